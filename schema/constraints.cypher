@@ -1,0 +1,17 @@
+// Constraints and indexes of the actor graph. Applied at every start-up; each statement is idempotent.
+// The graph model is drawn in schema/MODEL.md.
+
+// Every node kind is found by its stable id.
+CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE;
+CREATE CONSTRAINT source_id IF NOT EXISTS FOR (s:Source) REQUIRE s.id IS UNIQUE;
+CREATE CONSTRAINT citation_id IF NOT EXISTS FOR (c:Citation) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT seed_state_id IF NOT EXISTS FOR (m:SeedState) REQUIRE m.id IS UNIQUE;
+
+// A relation is one RELATION relationship between two actors; its id is unique across the graph.
+CREATE CONSTRAINT relation_id IF NOT EXISTS FOR ()-[r:RELATION]-() REQUIRE r.id IS UNIQUE;
+CREATE INDEX relation_type IF NOT EXISTS FOR ()-[r:RELATION]-() ON (r.type);
+
+// Relation -> citations: an index seek on the citation's relation id.
+CREATE INDEX citation_relation IF NOT EXISTS FOR (c:Citation) ON (c.relationId);
+
+CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind);

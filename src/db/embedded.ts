@@ -1,0 +1,148 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { createWriteStream, existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import path from "node:path";
+import readline from "node:readline";
+import type { EmbeddedNeo4jConfig } from "../config.js";
+import { projectRoot } from "../config.js";
+import type { Logger } from "../logger.js";
+import { assertPortFree, freePort } from "../net.js";
+
+/** The Maven project of the Java launcher: the real Neo4j Community engine from Maven Central. */
+const launcherDir = path.join(projectRoot, "neo4j-embedded");
+const targetDir = path.join(launcherDir, "target");
+const launcherJar = path.join(targetDir, "neo4j-embedded.jar");
+const stampFile = path.join(targetDir, "build-stamp");
+const mainClass = "org.actorgraph.embedded.EmbeddedNeo4j";
+const readyMarker = "NEO4J_EMBEDDED_READY";
+
+export interface EmbeddedNeo4j {
+  uri: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** Hash of everything the launcher build depends on, so an edited pom or class triggers a rebuild. */
+async function launcherSourceHash(): Promise<string> {
+  const hash = createHash("sha256");
+  for (const file of ["pom.xml", "src/main/java/org/actorgraph/embedded/EmbeddedNeo4j.java"]) {
+    hash.update(await readFile(path.join(launcherDir, file)));
+  }
+  return hash.digest("hex");
+}
+
+/**
+ * Builds the launcher and fetches Neo4j's jars with Maven, once. Maven's own lines (each artifact it
+ * downloads) are the progress a first run shows; later runs find the stamp and skip it.
+ */
+export async function buildEmbeddedNeo4j(log: Logger): Promise<void> {
+  const wanted = await launcherSourceHash();
+  const built = existsSync(stampFile) ? (await readFile(stampFile, "utf8")).trim() : "";
+  if (built === wanted && existsSync(launcherJar)) return;
+  log.info("Building the embedded Neo4j launcher (first run: Maven downloads Neo4j, about 125 MB)");
+  const started = Date.now();
+  await new Promise<void>((resolve, reject) => {
+    const mvn = spawn("mvn", ["-B", "package"], { cwd: launcherDir, stdio: ["ignore", "pipe", "pipe"] });
+    let downloads = 0;
+    const lines = readline.createInterface({ input: mvn.stdout });
+    const output: string[] = [];
+    lines.on("line", (line) => {
+      output.push(line);
+      if (output.length > 200) output.shift();
+      if (line.includes("Downloaded from")) {
+        downloads += 1;
+        if (downloads % 25 === 0) log.info(`Maven: ${downloads} artifacts downloaded`);
+      } else if (/BUILD|ERROR|Building jar|Copying/.test(line)) {
+        log.info(`Maven: ${line.replace(/^\[\w+\]\s*/, "")}`);
+      }
+    });
+    mvn.stderr.pipe(process.stderr);
+    mvn.on("error", (error) => reject(new Error(`Cannot run Maven (mvn): ${error.message}`)));
+    mvn.on("close", (code) => {
+      if (code === 0) resolve();
+      else
+        reject(new Error(`Maven build of the embedded Neo4j failed (exit ${code}):\n${output.join("\n")}`));
+    });
+  });
+  await writeFile(stampFile, `${wanted}\n`);
+  log.info(`Embedded Neo4j launcher built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/**
+ * Starts Neo4j Community in a child JVM with Bolt on 127.0.0.1 and resolves once it accepts Bolt.
+ * The JVM stops when its stdin closes, so it dies with this process even on a crash.
+ */
+export async function startEmbeddedNeo4j(
+  config: EmbeddedNeo4jConfig & { password: string },
+  log: Logger,
+): Promise<EmbeddedNeo4j> {
+  await buildEmbeddedNeo4j(log);
+  const port = config.boltPort === 0 ? await freePort() : config.boltPort;
+  await assertPortFree(
+    "127.0.0.1",
+    port,
+    `Bolt port 127.0.0.1:${port} is already in use (another Neo4j?). Set NEO4J_BOLT_PORT to a free port, or NEO4J_URI to use that server.`,
+  );
+  await mkdir(config.dataDir, { recursive: true });
+  const logFile = path.join(config.dataDir, "neo4j-embedded.log");
+  const javaLog = createWriteStream(logFile, { flags: "a" });
+  const classpath = [launcherJar, path.join(targetDir, "lib", "*")].join(path.delimiter);
+  const java = spawn(
+    "java",
+    [
+      `-Xms${Math.min(256, config.heapMb)}m`,
+      `-Xmx${config.heapMb}m`,
+      "-XX:+ExitOnOutOfMemoryError",
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "-Dio.netty.tryReflectionSetAccessible=true",
+      "-cp",
+      classpath,
+      mainClass,
+      config.dataDir,
+      String(port),
+      String(config.pageCacheMb),
+    ],
+    { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NEO4J_PASSWORD: config.password } },
+  );
+  java.stderr?.pipe(javaLog);
+  const uri = await waitUntilReady(java, logFile);
+  java.stdout?.pipe(javaLog);
+  log.info({ pid: java.pid, dataDir: config.dataDir }, `Embedded Neo4j listening on ${uri}`);
+  return { uri, pid: java.pid ?? -1, stop: () => stopJava(java, log) };
+}
+
+async function waitUntilReady(java: ChildProcess, logFile: string): Promise<string> {
+  if (!java.stdout) throw new Error("embedded Neo4j has no stdout");
+  const lines = readline.createInterface({ input: java.stdout });
+  return new Promise<string>((resolve, reject) => {
+    const onExit = (code: number | null) =>
+      reject(new Error(`Embedded Neo4j exited (code ${code}) before it was ready; see ${logFile}`));
+    java.once("exit", onExit);
+    java.once("error", (error) => reject(new Error(`Cannot start java: ${error.message}`)));
+    lines.on("line", (line) => {
+      if (line.startsWith(readyMarker)) {
+        java.off("exit", onExit);
+        lines.close();
+        resolve(line.slice(readyMarker.length).trim());
+      }
+    });
+  });
+}
+
+/** Closes stdin (the JVM shuts Neo4j down cleanly), then escalates if it does not exit in time. */
+async function stopJava(java: ChildProcess, log: Logger): Promise<void> {
+  if (java.exitCode !== null || java.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => java.once("exit", () => resolve()));
+  java.stdin?.end();
+  const timeout = (ms: number) =>
+    new Promise<"timeout">((resolve) => setTimeout(resolve, ms, "timeout").unref());
+  if ((await Promise.race([exited, timeout(30_000)])) === "timeout") {
+    log.warn({ pid: java.pid }, "Embedded Neo4j did not stop in 30 s; sending SIGKILL");
+    java.kill("SIGKILL");
+    await exited;
+  }
+  log.info({ pid: java.pid }, "Embedded Neo4j stopped");
+}

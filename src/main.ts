@@ -1,0 +1,81 @@
+import type { Server } from "node:http";
+import { ConfigError, loadConfig } from "./config.js";
+import { type OpenDatabase, openDatabase } from "./db/open.js";
+import { applySchema } from "./db/schema.js";
+import { createLogger } from "./logger.js";
+import { assertPortFree } from "./net.js";
+import { loadSeed } from "./seed/load.js";
+import { createHttpServer, drain, listen, type Readiness } from "./server.js";
+
+/**
+ * `npm start`: configuration, database (embedded unless NEO4J_URI is set), schema, seed, then HTTP.
+ * SIGINT/SIGTERM drain in-flight requests, close the driver and stop the embedded JVM.
+ */
+async function main(): Promise<void> {
+  const started = performance.now();
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : error);
+    process.exit(1);
+  }
+  const log = createLogger({ level: config.logLevel, format: config.logFormat });
+  const readiness: Readiness = { schemaApplied: false, seedLoaded: !config.seedOnStart };
+  let database: OpenDatabase | undefined;
+  let server: Server | undefined;
+  let stopping = false;
+
+  const stop = async (exitCode: number) => {
+    if (stopping) return;
+    stopping = true;
+    try {
+      if (server?.listening) {
+        await drain(server, config.shutdownTimeoutMs);
+        log.info("HTTP server closed");
+      }
+      await database?.close();
+    } catch (error) {
+      log.error({ err: error }, "Error while stopping");
+      exitCode = 1;
+    }
+    log.info("Stopped");
+    log.flush();
+    process.exit(exitCode);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log.info(`${signal} received: draining in-flight requests, then stopping`);
+      void stop(0);
+    });
+  }
+
+  try {
+    // A port in use should fail in a second, not after Neo4j has started.
+    await assertPortFree(
+      config.host,
+      config.port,
+      `Port ${config.port} on ${config.host} is already in use; set PORT to a free port.`,
+    );
+    database = await openDatabase(config, log);
+    await applySchema(database.db, log);
+    readiness.schemaApplied = true;
+    if (config.seedOnStart) {
+      await loadSeed(database.db, config.seedDir, log);
+      readiness.seedLoaded = true;
+    }
+    server = createHttpServer({ db: database.db, readiness, log });
+    const address = await listen(server, config.host, config.port);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+    log.info(
+      { startupSeconds: Number(seconds) },
+      `GraphQL service ready at http://${host}:${address.port}/graphql (started in ${seconds} s)`,
+    );
+  } catch (error) {
+    log.error((error as Error).message);
+    await stop(1);
+  }
+}
+
+void main();
