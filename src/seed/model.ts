@@ -70,6 +70,10 @@ export const relationsFile = z.strictObject({
   ),
 });
 
+export const unrelatedSentencesFile = z.strictObject({
+  sentences: z.array(z.strictObject({ source: id, quote: z.string().min(1), reason: z.string().min(1) })),
+});
+
 export type Vocabulary = z.infer<typeof vocabularyFile>;
 export type SeedSourceEntry = z.infer<typeof sourcesFile>["sources"][number];
 export type SeedActorEntry = z.infer<typeof actorsFile>["actors"][number];

@@ -12,6 +12,7 @@ import {
   type SeedRelationEntry,
   type SeedSourceEntry,
   sourcesFile,
+  unrelatedSentencesFile,
   type Vocabulary,
   vocabularyFile,
 } from "./model.js";
@@ -49,6 +50,8 @@ export interface SeedCorpus {
   actors: SeedActorEntry[];
   relations: SeedRelation[];
   mentions: Map<string, Mention[]>;
+  /** Sentences that name actors but state no relation, with the reason: the coverage report's known exceptions. */
+  unrelatedSentences: { source: string; quote: string; reason: string; start: number; end: number }[];
   /** Hash of every seed file, to skip a load that would change nothing. */
   hash: string;
 }
@@ -115,6 +118,7 @@ const files = {
   sources: "sources.yaml",
   actors: "actors.yaml",
   relations: "relations.yaml",
+  unrelatedSentences: "unrelated-sentences.yaml",
 } as const;
 
 /** Reads, parses and validates the seed directory. Throws SeedError listing every problem. */
@@ -138,12 +142,21 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
     sources: parseYaml(files.sources, (await read(files.sources)) ?? "", sourcesFile, problems),
     actors: parseYaml(files.actors, (await read(files.actors)) ?? "", actorsFile, problems),
     relations: parseYaml(files.relations, (await read(files.relations)) ?? "", relationsFile, problems),
+    unrelatedSentences: parseYaml(
+      files.unrelatedSentences,
+      (await read(files.unrelatedSentences)) ?? "",
+      unrelatedSentencesFile,
+      problems,
+    ),
   };
   const vocabulary = parsed.vocabulary.data;
   const sourceEntries = parsed.sources.data?.sources;
   const actorEntries = parsed.actors.data?.actors;
   const relationEntries = parsed.relations.data?.relations;
-  if (!vocabulary || !sourceEntries || !actorEntries || !relationEntries) throw new SeedError(problems);
+  const unrelatedEntries = parsed.unrelatedSentences.data?.sentences;
+  if (!vocabulary || !sourceEntries || !actorEntries || !relationEntries || !unrelatedEntries) {
+    throw new SeedError(problems);
+  }
 
   const problem = (file: string, lineAt: (p: Path) => number, at: Path, message: string) =>
     problems.push({ file, line: lineAt(at), message });
@@ -236,11 +249,14 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
         const slice = sliceCodePoints(known.points, citation.start, citation.end);
         if (slice !== citation.quote) {
           const found = findAllCodePoints(known.points, citation.quote);
-          const where =
-            found.length === 0
-              ? `the quote is not found verbatim in ${citation.source}`
-              : `the quote is at ${found.map((s) => `${s}-${s + codePoints(citation.quote).length}`).join(", ")}`;
-          cite("quote", `offsets ${citation.start}-${citation.end} do not match the quote: ${where}`);
+          if (found.length === 0) cite("quote", `the quote is not found verbatim in ${citation.source}`);
+          else {
+            const spans = found.map((s) => `${s}-${s + codePoints(citation.quote).length}`).join(", ");
+            cite(
+              "start",
+              `offsets ${citation.start}-${citation.end} do not match the quote: the quote is at ${spans}`,
+            );
+          }
         }
       }
       return { ...citation, id: `${relation.id}#${n + 1}` };
@@ -252,7 +268,32 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
     });
   }
 
+  const unrelatedSentences = unrelatedEntries.flatMap((entry, index) => {
+    const at = ["sentences", index];
+    const known = sourcesById.get(entry.source);
+    const fail = (field: string, message: string) =>
+      problem(files.unrelatedSentences, parsed.unrelatedSentences.lineAt, [...at, field], message);
+    if (!known) {
+      fail("source", `unknown source "${entry.source}"`);
+      return [];
+    }
+    const [start] = findAllCodePoints(known.points, entry.quote);
+    if (start === undefined) {
+      fail("quote", `the quote is not found verbatim in ${entry.source}`);
+      return [];
+    }
+    return [{ ...entry, start, end: start + codePoints(entry.quote).length }];
+  });
+
   if (problems.length > 0) throw new SeedError(problems);
   const mentions = new Map(sources.map((s) => [s.id, findMentions(s.text, actorEntries)]));
-  return { vocabulary, sources, actors: actorEntries, relations, mentions, hash: hash.digest("hex") };
+  return {
+    vocabulary,
+    sources,
+    actors: actorEntries,
+    relations,
+    mentions,
+    unrelatedSentences,
+    hash: hash.digest("hex"),
+  };
 }

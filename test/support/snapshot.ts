@@ -1,0 +1,23 @@
+import type { Database } from "../../src/db/database.js";
+
+/**
+ * Every node and relationship with its labels, type and properties, in a stable order: two snapshots are
+ * equal exactly when the graph is the same. SeedState is left out when `ignoreSeedState` is set, since a
+ * reload stamps its time there.
+ */
+export async function snapshotGraph(
+  db: Database,
+  options: { ignoreSeedState?: boolean } = {},
+): Promise<string> {
+  const { records } = await db.read(
+    `MATCH (n) WHERE NOT ($ignore AND n:SeedState)
+     WITH n ORDER BY n.id
+     WITH collect({labels: labels(n), props: properties(n)}) AS nodes
+     OPTIONAL MATCH (a)-[r]->(b)
+     WITH nodes, a, r, b ORDER BY type(r), r.id, a.id, b.id
+     RETURN nodes, collect({type: type(r), from: a.id, to: b.id, props: properties(r)}) AS relationships`,
+    { ignore: options.ignoreSeedState ?? false },
+  );
+  const record = records[0];
+  return JSON.stringify({ nodes: record?.get("nodes"), relationships: record?.get("relationships") });
+}
