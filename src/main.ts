@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     process.exit(exitCode);
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
       log.info(`${signal} received: draining in-flight requests, then stopping`);
       void stop(0);
     });
