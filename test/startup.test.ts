@@ -3,7 +3,7 @@ import { rm } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { projectRoot } from "../src/config.js";
 import { freePort } from "../src/net.js";
 
@@ -15,6 +15,7 @@ interface Started {
 }
 
 const dataDir = path.join(projectRoot, ".data", `test-startup-${process.pid}`);
+const running = new Set<ChildProcess>();
 
 function start(env: Record<string, string>): Started {
   const { NEO4J_URI: _ignored, ...inherited } = process.env;
@@ -22,7 +23,10 @@ function start(env: Record<string, string>): Started {
     cwd: projectRoot,
     env: { ...inherited, LOG_FORMAT: "json", NEO4J_DATA_DIR: dataDir, NEO4J_HEAP_MB: "512", ...env },
     stdio: ["ignore", "pipe", "pipe"],
+    // Its own process group, so that a failed test can end tsx and the node process under it at once.
+    detached: true,
   });
+  running.add(child);
   const logs: Record<string, unknown>[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
@@ -33,7 +37,12 @@ function start(env: Record<string, string>): Started {
       }
     });
   }
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return { child, logs, exited };
 }
 
@@ -67,6 +76,13 @@ async function graphql(port: number, query: string) {
 }
 
 describe("npm start", () => {
+  // A test that failed half-way must not leave a service (or, through it, a JVM) running.
+  afterEach(async () => {
+    for (const child of running) {
+      if (child.pid) process.kill(-child.pid, "SIGKILL");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
+  });
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it("starts Neo4j, loads the seed, serves GraphQL, and leaves no java process when stopped", async () => {
@@ -105,6 +121,19 @@ describe("npm start", () => {
     expect(body.data.sources).toHaveLength(5);
     started.child.kill("SIGINT");
     expect(await started.exited).toBe(0);
+  });
+
+  it("leaves no java process even when node is killed outright", async () => {
+    const started = start({ PORT: String(await freePort()), NEO4J_BOLT_PORT: String(await freePort()) });
+    const neo4j = await waitForLog(started, /Embedded Neo4j listening/);
+    await waitForLog(started, /GraphQL service ready/);
+    process.kill(-(started.child.pid as number), "SIGKILL");
+    await started.exited;
+    const javaPid = neo4j.pid as number;
+    const deadline = Date.now() + 30_000;
+    while (isAlive(javaPid) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(isAlive(javaPid)).toBe(false);
   });
 
   it("says in one line that the port is in use, before starting anything", async () => {

@@ -105,7 +105,13 @@ export async function startEmbeddedNeo4j(
       String(port),
       String(config.pageCacheMb),
     ],
-    { stdio: ["pipe", "pipe", "pipe"], env: { ...process.env, NEO4J_PASSWORD: config.password } },
+    {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, NEO4J_PASSWORD: config.password },
+      // Its own process group: a Ctrl-C in the terminal reaches only Node, which drains requests and then
+      // stops Neo4j in order. If Node dies instead, the JVM sees its stdin close and stops by itself.
+      detached: true,
+    },
   );
   java.stderr?.pipe(javaLog);
   const uri = await waitUntilReady(java, logFile);
