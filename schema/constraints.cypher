@@ -15,3 +15,7 @@ CREATE INDEX relation_type IF NOT EXISTS FOR ()-[r:RELATION]-() ON (r.type);
 CREATE INDEX citation_relation IF NOT EXISTS FOR (c:Citation) ON (c.relationId);
 
 CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind);
+
+// Actor search by any name form, accents and case folded (standard-folding = ASCII folding + lower case).
+CREATE FULLTEXT INDEX actor_names IF NOT EXISTS FOR (a:Actor) ON EACH [a.searchText]
+  OPTIONS { indexConfig: { `fulltext.analyzer`: 'standard-folding' } };

@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createYoga, type Plugin, useReadinessCheck } from "graphql-yoga";
 import type { Database } from "./db/database.js";
-import type { GraphQLContext } from "./graphql/context.js";
+import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import type { Logger } from "./logger.js";
 
@@ -66,7 +66,7 @@ export function createHttpServer(options: { db: Database; readiness: Readiness; 
     healthCheckEndpoint: "/live",
     landingPage: false,
     logging: log.child({ component: "yoga" }),
-    context: () => ({ db }),
+    context: () => createContext(db),
     plugins: [
       useRequestLog(log),
       useHealth(),

@@ -1,5 +1,11 @@
 import { builder } from "./builder.js";
+import "./types/vocabulary.js";
+import "./types/actor.js";
+import "./types/relation.js";
+import "./types/citation.js";
 import "./types/source.js";
+import "./types/traversal.js";
+import "./types/stats.js";
 
 /** The executable schema: importing each domain type file registers it on the builder. */
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,3 +1,6 @@
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import type { Database } from "../db/database.js";
 import {
   countGraph,
@@ -13,6 +16,7 @@ import {
 import type { Logger } from "../logger.js";
 import { dateProperties } from "./dates.js";
 import { readSeed, type SeedCorpus } from "./read.js";
+import { foldName } from "./text.js";
 
 export interface SeedLoadResult {
   loaded: boolean;
@@ -38,7 +42,15 @@ function toRows(corpus: SeedCorpus) {
     })),
     actors: corpus.actors.map((a) => ({
       id: a.id,
-      props: { name: a.name, kind: a.kind, aliases: a.aliases, description: a.description },
+      props: {
+        name: a.name,
+        kind: a.kind,
+        aliases: a.aliases,
+        description: a.description,
+        // For lookups by any name form: exact (foldedNames) and full-text (searchText, see schema/).
+        foldedNames: [...new Set([a.name, ...a.aliases].map(foldName))],
+        searchText: [a.name, ...a.aliases].join(" | "),
+      },
     })),
     relations: corpus.relations.map((r) => ({
       id: r.id,
@@ -83,6 +95,22 @@ function toRows(corpus: SeedCorpus) {
   };
 }
 
+/** The code that decides what a load writes: a change to it must reload an unchanged seed too. */
+const loaderFiles = [
+  "seed/load.ts",
+  "seed/mentions.ts",
+  "seed/text.ts",
+  "seed/dates.ts",
+  "db/seed-store.ts",
+].map((file) => path.join(import.meta.dirname, "..", file));
+
+/** Identifies a load: the seed files' hash and the loader code that turns them into the graph. */
+async function loadHash(corpus: SeedCorpus): Promise<string> {
+  const hash = createHash("sha256").update(corpus.hash);
+  for (const file of loaderFiles) hash.update(await readFile(file));
+  return hash.digest("hex");
+}
+
 /**
  * Validates the seed directory and writes it in one transaction: either all of it lands or none of it.
  * Idempotent: records are merged on their ids, and a seed whose files have not changed since the last
@@ -96,7 +124,8 @@ export async function loadSeed(
 ): Promise<SeedLoadResult> {
   const started = Date.now();
   const corpus = await readSeed(seedDir);
-  if (!options.force && (await seedStateHash(db)) === corpus.hash) {
+  const hash = await loadHash(corpus);
+  if (!options.force && (await seedStateHash(db)) === hash) {
     const counts = await countGraph(db);
     log.info({ ...counts }, "Seed unchanged since the last load; skipped");
     return { loaded: false, counts, milliseconds: Date.now() - started };
@@ -108,7 +137,7 @@ export async function loadSeed(
     await upsertSeedRelations(tx, rows.relations);
     await upsertSeedCitations(tx, rows.citations);
     await replaceSeedMentions(tx, rows.mentions);
-    await recordSeedState(tx, corpus.hash);
+    await recordSeedState(tx, hash);
   });
   const counts = await countGraph(db);
   const milliseconds = Date.now() - started;

@@ -1,31 +1,75 @@
-import { listSources, type SourceRecord } from "../../db/sources.js";
+import { listSources, type MentionRecord, type SourceRecord } from "../../db/graph.js";
 import { builder } from "../builder.js";
+import { offsetConnection } from "../pagination.js";
+import { ActorRef, requireActor } from "./actor.js";
+import { CitationRef } from "./citation.js";
+import { RelationRef } from "./relation.js";
 
-export const SourceType = builder.objectRef<SourceRecord>("Source").implement({
-  description: "A source document: the exact text of one article and what it states about itself.",
+const MentionRef = builder.objectRef<MentionRecord>("Mention").implement({
+  description: "Where a source names an actor (any of its names or aliases).",
   fields: (t) => ({
-    id: t.exposeID("id", { description: "Stable id of the source." }),
-    file: t.exposeString("file", { description: "Original file name of the source document." }),
+    actor: t.field({ type: ActorRef, resolve: (m, _args, { loaders }) => requireActor(loaders, m.actorKey) }),
+    count: t.int({ description: "How many times.", resolve: (m) => m.starts.length }),
+    starts: t.exposeIntList("starts", { description: "Code point offset of each mention." }),
+    ends: t.exposeIntList("ends", { description: "Code point offset just past each mention." }),
+  }),
+});
+
+export const SourceRef = builder.objectRef<SourceRecord>("Source");
+
+builder.node(SourceRef, {
+  description: "A source document: the exact text of one article and what it states about itself.",
+  id: { resolve: (s) => s.key },
+  loadMany: (keys, { loaders }) => keys.map((key) => loaders.source.load(key)),
+  fields: (t) => ({
+    key: t.exposeString("key", { description: "Stable key of the source." }),
+    file: t.exposeString("file", { description: "File name of the source document as received." }),
     title: t.exposeString("title", { nullable: true, description: "Title, where the text states it." }),
     publisher: t.exposeString("publisher", {
       nullable: true,
-      description: "Publisher or agency, where the text states it.",
+      description: "Publisher or agency, where stated.",
     }),
     author: t.exposeString("author", { nullable: true, description: "Author, where the text states it." }),
     published: t.exposeString("published", {
       nullable: true,
       description: "Publication date as precise as the text states it: YYYY, YYYY-MM or YYYY-MM-DD.",
     }),
-    language: t.exposeString("language", { description: "ISO 639 language code of the text." }),
+    language: t.exposeString("language", { description: "ISO 639 language code." }),
     length: t.exposeInt("length", { description: "Length of the text in Unicode code points." }),
     text: t.exposeString("text", { description: "The full text, exactly as received." }),
+    citations: t.field({
+      type: [CitationRef],
+      description: "Every quote taken from this source, in text order.",
+      resolve: (s, _args, { loaders }) => loaders.citationsOfSource.load(s.key),
+    }),
+    relations: t.field({
+      type: [RelationRef],
+      description: "Every relation this source supports.",
+      resolve: (s, _args, { loaders }) => loaders.relationsOfSource.load(s.key),
+    }),
+    mentions: t.field({
+      type: [MentionRef],
+      description: "The actors the source names, in order of first mention.",
+      resolve: (s, _args, { loaders }) => loaders.mentionsOfSource.load(s.key),
+    }),
   }),
 });
 
-builder.queryField("sources", (t) =>
-  t.field({
-    type: [SourceType],
-    description: "Every source document, in id order.",
-    resolve: (_root, _args, { db }) => listSources(db),
+builder.queryFields((t) => ({
+  source: t.field({
+    type: SourceRef,
+    nullable: true,
+    description: "A source by its key; null if none.",
+    args: { key: t.arg.string({ required: true }) },
+    resolve: (_root, { key }, { loaders }) => loaders.source.load(key),
   }),
-);
+  sources: t.connection({
+    type: SourceRef,
+    description: "Every source, in key order.",
+    resolve: (_root, args, { db }) =>
+      offsetConnection(args, async (offset, limit) => {
+        const all = await listSources(db);
+        return { total: all.length, items: all.slice(offset, offset + limit) };
+      }),
+  }),
+}));

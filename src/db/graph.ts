@@ -1,0 +1,370 @@
+import neo4j, { type Date as Neo4jDate } from "neo4j-driver";
+import type { Database } from "./database.js";
+
+/**
+ * The read queries of the GraphQL API, one named function each. Every value reaches Cypher as a parameter;
+ * the only text spliced into a statement is a hop count or a direction that the caller has validated
+ * against a closed set (Cypher cannot take those as parameters).
+ */
+
+export interface ActorRecord {
+  key: string;
+  name: string;
+  kind: string;
+  aliases: string[];
+  description: string | null;
+}
+
+export interface RelationRecord {
+  key: string;
+  type: string;
+  from: string;
+  to: string;
+  role: string | null;
+  note: string | null;
+  contested: boolean;
+  at: string | null;
+  atPrecision: string | null;
+  start: string | null;
+  startPrecision: string | null;
+  end: string | null;
+  endPrecision: string | null;
+}
+
+export interface CitationRecord {
+  key: string;
+  relationKey: string;
+  sourceKey: string;
+  quote: string;
+  start: number;
+  end: number;
+  speakerKey: string | null;
+  stance: string;
+}
+
+export interface SourceRecord {
+  key: string;
+  file: string;
+  title: string | null;
+  publisher: string | null;
+  author: string | null;
+  published: string | null;
+  publishedPrecision: string | null;
+  language: string;
+  text: string;
+  length: number;
+}
+
+export interface MentionRecord {
+  sourceKey: string;
+  actorKey: string;
+  starts: number[];
+  ends: number[];
+}
+
+export type Direction = "OUTGOING" | "INCOMING" | "BOTH";
+
+/** What narrows the relations a traversal follows; every field is optional. */
+export interface RelationFilter {
+  types?: string[] | null;
+  /** Only relations in force on that day (dated ones: undated relations are left out). */
+  asOf?: string | null;
+  /** Only relations whose time overlaps [from, to]. */
+  from?: string | null;
+  to?: string | null;
+  source?: string | null;
+  speaker?: string | null;
+  stances?: string[] | null;
+  contested?: boolean | null;
+}
+
+const actorFields = "{ key: a.id, .name, .kind, .aliases, .description }";
+const relationFields = `{ key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .role, .note, .contested,
+  .at, .atPrecision, .start, .startPrecision, .end, .endPrecision }`;
+const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
+  speakerKey: c.speakerId, .stance }`;
+const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
+  .text, .length }`;
+
+/**
+ * The relation predicate shared by every traversal, on a relationship bound to `r`. Its parameters are those
+ * of `filterParams`. A relation's time runs from its `at` or `start` date to its `end` date (open when none).
+ */
+const relationPredicate = `($types IS NULL OR r.type IN $types)
+  AND ($contested IS NULL OR r.contested = $contested)
+  AND ($asOf IS NULL OR (coalesce(r.atDate, r.startDate) <= $asOf AND coalesce(r.endDate, $asOf) >= $asOf))
+  AND ($windowFrom IS NULL OR coalesce(r.endDate, r.atDate, r.startDate, $windowFrom) >= $windowFrom)
+  AND ($windowTo IS NULL OR coalesce(r.atDate, r.startDate, $windowTo) <= $windowTo)
+  AND ($source IS NULL AND $speaker IS NULL AND $stances IS NULL OR EXISTS {
+        MATCH (c:Citation {relationId: r.id})
+        WHERE ($source IS NULL OR c.sourceId = $source)
+          AND ($speaker IS NULL OR c.speakerId = $speaker)
+          AND ($stances IS NULL OR c.stance IN $stances) })`;
+
+function toDate(value: string | null | undefined): Neo4jDate<number> | null {
+  if (!value) return null;
+  const [year, month, day] = value.split("-").map(Number) as [number, number, number];
+  return new neo4j.types.Date(year, month, day);
+}
+
+function filterParams(filter: RelationFilter) {
+  return {
+    types: filter.types?.length ? filter.types : null,
+    contested: filter.contested ?? null,
+    asOf: toDate(filter.asOf),
+    windowFrom: toDate(filter.from),
+    windowTo: toDate(filter.to),
+    source: filter.source ?? null,
+    speaker: filter.speaker ?? null,
+    stances: filter.stances?.length ? filter.stances : null,
+  };
+}
+
+/** The relationship pattern of a direction, seen from `a`. */
+function pattern(direction: Direction): string {
+  return {
+    OUTGOING: "(a)-[r:RELATION]->(b)",
+    INCOMING: "(a)<-[r:RELATION]-(b)",
+    BOTH: "(a)-[r:RELATION]-(b)",
+  }[direction];
+}
+
+export async function actorsByKeys(db: Database, keys: readonly string[]): Promise<ActorRecord[]> {
+  const { records } = await db.read(`MATCH (a:Actor) WHERE a.id IN $keys RETURN a ${actorFields} AS actor`, {
+    keys,
+  });
+  return records.map((r) => r.get("actor"));
+}
+
+/** The actor one of whose names or aliases folds to `foldedName` (accents, case and spacing ignored). */
+export async function actorByFoldedName(db: Database, foldedName: string): Promise<ActorRecord | null> {
+  const { records } = await db.read(
+    `MATCH (a:Actor) WHERE $name IN a.foldedNames RETURN a ${actorFields} AS actor ORDER BY a.id LIMIT 1`,
+    { name: foldedName },
+  );
+  return records[0]?.get("actor") ?? null;
+}
+
+/**
+ * Full-text search over names and aliases (the index folds accents and case). `luceneQuery` is built by the
+ * caller from plain word tokens only, so no user text reaches Lucene's syntax.
+ */
+export async function searchActors(
+  db: Database,
+  luceneQuery: string,
+  kinds: string[] | null,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; actors: ActorRecord[] }> {
+  const { records } = await db.read(
+    `CALL db.index.fulltext.queryNodes('actor_names', $query) YIELD node AS a, score
+     WHERE $kinds IS NULL OR a.kind IN $kinds
+     WITH a, score ORDER BY score DESC, a.id
+     WITH collect(a ${actorFields}) AS matched
+     RETURN size(matched) AS total, matched[$offset..$offset + $limit] AS page`,
+    { query: luceneQuery, kinds, offset: neo4j.int(offset), limit: neo4j.int(limit) },
+  );
+  return { total: records[0]?.get("total") ?? 0, actors: records[0]?.get("page") ?? [] };
+}
+
+export async function listActors(
+  db: Database,
+  kinds: string[] | null,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; actors: ActorRecord[] }> {
+  const { records } = await db.read(
+    `MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds
+     WITH a ORDER BY a.id
+     WITH collect(a ${actorFields}) AS matched
+     RETURN size(matched) AS total, matched[$offset..$offset + $limit] AS page`,
+    { kinds, offset: neo4j.int(offset), limit: neo4j.int(limit) },
+  );
+  return { total: records[0]?.get("total") ?? 0, actors: records[0]?.get("page") ?? [] };
+}
+
+/** For each actor, its relations in one direction that pass the filter, in date then key order. */
+export async function relationsOfActors(
+  db: Database,
+  actorKeys: readonly string[],
+  direction: Direction,
+  filter: RelationFilter,
+): Promise<{ actorKey: string; relation: RelationRecord }[]> {
+  const { records } = await db.read(
+    `MATCH ${pattern(direction)} WHERE a.id IN $keys AND ${relationPredicate}
+     RETURN a.id AS actorKey, r ${relationFields} AS relation
+     ORDER BY coalesce(r.atDate, r.startDate), r.id`,
+    { keys: actorKeys, ...filterParams(filter) },
+  );
+  return records.map((r) => ({ actorKey: r.get("actorKey"), relation: r.get("relation") }));
+}
+
+/** One page of the relations that pass the filter, around `actor` if given, in date then key order. */
+export async function relationsPage(
+  db: Database,
+  actor: string | null,
+  direction: Direction,
+  filter: RelationFilter,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; relations: RelationRecord[] }> {
+  const { records } = await db.read(
+    `MATCH ${pattern(direction)} WHERE ($actor IS NULL OR a.id = $actor) AND ${relationPredicate}
+     WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
+     WITH collect(r ${relationFields}) AS matched
+     RETURN size(matched) AS total, matched[$offset..$offset + $limit] AS page`,
+    { actor, ...filterParams(filter), offset: neo4j.int(offset), limit: neo4j.int(limit) },
+  );
+  return { total: records[0]?.get("total") ?? 0, relations: records[0]?.get("page") ?? [] };
+}
+
+export async function relationsByKeys(db: Database, keys: readonly string[]): Promise<RelationRecord[]> {
+  const { records } = await db.read(
+    `UNWIND $keys AS key MATCH ()-[r:RELATION {id: key}]->() RETURN r ${relationFields} AS relation`,
+    { keys },
+  );
+  return records.map((r) => r.get("relation"));
+}
+
+/**
+ * One hop of a breadth-first expansion: the relations between the frontier and any actor, with the actors at
+ * their far ends. The caller repeats it up to the depth asked, so the cost follows the size of the result.
+ */
+export async function expandFrontier(
+  db: Database,
+  frontier: readonly string[],
+  direction: Direction,
+  filter: RelationFilter,
+): Promise<{ relations: RelationRecord[]; actors: ActorRecord[] }> {
+  const { records } = await db.read(
+    `MATCH ${pattern(direction)} WHERE a.id IN $frontier AND ${relationPredicate}
+     WITH collect(DISTINCT r ${relationFields}) AS relations, collect(DISTINCT b) AS far
+     RETURN relations, [a IN far | a ${actorFields}] AS actors`,
+    { frontier, ...filterParams(filter) },
+  );
+  return { relations: records[0]?.get("relations") ?? [], actors: records[0]?.get("actors") ?? [] };
+}
+
+/** The shortest path (or all shortest paths) between two actors, as lists of relations in walking order. */
+export async function shortestPaths(
+  db: Database,
+  from: string,
+  to: string,
+  maxHops: number,
+  direction: Direction,
+  filter: RelationFilter,
+  all: boolean,
+): Promise<RelationRecord[][]> {
+  if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
+  const step = {
+    OUTGOING: "()-[r:RELATION]->()",
+    INCOMING: "()<-[r:RELATION]-()",
+    BOTH: "()-[r:RELATION]-()",
+  }[direction];
+  const { records } = await db.read(
+    `MATCH p = ${all ? "ALL SHORTEST" : "SHORTEST 1"}
+       (a:Actor {id: $from}) (${step.replace("[r:RELATION]", `[r:RELATION WHERE ${relationPredicate}]`)}){1,${maxHops}} (b:Actor {id: $to})
+     RETURN [r IN relationships(p) | r ${relationFields}] AS relations
+     ORDER BY [r IN relationships(p) | r.id]
+     LIMIT 25`,
+    { from, to, ...filterParams(filter) },
+  );
+  return records.map((r) => r.get("relations"));
+}
+
+/** The dated relations of one actor, or between two, in time order. */
+export async function timeline(
+  db: Database,
+  actor: string,
+  other: string | null,
+  filter: RelationFilter,
+): Promise<RelationRecord[]> {
+  const { records } = await db.read(
+    `MATCH (a:Actor {id: $actor})-[r:RELATION]-(b:Actor)
+     WHERE ($other IS NULL OR b.id = $other) AND coalesce(r.atDate, r.startDate) IS NOT NULL AND ${relationPredicate}
+     WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
+     RETURN r ${relationFields} AS relation`,
+    { actor, other, ...filterParams(filter) },
+  );
+  return records.map((r) => r.get("relation"));
+}
+
+export async function citationsOfRelations(
+  db: Database,
+  relationKeys: readonly string[],
+): Promise<CitationRecord[]> {
+  const { records } = await db.read(
+    `MATCH (c:Citation) WHERE c.relationId IN $keys RETURN c ${citationFields} AS citation ORDER BY c.id`,
+    { keys: relationKeys },
+  );
+  return records.map((r) => r.get("citation"));
+}
+
+export async function citationsOfSources(
+  db: Database,
+  sourceKeys: readonly string[],
+): Promise<CitationRecord[]> {
+  const { records } = await db.read(
+    `MATCH (c:Citation) WHERE c.sourceId IN $keys RETURN c ${citationFields} AS citation ORDER BY c.start, c.id`,
+    { keys: sourceKeys },
+  );
+  return records.map((r) => r.get("citation"));
+}
+
+/** The relations each source supports: its citations lead to them through the relation id index. */
+export async function relationsOfSources(
+  db: Database,
+  sourceKeys: readonly string[],
+): Promise<{ sourceKey: string; relation: RelationRecord }[]> {
+  const { records } = await db.read(
+    `MATCH (c:Citation) WHERE c.sourceId IN $keys
+     WITH DISTINCT c.sourceId AS sourceKey, c.relationId AS key
+     MATCH ()-[r:RELATION {id: key}]->()
+     RETURN sourceKey, r ${relationFields} AS relation ORDER BY r.id`,
+    { keys: sourceKeys },
+  );
+  return records.map((r) => ({ sourceKey: r.get("sourceKey"), relation: r.get("relation") }));
+}
+
+export async function mentionsOfSources(
+  db: Database,
+  sourceKeys: readonly string[],
+): Promise<MentionRecord[]> {
+  const { records } = await db.read(
+    `MATCH (s:Source)-[m:MENTIONS]->(a:Actor) WHERE s.id IN $keys
+     RETURN s.id AS sourceKey, a.id AS actorKey, m.starts AS starts, m.ends AS ends ORDER BY m.starts[0], a.id`,
+    { keys: sourceKeys },
+  );
+  return records.map((r) => r.toObject() as MentionRecord);
+}
+
+export async function sourcesByKeys(db: Database, keys: readonly string[]): Promise<SourceRecord[]> {
+  const { records } = await db.read(
+    `MATCH (s:Source) WHERE s.id IN $keys RETURN s ${sourceFields} AS source`,
+    {
+      keys,
+    },
+  );
+  return records.map((r) => r.get("source"));
+}
+
+export async function listSources(db: Database): Promise<SourceRecord[]> {
+  const { records } = await db.read(`MATCH (s:Source) RETURN s ${sourceFields} AS source ORDER BY s.id`);
+  return records.map((r) => r.get("source"));
+}
+
+export async function countsByKind(db: Database): Promise<{
+  actorsByKind: { key: string; count: number }[];
+  relationsByType: { key: string; count: number }[];
+}> {
+  const { records } = await db.read(
+    `CALL () { MATCH (a:Actor) WITH a.kind AS key, count(*) AS count ORDER BY key RETURN collect({key: key, count: count}) AS actorsByKind }
+     CALL () { MATCH ()-[r:RELATION]->() WITH r.type AS key, count(*) AS count ORDER BY key RETURN collect({key: key, count: count}) AS relationsByType }
+     RETURN actorsByKind, relationsByType`,
+  );
+  const record = records[0];
+  return {
+    actorsByKind: record?.get("actorsByKind") ?? [],
+    relationsByType: record?.get("relationsByType") ?? [],
+  };
+}

@@ -1,0 +1,129 @@
+import {
+  type ActorRecord,
+  actorByFoldedName,
+  type Direction,
+  listActors,
+  searchActors,
+} from "../../db/graph.js";
+import { foldName } from "../../seed/text.js";
+import { builder } from "../builder.js";
+import { badInput, notFound } from "../errors.js";
+import { offsetConnection } from "../pagination.js";
+import { RelationRef, relationFilterArgs, toRelationFilter } from "./relation.js";
+import { ActorKindEnum, DirectionEnum, vocabulary } from "./vocabulary.js";
+
+/** GraphQL type name of an actor kind: STATE -> State, PRIVATE_MILITARY_COMPANY -> PrivateMilitaryCompany. */
+export const typeNameOfKind = (kind: string) =>
+  kind
+    .toLowerCase()
+    .split("_")
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join("");
+
+export const ActorRef = builder.interfaceRef<ActorRecord>("Actor").implement({
+  description:
+    "A political or military actor that the sources name: a state, body, person, force, operation, ...",
+  interfaces: [builder.nodeInterfaceRef()],
+  resolveType: (actor) => typeNameOfKind(actor.kind),
+  fields: (t) => ({
+    key: t.exposeString("key", { description: 'Stable key of the actor, e.g. "mali" or "sergei-lavrov".' }),
+    name: t.exposeString("name", { description: "Canonical name." }),
+    kind: t.field({ type: ActorKindEnum, description: "Kind of actor.", resolve: (a) => a.kind as never }),
+    aliases: t.exposeStringList("aliases", { description: "Every name form the sources use, as written." }),
+    description: t.exposeString("description", {
+      nullable: true,
+      description: "What the sources say it is.",
+    }),
+    relations: t.field({
+      type: [RelationRef],
+      description: "The actor's relations, in time order (undated last), then by key.",
+      args: {
+        direction: t.arg({
+          type: DirectionEnum,
+          defaultValue: "BOTH",
+          description: "Which side the actor is on.",
+        }),
+        ...relationFilterArgs,
+      },
+      resolve: (actor, args, { loaders }) =>
+        loaders.relationsOfActor.load({
+          actorKey: actor.key,
+          direction: (args.direction ?? "BOTH") as Direction,
+          filter: toRelationFilter(args),
+        }),
+    }),
+  }),
+});
+
+/** One object type per actor kind, so that clients can select kind-specific fragments. */
+for (const kind of vocabulary.actorKinds) {
+  builder.node(builder.objectRef<ActorRecord>(typeNameOfKind(kind.name)), {
+    description: kind.description,
+    interfaces: [ActorRef],
+    id: { resolve: (actor) => actor.key },
+    isTypeOf: (value) => (value as ActorRecord).kind === kind.name,
+    loadMany: (keys, { loaders }) => keys.map((key) => loaders.actor.load(key)),
+    fields: () => ({}),
+  });
+}
+
+builder.queryFields((t) => ({
+  actor: t.field({
+    type: ActorRef,
+    nullable: true,
+    description:
+      "An actor by its key, or by any of its names or aliases (accents, case and spacing ignored); null if none.",
+    args: {
+      key: t.arg.string({ description: 'Stable key, e.g. "assimi-goita".' }),
+      name: t.arg.string({ description: 'Any name form, e.g. "Goïta", "GOITA" or "Moscou".' }),
+    },
+    resolve: async (_root, { key, name }, { db, loaders }) => {
+      if ((key == null) === (name == null)) throw badInput('Give exactly one of "key" and "name"');
+      if (key != null) return loaders.actor.load(key);
+      return actorByFoldedName(db, foldName(name as string));
+    },
+  }),
+  actors: t.connection({
+    type: ActorRef,
+    description: "Every actor, optionally of some kinds, in key order.",
+    args: { kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }) },
+    resolve: (_root, args, { db }) =>
+      offsetConnection(args, async (offset, limit) => {
+        const page = await listActors(db, args.kinds?.length ? args.kinds : null, offset, limit);
+        return { total: page.total, items: page.actors };
+      }),
+  }),
+  searchActors: t.connection({
+    type: ActorRef,
+    description:
+      "Actors whose names or aliases contain every word of the query as a word prefix, ignoring accents, case and " +
+      'punctuation ("goita", "LAVROV", "forces armees"), best match first, then by key.',
+    args: {
+      query: t.arg.string({ required: true, description: "Words to look for." }),
+      kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }),
+    },
+    resolve: (_root, args, { db }) => {
+      const words = foldName(args.query)
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((word) => word.length > 0);
+      if (words.length === 0) throw badInput('"query" needs at least one letter or digit');
+      if (words.length > 10) throw badInput('"query" may have at most 10 words');
+      // Only letters and digits reach Lucene: no user text can change the query's syntax.
+      const lucene = words.map((word) => `${word}*`).join(" AND ");
+      return offsetConnection(args, async (offset, limit) => {
+        const page = await searchActors(db, lucene, args.kinds?.length ? args.kinds : null, offset, limit);
+        return { total: page.total, items: page.actors };
+      });
+    },
+  }),
+}));
+
+/** Loads an actor that an argument names, or fails with NOT_FOUND naming the argument's value. */
+export async function requireActor(
+  loaders: { actor: { load(key: string): Promise<ActorRecord | null> } },
+  key: string,
+) {
+  const actor = await loaders.actor.load(key);
+  if (!actor) throw notFound("actor", key);
+  return actor;
+}

@@ -1,0 +1,240 @@
+import {
+  type CitationRecord,
+  type RelationFilter,
+  type RelationRecord,
+  relationsPage,
+  timeline,
+} from "../../db/graph.js";
+import { firstDay, lastDay } from "../../seed/dates.js";
+import { builder } from "../builder.js";
+import { badInput } from "../errors.js";
+import { offsetConnection } from "../pagination.js";
+import { ActorRef, requireActor } from "./actor.js";
+import { CitationRef } from "./citation.js";
+import { DirectionEnum, PrecisionEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
+
+/** A date as precise as the source gives it, with the first and last day it may stand for. */
+interface PartialDate {
+  value: string;
+  precision: string;
+}
+
+const PartialDateRef = builder.objectRef<PartialDate>("PartialDate").implement({
+  description: "A date as precise as the source states it: a year, a month or a day.",
+  fields: (t) => ({
+    value: t.exposeString("value", { description: "As the seed gives it: YYYY, YYYY-MM or YYYY-MM-DD." }),
+    precision: t.field({
+      type: PrecisionEnum,
+      resolve: (d) => d.precision as never,
+      description: "Its precision.",
+    }),
+    earliest: t.field({
+      type: "Date",
+      description: "The first day it may stand for.",
+      resolve: (d) => firstDay(d.value).toString(),
+    }),
+    latest: t.field({
+      type: "Date",
+      description: "The last day it may stand for.",
+      resolve: (d) => lastDay(d.value).toString(),
+    }),
+  }),
+});
+
+const partialDate = (value: string | null, precision: string | null): PartialDate | null =>
+  value && precision ? { value, precision } : null;
+
+/** The arguments every traversal takes to narrow the relations it follows. */
+export const relationFilterArgs = builder.args((t) => ({
+  types: t.field({ type: [RelationTypeEnum], description: "Only relations of these types." }),
+  asOf: t.field({
+    type: "Date",
+    description:
+      "Only relations in force on that day: events dated on or before it, states begun on or before it and not " +
+      "ended before it. Relations the sources do not date are left out, since they cannot be placed in time.",
+  }),
+}));
+
+export function toRelationFilter(args: {
+  types?: readonly string[] | null;
+  asOf?: string | null;
+}): RelationFilter {
+  return { types: args.types?.length ? [...args.types] : null, asOf: args.asOf ?? null };
+}
+
+export const RelationRef = builder.objectRef<RelationRecord>("Relation");
+
+builder.node(RelationRef, {
+  description:
+    "A directed, typed relation between two actors, stated by one or more citations. A contested relation has a " +
+    "citation that denies it: read the citations to see who says what.",
+  id: { resolve: (r) => r.key },
+  loadMany: (keys, { loaders }) => keys.map((key) => loaders.relation.load(key)),
+  fields: (t) => ({
+    key: t.exposeString("key", { description: "Stable key of the relation." }),
+    type: t.field({ type: RelationTypeEnum, description: "Relation type.", resolve: (r) => r.type as never }),
+    from: t.field({
+      type: ActorRef,
+      description: "The subject.",
+      resolve: (r, _args, { loaders }) => requireActor(loaders, r.from),
+    }),
+    to: t.field({
+      type: ActorRef,
+      description: "The object.",
+      resolve: (r, _args, { loaders }) => requireActor(loaders, r.to),
+    }),
+    role: t.exposeString("role", {
+      nullable: true,
+      description: "For OFFICE: the office as the source writes it.",
+    }),
+    at: t.field({
+      type: PartialDateRef,
+      nullable: true,
+      description: "When an event happened, if the sources date it.",
+      resolve: (r) => partialDate(r.at, r.atPrecision),
+    }),
+    start: t.field({
+      type: PartialDateRef,
+      nullable: true,
+      description: "When a state of affairs began, if the sources date it.",
+      resolve: (r) => partialDate(r.start, r.startPrecision),
+    }),
+    end: t.field({
+      type: PartialDateRef,
+      nullable: true,
+      description: "When a state of affairs ended, if the sources date it.",
+      resolve: (r) => partialDate(r.end, r.endPrecision),
+    }),
+    contested: t.exposeBoolean("contested", { description: "Whether a citation denies the relation." }),
+    note: t.exposeString("note", { nullable: true, description: "Why a qualifier is what it is." }),
+    citations: t.field({
+      type: [CitationRef],
+      description: "The passages that state the relation, with speaker and stance.",
+      args: { stances: t.arg({ type: [StanceEnum], description: "Only these stances." }) },
+      resolve: async (r, { stances }, { loaders }) => {
+        const citations = await loaders.citationsOfRelation.load(r.key);
+        return stances?.length ? citations.filter((c) => stances.includes(c.stance as never)) : citations;
+      },
+    }),
+  }),
+});
+
+interface Claim {
+  relation: RelationRecord;
+  citations: CitationRecord[];
+}
+
+const ClaimRef = builder.objectRef<Claim>("Claim").implement({
+  description: "A contested relation, with each side's citations.",
+  fields: (t) => ({
+    relation: t.field({
+      type: RelationRef,
+      resolve: (c) => c.relation,
+      description: "The contested relation.",
+    }),
+    supporting: t.field({
+      type: [CitationRef],
+      description: "Citations that assert, report or accuse it.",
+      resolve: (c) => c.citations.filter((citation) => citation.stance !== "DENIES"),
+    }),
+    denying: t.field({
+      type: [CitationRef],
+      description: "Citations that deny it.",
+      resolve: (c) => c.citations.filter((citation) => citation.stance === "DENIES"),
+    }),
+  }),
+});
+
+const RelationsFilterInput = builder.inputType("RelationsFilter", {
+  description: "Narrows a list of relations; every field is optional and they combine with AND.",
+  fields: (t) => ({
+    types: t.field({ type: [RelationTypeEnum], description: "Only these types." }),
+    actor: t.string({ description: "Only relations of this actor (key)." }),
+    direction: t.field({
+      type: DirectionEnum,
+      description: "With actor: which side it is on (default BOTH).",
+    }),
+    from: t.field({ type: "Date", description: "Only relations whose time reaches this day or later." }),
+    to: t.field({ type: "Date", description: "Only relations whose time begins on or before this day." }),
+    source: t.string({ description: "Only relations cited from this source (key)." }),
+    speaker: t.string({ description: "Only relations with a citation spoken by this actor (key)." }),
+    stances: t.field({
+      type: [StanceEnum],
+      description: "Only relations with a citation of one of these stances.",
+    }),
+    contested: t.boolean({ description: "Only contested (true) or uncontested (false) relations." }),
+    asOf: t.field({
+      type: "Date",
+      description: "Only relations in force on that day (see Actor.relations).",
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  relation: t.field({
+    type: RelationRef,
+    nullable: true,
+    description: "A relation by its key; null if none.",
+    args: { key: t.arg.string({ required: true }) },
+    resolve: (_root, { key }, { loaders }) => loaders.relation.load(key),
+  }),
+  relations: t.connection({
+    type: RelationRef,
+    description: "Relations that pass the filter, in time order (undated last), then by key.",
+    args: { filter: t.arg({ type: RelationsFilterInput }) },
+    resolve: async (_root, args, { db, loaders }) => {
+      const filter = args.filter ?? {};
+      if (filter.from && filter.to && filter.from > filter.to) throw badInput('"from" is after "to"');
+      if (filter.actor) await requireActor(loaders, filter.actor);
+      return offsetConnection(args, async (offset, limit) => {
+        const page = await relationsPage(
+          db,
+          filter.actor ?? null,
+          filter.direction ?? "BOTH",
+          {
+            types: filter.types?.length ? [...filter.types] : null,
+            asOf: filter.asOf ?? null,
+            from: filter.from ?? null,
+            to: filter.to ?? null,
+            source: filter.source ?? null,
+            speaker: filter.speaker ?? null,
+            stances: filter.stances?.length ? [...filter.stances] : null,
+            contested: filter.contested ?? null,
+          },
+          offset,
+          limit,
+        );
+        return { total: page.total, items: page.relations };
+      });
+    },
+  }),
+  claims: t.field({
+    type: [ClaimRef],
+    description: "Every contested relation, with the citations on each side.",
+    args: { actor: t.arg.string({ description: "Only claims involving this actor (key)." }) },
+    resolve: async (_root, { actor }, { db, loaders }) => {
+      if (actor) await requireActor(loaders, actor);
+      const page = await relationsPage(db, actor ?? null, "BOTH", { contested: true }, 0, 1000);
+      return Promise.all(
+        page.relations.map(async (relation) => ({
+          relation,
+          citations: await loaders.citationsOfRelation.load(relation.key),
+        })),
+      );
+    },
+  }),
+  timeline: t.field({
+    type: [RelationRef],
+    description: "The dated relations of an actor, or between two actors, in time order.",
+    args: {
+      actor: t.arg.string({ required: true, description: "Actor key." }),
+      other: t.arg.string({ description: "Only relations with this other actor (key)." }),
+      ...relationFilterArgs,
+    },
+    resolve: async (_root, args, { db, loaders }) => {
+      await requireActor(loaders, args.actor);
+      if (args.other) await requireActor(loaders, args.other);
+      return timeline(db, args.actor, args.other ?? null, toRelationFilter(args));
+    },
+  }),
+}));

@@ -1,0 +1,185 @@
+import {
+  type ActorRecord,
+  type Direction,
+  expandFrontier,
+  type RelationRecord,
+  shortestPaths,
+} from "../../db/graph.js";
+import { builder } from "../builder.js";
+import type { GraphQLContext } from "../context.js";
+import { badInput, limitExceeded } from "../errors.js";
+import { ActorRef, requireActor } from "./actor.js";
+import { RelationRef, relationFilterArgs, toRelationFilter } from "./relation.js";
+import { DirectionEnum } from "./vocabulary.js";
+
+/** Hard limits of traversals: beyond them a query is refused with LIMIT_EXCEEDED, never cut silently. */
+export const maxDepth = 3;
+export const maxHops = 6;
+export const maxSeedActors = 50;
+
+interface Subgraph {
+  nodes: ActorRecord[];
+  edges: RelationRecord[];
+}
+
+const SubgraphRef = builder.objectRef<Subgraph>("Subgraph").implement({
+  description:
+    "Actors and the relations between them, shaped for graph-visualization frontends: every edge's from and to " +
+    "are among the nodes.",
+  fields: (t) => ({
+    nodes: t.field({ type: [ActorRef], resolve: (g) => g.nodes, description: "The actors, by key." }),
+    edges: t.field({ type: [RelationRef], resolve: (g) => g.edges, description: "The relations, by key." }),
+  }),
+});
+
+interface PathStep {
+  relation: RelationRecord;
+  from: string;
+  to: string;
+}
+
+const PathStepRef = builder.objectRef<PathStep>("PathStep").implement({
+  description:
+    "One step of a path, in walking order; it may follow its relation against the relation's direction.",
+  fields: (t) => ({
+    relation: t.field({ type: RelationRef, resolve: (s) => s.relation, description: "The relation walked." }),
+    from: t.field({
+      type: ActorRef,
+      description: "Where the step starts.",
+      resolve: (s, _args, { loaders }) => requireActor(loaders, s.from),
+    }),
+    to: t.field({
+      type: ActorRef,
+      description: "Where the step ends.",
+      resolve: (s, _args, { loaders }) => requireActor(loaders, s.to),
+    }),
+    forward: t.boolean({
+      description: "Whether the step follows the relation's own direction (from subject to object).",
+      resolve: (s) => s.relation.from === s.from,
+    }),
+  }),
+});
+
+const PathRef = builder.objectRef<PathStep[]>("Path").implement({
+  description: "A path between two actors.",
+  fields: (t) => ({
+    length: t.int({ description: "Number of steps.", resolve: (steps) => steps.length }),
+    steps: t.field({
+      type: [PathStepRef],
+      resolve: (steps) => steps,
+      description: "The steps in walking order.",
+    }),
+  }),
+});
+
+/** Breadth-first from the seed actors, one query per hop, keeping every relation met on the way. */
+async function expand(
+  { db, loaders }: GraphQLContext,
+  seeds: string[],
+  depth: number,
+  direction: Direction,
+  args: { types?: readonly string[] | null; asOf?: string | null },
+): Promise<Subgraph> {
+  if (!Number.isInteger(depth) || depth < 1) throw badInput(`"depth" must be at least 1; got ${depth}`);
+  if (depth > maxDepth) throw limitExceeded(`"depth" may be at most ${maxDepth}; got ${depth}`);
+  const actors = new Map<string, ActorRecord>();
+  for (const key of seeds) actors.set(key, await requireActor(loaders, key));
+  const edges = new Map<string, RelationRecord>();
+  let frontier = seeds;
+  for (let hop = 0; hop < depth && frontier.length > 0; hop += 1) {
+    const step = await expandFrontier(db, frontier, direction, toRelationFilter(args));
+    for (const relation of step.relations) edges.set(relation.key, relation);
+    frontier = step.actors.filter((actor) => !actors.has(actor.key)).map((actor) => actor.key);
+    for (const actor of step.actors) {
+      actors.set(actor.key, actor);
+      loaders.actor.prime(actor.key, actor);
+    }
+  }
+  const byKey = <T extends { key: string }>(items: Iterable<T>) =>
+    [...items].sort((a, b) => a.key.localeCompare(b.key));
+  return { nodes: byKey(actors.values()), edges: byKey(edges.values()) };
+}
+
+const traversalArgs = builder.args((t) => ({
+  depth: t.int({ defaultValue: 1, description: `Hops from the actors, 1 to ${maxDepth}.` }),
+  direction: t.field({
+    type: DirectionEnum,
+    defaultValue: "BOTH",
+    description: "Which relations to follow.",
+  }),
+  ...relationFilterArgs,
+}));
+
+builder.queryFields((t) => ({
+  neighbourhood: t.field({
+    type: SubgraphRef,
+    description: "An actor and everything within `depth` hops of it, with the relations followed.",
+    args: { actor: t.arg.string({ required: true, description: "Actor key." }), ...traversalArgs },
+    resolve: (_root, args, context) =>
+      expand(context, [args.actor], args.depth ?? 1, (args.direction ?? "BOTH") as Direction, args),
+  }),
+  subgraph: t.field({
+    type: SubgraphRef,
+    description:
+      "Several actors and everything within `depth` hops of any of them: load it into a graph frontend.",
+    args: { actors: t.arg.stringList({ required: true, description: "Actor keys." }), ...traversalArgs },
+    resolve: (_root, args, context) => {
+      if (args.actors.length === 0) throw badInput('"actors" needs at least one actor key');
+      if (args.actors.length > maxSeedActors) {
+        throw limitExceeded(`"actors" may hold at most ${maxSeedActors} keys; got ${args.actors.length}`);
+      }
+      return expand(
+        context,
+        [...new Set(args.actors)],
+        args.depth ?? 1,
+        (args.direction ?? "BOTH") as Direction,
+        args,
+      );
+    },
+  }),
+  paths: t.field({
+    type: [PathRef],
+    description: "The shortest path between two actors (or all shortest paths), each step with its relation.",
+    args: {
+      from: t.arg.string({ required: true, description: "Actor key where paths start." }),
+      to: t.arg.string({ required: true, description: "Actor key where paths end." }),
+      maxHops: t.arg.int({ defaultValue: 4, description: `Longest path to look for, 1 to ${maxHops}.` }),
+      all: t.arg.boolean({
+        defaultValue: false,
+        description: "All shortest paths (at most 25) instead of one.",
+      }),
+      direction: t.arg({
+        type: DirectionEnum,
+        defaultValue: "BOTH",
+        description: "Which way relations may be walked.",
+      }),
+      ...relationFilterArgs,
+    },
+    resolve: async (_root, args, { db, loaders }) => {
+      const hops = args.maxHops ?? 4;
+      if (hops < 1) throw badInput(`"maxHops" must be at least 1; got ${hops}`);
+      if (hops > maxHops) throw limitExceeded(`"maxHops" may be at most ${maxHops}; got ${hops}`);
+      await requireActor(loaders, args.from);
+      await requireActor(loaders, args.to);
+      if (args.from === args.to) throw badInput('"from" and "to" are the same actor');
+      const paths = await shortestPaths(
+        db,
+        args.from,
+        args.to,
+        hops,
+        (args.direction ?? "BOTH") as Direction,
+        toRelationFilter(args),
+        args.all ?? false,
+      );
+      return paths.map((relations) => {
+        let at = args.from;
+        return relations.map((relation) => {
+          const to = relation.from === at ? relation.to : relation.from;
+          const step = { relation, from: at, to };
+          at = to;
+          return step;
+        });
+      });
+    },
+  }),
+}));
