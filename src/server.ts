@@ -56,10 +56,10 @@ function useHealth(): Plugin {
   };
 }
 
-/** The HTTP surface: /graphql (POST, GET, GraphiQL in a browser), /health and /ready. */
-export function createHttpServer(options: { db: Database; readiness: Readiness; log: Logger }): Server {
+/** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
+export function createGraphQLHandler(options: { db: Database; readiness: Readiness; log: Logger }) {
   const { db, readiness, log } = options;
-  const yoga = createYoga<Record<string, unknown>, GraphQLContext>({
+  return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
     // Yoga's built-in liveness probe (empty 200); /health below answers the same question in JSON.
@@ -85,7 +85,11 @@ export function createHttpServer(options: { db: Database; readiness: Readiness; 
       }),
     ],
   });
-  return createServer(yoga);
+}
+
+/** The HTTP surface: /graphql (POST, GET, GraphiQL in a browser), /health and /ready. */
+export function createHttpServer(options: { db: Database; readiness: Readiness; log: Logger }): Server {
+  return createServer(createGraphQLHandler(options));
 }
 
 /** Listens, turning "port in use" into one clear sentence. Resolves with the bound address. */

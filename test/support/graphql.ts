@@ -1,0 +1,27 @@
+import type { Database } from "../../src/db/database.js";
+import { createGraphQLHandler } from "../../src/server.js";
+import { quietLog } from "./db.js";
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  data?: T;
+  errors?: { message: string; extensions?: { code?: string } }[];
+}
+
+/**
+ * Sends one GraphQL request through the real handler (the same graphql-yoga instance the HTTP server uses),
+ * against the real database, without opening a socket.
+ */
+export function graphqlClient(db: Database) {
+  const handler = createGraphQLHandler({ db, readiness: { schemaApplied: true, seedLoaded: true }, log: quietLog });
+  return async <T = Record<string, unknown>>(
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<GraphQLResponse<T>> => {
+    const response = await handler.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      body: JSON.stringify({ query, variables }),
+    });
+    return (await response.json()) as GraphQLResponse<T>;
+  };
+}
