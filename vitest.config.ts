@@ -1,6 +1,15 @@
+import { createRequire } from "node:module";
 import { defineConfig } from "vitest/config";
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // graphql 16 ships CommonJS (main) and ESM (module) side by side. Node, and so graphql-yoga at run time,
+    // loads the CommonJS one; Vite would give our sources the ESM one, and errors thrown by resolvers would
+    // then fail yoga's instanceof GraphQLError check. One copy, as in production.
+    alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
+  },
   test: {
     include: ["test/**/*.test.ts"],
     // One embedded Neo4j serves the whole run; it is started once here and stopped at the end.

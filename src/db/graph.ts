@@ -88,13 +88,15 @@ const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .publishe
 
 /**
  * The relation predicate shared by every traversal, on a relationship bound to `r`. Its parameters are those
- * of `filterParams`. A relation's time runs from its `at` or `start` date to its `end` date (open when none).
+ * of `filterParams`. A relation's time runs from its `at` or `start` date to its `end` date (open when none);
+ * `asOf` and the date window keep only dated relations, since an undated one cannot be placed in time.
  */
 const relationPredicate = `($types IS NULL OR r.type IN $types)
   AND ($contested IS NULL OR r.contested = $contested)
   AND ($asOf IS NULL OR (coalesce(r.atDate, r.startDate) <= $asOf AND coalesce(r.endDate, $asOf) >= $asOf))
-  AND ($windowFrom IS NULL OR coalesce(r.endDate, r.atDate, r.startDate, $windowFrom) >= $windowFrom)
-  AND ($windowTo IS NULL OR coalesce(r.atDate, r.startDate, $windowTo) <= $windowTo)
+  AND ($windowFrom IS NULL OR (coalesce(r.atDate, r.startDate) IS NOT NULL
+        AND coalesce(r.endDate, r.atDate, date('9999-12-31')) >= $windowFrom))
+  AND ($windowTo IS NULL OR coalesce(r.atDate, r.startDate) <= $windowTo)
   AND ($source IS NULL AND $speaker IS NULL AND $stances IS NULL OR EXISTS {
         MATCH (c:Citation {relationId: r.id})
         WHERE ($source IS NULL OR c.sourceId = $source)

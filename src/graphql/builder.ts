@@ -9,11 +9,18 @@ export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   Scalars: { Date: { Input: string; Output: string } };
   Connection: { totalCount: number };
+  // Non-null unless a field says otherwise: a null then always means "the sources do not say" or "no such".
+  DefaultFieldNullability: false;
+  DefaultEdgesNullability: false;
+  DefaultNodeNullability: false;
 }>({
+  defaultFieldNullability: false,
   plugins: [RelayPlugin],
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
+    edgesFieldOptions: { nullable: false },
+    nodeFieldOptions: { nullable: false },
     nodeQueryOptions: { description: "Any object with a global id (Actor, Relation, Citation, Source)." },
     nodesQueryOptions: { description: "Objects by their global ids, in the order asked." },
   },
