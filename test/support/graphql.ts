@@ -12,7 +12,11 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
  * against the real database, without opening a socket.
  */
 export function graphqlClient(db: Database) {
-  const handler = createGraphQLHandler({ db, readiness: { schemaApplied: true, seedLoaded: true }, log: quietLog });
+  const handler = createGraphQLHandler({
+    db,
+    readiness: { schemaApplied: true, seedLoaded: true },
+    log: quietLog,
+  });
   return async <T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
