@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
+import { isInputObjectType, isInterfaceType, isObjectType, isSpecifiedScalarType } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
+import { schema } from "../src/graphql/schema.js";
 import { printedSchema, sdlFile } from "../src/graphql/sdl.js";
 import { loadSeed } from "../src/seed/load.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
@@ -163,6 +165,12 @@ describe("GraphQL API over the seed corpus", () => {
         const begin = e.node.at?.value ?? e.node.start?.value;
         expect(begin <= "2021-12-31").toBe(true);
       }
+    });
+
+    it("counts an event dated to a month as overlapping any window inside that month", async () => {
+      const { relations } = await data(`{ relations(filter: { from: "2021-05-15", to: "2021-05-20" }) {
+        edges { node { key } } } }`);
+      expect(relations.edges.map((e: Data) => e.node.key)).toContain("rel-goita-rise-to-power-mali");
     });
 
     it("lists claims with each side's citations", async () => {
@@ -369,6 +377,25 @@ describe("GraphQL API over the seed corpus", () => {
     // actors, relations, to-actors, their relations, citations, sources: one batched query per level.
     expect(large.trips).toBe(small.trips);
     expect(large.trips).toBeLessThanOrEqual(6);
+  });
+});
+
+describe("schema documentation", () => {
+  it("describes every type, field and argument, so that GraphiQL documents the whole API", () => {
+    const missing: string[] = [];
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (type.name.startsWith("__") || isSpecifiedScalarType(type)) continue;
+      if (!type.description) missing.push(type.name);
+      if (isObjectType(type) || isInterfaceType(type) || isInputObjectType(type)) {
+        for (const field of Object.values(type.getFields())) {
+          if (!field.description) missing.push(`${type.name}.${field.name}`);
+          for (const arg of "args" in field ? field.args : []) {
+            if (!arg.description) missing.push(`${type.name}.${field.name}(${arg.name})`);
+          }
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 });
 

@@ -95,7 +95,7 @@ const relationPredicate = `($types IS NULL OR r.type IN $types)
   AND ($contested IS NULL OR r.contested = $contested)
   AND ($asOf IS NULL OR (coalesce(r.atDate, r.startDate) <= $asOf AND coalesce(r.endDate, $asOf) >= $asOf))
   AND ($windowFrom IS NULL OR (coalesce(r.atDate, r.startDate) IS NOT NULL
-        AND coalesce(r.endDate, r.atDate, date('9999-12-31')) >= $windowFrom))
+        AND coalesce(r.endDate, r.atEndDate, date('9999-12-31')) >= $windowFrom))
   AND ($windowTo IS NULL OR coalesce(r.atDate, r.startDate) <= $windowTo)
   AND ($source IS NULL AND $speaker IS NULL AND $stances IS NULL OR EXISTS {
         MATCH (c:Citation {relationId: r.id})
@@ -247,7 +247,11 @@ export async function expandFrontier(
   return { relations: records[0]?.get("relations") ?? [], actors: records[0]?.get("actors") ?? [] };
 }
 
-/** The shortest path (or all shortest paths) between two actors, as lists of relations in walking order. */
+/**
+ * The shortest path (or all shortest paths, at most 25) between two actors, as lists of relations in walking
+ * order. Among paths of equal length the one with the smallest relation keys comes first, so that the same
+ * question always gets the same answer.
+ */
 export async function shortestPaths(
   db: Database,
   from: string,
@@ -264,12 +268,12 @@ export async function shortestPaths(
     BOTH: "()-[r:RELATION]-()",
   }[direction];
   const { records } = await db.read(
-    `MATCH p = ${all ? "ALL SHORTEST" : "SHORTEST 1"}
+    `MATCH p = ALL SHORTEST
        (a:Actor {id: $from}) (${step.replace("[r:RELATION]", `[r:RELATION WHERE ${relationPredicate}]`)}){1,${maxHops}} (b:Actor {id: $to})
      RETURN [r IN relationships(p) | r ${relationFields}] AS relations
      ORDER BY [r IN relationships(p) | r.id]
-     LIMIT 25`,
-    { from, to, ...filterParams(filter) },
+     LIMIT $limit`,
+    { from, to, ...filterParams(filter), limit: neo4j.int(all ? 25 : 1) },
   );
   return records.map((r) => r.get("relations"));
 }

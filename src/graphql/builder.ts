@@ -19,10 +19,33 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
-    edgesFieldOptions: { nullable: false },
-    nodeFieldOptions: { nullable: false },
-    nodeQueryOptions: { description: "Any object with a global id (Actor, Relation, Citation, Source)." },
-    nodesQueryOptions: { description: "Objects by their global ids, in the order asked." },
+    nodeTypeOptions: { description: "An object with a global id, which node(id) finds again." },
+    idFieldOptions: { description: "Global id: opaque, stable, accepted by node(id)." },
+    nodeQueryOptions: {
+      description: "Any object by its global id (Actor, Relation, Citation, Source); null if none.",
+      args: { id: { description: "A global id." } },
+    },
+    nodesQueryOptions: {
+      description: "Objects by their global ids, in the order asked; null where none.",
+      args: { ids: { description: "Global ids." } },
+    },
+    pageInfoTypeOptions: { description: "Where a page stands in its list." },
+    hasNextPageFieldOptions: { description: "Whether items follow this page." },
+    hasPreviousPageFieldOptions: { description: "Whether items precede this page." },
+    startCursorFieldOptions: { description: "Cursor of the first item of the page." },
+    endCursorFieldOptions: {
+      description: "Cursor of the last item of the page; pass it as after for the next.",
+    },
+    cursorFieldOptions: { description: "Opaque position of this item in its list." },
+    edgesFieldOptions: { nullable: false, description: "The items of this page, with their cursors." },
+    nodeFieldOptions: { nullable: false, description: "The item." },
+    pageInfoFieldOptions: { description: "Where this page stands." },
+    beforeArgOptions: { description: "Items before this cursor." },
+    afterArgOptions: { description: "Items after this cursor." },
+    firstArgOptions: { description: "At most this many items from the start (at most 100; 20 by default)." },
+    lastArgOptions: { description: "At most this many items from the end (at most 100)." },
+    defaultConnectionTypeOptions: { description: "A page of a list, with its total count." },
+    defaultEdgeTypeOptions: { description: "One item of a page, with its cursor." },
   },
 });
 

@@ -14,7 +14,7 @@ import {
   upsertSeedSources,
 } from "../db/seed-store.js";
 import type { Logger } from "../logger.js";
-import { dateProperties } from "./dates.js";
+import { dateProperties, lastDay } from "./dates.js";
 import { readSeed, type SeedCorpus } from "./read.js";
 import { foldName } from "./text.js";
 
@@ -62,6 +62,8 @@ function toRows(corpus: SeedCorpus) {
         note: r.note,
         contested: r.contested,
         ...dateProperties("at", r.at, "first"),
+        // An event dated to a month or year may fall on any day of it: a date window compares its last day too.
+        ...(r.at ? { atEndDate: lastDay(r.at) } : {}),
         ...dateProperties("start", r.start, "first"),
         ...dateProperties("end", r.end, "last"),
       },

@@ -175,13 +175,17 @@ builder.queryFields((t) => ({
     type: RelationRef,
     nullable: true,
     description: "A relation by its key; null if none.",
-    args: { key: t.arg.string({ required: true }) },
+    args: {
+      key: t.arg.string({ required: true, description: 'Relation key, e.g. "rel-diop-visit-russia".' }),
+    },
     resolve: (_root, { key }, { loaders }) => loaders.relation.load(key),
   }),
   relations: t.connection({
     type: RelationRef,
     description: "Relations that pass the filter, in time order (undated last), then by key.",
-    args: { filter: t.arg({ type: RelationsFilterInput }) },
+    args: {
+      filter: t.arg({ type: RelationsFilterInput, description: "What to keep; everything when absent." }),
+    },
     resolve: async (_root, args, { db, loaders }) => {
       const filter = args.filter ?? {};
       if (filter.from && filter.to && filter.from > filter.to) throw badInput('"from" is after "to"');

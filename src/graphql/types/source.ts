@@ -8,7 +8,11 @@ import { RelationRef } from "./relation.js";
 const MentionRef = builder.objectRef<MentionRecord>("Mention").implement({
   description: "Where a source names an actor (any of its names or aliases).",
   fields: (t) => ({
-    actor: t.field({ type: ActorRef, resolve: (m, _args, { loaders }) => requireActor(loaders, m.actorKey) }),
+    actor: t.field({
+      type: ActorRef,
+      description: "The actor named.",
+      resolve: (m, _args, { loaders }) => requireActor(loaders, m.actorKey),
+    }),
     count: t.int({ description: "How many times.", resolve: (m) => m.starts.length }),
     starts: t.exposeIntList("starts", { description: "Code point offset of each mention." }),
     ends: t.exposeIntList("ends", { description: "Code point offset just past each mention." }),
@@ -60,7 +64,12 @@ builder.queryFields((t) => ({
     type: SourceRef,
     nullable: true,
     description: "A source by its key; null if none.",
-    args: { key: t.arg.string({ required: true }) },
+    args: {
+      key: t.arg.string({
+        required: true,
+        description: 'Source key, e.g. "src-004-dw-mali-dit-oui-russie".',
+      }),
+    },
     resolve: (_root, { key }, { loaders }) => loaders.source.load(key),
   }),
   sources: t.connection({

@@ -1,0 +1,297 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Kind, parse } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../src/config.js";
+import type { Database } from "../src/db/database.js";
+import { loadSeed } from "../src/seed/load.js";
+import { readSeed, type SeedCorpus } from "../src/seed/read.js";
+import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
+import { graphqlClient } from "./support/graphql.js";
+import { seedDir } from "./support/seed-copy.js";
+
+/** Every ```graphql block of the README, in order. */
+const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
+const blocks = [...readme.matchAll(/^```graphql\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
+
+/** A text that identifies each example's block, so that reordering the README does not break the test. */
+const examples = {
+  visits: "relations(filter: { types: [VISIT]",
+  path: 'paths(from: "wagner", to: "assimi-goita")',
+  ministry: 'speaker: "russian-foreign-ministry"',
+  claims: "claims {",
+  asOf: 'asOf: "2021-06-01"',
+  search: 'searchActors(query: "goita")',
+  source: 'source(key: "src-004-dw-mali-dit-oui-russie")',
+  stats: "stats {",
+} as const;
+
+type Name = { name: string };
+type PartialDate = { value: string; precision: string } | null;
+type Citation = { quote: string; stance?: string; speaker: Name | null };
+type Connection<T> = { totalCount: number; edges: { node: T }[] };
+
+const malianGovernment = "gouvernement de transition";
+const russianForeignMinistry = "ministère des Affaires étrangères de la Fédération de Russie";
+
+/** The first day a partial date stands for: 2021 -> 2021-01-01, 2021-05 -> 2021-05-01. */
+const firstDayOf = (value: string) => `${value}${"-01-01".slice(value.length - 4)}`;
+
+describe("README example queries", () => {
+  let db: Database;
+  let corpus: SeedCorpus;
+  let client: ReturnType<typeof graphqlClient>;
+
+  /** Runs the README block of an example against the seeded database; it must answer without errors. */
+  const run = async <T>(example: keyof typeof examples): Promise<T> => {
+    const found = blocks.filter((block) => block.includes(examples[example]));
+    expect(found, `README blocks of example "${example}"`).toHaveLength(1);
+    const response = await client<T>(found[0] ?? "");
+    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+    expect(response.data).toBeDefined();
+    return response.data as T;
+  };
+
+  beforeAll(async () => {
+    db = await connectTestDatabase();
+    await resetDatabase(db);
+    await loadSeed(db, seedDir, quietLog);
+    corpus = await readSeed(seedDir);
+    client = graphqlClient(db);
+  });
+  afterAll(() => db.close());
+
+  it("has one block per example, each a single complete query without variables", () => {
+    expect(blocks).toHaveLength(Object.keys(examples).length);
+    for (const block of blocks) {
+      const owners = Object.values(examples).filter((marker) => block.includes(marker));
+      expect(owners, block).toHaveLength(1);
+      const document = parse(block);
+      expect(document.definitions, block).toHaveLength(1);
+      const [operation] = document.definitions;
+      expect(operation?.kind).toBe(Kind.OPERATION_DEFINITION);
+      if (operation?.kind === Kind.OPERATION_DEFINITION) {
+        expect(operation.operation).toBe("query");
+        expect(operation.variableDefinitions ?? []).toHaveLength(0);
+      }
+    }
+  });
+
+  it("lists the Russian officials' visits to Mali, undated, with their quotes", async () => {
+    type Visit = { from: Name & { description: string | null }; at: PartialDate; citations: Citation[] };
+    const { relations } = await run<{ relations: Connection<Visit> }>("visits");
+    const byVisitor = new Map(relations.edges.map(({ node }) => [node.from.name, node]));
+    expect(relations.totalCount).toBe(2);
+    expect([...byVisitor.keys()].sort()).toEqual(["Iounous-Bek Ievkourov", "Sergueï Lavrov"]);
+    const ievkourov = byVisitor.get("Iounous-Bek Ievkourov");
+    expect(ievkourov?.at).toBeNull();
+    expect(ievkourov?.citations.some((c) => c.quote.includes("visite officielle à Bamako"))).toBe(true);
+    const lavrov = byVisitor.get("Sergueï Lavrov");
+    expect(lavrov?.at).toBeNull();
+    expect(lavrov?.citations.some((c) => c.quote.includes("se rend au Mali"))).toBe(true);
+    expect(lavrov?.citations.some((c) => c.quote.includes("Bamako"))).toBe(true);
+  });
+
+  it("walks from Wagner to Goïta, every step cited", async () => {
+    type Step = {
+      from: Name;
+      to: Name;
+      relation: { type: string; contested: boolean; citations: Citation[] };
+    };
+    const { paths } = await run<{ paths: { length: number; steps: Step[] }[] }>("path");
+    expect(paths).toHaveLength(1);
+    const steps = paths[0]?.steps ?? [];
+    expect(paths[0]?.length).toBe(steps.length);
+    expect(steps.length).toBe(2);
+    expect(steps[0]?.from.name).toBe("Wagner");
+    expect(steps.at(-1)?.to.name).toBe("Assimi Goïta");
+    steps.slice(1).forEach((step, index) => {
+      expect(step.from.name).toBe(steps[index]?.to.name);
+    });
+    for (const step of steps) expect(step.relation.citations.length).toBeGreaterThanOrEqual(1);
+    expect(steps[0]?.to.name).toBe("Mali");
+    expect(steps[0]?.relation).toMatchObject({ type: "DEPLOYMENT", contested: true });
+    expect(steps[0]?.relation.citations).toContainEqual(
+      expect.objectContaining({ stance: "DENIES", speaker: { name: malianGovernment } }),
+    );
+    expect(["RISE_TO_POWER", "OFFICE"]).toContain(steps[1]?.relation.type);
+  });
+
+  it("shows what the Russian foreign ministry asserts", async () => {
+    type Claimed = { type: string; from: Name; to: Name; at: PartialDate; citations: Citation[] };
+    const { relations } = await run<{ relations: Connection<Claimed> }>("ministry");
+    const spokenByMinistry = corpus.relations.filter((r) =>
+      r.citations.some((c) => c.speaker === "russian-foreign-ministry"),
+    );
+    expect(relations.totalCount).toBe(spokenByMinistry.length);
+    expect(relations.edges).toHaveLength(spokenByMinistry.length);
+    for (const { node } of relations.edges) {
+      expect(node.citations.map((c) => c.speaker?.name)).toContain(russianForeignMinistry);
+    }
+    const nodes = relations.edges.map((e) => e.node);
+    expect(nodes).toContainEqual(
+      expect.objectContaining({
+        type: "VISIT",
+        from: { name: "Assimi Goïta" },
+        to: { name: "Russie" },
+        at: { value: "2025-06", precision: "MONTH" },
+      }),
+    );
+    expect(nodes).toContainEqual(
+      expect.objectContaining({
+        type: "MILITARY_COOPERATION",
+        from: { name: "Russie" },
+        to: { name: "Mali" },
+      }),
+    );
+  });
+
+  it("shows who accuses and who denies each contested relation", async () => {
+    type Claim = {
+      relation: { type: string; from: Name; to: Name };
+      supporting: Citation[];
+      denying: Citation[];
+    };
+    const { claims } = await run<{ claims: Claim[] }>("claims");
+    expect(claims).toHaveLength(3);
+    for (const claim of claims) {
+      expect(claim.supporting.length).toBeGreaterThanOrEqual(1);
+      expect(claim.denying.length).toBeGreaterThanOrEqual(1);
+      for (const citation of claim.denying) expect(citation.stance).toBe("DENIES");
+      for (const citation of claim.supporting) expect(citation.stance).not.toBe("DENIES");
+    }
+    const wagner = claims.find(
+      (c) =>
+        c.relation.type === "DEPLOYMENT" &&
+        c.relation.from.name === "Wagner" &&
+        c.relation.to.name === "Mali",
+    );
+    expect(wagner?.denying).toContainEqual(
+      expect.objectContaining({ stance: "DENIES", speaker: { name: malianGovernment } }),
+    );
+    expect(wagner?.supporting.filter((c) => c.stance === "ACCUSES").map((c) => c.speaker?.name)).toEqual(
+      expect.arrayContaining(["France", "pays occidentaux"]),
+    );
+    const africaCorps = claims.find((c) => c.relation.from.name === "Africa Corps");
+    expect(africaCorps?.relation.type).toBe("ATTACK");
+    expect(africaCorps?.denying.map((c) => c.speaker?.name)).toEqual(["Sergueï Lavrov"]);
+  });
+
+  it("shows the graph as it stood on 2021-06-01, nothing later and nothing undated", async () => {
+    type Edge = { type: string; from: Name; to: Name; at: PartialDate; start: PartialDate; end: PartialDate };
+    const { subgraph } = await run<{ subgraph: { nodes: (Name & { kind: string })[]; edges: Edge[] } }>(
+      "asOf",
+    );
+    const asOf = "2021-06-01";
+    const names = new Set(subgraph.nodes.map((n) => n.name));
+    expect(subgraph.edges.length).toBeGreaterThan(0);
+    for (const edge of subgraph.edges) {
+      const begins = edge.at ?? edge.start;
+      expect(begins, `${edge.type} ${edge.from.name} -> ${edge.to.name} is undated`).not.toBeNull();
+      expect(firstDayOf(begins?.value ?? "") <= asOf, `${edge.type} begins after ${asOf}`).toBe(true);
+      if (edge.end) {
+        expect(edge.end.value >= asOf.slice(0, edge.end.value.length), `${edge.type} ended before`).toBe(
+          true,
+        );
+      }
+      expect(names.has(edge.from.name) && names.has(edge.to.name)).toBe(true);
+    }
+    expect(subgraph.edges.map((e) => e.type).sort()).toEqual([
+      "ARMS_SUPPLY",
+      "MILITARY_COOPERATION",
+      "RISE_TO_POWER",
+      "SUCCESSION",
+      "SUSPENSION",
+    ]);
+    expect(subgraph.edges).toContainEqual(
+      expect.objectContaining({
+        type: "RISE_TO_POWER",
+        from: { name: "Assimi Goïta" },
+        at: { value: "2021-05", precision: "MONTH" },
+      }),
+    );
+    expect(subgraph.edges).toContainEqual(
+      expect.objectContaining({
+        type: "SUSPENSION",
+        start: { value: "2021-06", precision: "MONTH" },
+        end: { value: "2021-07", precision: "MONTH" },
+      }),
+    );
+    expect(subgraph.nodes).toHaveLength(7);
+  });
+
+  it("finds Goïta from an unaccented search", async () => {
+    type Found = {
+      key: string;
+      name: string;
+      aliases: string[];
+      relations: { type: string; to: Name; role: string | null; at: PartialDate }[];
+    };
+    const { searchActors } = await run<{ searchActors: Connection<Found> }>("search");
+    expect(searchActors.totalCount).toBe(1);
+    const goita = searchActors.edges[0]?.node;
+    expect(goita).toMatchObject({ key: "assimi-goita", name: "Assimi Goïta" });
+    expect(goita?.aliases).toContain("Goïta");
+    expect(goita?.relations).toContainEqual(
+      expect.objectContaining({
+        type: "RISE_TO_POWER",
+        to: { name: "Mali" },
+        at: { value: "2021-05", precision: "MONTH" },
+      }),
+    );
+    expect(goita?.relations).toContainEqual(
+      expect.objectContaining({
+        type: "VISIT",
+        to: { name: "Russie" },
+        at: { value: "2025-06", precision: "MONTH" },
+      }),
+    );
+    expect(goita?.relations).toContainEqual(
+      expect.objectContaining({ type: "OFFICE", to: { name: "Mali" }, role: "président de la transition" }),
+    );
+  });
+
+  it("reads the DW article with every quote in its context", async () => {
+    type Quoted = {
+      stance: string;
+      speaker: Name | null;
+      relation: { type: string; from: Name; to: Name };
+      context: { before: string; quote: string; after: string };
+    };
+    type Article = { title: string; author: string; published: string; citations: Quoted[] };
+    const { source } = await run<{ source: Article }>("source");
+    expect(source).toMatchObject({
+      title: "Le Mali dit oui à la Russie",
+      author: "Mahamadou Kane",
+      published: "2021-11-11",
+    });
+    const text = corpus.sources.find((s) => s.id === "src-004-dw-mali-dit-oui-russie")?.text ?? "";
+    const cited = corpus.relations.flatMap((r) =>
+      r.citations.filter((c) => c.source === "src-004-dw-mali-dit-oui-russie"),
+    );
+    expect(source.citations).toHaveLength(cited.length);
+    for (const { context } of source.citations) {
+      expect(context.quote.length).toBeGreaterThan(0);
+      expect(text).toContain(context.before + context.quote + context.after);
+    }
+    expect(source.citations).toContainEqual(
+      expect.objectContaining({
+        speaker: { name: "Sergueï Lavrov" },
+        relation: { type: "ARMS_SUPPLY", from: { name: "Russie" }, to: { name: "Mali" } },
+        context: expect.objectContaining({ quote: expect.stringContaining("des munitions, des armements") }),
+      }),
+    );
+  });
+
+  it("counts actors per kind and relations per type", async () => {
+    type Count = { key: string; count: number };
+    const { stats } = await run<{ stats: { actorsByKind: Count[]; relationsByType: Count[] } }>("stats");
+    const sum = (counts: Count[]) => counts.reduce((total, c) => total + c.count, 0);
+    expect(sum(stats.actorsByKind)).toBe(corpus.actors.length);
+    expect(sum(stats.relationsByType)).toBe(corpus.relations.length);
+    const visits = corpus.relations.filter((r) => r.type === "VISIT").length;
+    expect(stats.relationsByType).toContainEqual({ key: "VISIT", count: visits });
+    expect(Math.max(...stats.relationsByType.map((c) => c.count))).toBe(visits);
+    expect(stats.actorsByKind).toContainEqual({ key: "PERSON", count: 11 });
+  });
+});
