@@ -60,11 +60,16 @@ describe("HTTP surface", () => {
     const response = await fetch(`${base}/graphql`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ __typename sources { id file length } }" }),
+      body: JSON.stringify({
+        query: "{ __typename sources { totalCount edges { node { key file length } } } }",
+      }),
     });
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
-      data: { __typename: "Query", sources: [{ id: "probe", file: "probe.txt", length: 1 }] },
+      data: {
+        __typename: "Query",
+        sources: { totalCount: 1, edges: [{ node: { key: "probe", file: "probe.txt", length: 1 } }] },
+      },
     });
   });
 
