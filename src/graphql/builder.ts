@@ -1,6 +1,6 @@
 import SchemaBuilder from "@pothos/core";
 import RelayPlugin from "@pothos/plugin-relay";
-import { isCalendarDate } from "../seed/read.js";
+import { isCalendarDate } from "../seed/validate.js";
 import type { GraphQLContext } from "./context.js";
 import { badInput } from "./errors.js";
 

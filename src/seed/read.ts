@@ -8,15 +8,20 @@ import {
   actorsFile,
   relationsFile,
   type SeedActorEntry,
-  type SeedCitationEntry,
-  type SeedRelationEntry,
   type SeedSourceEntry,
   sourcesFile,
   unrelatedSentencesFile,
   type Vocabulary,
   vocabularyFile,
 } from "./model.js";
-import { codePoints, findAllCodePoints, foldName, sliceCodePoints } from "./text.js";
+import { codePoints, findAllCodePoints, foldName } from "./text.js";
+import {
+  type CheckedRelation,
+  checkActor,
+  checkRelation,
+  isCalendarDate,
+  type Knowledge,
+} from "./validate.js";
 
 export interface Problem {
   file: string;
@@ -37,11 +42,7 @@ export class SeedError extends Error {
 }
 
 export type SeedSource = SeedSourceEntry & { text: string; length: number };
-export type SeedCitation = SeedCitationEntry & { id: string };
-export type SeedRelation = Omit<SeedRelationEntry, "citations"> & {
-  citations: SeedCitation[];
-  contested: boolean;
-};
+export type SeedRelation = CheckedRelation;
 
 /** The whole seed, validated: every reference resolves and every quote is its source's exact slice. */
 export interface SeedCorpus {
@@ -104,13 +105,6 @@ function parseYaml<S extends z.ZodType>(
     return { data: undefined, lineAt };
   }
   return { data: parsed.data, lineAt };
-}
-
-/** Parses a seed date (its form is its precision) and checks that it is a real calendar date. */
-export function isCalendarDate(value: string): boolean {
-  const [year, month = 1, day = 1] = value.split("-").map(Number) as [number, number?, number?];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 const files = {
@@ -194,79 +188,32 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
     sources.push({ ...entry, text, length: codePoints(text).length });
   }
 
-  const actorKinds = new Set(vocabulary.actorKinds.map((k) => k.name));
+  // The seed is checked against itself: its own actors, sources and names.
+  const actorIds = new Set(actorEntries.map((a) => a.id));
+  const sourcesById = new Map(sources.map((s) => [s.id, { source: s, points: codePoints(s.text) }]));
   const nameOwners = new Map<string, string>();
+  const knowledge: Knowledge = {
+    vocabulary,
+    hasActor: (key) => actorIds.has(key),
+    sourcePoints: (key) => sourcesById.get(key)?.points,
+    nameOwner: (name) => nameOwners.get(name),
+  };
   for (const [index, actor] of actorEntries.entries()) {
     const at = ["actors", index];
     claimId(files.actors, parsed.actors.lineAt, [...at, "id"], actor.id);
-    if (!actorKinds.has(actor.kind)) {
-      problem(files.actors, parsed.actors.lineAt, [...at, "kind"], `unknown actor kind "${actor.kind}"`);
-    }
-    for (const name of new Set([actor.name, ...actor.aliases].map(foldName))) {
-      const owner = nameOwners.get(name);
-      if (owner && owner !== actor.id) {
-        problem(
-          files.actors,
-          parsed.actors.lineAt,
-          [...at],
-          `name "${name}" is already a name of actor "${owner}"`,
-        );
-      }
-      nameOwners.set(name, actor.id);
-    }
+    checkActor(actor, knowledge, (field, message) =>
+      problem(files.actors, parsed.actors.lineAt, [...at, ...field], message),
+    );
+    for (const name of [actor.name, ...actor.aliases].map(foldName)) nameOwners.set(name, actor.id);
   }
 
-  const actorIds = new Set(actorEntries.map((a) => a.id));
-  const sourcesById = new Map(sources.map((s) => [s.id, { source: s, points: codePoints(s.text) }]));
-  const relationTypes = new Set(vocabulary.relationTypes.map((t) => t.name));
-  const stances = new Set(vocabulary.stances.map((s) => s.name));
-  const relations: SeedRelation[] = [];
-  for (const [index, relation] of relationEntries.entries()) {
+  const relations: SeedRelation[] = relationEntries.map((relation, index) => {
     const at = ["relations", index];
-    const fail = (field: Path, message: string) =>
-      problem(files.relations, parsed.relations.lineAt, [...at, ...field], message);
     claimId(files.relations, parsed.relations.lineAt, [...at, "id"], relation.id);
-    if (!relationTypes.has(relation.type)) fail(["type"], `unknown relation type "${relation.type}"`);
-    for (const end of ["from", "to"] as const) {
-      if (!actorIds.has(relation[end])) fail([end], `unknown actor "${relation[end]}"`);
-    }
-    for (const field of ["at", "start", "end"] as const) {
-      const value = relation[field];
-      if (value && !isCalendarDate(value)) fail([field], `no such date "${value}"`);
-    }
-    if (relation.start && relation.end && relation.end < relation.start.slice(0, relation.end.length)) {
-      fail(["end"], `end "${relation.end}" is before start "${relation.start}"`);
-    }
-    const citations: SeedCitation[] = relation.citations.map((citation, n) => {
-      const cite = (field: string, message: string) => fail(["citations", n, field], message);
-      if (!stances.has(citation.stance)) cite("stance", `unknown stance "${citation.stance}"`);
-      if (citation.speaker !== null && !actorIds.has(citation.speaker)) {
-        cite("speaker", `unknown actor "${citation.speaker}"`);
-      }
-      const known = sourcesById.get(citation.source);
-      if (!known) cite("source", `unknown source "${citation.source}"`);
-      else {
-        const slice = sliceCodePoints(known.points, citation.start, citation.end);
-        if (slice !== citation.quote) {
-          const found = findAllCodePoints(known.points, citation.quote);
-          if (found.length === 0) cite("quote", `the quote is not found verbatim in ${citation.source}`);
-          else {
-            const spans = found.map((s) => `${s}-${s + codePoints(citation.quote).length}`).join(", ");
-            cite(
-              "start",
-              `offsets ${citation.start}-${citation.end} do not match the quote: the quote is at ${spans}`,
-            );
-          }
-        }
-      }
-      return { ...citation, id: `${relation.id}#${n + 1}` };
-    });
-    relations.push({
-      ...relation,
-      citations,
-      contested: citations.some((c) => c.stance === "DENIES"),
-    });
-  }
+    return checkRelation(relation, knowledge, (field, message) =>
+      problem(files.relations, parsed.relations.lineAt, [...at, ...field], message),
+    );
+  });
 
   const unrelatedSentences = unrelatedEntries.flatMap((entry, index) => {
     const at = ["sentences", index];
