@@ -19,3 +19,7 @@ CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind);
 // Actor search by any name form, accents and case folded (standard-folding = ASCII folding + lower case).
 CREATE FULLTEXT INDEX actor_names IF NOT EXISTS FOR (a:Actor) ON EACH [a.searchText]
   OPTIONS { indexConfig: { `fulltext.analyzer`: 'standard-folding' } };
+
+// The history of analysts' writes; a client's idempotency key is used once.
+CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE;
+CREATE CONSTRAINT change_client_key IF NOT EXISTS FOR (c:Change) REQUIRE c.clientKey IS UNIQUE;

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { bool, cleanEnv, host, makeValidator, port, str, url } from "envalid";
+import { type ApiKeyEntry, parseApiKeys } from "./auth.js";
 
 /** Where the repository lives, so that relative defaults work from any working directory. */
 export const projectRoot = path.resolve(import.meta.dirname, "..");
@@ -8,6 +9,8 @@ export const projectRoot = path.resolve(import.meta.dirname, "..");
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
+
+const apiKeys = makeValidator<ApiKeyEntry[]>((input) => parseApiKeys(input));
 
 const positiveInt = makeValidator<number>((input) => {
   const value = Number(input);
@@ -58,6 +61,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         default: true,
         desc: "Load the seed corpus at start-up (skipped when unchanged)",
       }),
+      API_KEYS: apiKeys({
+        default: [],
+        desc: "Comma-separated name:role:sha256 entries (npm run api-key makes them); roles reader, editor, admin",
+      }),
+      READ_ACCESS: str({
+        default: "open",
+        choices: ["open", "key"],
+        desc: "open: anyone may query; key: queries need an API key (any role)",
+      }),
       SHUTDOWN_TIMEOUT_MS: positiveInt({
         default: 10_000,
         desc: "How long shutdown waits for in-flight requests",
@@ -91,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       heapMb: raw.NEO4J_HEAP_MB,
       pageCacheMb: raw.NEO4J_PAGECACHE_MB,
     },
+    auth: { apiKeys: raw.API_KEYS, readAccess: raw.READ_ACCESS as "open" | "key" },
     seedDir: path.resolve(projectRoot, raw.SEED_DIR),
     seedOnStart: raw.SEED_ON_START,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
@@ -100,3 +113,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
 export type Config = ReturnType<typeof loadConfig>;
 export type Neo4jConnectionConfig = Config["neo4j"];
 export type EmbeddedNeo4jConfig = Config["embedded"];
+export type AuthConfig = Config["auth"];

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createYoga, type Plugin, useReadinessCheck } from "graphql-yoga";
+import type { AuthConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
@@ -11,6 +12,13 @@ import type { Logger } from "./logger.js";
 export interface Readiness {
   schemaApplied: boolean;
   seedLoaded: boolean;
+}
+
+export interface HandlerOptions {
+  db: Database;
+  readiness: Readiness;
+  log: Logger;
+  auth: AuthConfig;
 }
 
 const json = (body: unknown, status: number) =>
@@ -57,8 +65,8 @@ function useHealth(): Plugin {
 }
 
 /** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
-export function createGraphQLHandler(options: { db: Database; readiness: Readiness; log: Logger }) {
-  const { db, readiness, log } = options;
+export function createGraphQLHandler(options: HandlerOptions) {
+  const { db, readiness, log, auth } = options;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -66,7 +74,7 @@ export function createGraphQLHandler(options: { db: Database; readiness: Readine
     healthCheckEndpoint: "/live",
     landingPage: false,
     logging: log.child({ component: "yoga" }),
-    context: () => createContext(db),
+    context: ({ request }) => createContext(db, auth, request.headers),
     plugins: [
       useRequestLog(log),
       useHealth(),
@@ -88,7 +96,7 @@ export function createGraphQLHandler(options: { db: Database; readiness: Readine
 }
 
 /** The HTTP surface: /graphql (POST, GET, GraphiQL in a browser), /health and /ready. */
-export function createHttpServer(options: { db: Database; readiness: Readiness; log: Logger }): Server {
+export function createHttpServer(options: HandlerOptions): Server {
   return createServer(createGraphQLHandler(options));
 }
 

@@ -13,7 +13,7 @@ describe("HTTP surface", () => {
   beforeAll(async () => {
     db = await connectTestDatabase();
     await resetDatabase(db);
-    server = createHttpServer({ db, readiness, log: quietLog });
+    server = createHttpServer({ db, readiness, log: quietLog, auth: { apiKeys: [], readAccess: "open" } });
     const address = await listen(server, "127.0.0.1", 0);
     base = `http://127.0.0.1:${address.port}`;
   });

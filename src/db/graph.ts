@@ -29,6 +29,10 @@ export interface RelationRecord {
   startPrecision: string | null;
   end: string | null;
   endPrecision: string | null;
+  /** Set when an analyst retracted the relation: traversals no longer follow it. */
+  retractedAt: string | null;
+  retractedBy: string | null;
+  retractionReason: string | null;
 }
 
 export interface CitationRecord {
@@ -80,7 +84,8 @@ export interface RelationFilter {
 
 const actorFields = "{ key: a.id, .name, .kind, .aliases, .description }";
 const relationFields = `{ key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .role, .note, .contested,
-  .at, .atPrecision, .start, .startPrecision, .end, .endPrecision }`;
+  .at, .atPrecision, .start, .startPrecision, .end, .endPrecision,
+  retractedAt: toString(r.retractedAt), .retractedBy, .retractionReason }`;
 const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
   speakerKey: c.speakerId, .stance }`;
 const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
@@ -91,7 +96,8 @@ const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .publishe
  * of `filterParams`. A relation's time runs from its `at` or `start` date to its `end` date (open when none);
  * `asOf` and the date window keep only dated relations, since an undated one cannot be placed in time.
  */
-const relationPredicate = `($types IS NULL OR r.type IN $types)
+const relationPredicate = `r.retractedAt IS NULL
+  AND ($types IS NULL OR r.type IN $types)
   AND ($contested IS NULL OR r.contested = $contested)
   AND ($asOf IS NULL OR (coalesce(r.atDate, r.startDate) <= $asOf AND coalesce(r.endDate, $asOf) >= $asOf))
   AND ($windowFrom IS NULL OR (coalesce(r.atDate, r.startDate) IS NOT NULL
@@ -325,7 +331,7 @@ export async function relationsOfSources(
   const { records } = await db.read(
     `MATCH (c:Citation) WHERE c.sourceId IN $keys
      WITH DISTINCT c.sourceId AS sourceKey, c.relationId AS key
-     MATCH ()-[r:RELATION {id: key}]->()
+     MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
      RETURN sourceKey, r ${relationFields} AS relation ORDER BY r.id`,
     { keys: sourceKeys },
   );
@@ -365,7 +371,7 @@ export async function countsByKind(db: Database): Promise<{
 }> {
   const { records } = await db.read(
     `CALL () { MATCH (a:Actor) WITH a.kind AS key, count(*) AS count ORDER BY key RETURN collect({key: key, count: count}) AS actorsByKind }
-     CALL () { MATCH ()-[r:RELATION]->() WITH r.type AS key, count(*) AS count ORDER BY key RETURN collect({key: key, count: count}) AS relationsByType }
+     CALL () { MATCH ()-[r:RELATION]->() WHERE r.retractedAt IS NULL WITH r.type AS key, count(*) AS count ORDER BY key RETURN collect({key: key, count: count}) AS relationsByType }
      RETURN actorsByKind, relationsByType`,
   );
   const record = records[0];

@@ -6,6 +6,8 @@ import "./types/citation.js";
 import "./types/source.js";
 import "./types/traversal.js";
 import "./types/stats.js";
+import "./types/change.js";
+import "./types/mutation.js";
 
 /** The executable schema: importing each domain type file registers it on the builder. */
 export const schema = builder.toSchema({ sortSchema: false });

@@ -14,9 +14,8 @@ import {
   upsertSeedSources,
 } from "../db/seed-store.js";
 import type { Logger } from "../logger.js";
-import { dateProperties, lastDay } from "./dates.js";
 import { readSeed, type SeedCorpus } from "./read.js";
-import { foldName } from "./text.js";
+import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "./rows.js";
 
 export interface SeedLoadResult {
   loaded: boolean;
@@ -27,73 +26,11 @@ export interface SeedLoadResult {
 /** Turns the validated corpus into the rows the store writes; nothing here can fail on good input. */
 function toRows(corpus: SeedCorpus) {
   return {
-    sources: corpus.sources.map((s) => ({
-      id: s.id,
-      props: {
-        file: s.file,
-        title: s.title,
-        publisher: s.publisher,
-        author: s.author,
-        language: s.language,
-        text: s.text,
-        length: s.length,
-        ...dateProperties("published", s.published, "first"),
-      },
-    })),
-    actors: corpus.actors.map((a) => ({
-      id: a.id,
-      props: {
-        name: a.name,
-        kind: a.kind,
-        aliases: a.aliases,
-        description: a.description,
-        // For lookups by any name form: exact (foldedNames) and full-text (searchText, see schema/).
-        foldedNames: [...new Set([a.name, ...a.aliases].map(foldName))],
-        searchText: [a.name, ...a.aliases].join(" | "),
-      },
-    })),
-    relations: corpus.relations.map((r) => ({
-      id: r.id,
-      from: r.from,
-      to: r.to,
-      props: {
-        type: r.type,
-        role: r.role,
-        note: r.note,
-        contested: r.contested,
-        ...dateProperties("at", r.at, "first"),
-        // An event dated to a month or year may fall on any day of it: a date window compares its last day too.
-        ...(r.at ? { atEndDate: lastDay(r.at) } : {}),
-        ...dateProperties("start", r.start, "first"),
-        ...dateProperties("end", r.end, "last"),
-      },
-    })),
-    citations: corpus.relations.flatMap((r) =>
-      r.citations.map((c) => ({
-        id: c.id,
-        sourceId: c.source,
-        speakerId: c.speaker,
-        props: {
-          relationId: r.id,
-          sourceId: c.source,
-          speakerId: c.speaker,
-          quote: c.quote,
-          start: c.start,
-          end: c.end,
-          stance: c.stance,
-        },
-      })),
-    ),
-    mentions: [...corpus.mentions].flatMap(([sourceId, mentions]) => {
-      const byActor = new Map<string, { starts: number[]; ends: number[] }>();
-      for (const m of mentions) {
-        const entry = byActor.get(m.actorId) ?? { starts: [], ends: [] };
-        entry.starts.push(m.start);
-        entry.ends.push(m.end);
-        byActor.set(m.actorId, entry);
-      }
-      return [...byActor].map(([actorId, offsets]) => ({ sourceId, actorId, ...offsets }));
-    }),
+    sources: corpus.sources.map(sourceRow),
+    actors: corpus.actors.map(actorRow),
+    relations: corpus.relations.map(relationRow),
+    citations: corpus.relations.flatMap(citationRows),
+    mentions: [...corpus.mentions].flatMap(([sourceId, mentions]) => mentionRows(sourceId, mentions)),
   };
 }
 

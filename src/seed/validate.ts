@@ -39,14 +39,26 @@ export function isCalendarDate(value: string): boolean {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-export function checkActor(actor: SeedActorEntry, knowledge: Knowledge, report: Report): void {
-  if (!knowledge.vocabulary.actorKinds.some((k) => k.name === actor.kind)) {
-    report(["kind"], `unknown actor kind "${actor.kind}"`);
-  }
-  for (const name of new Set([actor.name, ...actor.aliases].map(foldName))) {
+export function checkKind(kind: string, vocabulary: Vocabulary, report: Report): void {
+  if (!vocabulary.actorKinds.some((k) => k.name === kind)) report(["kind"], `unknown actor kind "${kind}"`);
+}
+
+/** Each name may belong to one actor only: mention finding and lookups by name depend on it. */
+export function checkNames(
+  actorKey: string,
+  names: readonly string[],
+  knowledge: Knowledge,
+  report: Report,
+): void {
+  for (const name of new Set(names.map(foldName))) {
     const owner = knowledge.nameOwner(name);
-    if (owner && owner !== actor.id) report(["name"], `name "${name}" is already a name of actor "${owner}"`);
+    if (owner && owner !== actorKey) report(["name"], `name "${name}" is already a name of actor "${owner}"`);
   }
+}
+
+export function checkActor(actor: SeedActorEntry, knowledge: Knowledge, report: Report): void {
+  checkKind(actor.kind, knowledge.vocabulary, report);
+  checkNames(actor.id, [actor.name, ...actor.aliases], knowledge, report);
 }
 
 /** Checks a relation and returns it with its citations' ids and offsets settled and `contested` derived. */

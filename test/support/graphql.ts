@@ -1,29 +1,42 @@
+import type { ApiKeyEntry } from "../../src/auth.js";
 import type { Database } from "../../src/db/database.js";
 import { createGraphQLHandler } from "../../src/server.js";
 import { quietLog } from "./db.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; problems?: { where: string; message: string }[] };
+  }[];
 }
 
 /**
  * Sends one GraphQL request through the real handler (the same graphql-yoga instance the HTTP server uses),
- * against the real database, without opening a socket.
+ * against the real database, without opening a socket. `apiKey` is sent as a bearer token.
  */
-export function graphqlClient(db: Database) {
+export function graphqlClient(
+  db: Database,
+  auth: { apiKeys: ApiKeyEntry[]; readAccess: "open" | "key" } = { apiKeys: [], readAccess: "open" },
+) {
   const handler = createGraphQLHandler({
     db,
     readiness: { schemaApplied: true, seedLoaded: true },
     log: quietLog,
+    auth,
   });
   return async <T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
+    apiKey?: string,
   ): Promise<GraphQLResponse<T>> => {
     const response = await handler.fetch("http://localhost/graphql", {
       method: "POST",
-      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      headers: {
+        "content-type": "application/json",
+        accept: "application/graphql-response+json",
+        ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as GraphQLResponse<T>;

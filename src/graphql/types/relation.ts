@@ -62,6 +62,21 @@ export function toRelationFilter(args: {
   return { types: args.types?.length ? [...args.types] : null, asOf: args.asOf ?? null };
 }
 
+interface Retraction {
+  at: string;
+  by: string;
+  reason: string;
+}
+
+const RetractionRef = builder.objectRef<Retraction>("Retraction").implement({
+  description: "Who hid a relation from traversals, when and why.",
+  fields: (t) => ({
+    at: t.exposeString("at", { description: "When (ISO 8601, UTC)." }),
+    by: t.exposeString("by", { description: "Who." }),
+    reason: t.exposeString("reason", { description: "Why." }),
+  }),
+});
+
 export const RelationRef = builder.objectRef<RelationRecord>("Relation");
 
 builder.node(RelationRef, {
@@ -107,6 +122,15 @@ builder.node(RelationRef, {
     }),
     contested: t.exposeBoolean("contested", { description: "Whether a citation denies the relation." }),
     note: t.exposeString("note", { nullable: true, description: "Why a qualifier is what it is." }),
+    retraction: t.field({
+      type: RetractionRef,
+      nullable: true,
+      description: "Set when the relation was retracted: traversals no longer follow it.",
+      resolve: (r) =>
+        r.retractedAt
+          ? { at: r.retractedAt, by: r.retractedBy ?? "", reason: r.retractionReason ?? "" }
+          : null,
+    }),
     citations: t.field({
       type: [CitationRef],
       description: "The passages that state the relation, with speaker and stance.",

@@ -1,17 +1,7 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { parse } from "yaml";
-import { projectRoot } from "../../config.js";
-import { vocabularyFile } from "../../seed/model.js";
+import { vocabulary } from "../../seed/vocabulary.js";
 import { builder } from "../builder.js";
 
-/**
- * The closed vocabularies, as GraphQL enums: the same file that the seed loader checks against, so the API
- * and the data can never disagree on a kind, type or stance.
- */
-export const vocabulary = vocabularyFile.parse(
-  parse(readFileSync(path.join(projectRoot, "seed", "vocabulary.yaml"), "utf8")),
-);
+export { vocabulary };
 
 const enumValues = (entries: { name: string; description: string }[]) =>
   Object.fromEntries(

@@ -1,0 +1,225 @@
+import type { ManagedTransaction } from "neo4j-driver";
+import type { Database } from "./database.js";
+import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "./seed-store.js";
+
+/**
+ * The Cypher of analysts' writes (GraphQL mutations and `npm run ingest`). Each function runs inside the
+ * caller's one transaction; records they create carry origin = 'analyst', so a seed reload leaves them alone.
+ */
+
+/** What the database already holds that a batch refers to: one round trip before validating it. */
+export async function knownRecords(
+  db: Database,
+  keys: { actors: string[]; sources: string[]; relations: string[]; names: string[] },
+): Promise<{
+  actors: string[];
+  sources: { key: string; text: string }[];
+  relations: string[];
+  nameOwners: { name: string; key: string }[];
+}> {
+  const { records } = await db.read(
+    `CALL () { MATCH (a:Actor) WHERE a.id IN $actors RETURN collect(a.id) AS actors }
+     CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect({key: s.id, text: s.text}) AS sources }
+     CALL () { UNWIND $relations AS key MATCH ()-[r:RELATION {id: key}]->() RETURN collect(r.id) AS relations }
+     CALL () { MATCH (a:Actor) WHERE any(name IN a.foldedNames WHERE name IN $names)
+               UNWIND [name IN a.foldedNames WHERE name IN $names] AS name
+               RETURN collect({name: name, key: a.id}) AS nameOwners }
+     RETURN actors, sources, relations, nameOwners`,
+    keys,
+  );
+  const record = records[0];
+  return {
+    actors: record?.get("actors") ?? [],
+    sources: record?.get("sources") ?? [],
+    relations: record?.get("relations") ?? [],
+    nameOwners: record?.get("nameOwners") ?? [],
+  };
+}
+
+/** Every actor's names, for finding mentions in a new text. */
+export async function allActorNames(
+  db: Database,
+): Promise<{ id: string; name: string; aliases: string[] }[]> {
+  const { records } = await db.read(
+    "MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.aliases AS aliases",
+  );
+  return records.map((r) => r.toObject() as { id: string; name: string; aliases: string[] });
+}
+
+export async function createSources(tx: ManagedTransaction, rows: SourceRow[]) {
+  await tx.run(
+    `UNWIND $rows AS row
+     MERGE (s:Source {id: row.id})
+     ON CREATE SET s = row.props, s.id = row.id, s.origin = 'analyst'`,
+    { rows },
+  );
+}
+
+export async function createActors(tx: ManagedTransaction, rows: ActorRow[]) {
+  await tx.run(
+    `UNWIND $rows AS row
+     CREATE (a:Actor) SET a = row.props, a.id = row.id, a.origin = 'analyst'`,
+    { rows },
+  );
+}
+
+export async function createRelations(
+  tx: ManagedTransaction,
+  relations: RelationRow[],
+  citations: CitationRow[],
+) {
+  await tx.run(
+    `UNWIND $relations AS row
+     MATCH (a:Actor {id: row.from}), (b:Actor {id: row.to})
+     CREATE (a)-[r:RELATION]->(b) SET r = row.props, r.id = row.id, r.origin = 'analyst'`,
+    { relations },
+  );
+  await tx.run(
+    `UNWIND $citations AS row
+     MATCH (s:Source {id: row.sourceId})
+     CREATE (c:Citation)-[:IN_SOURCE]->(s) SET c = row.props, c.id = row.id, c.origin = 'analyst'
+     WITH c, row
+     OPTIONAL MATCH (speaker:Actor {id: row.speakerId})
+     FOREACH (_ IN CASE WHEN speaker IS NULL THEN [] ELSE [1] END | CREATE (c)-[:SPOKEN_BY]->(speaker))`,
+    { citations },
+  );
+}
+
+export async function createMentions(tx: ManagedTransaction, rows: MentionRow[]) {
+  await tx.run(
+    `UNWIND $rows AS row
+     MATCH (s:Source {id: row.sourceId}), (a:Actor {id: row.actorId})
+     MERGE (s)-[m:MENTIONS]->(a) SET m.starts = row.starts, m.ends = row.ends, m.count = size(row.starts)`,
+    { rows },
+  );
+}
+
+/** Sets an actor's properties; returns the properties it had before, for the history. */
+export async function updateActor(
+  tx: ManagedTransaction,
+  row: ActorRow,
+): Promise<Record<string, unknown> | null> {
+  const result = await tx.run(
+    `MATCH (a:Actor {id: $row.id})
+     WITH a, properties(a) AS before
+     SET a += $row.props
+     RETURN before`,
+    { row },
+  );
+  return result.records[0]?.get("before") ?? null;
+}
+
+/**
+ * Moves everything of actor `from` onto actor `into` and deletes `from`: its relations (both directions, with
+ * all their properties, each deleted before it is made again so that its unique id is never held twice), the
+ * citations it speaks, the sources' mentions of it, and its names as aliases.
+ * Returns the absorbed actor's properties, which the history keeps, so nothing is lost.
+ */
+export async function mergeActors(
+  tx: ManagedTransaction,
+  fromKey: string,
+  intoKey: string,
+  names: { aliases: string[]; foldedNames: string[]; searchText: string },
+): Promise<{ absorbed: Record<string, unknown>; relations: number; citations: number; mentions: number }> {
+  const result = await tx.run(
+    `MATCH (from:Actor {id: $from}), (into:Actor {id: $into})
+     WITH from, into, properties(from) AS absorbed
+     CALL (from, into) {
+       MATCH (from)-[r:RELATION]->(other)
+       WITH r, properties(r) AS props, CASE WHEN other = from THEN into ELSE other END AS target, into
+       DELETE r
+       CREATE (into)-[moved:RELATION]->(target) SET moved = props
+       RETURN count(*) AS outgoing
+     }
+     CALL (from, into) {
+       MATCH (other)-[r:RELATION]->(from)
+       WITH r, properties(r) AS props, other, into
+       DELETE r
+       CREATE (other)-[moved:RELATION]->(into) SET moved = props
+       RETURN count(*) AS incoming
+     }
+     CALL (from, into) {
+       MATCH (c:Citation)-[spoken:SPOKEN_BY]->(from)
+       CREATE (c)-[:SPOKEN_BY]->(into) SET c.speakerId = into.id
+       DELETE spoken
+       RETURN count(*) AS citations
+     }
+     CALL (from, into) {
+       MATCH (s:Source)-[m:MENTIONS]->(from)
+       OPTIONAL MATCH (s)-[existing:MENTIONS]->(into)
+       FOREACH (_ IN CASE WHEN existing IS NULL THEN [1] ELSE [] END |
+         CREATE (s)-[:MENTIONS {starts: m.starts, ends: m.ends, count: m.count}]->(into))
+       FOREACH (_ IN CASE WHEN existing IS NULL THEN [] ELSE [1] END |
+         SET existing.starts = existing.starts + m.starts, existing.ends = existing.ends + m.ends,
+             existing.count = existing.count + m.count)
+       DELETE m
+       RETURN count(*) AS mentions
+     }
+     SET into.aliases = $names.aliases, into.foldedNames = $names.foldedNames, into.searchText = $names.searchText
+     DETACH DELETE from
+     RETURN absorbed, outgoing + incoming AS relations, citations, mentions`,
+    { from: fromKey, into: intoKey, names },
+  );
+  const record = result.records[0];
+  if (!record) throw new Error(`merge of ${fromKey} into ${intoKey} matched nothing`);
+  return {
+    absorbed: record.get("absorbed"),
+    relations: record.get("relations"),
+    citations: record.get("citations"),
+    mentions: record.get("mentions"),
+  };
+}
+
+/** Hides a relation from traversals; it stays in the graph, with who retracted it, when and why. */
+export async function retractRelation(
+  tx: ManagedTransaction,
+  key: string,
+  by: string,
+  reason: string,
+): Promise<"retracted" | "already retracted" | "missing"> {
+  const result = await tx.run(
+    `MATCH ()-[r:RELATION {id: $key}]->()
+     WITH r, r.retractedAt IS NOT NULL AS already
+     FOREACH (_ IN CASE WHEN already THEN [] ELSE [1] END |
+       SET r.retractedAt = datetime(), r.retractedBy = $by, r.retractionReason = $reason)
+     RETURN already`,
+    { key, by, reason },
+  );
+  const record = result.records[0];
+  if (!record) return "missing";
+  return record.get("already") ? "already retracted" : "retracted";
+}
+
+export interface ChangeRecord {
+  id: string;
+  at: string;
+  by: string;
+  role: string;
+  operation: string;
+  targets: string[];
+  sources: string[];
+  clientKey: string | null;
+  payloadHash: string;
+  details: string;
+}
+
+export async function recordChange(tx: ManagedTransaction, change: Omit<ChangeRecord, "at">) {
+  await tx.run(`CREATE (c:Change) SET c = $change, c.at = datetime()`, { change });
+}
+
+export async function changeByClientKey(db: Database, clientKey: string): Promise<ChangeRecord | null> {
+  const { records } = await db.read(
+    `MATCH (c:Change {clientKey: $clientKey}) RETURN c { .*, at: toString(c.at) } AS change`,
+    { clientKey },
+  );
+  return records[0]?.get("change") ?? null;
+}
+
+/** Every change that touched a record (actor, relation or source), oldest first. */
+export async function historyOf(db: Database, key: string): Promise<ChangeRecord[]> {
+  const { records } = await db.read(
+    `MATCH (c:Change) WHERE $key IN c.targets RETURN c { .*, at: toString(c.at) } AS change ORDER BY c.at, c.id`,
+    { key },
+  );
+  return records.map((r) => r.get("change"));
+}

@@ -1,0 +1,29 @@
+import { type ChangeRecord, historyOf } from "../../db/writes.js";
+import { builder } from "../builder.js";
+
+export const ChangeRef = builder.objectRef<ChangeRecord>("Change").implement({
+  description: "One write by an analyst: who made it, when, what it did and from which sources.",
+  fields: (t) => ({
+    id: t.exposeID("id", { description: "Id of the change." }),
+    at: t.exposeString("at", { description: "When it was committed (ISO 8601, UTC)." }),
+    by: t.exposeString("by", { description: "Name of the API key (or CLI user) that made it." }),
+    role: t.exposeString("role", { description: "The role it was made with." }),
+    operation: t.exposeString("operation", {
+      description: "addSource, addActor, assertRelation, ingest, ...",
+    }),
+    targets: t.exposeStringList("targets", { description: "Keys of the records it touched." }),
+    sources: t.exposeStringList("sources", { description: "Keys of the sources it cites or adds." }),
+    details: t.exposeString("details", {
+      description: "What it wrote, as JSON; for edits and merges, what the records held before.",
+    }),
+  }),
+});
+
+builder.queryField("history", (t) =>
+  t.field({
+    type: [ChangeRef],
+    description: "Every change that touched an actor, relation or source, oldest first.",
+    args: { key: t.arg.string({ required: true, description: "Key of the actor, relation or source." }) },
+    resolve: (_root, { key }, { db }) => historyOf(db, key),
+  }),
+);

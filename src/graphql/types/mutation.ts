@@ -1,0 +1,340 @@
+import { requireRole } from "../../auth.js";
+import {
+  absorbActor,
+  actorKeyFromName,
+  applyBatch,
+  editActor,
+  relationKeyFor,
+  retract,
+} from "../../ingest/service.js";
+import type { Mention } from "../../seed/mentions.js";
+import { vocabulary } from "../../seed/vocabulary.js";
+import { builder } from "../builder.js";
+import { ActorRef, requireActor } from "./actor.js";
+import { RelationRef } from "./relation.js";
+import { SourceRef } from "./source.js";
+import { ActorKindEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
+
+/**
+ * The write path. Each mutation needs an API key (editor, or admin for merges), is checked like the seed,
+ * runs as one transaction, is recorded in the history, and given a clientKey is idempotent: the same request
+ * again changes nothing and answers the same.
+ */
+
+builder.mutationType({
+  description: "Analysts' writes. Each needs an API key: Authorization: Bearer <key>.",
+});
+
+const locateInput = (_section: string, _index: number, path: readonly (string | number)[]) =>
+  `input.${path.join(".")}`;
+
+const clientKeyDescription = "Your idempotency key: a retry with the same key and input changes nothing.";
+
+const MentionHitRef = builder.objectRef<Mention>("MentionHit").implement({
+  description: "A place where a new source names a known actor.",
+  fields: (t) => ({
+    actor: t.field({
+      type: ActorRef,
+      description: "The actor named.",
+      resolve: (m, _args, { loaders }) => requireActor(loaders, m.actorId),
+    }),
+    start: t.exposeInt("start", { description: "Code point offset of the name." }),
+    end: t.exposeInt("end", { description: "Code point offset just past the name." }),
+  }),
+});
+
+interface WriteResult<T> {
+  value: T;
+  changeId: string;
+  replayed: boolean;
+}
+
+const SourcePayloadRef = builder
+  .objectRef<WriteResult<{ key: string; created: boolean; mentions: Mention[] }>>("AddSourcePayload")
+  .implement({
+    description: "The stored source and the known actors it names, to cite from.",
+    fields: (t) => ({
+      source: t.field({
+        type: SourceRef,
+        description: "The source.",
+        resolve: async (r, _args, { loaders }) => (await loaders.source.load(r.value.key)) as never,
+      }),
+      created: t.boolean({
+        description: "False when the same text was already stored.",
+        resolve: (r) => r.value.created,
+      }),
+      mentions: t.field({
+        type: [MentionHitRef],
+        description: "Every name or alias of a known actor in the text, accents and case ignored.",
+        resolve: (r) => r.value.mentions,
+      }),
+      changeId: t.id({ description: "The history entry of this write.", resolve: (r) => r.changeId }),
+      replayed: t.boolean({
+        description: "True when this answers a repeated clientKey.",
+        resolve: (r) => r.replayed,
+      }),
+    }),
+  });
+
+const ActorPayloadRef = builder.objectRef<WriteResult<{ key: string }>>("ActorPayload").implement({
+  description: "The actor as it stands after the write.",
+  fields: (t) => ({
+    actor: t.field({
+      type: ActorRef,
+      description: "The actor.",
+      resolve: (r, _args, { loaders }) => requireActor(loaders, r.value.key),
+    }),
+    changeId: t.id({ description: "The history entry of this write.", resolve: (r) => r.changeId }),
+    replayed: t.boolean({
+      description: "True when this answers a repeated clientKey.",
+      resolve: (r) => r.replayed,
+    }),
+  }),
+});
+
+const RelationPayloadRef = builder.objectRef<WriteResult<{ key: string }>>("RelationPayload").implement({
+  description: "The relation as it stands after the write.",
+  fields: (t) => ({
+    relation: t.field({
+      type: RelationRef,
+      description: "The relation.",
+      resolve: async (r, _args, { loaders }) => (await loaders.relation.load(r.value.key)) as never,
+    }),
+    changeId: t.id({ description: "The history entry of this write.", resolve: (r) => r.changeId }),
+    replayed: t.boolean({
+      description: "True when this answers a repeated clientKey.",
+      resolve: (r) => r.replayed,
+    }),
+  }),
+});
+
+const AddSourceInput = builder.inputType("AddSourceInput", {
+  description: "A new source document. Metadata only where the text itself states it.",
+  fields: (t) => ({
+    key: t.string({
+      description: "Its key; by default derived from the text, so the same text is stored once.",
+    }),
+    text: t.string({ required: true, description: "The exact text; quotes will be checked against it." }),
+    title: t.string({ description: "Title, if the text states it." }),
+    publisher: t.string({ description: "Publisher or agency, if the text states it." }),
+    author: t.string({ description: "Author, if the text states it." }),
+    published: t.string({ description: "Publication date: YYYY, YYYY-MM or YYYY-MM-DD." }),
+    language: t.string({ required: true, description: "ISO 639 language code, e.g. fr." }),
+    clientKey: t.string({ description: clientKeyDescription }),
+  }),
+});
+
+const AddActorInput = builder.inputType("AddActorInput", {
+  description: "A new actor.",
+  fields: (t) => ({
+    key: t.string({ description: "Its key (kebab-case); by default derived from the name." }),
+    name: t.string({ required: true, description: "Canonical name." }),
+    kind: t.field({ type: ActorKindEnum, required: true, description: "Kind of actor." }),
+    aliases: t.stringList({ description: "Every other name form, as the sources write it." }),
+    description: t.string({ description: "What the sources say it is." }),
+    clientKey: t.string({ description: clientKeyDescription }),
+  }),
+});
+
+const UpdateActorInput = builder.inputType("UpdateActorInput", {
+  description: "New values for an actor's fields; fields left out keep their value.",
+  fields: (t) => ({
+    key: t.string({ required: true, description: "The actor's key." }),
+    name: t.string({ description: "New canonical name." }),
+    kind: t.field({ type: ActorKindEnum, description: "New kind." }),
+    aliases: t.stringList({ description: "The full new list of aliases." }),
+    description: t.string({ description: "New description." }),
+    clientKey: t.string({ description: clientKeyDescription }),
+  }),
+});
+
+const MergeActorsInput = builder.inputType("MergeActorsInput", {
+  description: "Two actors found to be the same: `into` absorbs `from`.",
+  fields: (t) => ({
+    into: t.string({ required: true, description: "Key of the actor that stays." }),
+    from: t.string({
+      required: true,
+      description: "Key of the actor absorbed: its names, relations and citations move.",
+    }),
+    clientKey: t.string({ description: clientKeyDescription }),
+  }),
+});
+
+const CitationInput = builder.inputType("CitationInput", {
+  description: "A verbatim passage of a stored source.",
+  fields: (t) => ({
+    source: t.string({ required: true, description: "Source key." }),
+    quote: t.string({ required: true, description: "The exact text of the source." }),
+    start: t.int({ description: "Code point offset; needed only when the quote occurs more than once." }),
+    end: t.int({ description: "Code point offset just past the quote (checked if given)." }),
+    speaker: t.string({
+      description: "Key of the actor the source attributes it to; none = the source's own voice.",
+    }),
+    stance: t.field({ type: StanceEnum, required: true, description: "The speaker's stance." }),
+  }),
+});
+
+const AssertRelationInput = builder.inputType("AssertRelationInput", {
+  description: "A relation that cited passages state.",
+  fields: (t) => ({
+    key: t.string({ description: "Its key; by default derived from its ends, type and citations." }),
+    type: t.field({ type: RelationTypeEnum, required: true, description: "Relation type." }),
+    from: t.string({ required: true, description: "Subject actor key." }),
+    to: t.string({ required: true, description: "Object actor key." }),
+    role: t.string({ description: "For OFFICE: the office as written." }),
+    at: t.string({ description: "When an event happened: YYYY, YYYY-MM or YYYY-MM-DD." }),
+    start: t.string({ description: "When a state began." }),
+    end: t.string({ description: "When a state ended." }),
+    note: t.string({ description: "Why a qualifier is what it is." }),
+    citations: t.field({ type: [CitationInput], required: true, description: "At least one citation." }),
+    clientKey: t.string({ description: clientKeyDescription }),
+  }),
+});
+
+const RetractRelationInput = builder.inputType("RetractRelationInput", {
+  description: "A relation to hide from traversals; it stays in the graph and its history.",
+  fields: (t) => ({
+    key: t.string({ required: true, description: "The relation's key." }),
+    reason: t.string({ required: true, description: "Why." }),
+    clientKey: t.string({ description: clientKeyDescription }),
+  }),
+});
+
+const emptyBatch = { sources: [], actors: [], relations: [] };
+
+builder.mutationFields((t) => ({
+  addSource: t.field({
+    type: SourcePayloadRef,
+    description: "Stores a source text and answers the known actors it names, with offsets, to cite from.",
+    args: { input: t.arg({ type: AddSourceInput, required: true, description: "The source." }) },
+    resolve: async (_root, { input }, { db, caller }) => {
+      const writer = requireRole(caller, "editor");
+      const source = {
+        id: input.key ?? null,
+        text: input.text,
+        title: input.title ?? null,
+        publisher: input.publisher ?? null,
+        author: input.author ?? null,
+        published: input.published ?? null,
+        language: input.language,
+      };
+      const { result, replayed } = await applyBatch(
+        db,
+        vocabulary,
+        writer,
+        { ...emptyBatch, sources: [source] },
+        {
+          operation: "addSource",
+          clientKey: input.clientKey,
+          locate: locateInput,
+        },
+      );
+      return { value: result.sources[0] as never, changeId: result.changeId, replayed };
+    },
+  }),
+  addActor: t.field({
+    type: ActorPayloadRef,
+    description: "Adds an actor.",
+    args: { input: t.arg({ type: AddActorInput, required: true, description: "The actor." }) },
+    resolve: async (_root, { input }, { db, caller }) => {
+      const writer = requireRole(caller, "editor");
+      const actor = {
+        id: input.key ?? actorKeyFromName(input.name),
+        name: input.name,
+        kind: input.kind,
+        aliases: input.aliases ?? [],
+        description: input.description ?? null,
+      };
+      const { result, replayed } = await applyBatch(
+        db,
+        vocabulary,
+        writer,
+        { ...emptyBatch, actors: [actor] },
+        {
+          operation: "addActor",
+          clientKey: input.clientKey,
+          locate: locateInput,
+        },
+      );
+      return { value: { key: actor.id }, changeId: result.changeId, replayed };
+    },
+  }),
+  updateActor: t.field({
+    type: ActorPayloadRef,
+    description: "Changes an actor's name, kind, aliases or description; the history keeps the old values.",
+    args: { input: t.arg({ type: UpdateActorInput, required: true, description: "The changes." }) },
+    resolve: async (_root, { input }, { db, caller }) => {
+      const writer = requireRole(caller, "editor");
+      const patch = {
+        ...(input.name != null ? { name: input.name } : {}),
+        ...(input.kind != null ? { kind: input.kind } : {}),
+        ...(input.aliases != null ? { aliases: input.aliases } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      };
+      const { result, replayed } = await editActor(db, vocabulary, writer, input.key, patch, input.clientKey);
+      return { value: { key: result.key }, changeId: result.changeId, replayed };
+    },
+  }),
+  mergeActors: t.field({
+    type: ActorPayloadRef,
+    description:
+      "Makes one actor of two (admin only): `into` takes `from`'s names as aliases, its relations, the citations " +
+      "it speaks and the mentions of it; `from` is deleted and the history keeps everything it held.",
+    args: { input: t.arg({ type: MergeActorsInput, required: true, description: "Which two." }) },
+    resolve: async (_root, { input }, { db, caller }) => {
+      const writer = requireRole(caller, "admin");
+      const { result, replayed } = await absorbActor(db, writer, input.into, input.from, input.clientKey);
+      return { value: { key: result.key }, changeId: result.changeId, replayed };
+    },
+  }),
+  assertRelation: t.field({
+    type: RelationPayloadRef,
+    description: "Adds a relation with its citations, each quote checked against its source.",
+    args: { input: t.arg({ type: AssertRelationInput, required: true, description: "The relation." }) },
+    resolve: async (_root, { input }, { db, caller }) => {
+      const writer = requireRole(caller, "editor");
+      const relation = {
+        type: input.type,
+        from: input.from,
+        to: input.to,
+        role: input.role ?? null,
+        at: input.at ?? null,
+        start: input.start ?? null,
+        end: input.end ?? null,
+        note: input.note ?? null,
+        citations: input.citations.map((c) => ({
+          source: c.source,
+          quote: c.quote,
+          start: c.start ?? null,
+          end: c.end ?? null,
+          speaker: c.speaker ?? null,
+          stance: c.stance,
+        })),
+      };
+      const withKey = { ...relation, id: input.key ?? relationKeyFor(relation) };
+      const { result, replayed } = await applyBatch(
+        db,
+        vocabulary,
+        writer,
+        { ...emptyBatch, relations: [withKey] },
+        {
+          operation: "assertRelation",
+          clientKey: input.clientKey,
+          locate: locateInput,
+        },
+      );
+      return { value: { key: withKey.id }, changeId: result.changeId, replayed };
+    },
+  }),
+  retractRelation: t.field({
+    type: RelationPayloadRef,
+    description:
+      "Hides a relation from every traversal; it stays readable by key, with who retracted it and why.",
+    args: { input: t.arg({ type: RetractRelationInput, required: true, description: "Which and why." }) },
+    resolve: async (_root, { input }, { db, caller }) => {
+      const writer = requireRole(caller, "editor");
+      const { result, replayed } = await retract(db, writer, input.key, input.reason, input.clientKey);
+      return { value: { key: result.key }, changeId: result.changeId, replayed };
+    },
+  }),
+}));

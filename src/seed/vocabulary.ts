@@ -1,0 +1,13 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parse } from "yaml";
+import { projectRoot } from "../config.js";
+import { type Vocabulary, vocabularyFile } from "./model.js";
+
+/**
+ * The closed vocabularies of the product (seed/vocabulary.yaml): the seed loader, ingest, the mutations and
+ * the GraphQL enums all read this one file, so they can never disagree on a kind, type or stance.
+ */
+export const vocabulary: Vocabulary = vocabularyFile.parse(
+  parse(readFileSync(path.join(projectRoot, "seed", "vocabulary.yaml"), "utf8")),
+);

@@ -1,0 +1,366 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { generateApiKey, parseApiKeys } from "../src/auth.js";
+import type { Database } from "../src/db/database.js";
+import { loadSeed } from "../src/seed/load.js";
+import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
+import { type GraphQLResponse, graphqlClient } from "./support/graphql.js";
+import { seedDir } from "./support/seed-copy.js";
+import { snapshotGraph } from "./support/snapshot.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: responses are checked field by field below
+type Data = any;
+
+const reader = generateApiKey("rita", "reader");
+const editor = generateApiKey("alice", "editor");
+const admin = generateApiKey("bob", "admin");
+const apiKeys = parseApiKeys([reader.entry, editor.entry, admin.entry].join(","));
+
+/** A short article, as an analyst would paste it: it names known actors and states one new relation. */
+const article =
+  "Bamako, 3 mars 2026 – Le ministre malien des Affaires étrangères, Abdoulaye Diop, a reçu à Bamako " +
+  "l’ambassadeur de Russie. Selon le communiqué, Moscou livrera deux hélicoptères supplémentaires aux forces " +
+  "armées maliennes d’ici juin. Le Kremlin n’a pas commenté.";
+
+const addSource = `mutation ($input: AddSourceInput!) { addSource(input: $input) {
+  created changeId replayed source { key text length } mentions { actor { key } start end } } }`;
+const assertRelation = `mutation ($input: AssertRelationInput!) { assertRelation(input: $input) {
+  changeId replayed relation { key type from { key } to { key } at { value precision }
+  citations { quote start end stance speaker { key } source { key } } } } }`;
+
+describe("write path", () => {
+  let db: Database;
+  let query: (q: string, variables?: Record<string, unknown>, key?: string) => Promise<GraphQLResponse<Data>>;
+  const ok = async (q: string, variables: Record<string, unknown>, key?: string) => {
+    const response = await query(q, variables, key);
+    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+    return response.data;
+  };
+  /** Runs a write that must fail with `code`, and proves the graph did not change. */
+  const refused = async (
+    q: string,
+    variables: Record<string, unknown>,
+    key: string | undefined,
+    code: string,
+  ) => {
+    const before = await snapshotGraph(db);
+    const response = await query(q, variables, key);
+    expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response.errors)).toBe(code);
+    expect(await snapshotGraph(db)).toBe(before);
+    return response.errors?.[0] as NonNullable<GraphQLResponse["errors"]>[number];
+  };
+  const sourceKey = async () =>
+    (await ok(addSource, { input: { text: article, language: "fr" } }, editor.key)).addSource.source
+      .key as string;
+
+  beforeAll(async () => {
+    db = await connectTestDatabase();
+    query = graphqlClient(db, { apiKeys, readAccess: "open" });
+  });
+  beforeEach(async () => {
+    await resetDatabase(db);
+    await loadSeed(db, seedDir, quietLog, { force: true });
+  });
+  afterAll(() => db.close());
+
+  describe("roles", () => {
+    const input = { input: { text: article, language: "fr" } };
+    it("refuses a write without a key, with a wrong key, or with too low a role, changing nothing", async () => {
+      expect((await refused(addSource, input, undefined, "UNAUTHENTICATED")).message).toMatch(
+        /needs an API key/,
+      );
+      expect((await refused(addSource, input, "agk_not-a-real-key", "UNAUTHENTICATED")).message).toMatch(
+        /not valid/,
+      );
+      expect((await refused(addSource, input, reader.key, "FORBIDDEN")).message).toBe(
+        'This needs the editor role; the key of "rita" has reader.',
+      );
+      const merge = `mutation { mergeActors(input: { into: "mali", from: "bamako-x" }) { changeId } }`;
+      await refused(merge, {}, editor.key, "FORBIDDEN");
+    });
+
+    it("keeps reads open by default, and closes them when READ_ACCESS=key", async () => {
+      expect((await query("{ stats { actorsByKind { key } } }")).errors).toBeUndefined();
+      const closed = graphqlClient(db, { apiKeys, readAccess: "key" });
+      const anonymous = await closed("{ stats { actorsByKind { key } } }");
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+      expect((await closed("{ stats { actorsByKind { key } } }", {}, reader.key)).errors).toBeUndefined();
+    });
+  });
+
+  describe("addSource", () => {
+    it("stores the exact text and answers every known actor it names, with offsets", async () => {
+      const result = (await ok(addSource, { input: { text: article, language: "fr" } }, editor.key))
+        .addSource;
+      expect(result.created).toBe(true);
+      expect(result.source.text).toBe(article);
+      expect(result.source.length).toBe(Array.from(article).length);
+      const points = Array.from(article);
+      const named = result.mentions.map((m: Data) => [m.actor.key, points.slice(m.start, m.end).join("")]);
+      expect(named).toEqual(
+        expect.arrayContaining([
+          ["mali", "Bamako"],
+          ["abdoulaye-diop", "Abdoulaye Diop"],
+          ["russia", "Moscou"],
+          ["russia", "Kremlin"],
+          ["malian-armed-forces", "forces armées maliennes"],
+        ]),
+      );
+    });
+
+    it("stores the same text once", async () => {
+      const first = (await ok(addSource, { input: { text: article, language: "fr" } }, editor.key)).addSource;
+      const before = await snapshotGraph(db);
+      const again = (await ok(addSource, { input: { text: article, language: "fr" } }, editor.key)).addSource;
+      expect(again.source.key).toBe(first.source.key);
+      expect(again.created).toBe(false);
+      const { records } = await db.read("MATCH (s:Source {id: $key}) RETURN count(s) AS n", {
+        key: first.source.key,
+      });
+      expect(records[0]?.get("n")).toBe(1);
+      expect((await snapshotGraph(db)).length).toBeGreaterThan(before.length); // only the history grew
+    });
+
+    it("rejects a bad date or an empty text", async () => {
+      const error = await refused(
+        addSource,
+        { input: { text: " ", language: "fr", published: "2026-02-30" } },
+        editor.key,
+        "BAD_USER_INPUT",
+      );
+      expect(error.extensions?.problems).toEqual([
+        { where: "input.text", message: "the text is empty" },
+        { where: "input.published", message: 'no such date "2026-02-30"' },
+      ]);
+    });
+  });
+
+  describe("assertRelation", () => {
+    it("round trip: ingest an article, find its mentions, cite a quote, see the relation in traversals", async () => {
+      const key = await sourceKey();
+      const quote = "Moscou livrera deux hélicoptères supplémentaires aux forces armées maliennes d’ici juin";
+      const input = {
+        type: "ARMS_SUPPLY",
+        from: "russia",
+        to: "malian-armed-forces",
+        note: "Announced in an undated communiqué quoted by the article of 3 March 2026.",
+        citations: [{ source: key, quote, stance: "REPORTS" }],
+      };
+      const { relation } = (await ok(assertRelation, { input }, editor.key)).assertRelation;
+      expect(relation.citations[0]).toMatchObject({
+        quote,
+        start: article.indexOf(quote),
+        stance: "REPORTS",
+      });
+
+      const hood = await ok(
+        `{ neighbourhood(actor: "malian-armed-forces", types: [ARMS_SUPPLY]) {
+        edges { key citations { quote source { key } } } } }`,
+        {},
+      );
+      const edge = hood.neighbourhood.edges.find((e: Data) => e.key === relation.key);
+      expect(edge.citations).toEqual([{ quote, source: { key } }]);
+      const fromSource = await ok(`query ($key: String!) { source(key: $key) { relations { key } } }`, {
+        key,
+      });
+      expect(fromSource.source.relations.map((r: Data) => r.key)).toEqual([relation.key]);
+    });
+
+    it.each([
+      [{ quote: "Moscou livrera trois hélicoptères" }, "input.citations.0.quote", /not found verbatim/],
+      [
+        { quote: "Moscou livrera", start: 5 },
+        "input.citations.0.start",
+        /offsets 5-19 do not match the quote: the quote is at /,
+      ],
+      [{ speaker: "kremlin-spokesman" }, "input.citations.0.speaker", /unknown actor "kremlin-spokesman"/],
+      [{ source: "src-unknown" }, "input.citations.0.source", /unknown source "src-unknown"/],
+    ])("rejects a bad citation %o, changing nothing", async (change, where, message) => {
+      const key = await sourceKey();
+      const citation = { source: key, quote: "Moscou livrera", stance: "REPORTS", ...change };
+      const input = { type: "ARMS_SUPPLY", from: "russia", to: "mali", citations: [citation] };
+      const error = await refused(assertRelation, { input }, editor.key, "BAD_USER_INPUT");
+      expect(error.extensions?.problems?.[0]?.where).toBe(where);
+      expect(error.extensions?.problems?.[0]?.message).toMatch(message);
+    });
+
+    it("asks for offsets when a quote occurs twice, and rejects unknown actors and empty citations", async () => {
+      const key = await sourceKey();
+      const twice = {
+        type: "VISIT",
+        from: "abdoulaye-diop",
+        to: "mali",
+        citations: [{ source: key, quote: "Bamako", stance: "REPORTS" }],
+      };
+      const error = await refused(assertRelation, { input: twice }, editor.key, "BAD_USER_INPUT");
+      expect(error.extensions?.problems?.[0]?.message).toMatch(/occurs 2 times .*give start/);
+      const unknown = {
+        ...twice,
+        from: "nobody",
+        citations: [{ source: key, quote: "Bamako", start: 0, stance: "REPORTS" }],
+      };
+      expect(
+        (await refused(assertRelation, { input: unknown }, editor.key, "BAD_USER_INPUT")).message,
+      ).toMatch(/input.from: unknown actor "nobody"/);
+      const none = { ...twice, citations: [] };
+      expect((await refused(assertRelation, { input: none }, editor.key, "BAD_USER_INPUT")).message).toMatch(
+        /at least one citation/,
+      );
+    });
+
+    it("is idempotent under a client key, and refuses the key for another request", async () => {
+      const key = await sourceKey();
+      const input = {
+        type: "ARMS_SUPPLY",
+        from: "russia",
+        to: "mali",
+        clientKey: "alice-2026-03-03-1",
+        citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
+      };
+      const first = (await ok(assertRelation, { input }, editor.key)).assertRelation;
+      const before = await snapshotGraph(db);
+      const again = (await ok(assertRelation, { input }, editor.key)).assertRelation;
+      expect(again).toMatchObject({
+        replayed: true,
+        changeId: first.changeId,
+        relation: { key: first.relation.key },
+      });
+      expect(await snapshotGraph(db)).toBe(before);
+      const other = { ...input, to: "malian-armed-forces" };
+      expect((await refused(assertRelation, { input: other }, editor.key, "CONFLICT")).message).toMatch(
+        /already used/,
+      );
+    });
+  });
+
+  describe("actors, merges, retractions and history", () => {
+    const addActor = `mutation ($input: AddActorInput!) { addActor(input: $input) { actor { key name kind aliases } } }`;
+    const updateActor = `mutation ($input: UpdateActorInput!) { updateActor(input: $input) { actor { key name aliases } } }`;
+
+    it("adds and updates actors, refusing a name another actor has", async () => {
+      const added = await ok(
+        addActor,
+        { input: { name: "Sergueï Choïgou", kind: "PERSON", aliases: ["Choïgou"] } },
+        editor.key,
+      );
+      expect(added.addActor.actor).toEqual({
+        key: "serguei-choigou",
+        name: "Sergueï Choïgou",
+        kind: "PERSON",
+        aliases: ["Choïgou"],
+      });
+      const clash = await refused(
+        addActor,
+        { input: { key: "bamako-city", name: "Bamako", kind: "ORGANIZATION" } },
+        editor.key,
+        "BAD_USER_INPUT",
+      );
+      expect(clash.message).toMatch(/name "bamako" is already a name of actor "mali"/);
+      const updated = await ok(
+        updateActor,
+        { input: { key: "serguei-choigou", aliases: ["Choïgou", "Shoigu"] } },
+        editor.key,
+      );
+      expect(updated.updateActor.actor.aliases).toEqual(["Choïgou", "Shoigu"]);
+      expect((await ok(`{ actor(name: "SHOIGU") { key } }`, {})).actor.key).toBe("serguei-choigou");
+      await refused(
+        updateActor,
+        { input: { key: "serguei-choigou", aliases: ["Lavrov"] } },
+        editor.key,
+        "BAD_USER_INPUT",
+      );
+      const history = await ok(`{ history(key: "serguei-choigou") { by role operation details } }`, {});
+      expect(history.history.map((c: Data) => [c.by, c.operation])).toEqual([
+        ["alice", "addActor"],
+        ["alice", "updateActor"],
+      ]);
+      expect(JSON.parse(history.history[1].details).before.aliases).toEqual(["Choïgou"]);
+    });
+
+    it("merges two actors and loses nothing", async () => {
+      const key = await sourceKey();
+      await ok(
+        addActor,
+        { input: { key: "russian-state", name: "État russe", kind: "STATE", aliases: ["Russie (État)"] } },
+        editor.key,
+      );
+      await ok(
+        assertRelation,
+        {
+          input: {
+            type: "ARMS_SUPPLY",
+            from: "russian-state",
+            to: "mali",
+            citations: [
+              {
+                source: key,
+                quote: "Moscou livrera deux hélicoptères",
+                stance: "REPORTS",
+                speaker: "russian-state",
+              },
+            ],
+          },
+        },
+        editor.key,
+      );
+      const count = async () =>
+        (
+          await db.read(
+            `MATCH ()-[r:RELATION]->() WITH count(r) AS relations
+         MATCH (c:Citation) WITH relations, count(c) AS citations
+         MATCH (:Actor {id: 'russia'})-[r:RELATION]-() RETURN relations, citations, count(r) AS russia`,
+          )
+        ).records[0]?.toObject();
+      const before = await count();
+      const merged = await ok(
+        `mutation { mergeActors(input: { into: "russia", from: "russian-state" }) {
+        actor { key aliases relations { key } } } }`,
+        {},
+        admin.key,
+      );
+      const after = await count();
+      expect(after?.relations).toBe(before?.relations);
+      expect(after?.citations).toBe(before?.citations);
+      expect(after?.russia).toBe((before?.russia as number) + 1);
+      expect(merged.mergeActors.actor.aliases).toEqual(
+        expect.arrayContaining(["Moscou", "État russe", "Russie (État)"]),
+      );
+      expect((await ok(`{ actor(key: "russian-state") { key } }`, {})).actor).toBeNull();
+      expect((await ok(`{ actor(name: "État russe") { key } }`, {})).actor.key).toBe("russia");
+      const spoken = await db.read(
+        "MATCH (c:Citation)-[:SPOKEN_BY]->(a:Actor {id: 'russia'}) RETURN collect(c.speakerId) AS ids",
+      );
+      expect(spoken.records[0]?.get("ids")).toContain("russia");
+      const history = await ok(`{ history(key: "russian-state") { operation details } }`, {});
+      expect(history.history.map((c: Data) => c.operation)).toEqual([
+        "addActor",
+        "assertRelation",
+        "mergeActors",
+      ]);
+      expect(JSON.parse(history.history[2].details).absorbed).toMatchObject({
+        id: "russian-state",
+        name: "État russe",
+      });
+    });
+
+    it("retracts a relation: gone from traversals, kept by key and in the history", async () => {
+      const retract = `mutation { retractRelation(input: { key: "rel-diop-visit-russia", reason: "duplicate of a later entry" }) {
+        relation { key retraction { by reason } } } }`;
+      const result = await ok(retract, {}, editor.key);
+      expect(result.retractRelation.relation.retraction).toEqual({
+        by: "alice",
+        reason: "duplicate of a later entry",
+      });
+      const visits = await ok(
+        `{ relations(filter: { types: [VISIT], actor: "abdoulaye-diop" }) { edges { node { key } } } }`,
+        {},
+      );
+      expect(visits.relations.edges.map((e: Data) => e.node.key)).not.toContain("rel-diop-visit-russia");
+      expect((await ok(`{ relation(key: "rel-diop-visit-russia") { key } }`, {})).relation.key).toBe(
+        "rel-diop-visit-russia",
+      );
+      await refused(retract, {}, editor.key, "CONFLICT");
+      const history = await ok(`{ history(key: "rel-diop-visit-russia") { by operation } }`, {});
+      expect(history.history).toEqual([{ by: "alice", operation: "retractRelation" }]);
+    });
+  });
+});
