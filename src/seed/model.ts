@@ -53,25 +53,42 @@ export const citation = z.strictObject({
   stance: z.string(),
 });
 
-export const relationsFile = z.strictObject({
-  relations: z.array(
-    z.strictObject({
-      id,
-      type: z.string(),
-      from: id,
-      to: id,
-      role: optionalText,
-      at: partialDate.nullable().default(null),
-      start: partialDate.nullable().default(null),
-      end: partialDate.nullable().default(null),
-      note: optionalText,
-      citations: z.array(citation).min(1, "every relation needs at least one citation"),
-    }),
-  ),
+const relationEntry = z.strictObject({
+  id,
+  type: z.string(),
+  from: id,
+  to: id,
+  role: optionalText,
+  at: partialDate.nullable().default(null),
+  start: partialDate.nullable().default(null),
+  end: partialDate.nullable().default(null),
+  note: optionalText,
+  citations: z.array(citation).min(1, "every relation needs at least one citation"),
 });
+
+export const relationsFile = z.strictObject({ relations: z.array(relationEntry) });
 
 export const unrelatedSentencesFile = z.strictObject({
   sentences: z.array(z.strictObject({ source: id, quote: z.string().min(1), reason: z.string().min(1) })),
+});
+
+/**
+ * A file for `npm run ingest`: the seed's formats in one file, each section optional. Citations may leave out
+ * their offsets where the quote occurs once in its source.
+ */
+export const ingestFile = z.strictObject({
+  sources: sourcesFile.shape.sources.optional().default([]),
+  actors: actorsFile.shape.actors.optional().default([]),
+  relations: z
+    .array(
+      relationEntry.extend({
+        citations: z
+          .array(citation.extend({ start: offset.nullable().optional(), end: offset.nullable().optional() }))
+          .min(1, "every relation needs at least one citation"),
+      }),
+    )
+    .optional()
+    .default([]),
 });
 
 export type Vocabulary = z.infer<typeof vocabularyFile>;

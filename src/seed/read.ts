@@ -59,13 +59,13 @@ export interface SeedCorpus {
 
 type Path = readonly (string | number)[];
 
-interface ParsedFile<T> {
+export interface ParsedFile<T> {
   data: T | undefined;
   lineAt(path: Path): number;
 }
 
 /** Parses one YAML file and checks its shape; problems carry the line of the offending value. */
-function parseYaml<S extends z.ZodType>(
+export function parseYaml<S extends z.ZodType>(
   name: string,
   text: string,
   schema: S,
