@@ -19,5 +19,14 @@ export async function snapshotGraph(
     { ignore: options.ignoreSeedState ?? false },
   );
   const record = records[0];
-  return JSON.stringify({ nodes: record?.get("nodes"), relationships: record?.get("relationships") });
+  return canonicalJson({ nodes: record?.get("nodes"), relationships: record?.get("relationships") });
+}
+
+/** JSON with every object's keys sorted: Neo4j does not promise the order of a map's keys. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner) =>
+    inner && typeof inner === "object" && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => a.localeCompare(b)))
+      : inner,
+  );
 }
