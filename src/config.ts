@@ -70,6 +70,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         choices: ["open", "key"],
         desc: "open: anyone may query; key: queries need an API key (any role)",
       }),
+      MODE: str({
+        default: "development",
+        choices: ["development", "production"],
+        desc: "production turns GraphiQL and introspection off unless GRAPHIQL / INTROSPECTION say otherwise",
+      }),
+      GRAPHIQL: bool({
+        default: undefined,
+        desc: "Serve GraphiQL at /graphql to browsers (default: on unless MODE=production)",
+      }),
+      INTROSPECTION: bool({
+        default: undefined,
+        desc: "Answer introspection queries (default: on unless MODE=production)",
+      }),
+      CORS_ORIGINS: str({
+        default: "",
+        desc: "Comma-separated origins allowed to call the API from a browser, or * for any; empty = same origin only",
+      }),
+      MAX_QUERY_DEPTH: positiveInt({ default: 12, desc: "Deepest selection a query may nest" }),
+      MAX_ALIASES: positiveInt({ default: 20, desc: "Most aliases in one query" }),
+      MAX_TOKENS: positiveInt({ default: 3000, desc: "Most tokens in one GraphQL document" }),
+      MAX_COST: positiveInt({
+        default: 10000,
+        desc: "Highest static cost of one query (objects 2, scalars 1, times depth)",
+      }),
+      MAX_DIRECTIVES: positiveInt({ default: 20, desc: "Most directives in one query" }),
+      MAX_BODY_BYTES: positiveInt({ default: 262_144, desc: "Largest request body, in bytes" }),
+      QUERY_TIMEOUT_MS: positiveInt({ default: 10_000, desc: "Transaction timeout of every Cypher query" }),
+      NEO4J_MAX_RETRY_MS: positiveInt({
+        default: 2000,
+        desc: "How long a query retries while the database is unreachable before failing with SERVICE_UNAVAILABLE",
+      }),
       SHUTDOWN_TIMEOUT_MS: positiveInt({
         default: 10_000,
         desc: "How long shutdown waits for in-flight requests",
@@ -96,6 +127,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       password: raw.NEO4J_PASSWORD,
       database: raw.NEO4J_DATABASE,
       connectTimeoutMs: raw.NEO4J_CONNECT_TIMEOUT_S * 1000,
+      queryTimeoutMs: raw.QUERY_TIMEOUT_MS,
+      maxRetryMs: raw.NEO4J_MAX_RETRY_MS,
     },
     embedded: {
       dataDir: path.resolve(projectRoot, raw.NEO4J_DATA_DIR),
@@ -104,6 +137,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       pageCacheMb: raw.NEO4J_PAGECACHE_MB,
     },
     auth: { apiKeys: raw.API_KEYS, readAccess: raw.READ_ACCESS as "open" | "key" },
+    http: {
+      graphiql: raw.GRAPHIQL ?? raw.MODE !== "production",
+      introspection: raw.INTROSPECTION ?? raw.MODE !== "production",
+      corsOrigins: raw.CORS_ORIGINS.split(",")
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+      maxBodyBytes: raw.MAX_BODY_BYTES,
+    },
+    limits: {
+      maxDepth: raw.MAX_QUERY_DEPTH,
+      maxAliases: raw.MAX_ALIASES,
+      maxTokens: raw.MAX_TOKENS,
+      maxCost: raw.MAX_COST,
+      maxDirectives: raw.MAX_DIRECTIVES,
+    },
     seedDir: path.resolve(projectRoot, raw.SEED_DIR),
     seedOnStart: raw.SEED_ON_START,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
@@ -114,3 +162,5 @@ export type Config = ReturnType<typeof loadConfig>;
 export type Neo4jConnectionConfig = Config["neo4j"];
 export type EmbeddedNeo4jConfig = Config["embedded"];
 export type AuthConfig = Config["auth"];
+export type HttpConfig = Config["http"];
+export type LimitsConfig = Config["limits"];

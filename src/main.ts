@@ -64,7 +64,14 @@ async function main(): Promise<void> {
       await loadSeed(database.db, config.seedDir, log);
       readiness.seedLoaded = true;
     }
-    server = createHttpServer({ db: database.db, readiness, log, auth: config.auth });
+    server = createHttpServer({
+      db: database.db,
+      readiness,
+      log,
+      auth: config.auth,
+      http: config.http,
+      limits: config.limits,
+    });
     const address = await listen(server, config.host, config.port);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;

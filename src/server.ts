@@ -1,11 +1,20 @@
-import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { costLimitPlugin } from "@escape.tech/graphql-armor-cost-limit";
+import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
+import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
+import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
+import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
+import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
+import { GraphQLError, type ValidationContext } from "graphql";
 import { createYoga, type Plugin, useReadinessCheck } from "graphql-yoga";
-import type { AuthConfig } from "./config.js";
+import type { AuthConfig, HttpConfig, LimitsConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
+import { maskError } from "./http/errors.js";
+import { json, useBodyLimit, useHealth, useRequestLog, useSecurityHeaders } from "./http/plugins.js";
 import type { Logger } from "./logger.js";
 
 /** What /ready reports: each step of start-up that must have happened before the service is useful. */
@@ -19,65 +28,78 @@ export interface HandlerOptions {
   readiness: Readiness;
   log: Logger;
   auth: AuthConfig;
+  http: HttpConfig;
+  limits: LimitsConfig;
 }
 
-const json = (body: unknown, status: number) =>
-  new Response(JSON.stringify(body), {
-    status,
-    headers: { "content-type": "application/json; charset=utf-8" },
-  });
+/** The defaults of a development server: what tests and tools use unless they say otherwise. */
+export const defaultHttp: HttpConfig = {
+  graphiql: true,
+  introspection: true,
+  corsOrigins: [],
+  maxBodyBytes: 262_144,
+};
+export const defaultLimits: LimitsConfig = {
+  maxDepth: 12,
+  maxAliases: 20,
+  maxTokens: 3000,
+  maxCost: 10000,
+  maxDirectives: 20,
+};
 
-/** Gives each request an id (the caller's X-Request-Id, or a new one), echoes it and logs the request's outcome. */
-function useRequestLog(log: Logger): Plugin {
-  const started = new WeakMap<Request, { id: string; at: number }>();
-  return {
-    onRequest({ request }) {
-      const given = request.headers.get("x-request-id");
-      const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-      started.set(request, { id, at: performance.now() });
-    },
-    onResponse({ request, response }) {
-      const entry = started.get(request);
-      if (!entry) return;
-      response.headers.set("x-request-id", entry.id);
-      const url = new URL(request.url);
-      log.info(
-        {
-          reqId: entry.id,
-          method: request.method,
-          path: url.pathname,
-          status: response.status,
-          ms: Math.round((performance.now() - entry.at) * 10) / 10,
-        },
-        "request",
-      );
-    },
+/**
+ * Limits checked on the document alone, before any resolver runs or the database is touched (graphql-armor).
+ * A refusal is reported as a validation error (HTTP 400, code LIMIT_EXCEEDED) that says which limit and by
+ * how much; thrown instead, it would reach the client as a 200.
+ */
+function limitPlugins(limits: LimitsConfig): Plugin[] {
+  const report = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(
+          new GraphQLError(error.message.replace(/^Syntax Error: /, ""), {
+            extensions: { code: "LIMIT_EXCEEDED" },
+          }),
+        ),
+    ],
   };
-}
-
-/** /health: the process is alive and serving HTTP; it says nothing about the database. */
-function useHealth(): Plugin {
-  return {
-    onRequest({ url, endResponse }) {
-      if (url.pathname === "/health") endResponse(json({ status: "ok" }, 200));
-    },
-  };
+  return [
+    maxTokensPlugin({ n: limits.maxTokens }),
+    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...report }),
+    maxAliasesPlugin({ n: limits.maxAliases, ...report }),
+    maxDirectivesPlugin({ n: limits.maxDirectives, ...report }),
+    costLimitPlugin({ maxCost: limits.maxCost, ...report }),
+  ] as Plugin[];
 }
 
 /** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
 export function createGraphQLHandler(options: HandlerOptions) {
-  const { db, readiness, log, auth } = options;
+  const { db, readiness, log, auth, http, limits } = options;
   return createYoga<Record<string, unknown>, GraphQLContext>({
     schema,
     graphqlEndpoint: "/graphql",
     // Yoga's built-in liveness probe (empty 200); /health below answers the same question in JSON.
     healthCheckEndpoint: "/live",
     landingPage: false,
+    graphiql: http.graphiql,
+    // GraphiQL from the installed package, not from a CDN: it works offline and on closed networks.
+    renderGraphiQL,
+    maskedErrors: { maskError },
+    cors:
+      http.corsOrigins.length === 0
+        ? false
+        : { origin: http.corsOrigins.includes("*") ? "*" : http.corsOrigins, methods: ["GET", "POST"] },
     logging: log.child({ component: "yoga" }),
     context: ({ request }) => createContext(db, auth, request.headers),
     plugins: [
       useRequestLog(log),
+      useSecurityHeaders(),
+      useBodyLimit(http.maxBodyBytes),
       useHealth(),
+      ...limitPlugins(limits),
+      ...(http.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
         endpoint: "/ready",
         check: async () => {

@@ -1,7 +1,14 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { createHttpServer, drain, listen, type Readiness } from "../src/server.js";
+import {
+  createHttpServer,
+  defaultHttp,
+  defaultLimits,
+  drain,
+  listen,
+  type Readiness,
+} from "../src/server.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 
 describe("HTTP surface", () => {
@@ -13,7 +20,14 @@ describe("HTTP surface", () => {
   beforeAll(async () => {
     db = await connectTestDatabase();
     await resetDatabase(db);
-    server = createHttpServer({ db, readiness, log: quietLog, auth: { apiKeys: [], readAccess: "open" } });
+    server = createHttpServer({
+      db,
+      readiness,
+      log: quietLog,
+      auth: { apiKeys: [], readAccess: "open" },
+      http: defaultHttp,
+      limits: defaultLimits,
+    });
     const address = await listen(server, "127.0.0.1", 0);
     base = `http://127.0.0.1:${address.port}`;
   });

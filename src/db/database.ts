@@ -15,6 +15,8 @@ export class Database {
   constructor(
     readonly driver: Driver,
     readonly name: string,
+    /** Every transaction's timeout: Neo4j aborts a query that runs longer. */
+    readonly queryTimeoutMs: number,
   ) {}
 
   /** Runs one read query with automatic retries on transient errors (and routing to readers in a cluster). */
@@ -23,6 +25,7 @@ export class Database {
     return this.driver.executeQuery<QueryResult<T>>(cypher, params, {
       database: this.name,
       routing: neo4j.routing.READ,
+      transactionConfig: { timeout: this.queryTimeoutMs },
     });
   }
 
@@ -30,7 +33,7 @@ export class Database {
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
     try {
-      return await session.executeWrite(work);
+      return await session.executeWrite(work, { timeout: this.queryTimeoutMs });
     } finally {
       await session.close();
     }
@@ -54,13 +57,16 @@ export async function connect(
     connectionAcquisitionTimeout: 10_000,
     connectionTimeout: 5_000,
     disableLosslessIntegers: true,
+    // Retrying a query while the database is unreachable is useful for a moment (a cluster electing a
+    // leader), not for long: past this the caller gets SERVICE_UNAVAILABLE instead of a hanging request.
+    maxTransactionRetryTime: config.maxRetryMs,
   });
   const deadline = Date.now() + config.connectTimeoutMs;
   for (let attempt = 1; ; attempt += 1) {
     try {
       await driver.verifyConnectivity({ database: config.database });
       log.info({ uri: config.uri, database: config.database }, "Connected to Neo4j");
-      return new Database(driver, config.database);
+      return new Database(driver, config.database, config.queryTimeoutMs);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const code = (error as { code?: string }).code;

@@ -14,6 +14,8 @@ export async function connectTestDatabase(): Promise<Database> {
       password: inject("neo4jPassword"),
       database: "neo4j",
       connectTimeoutMs: 30_000,
+      queryTimeoutMs: 10_000,
+      maxRetryMs: 2000,
     },
     quietLog,
   );

@@ -1,6 +1,6 @@
 import type { ApiKeyEntry } from "../../src/auth.js";
 import type { Database } from "../../src/db/database.js";
-import { createGraphQLHandler } from "../../src/server.js";
+import { createGraphQLHandler, defaultHttp, defaultLimits } from "../../src/server.js";
 import { quietLog } from "./db.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -24,20 +24,24 @@ export function graphqlClient(
     readiness: { schemaApplied: true, seedLoaded: true },
     log: quietLog,
     auth,
+    http: defaultHttp,
+    limits: defaultLimits,
   });
   return async <T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
     apiKey?: string,
   ): Promise<GraphQLResponse<T>> => {
+    const body = JSON.stringify({ query, variables });
     const response = await handler.fetch("http://localhost/graphql", {
       method: "POST",
       headers: {
         "content-type": "application/json",
+        "content-length": String(Buffer.byteLength(body)),
         accept: "application/graphql-response+json",
         ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
       },
-      body: JSON.stringify({ query, variables }),
+      body,
     });
     return (await response.json()) as GraphQLResponse<T>;
   };

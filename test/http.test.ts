@@ -1,0 +1,162 @@
+import type { Server } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../src/db/database.js";
+import { loadSeed } from "../src/seed/load.js";
+import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
+import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
+import { seedDir } from "./support/seed-copy.js";
+
+/** A real server on loopback with the given HTTP settings, over the seeded test database. */
+async function serve(db: Database, http: Partial<typeof defaultHttp> = {}) {
+  const server = createHttpServer({
+    db,
+    readiness: { schemaApplied: true, seedLoaded: true },
+    log: quietLog,
+    auth: { apiKeys: [], readAccess: "open" },
+    http: { ...defaultHttp, ...http },
+    limits: defaultLimits,
+  });
+  const address = await listen(server, "127.0.0.1", 0);
+  return { server, base: `http://127.0.0.1:${address.port}` };
+}
+
+const post = (base: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}/graphql`, {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+
+describe("limits, checked before the database is touched", () => {
+  let db: Database;
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    db = await connectTestDatabase();
+    await resetDatabase(db);
+    await loadSeed(db, seedDir, quietLog);
+    ({ server, base } = await serve(db));
+  });
+  afterAll(async () => {
+    await drain(server, 1000);
+    await db.close();
+  });
+
+  const nested = (depth: number) => {
+    let selection = "key";
+    for (let i = 0; i < depth; i += 1) selection = `relations { from { ${selection} } }`;
+    return `{ actor(key: "mali") { ${selection} } }`;
+  };
+
+  it.each([
+    ["depth", nested(8), /Query depth limit of 12 exceeded/],
+    [
+      "aliases",
+      `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: stats { actorsByKind { key } }`).join(" ")} }`,
+      /Aliases limit of 20 exceeded/,
+    ],
+    [
+      "directives",
+      `{ stats ${"@include(if: true) ".repeat(30)} { actorsByKind { key } } }`,
+      /Directives limit of 20 exceeded/,
+    ],
+    ["tokens", `{ ${"__typename ".repeat(3500)} }`, /Token limit of 3000 exceeded/],
+    [
+      "cost",
+      `{ ${Array.from({ length: 3 }, (_, i) => `a${i}: actors(first: 40) { edges { node { key relations { key to { key relations { key citations { quote source { key } } } } } } } }`).join(" ")} }`,
+      /Query Cost limit of 10000 exceeded, found \d+/,
+    ],
+  ])("refuses a query over the %s limit with 400 and a message saying so", async (_name, query, message) => {
+    const before = db.roundTrips;
+    const started = performance.now();
+    const response = await post(base, { query });
+    expect(response.status).toBe(400);
+    const body = await response.json();
+    expect(body.errors[0].message).toMatch(message);
+    expect(body.errors[0].extensions?.code ?? "GRAPHQL_PARSE_FAILED").toMatch(
+      /LIMIT_EXCEEDED|GRAPHQL_PARSE_FAILED/,
+    );
+    expect(db.roundTrips).toBe(before);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it("refuses a body over the size limit (413) and a POST without a length (411)", async () => {
+    const huge = JSON.stringify({ query: "{ __typename }", variables: { x: "a".repeat(300_000) } });
+    expect((await post(base, huge)).status).toBe(413);
+    const chunked = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('{"query":"{ __typename }"}'));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(chunked.status).toBe(411);
+  });
+});
+
+describe("GraphQL over HTTP", () => {
+  let db: Database;
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    db = await connectTestDatabase();
+    ({ server, base } = await serve(db, { corsOrigins: ["https://explorer.example"] }));
+  });
+  afterAll(async () => {
+    await drain(server, 1000);
+    await db.close();
+  });
+
+  it("answers with the media type asked for", async () => {
+    const modern = await post(base, { query: "{ __typename }" });
+    expect(modern.headers.get("content-type")).toMatch(/^application\/graphql-response\+json/);
+    const legacy = await post(base, { query: "{ __typename }" }, { accept: "application/json" });
+    expect(legacy.headers.get("content-type")).toMatch(/^application\/json/);
+  });
+
+  it("takes queries over GET but refuses mutations there with 405", async () => {
+    const query = await fetch(`${base}/graphql?query=${encodeURIComponent("{ __typename }")}`);
+    expect(query.status).toBe(200);
+    const mutation = await fetch(
+      `${base}/graphql?query=${encodeURIComponent('mutation { retractRelation(input: {key: "x", reason: "y"}) { changeId } }')}`,
+      { headers: { accept: "application/graphql-response+json" } },
+    );
+    expect(mutation.status).toBe(405);
+    expect(mutation.headers.get("allow")).toBe("POST");
+  });
+
+  it("answers 400 to a document that does not parse or validate, and 415 to a body it cannot read", async () => {
+    expect((await post(base, { query: "{ nope" })).status).toBe(400);
+    expect((await post(base, { query: "{ nope }" })).status).toBe(400);
+    const xml = await post(base, "<query/>", { "content-type": "application/xml" });
+    expect(xml.status).toBe(415);
+  });
+
+  it("sends security headers, and CORS headers only to the origins configured", async () => {
+    const allowed = await post(base, { query: "{ __typename }" }, { origin: "https://explorer.example" });
+    expect(allowed.headers.get("access-control-allow-origin")).toBe("https://explorer.example");
+    const other = await post(base, { query: "{ __typename }" }, { origin: "https://evil.example" });
+    expect(other.headers.get("access-control-allow-origin")).not.toBe("https://evil.example");
+    expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(allowed.headers.get("x-frame-options")).toBe("DENY");
+    expect(allowed.headers.get("content-security-policy")).toContain("default-src 'none'");
+  });
+
+  it("in production mode serves neither GraphiQL nor introspection", async () => {
+    const production = await serve(db, { graphiql: false, introspection: false });
+    try {
+      const page = await fetch(`${production.base}/graphql`, { headers: { accept: "text/html" } });
+      expect(await page.text()).not.toContain("GraphiQL");
+      const introspection = await post(production.base, { query: "{ __schema { types { name } } }" });
+      expect(introspection.status).toBe(400);
+      expect((await introspection.json()).errors[0].message).toMatch(/introspection/i);
+      expect((await post(production.base, { query: "{ __typename }" })).status).toBe(200);
+    } finally {
+      await drain(production.server, 1000);
+    }
+  });
+});
