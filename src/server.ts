@@ -14,7 +14,14 @@ import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { maskError } from "./http/errors.js";
-import { json, useBodyLimit, useHealth, useRequestLog, useSecurityHeaders } from "./http/plugins.js";
+import {
+  json,
+  useBodyLimit,
+  useHealth,
+  useRequestLog,
+  useSecurityHeaders,
+  useStrictUtf8,
+} from "./http/plugins.js";
 import type { Logger } from "./logger.js";
 
 /** What /ready reports: each step of start-up that must have happened before the service is useful. */
@@ -97,6 +104,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
       useRequestLog(log),
       useSecurityHeaders(),
       useBodyLimit(http.maxBodyBytes),
+      useStrictUtf8(),
       useHealth(),
       ...limitPlugins(limits),
       ...(http.introspection ? [] : [useDisableIntrospection()]),

@@ -81,3 +81,18 @@ export function useSecurityHeaders(): Plugin {
     },
   };
 }
+
+/** Refuses a POST body that is not valid UTF-8 (400), instead of letting the decoder replace bytes silently. */
+export function useStrictUtf8(): Plugin {
+  const decoder = new TextDecoder("utf-8", { fatal: true });
+  return {
+    async onRequest({ request, endResponse }) {
+      if (request.method !== "POST") return;
+      try {
+        decoder.decode(await request.clone().arrayBuffer());
+      } catch {
+        endResponse(json({ errors: [{ message: "The request body is not valid UTF-8." }] }, 400));
+      }
+    },
+  };
+}
