@@ -91,7 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       MAX_ALIASES: positiveInt({ default: 20, desc: "Most aliases in one query" }),
       MAX_TOKENS: positiveInt({ default: 3000, desc: "Most tokens in one GraphQL document" }),
       MAX_COST: positiveInt({
-        default: 10000,
+        default: 50000,
         desc: "Highest static cost of one query (objects 2, scalars 1, times depth)",
       }),
       MAX_DIRECTIVES: positiveInt({ default: 20, desc: "Most directives in one query" }),

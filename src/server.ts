@@ -50,7 +50,7 @@ export const defaultLimits: LimitsConfig = {
   maxDepth: 12,
   maxAliases: 20,
   maxTokens: 3000,
-  maxCost: 10000,
+  maxCost: 50000,
   maxDirectives: 20,
 };
 

@@ -63,8 +63,8 @@ describe("limits, checked before the database is touched", () => {
     ["tokens", `{ ${"__typename ".repeat(3500)} }`, /Token limit of 3000 exceeded/],
     [
       "cost",
-      `{ ${Array.from({ length: 3 }, (_, i) => `a${i}: actors(first: 40) { edges { node { key relations { key to { key relations { key citations { quote source { key } } } } } } } }`).join(" ")} }`,
-      /Query Cost limit of 10000 exceeded, found \d+/,
+      `{ ${Array.from({ length: 10 }, (_, i) => `a${i}: actors(first: 40) { edges { node { key relations { key to { key relations { key citations { quote source { key } } } } } } } }`).join(" ")} }`,
+      /Query Cost limit of 50000 exceeded, found \d+/,
     ],
   ])("refuses a query over the %s limit with 400 and a message saying so", async (_name, query, message) => {
     const before = db.roundTrips;
