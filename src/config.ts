@@ -70,18 +70,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         choices: ["open", "key"],
         desc: "open: anyone may query; key: queries need an API key (any role)",
       }),
-      MODE: str({
+      SERVER_MODE: str({
         default: "development",
         choices: ["development", "production"],
         desc: "production turns GraphiQL and introspection off unless GRAPHIQL / INTROSPECTION say otherwise",
       }),
       GRAPHIQL: bool({
         default: undefined,
-        desc: "Serve GraphiQL at /graphql to browsers (default: on unless MODE=production)",
+        desc: "Serve GraphiQL at /graphql to browsers (default: on unless SERVER_MODE=production)",
       }),
       INTROSPECTION: bool({
         default: undefined,
-        desc: "Answer introspection queries (default: on unless MODE=production)",
+        desc: "Answer introspection queries (default: on unless SERVER_MODE=production)",
       }),
       CORS_ORIGINS: str({
         default: "",
@@ -138,8 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     },
     auth: { apiKeys: raw.API_KEYS, readAccess: raw.READ_ACCESS as "open" | "key" },
     http: {
-      graphiql: raw.GRAPHIQL ?? raw.MODE !== "production",
-      introspection: raw.INTROSPECTION ?? raw.MODE !== "production",
+      graphiql: raw.GRAPHIQL ?? raw.SERVER_MODE !== "production",
+      introspection: raw.INTROSPECTION ?? raw.SERVER_MODE !== "production",
       corsOrigins: raw.CORS_ORIGINS.split(",")
         .map((origin) => origin.trim())
         .filter((origin) => origin.length > 0),

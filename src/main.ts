@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     log.info(
-      { startupSeconds: Number(seconds) },
+      { startupSeconds: Number(seconds), pid: process.pid },
       `GraphQL service ready at http://${host}:${address.port}/graphql (started in ${seconds} s)`,
     );
   } catch (error) {
