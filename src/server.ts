@@ -14,6 +14,7 @@ import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { maskError } from "./http/errors.js";
+import { useExports } from "./http/exports.js";
 import {
   json,
   useBodyLimit,
@@ -106,6 +107,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
       useBodyLimit(http.maxBodyBytes),
       useStrictUtf8(),
       useHealth(),
+      useExports(db, auth),
       ...limitPlugins(limits),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
