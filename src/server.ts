@@ -14,6 +14,7 @@ import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
 import { maskError } from "./http/errors.js";
+import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
 import {
   json,
@@ -108,6 +109,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
       useStrictUtf8(),
       useHealth(),
       useExports(db, auth),
+      useExplorer(),
       ...limitPlugins(limits),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({

@@ -13,6 +13,7 @@ const xml = (value: string) =>
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     // XML 1.0 cannot carry most control characters, even escaped.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
 const citationsJson = (relation: ExportedGraph["relations"][number]) =>

@@ -75,7 +75,11 @@ export function useSecurityHeaders(): Plugin {
       response.headers.set("referrer-policy", "no-referrer");
       response.headers.set("x-frame-options", "DENY");
       response.headers.set("cross-origin-opener-policy", "same-origin");
-      if (!response.headers.get("content-type")?.startsWith("text/html")) {
+      // Pages set their own policy (GraphiQL and the explorer need scripts); everything else runs nothing.
+      if (
+        !response.headers.has("content-security-policy") &&
+        !response.headers.get("content-type")?.startsWith("text/html")
+      ) {
         response.headers.set("content-security-policy", "default-src 'none'; frame-ancestors 'none'");
       }
     },
