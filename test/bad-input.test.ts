@@ -1,14 +1,10 @@
 import { mkdir, writeFile } from "node:fs/promises";
-import type { Server } from "node:http";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
-import { loadSeed } from "../src/seed/load.js";
-import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
-import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
-import { seedDir } from "./support/seed-copy.js";
+import { seededDatabase, serveOnLoopback } from "./support/server.js";
 import { snapshotGraph } from "./support/snapshot.js";
 
 /**
@@ -173,24 +169,15 @@ const classes: [string, number, fc.Arbitrary<BadRequest>][] = [
 
 describe("a thousand bad requests", () => {
   let db: Database;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let base: string;
   beforeAll(async () => {
-    db = await connectTestDatabase();
-    await resetDatabase(db);
-    await loadSeed(db, seedDir, quietLog);
-    server = createHttpServer({
-      db,
-      readiness: { schemaApplied: true, seedLoaded: true },
-      log: quietLog,
-      auth: { apiKeys: [], readAccess: "open" },
-      http: defaultHttp,
-      limits: defaultLimits,
-    });
-    base = `http://127.0.0.1:${(await listen(server, "127.0.0.1", 0)).port}`;
+    db = await seededDatabase();
+    served = await serveOnLoopback(db);
+    base = served.base;
   });
   afterAll(async () => {
-    await drain(server, 1000);
+    await served.close();
     await db.close();
   });
 

@@ -1,13 +1,9 @@
-import type { Server } from "node:http";
 import path from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
-import { loadSeed } from "../src/seed/load.js";
-import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
-import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
-import { seedDir } from "./support/seed-copy.js";
+import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
 /**
  * The explorer in real headless Chromium (Debian's, driven by playwright-core): search, expand, read a
@@ -15,25 +11,16 @@ import { seedDir } from "./support/seed-copy.js";
  */
 describe("graph explorer in a browser", () => {
   let db: Database;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let base: string;
   let browser: Browser;
   let page: Page;
   const failedRequests: string[] = [];
 
   beforeAll(async () => {
-    db = await connectTestDatabase();
-    await resetDatabase(db);
-    await loadSeed(db, seedDir, quietLog);
-    server = createHttpServer({
-      db,
-      readiness: { schemaApplied: true, seedLoaded: true },
-      log: quietLog,
-      auth: { apiKeys: [], readAccess: "open" },
-      http: defaultHttp,
-      limits: defaultLimits,
-    });
-    base = `http://127.0.0.1:${(await listen(server, "127.0.0.1", 0)).port}`;
+    db = await seededDatabase();
+    served = await serveOnLoopback(db);
+    base = served.base;
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       args: [
@@ -53,7 +40,7 @@ describe("graph explorer in a browser", () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await drain(server, 1000);
+    await served.close();
     await db.close();
   });
 

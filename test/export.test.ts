@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
@@ -8,10 +7,7 @@ import cytoscape from "cytoscape";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
-import { loadSeed } from "../src/seed/load.js";
-import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
-import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
-import { seedDir } from "./support/seed-copy.js";
+import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
 const run = (file: string, args: string[], env: Record<string, string> = {}, input?: string) =>
   new Promise<string>((resolve, reject) => {
@@ -27,14 +23,12 @@ const run = (file: string, args: string[], env: Record<string, string> = {}, inp
 /** Each export is read back by a real parser of its format and must hold what the database holds. */
 describe("exports for graph tools", () => {
   let db: Database;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serveOnLoopback>>;
   let base: string;
   let counts: { actors: number; relations: number; citations: number };
 
   beforeAll(async () => {
-    db = await connectTestDatabase();
-    await resetDatabase(db);
-    await loadSeed(db, seedDir, quietLog);
+    db = await seededDatabase();
     const { records } = await db.read(
       `CALL () { MATCH (a:Actor) RETURN count(a) AS actors }
        CALL () { MATCH ()-[r:RELATION]->() WHERE r.retractedAt IS NULL RETURN count(r) AS relations }
@@ -42,18 +36,11 @@ describe("exports for graph tools", () => {
        RETURN actors, relations, citations`,
     );
     counts = records[0]?.toObject() as typeof counts;
-    server = createHttpServer({
-      db,
-      readiness: { schemaApplied: true, seedLoaded: true },
-      log: quietLog,
-      auth: { apiKeys: [], readAccess: "open" },
-      http: defaultHttp,
-      limits: defaultLimits,
-    });
-    base = `http://127.0.0.1:${(await listen(server, "127.0.0.1", 0)).port}`;
+    served = await serveOnLoopback(db);
+    base = served.base;
   });
   afterAll(async () => {
-    await drain(server, 1000);
+    await served.close();
     await db.close();
   });
 

@@ -1,24 +1,13 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { loadSeed } from "../src/seed/load.js";
-import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
-import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
-import { seedDir } from "./support/seed-copy.js";
+import { defaultHttp, drain } from "../src/server.js";
+import { connectTestDatabase } from "./support/db.js";
+import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
-/** A real server on loopback with the given HTTP settings, over the seeded test database. */
-async function serve(db: Database, http: Partial<typeof defaultHttp> = {}) {
-  const server = createHttpServer({
-    db,
-    readiness: { schemaApplied: true, seedLoaded: true },
-    log: quietLog,
-    auth: { apiKeys: [], readAccess: "open" },
-    http: { ...defaultHttp, ...http },
-    limits: defaultLimits,
-  });
-  const address = await listen(server, "127.0.0.1", 0);
-  return { server, base: `http://127.0.0.1:${address.port}` };
-}
+/** A real server on loopback with the given HTTP settings, over the test database. */
+const serve = (db: Database, http: Partial<typeof defaultHttp> = {}) =>
+  serveOnLoopback(db, { http: { ...defaultHttp, ...http } });
 
 const post = (base: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${base}/graphql`, {
@@ -32,9 +21,7 @@ describe("limits, checked before the database is touched", () => {
   let server: Server;
   let base: string;
   beforeAll(async () => {
-    db = await connectTestDatabase();
-    await resetDatabase(db);
-    await loadSeed(db, seedDir, quietLog);
+    db = await seededDatabase();
     ({ server, base } = await serve(db));
   });
   afterAll(async () => {

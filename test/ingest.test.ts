@@ -3,9 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
-import { loadSeed } from "../src/seed/load.js";
-import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
-import { seedDir } from "./support/seed-copy.js";
+import { seededDatabase } from "./support/server.js";
 import { snapshotGraph } from "./support/snapshot.js";
 
 const fixtures = path.join(projectRoot, "test", "fixtures", "ingest");
@@ -33,9 +31,7 @@ function ingest(...files: string[]): Promise<{ code: number; stdout: string; std
 describe("npm run ingest", () => {
   let db: Database;
   beforeAll(async () => {
-    db = await connectTestDatabase();
-    await resetDatabase(db);
-    await loadSeed(db, seedDir, quietLog);
+    db = await seededDatabase();
   });
   afterAll(() => db.close());
 

@@ -1,7 +1,7 @@
 import type { ApiKeyEntry } from "../../src/auth.js";
 import type { Database } from "../../src/db/database.js";
-import { createGraphQLHandler, defaultHttp, defaultLimits } from "../../src/server.js";
-import { quietLog } from "./db.js";
+import { createGraphQLHandler } from "../../src/server.js";
+import { handlerOptions } from "./server.js";
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   data?: T;
@@ -19,14 +19,7 @@ export function graphqlClient(
   db: Database,
   auth: { apiKeys: ApiKeyEntry[]; readAccess: "open" | "key" } = { apiKeys: [], readAccess: "open" },
 ) {
-  const handler = createGraphQLHandler({
-    db,
-    readiness: { schemaApplied: true, seedLoaded: true },
-    log: quietLog,
-    auth,
-    http: defaultHttp,
-    limits: defaultLimits,
-  });
+  const handler = createGraphQLHandler(handlerOptions(db, { auth }));
   return async <T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},

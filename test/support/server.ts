@@ -1,0 +1,40 @@
+import type { Database } from "../../src/db/database.js";
+import { loadSeed } from "../../src/seed/load.js";
+import {
+  createHttpServer,
+  defaultHttp,
+  defaultLimits,
+  drain,
+  type HandlerOptions,
+  listen,
+} from "../../src/server.js";
+import { connectTestDatabase, quietLog, resetDatabase } from "./db.js";
+import { seedDir } from "./seed-copy.js";
+
+/** The test database, emptied and loaded with the seed corpus. */
+export async function seededDatabase(): Promise<Database> {
+  const db = await connectTestDatabase();
+  await resetDatabase(db);
+  await loadSeed(db, seedDir, quietLog);
+  return db;
+}
+
+/** Handler options of a development server over `db`, with whatever a test changes. */
+export function handlerOptions(db: Database, overrides: Partial<HandlerOptions> = {}): HandlerOptions {
+  return {
+    db,
+    readiness: { schemaApplied: true, seedLoaded: true },
+    log: quietLog,
+    auth: { apiKeys: [], readAccess: "open" },
+    http: defaultHttp,
+    limits: defaultLimits,
+    ...overrides,
+  };
+}
+
+/** The real HTTP server on a free loopback port. */
+export async function serveOnLoopback(db: Database, overrides: Partial<HandlerOptions> = {}) {
+  const server = createHttpServer(handlerOptions(db, overrides));
+  const address = await listen(server, "127.0.0.1", 0);
+  return { server, base: `http://127.0.0.1:${address.port}`, close: () => drain(server, 1000) };
+}
