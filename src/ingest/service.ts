@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
+import type { ManagedTransaction } from "neo4j-driver";
 import type { Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
 import {
@@ -83,17 +84,33 @@ const slug = (text: string) =>
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-+|-+$/g, "");
 
+/** Writes the history entry of a change, inside the change's own transaction. */
+interface ChangeLog {
+  record(
+    tx: ManagedTransaction,
+    entry: {
+      id: string;
+      targets: string[];
+      sources?: string[];
+      details: { result: unknown } & Record<string, unknown>;
+    },
+  ): Promise<void>;
+}
+
 /**
  * Runs `write` unless the client's key was used before: the same request then gets the first answer again;
- * a different request under the same key is refused.
+ * a different request under the same key is refused. `write` records its change through the log it is given,
+ * which fills in who, with which role, the operation and the request's fingerprint.
  */
 async function idempotent<T>(
   db: Database,
+  writer: Caller,
+  operation: string,
   clientKey: string | null | undefined,
   payload: unknown,
-  write: (change: { payloadHash: string; clientKey: string | null }) => Promise<T>,
+  write: (log: ChangeLog) => Promise<T>,
 ): Promise<Idempotent<T>> {
-  const payloadHash = hashOf(payload);
+  const payloadHash = hashOf({ operation, payload });
   if (clientKey) {
     const earlier = await changeByClientKey(db, clientKey);
     if (earlier) {
@@ -105,7 +122,21 @@ async function idempotent<T>(
       return { result: JSON.parse(earlier.details).result as T, replayed: true };
     }
   }
-  return { result: await write({ payloadHash, clientKey: clientKey ?? null }), replayed: false };
+  const log: ChangeLog = {
+    record: (tx, entry) =>
+      recordChange(tx, {
+        id: entry.id,
+        by: writer.name,
+        role: writer.role,
+        operation,
+        targets: entry.targets,
+        sources: entry.sources ?? [],
+        clientKey: clientKey ?? null,
+        payloadHash,
+        details: JSON.stringify(entry.details),
+      }),
+  };
+  return { result: await write(log), replayed: false };
 }
 
 /** Checks a batch against the database and itself, then writes it in one transaction. */
@@ -116,7 +147,7 @@ export async function applyBatch(
   batch: Batch,
   options: { operation: string; clientKey?: string | null; locate: Locate },
 ): Promise<Idempotent<BatchResult>> {
-  return idempotent(db, options.clientKey, { operation: options.operation, batch }, async (change) => {
+  return idempotent(db, writer, options.operation, options.clientKey, batch, async (log) => {
     const problems: Problem[] = [];
     const report = (section: keyof Batch, index: number) => (at: Path, message: string) =>
       problems.push({ where: options.locate(section, index, at), message });
@@ -220,11 +251,8 @@ export async function applyBatch(
         tx,
         newSources.flatMap((s) => mentionRows(s.id, mentions.get(s.id) ?? [])),
       );
-      await recordChange(tx, {
+      await log.record(tx, {
         id: result.changeId,
-        by: writer.name,
-        role: writer.role,
-        operation: options.operation,
         // A relation's ends and speakers count as touched too: an actor's history shows what was said of it.
         targets: [
           ...new Set([
@@ -244,9 +272,7 @@ export async function applyBatch(
             ...relations.flatMap((r) => r.citations.map((c) => c.source)),
           ]),
         ],
-        clientKey: change.clientKey,
-        payloadHash: change.payloadHash,
-        details: JSON.stringify({ result }),
+        details: { result },
       });
     });
     return result;
@@ -271,7 +297,7 @@ export async function editActor(
   patch: Partial<Omit<SeedActorEntry, "id">>,
   clientKey?: string | null,
 ): Promise<Idempotent<{ changeId: string; key: string }>> {
-  return idempotent(db, clientKey, { operation: "updateActor", key, patch }, async (change) => {
+  return idempotent(db, writer, "updateActor", clientKey, { key, patch }, async (log) => {
     const patchNames = [patch.name, ...(patch.aliases ?? [])].filter((n): n is string => !!n);
     const known = await knownRecords(db, {
       actors: [key],
@@ -304,16 +330,10 @@ export async function editActor(
         id: key,
         props: { foldedNames: [...new Set(names.map(foldName))], searchText: names.join(" | ") },
       });
-      await recordChange(tx, {
+      await log.record(tx, {
         id: changeId,
-        by: writer.name,
-        role: writer.role,
-        operation: "updateActor",
         targets: [key],
-        sources: [],
-        clientKey: change.clientKey,
-        payloadHash: change.payloadHash,
-        details: JSON.stringify({ result: { changeId, key }, before, patch: props }),
+        details: { result: { changeId, key }, before, patch: props },
       });
     });
     return { changeId, key };
@@ -329,7 +349,7 @@ export async function absorbActor(
 ): Promise<
   Idempotent<{ changeId: string; key: string; relations: number; citations: number; mentions: number }>
 > {
-  return idempotent(db, clientKey, { operation: "mergeActors", intoKey, fromKey }, async (change) => {
+  return idempotent(db, writer, "mergeActors", clientKey, { intoKey, fromKey }, async (log) => {
     if (intoKey === fromKey)
       throw new ValidationError([{ where: "input.from", message: "an actor cannot absorb itself" }]);
     const { records } = await db.read(
@@ -360,16 +380,10 @@ export async function absorbActor(
         searchText: [into.name, ...aliases].join(" | "),
       });
       moved = { relations: merged.relations, citations: merged.citations, mentions: merged.mentions };
-      await recordChange(tx, {
+      await log.record(tx, {
         id: changeId,
-        by: writer.name,
-        role: writer.role,
-        operation: "mergeActors",
         targets: [intoKey, fromKey],
-        sources: [],
-        clientKey: change.clientKey,
-        payloadHash: change.payloadHash,
-        details: JSON.stringify({ result: { changeId, key: intoKey, ...moved }, absorbed: merged.absorbed }),
+        details: { result: { changeId, key: intoKey, ...moved }, absorbed: merged.absorbed },
       });
     });
     return { changeId, key: intoKey, ...moved };
@@ -383,7 +397,7 @@ export async function retract(
   reason: string,
   clientKey?: string | null,
 ): Promise<Idempotent<{ changeId: string; key: string }>> {
-  return idempotent(db, clientKey, { operation: "retractRelation", key, reason }, async (change) => {
+  return idempotent(db, writer, "retractRelation", clientKey, { key, reason }, async (log) => {
     if (reason.trim().length === 0)
       throw new ValidationError([{ where: "input.reason", message: "say why" }]);
     const changeId = randomUUID();
@@ -397,17 +411,7 @@ export async function retract(
           extensions: { code: "CONFLICT" },
         });
       }
-      await recordChange(tx, {
-        id: changeId,
-        by: writer.name,
-        role: writer.role,
-        operation: "retractRelation",
-        targets: [key],
-        sources: [],
-        clientKey: change.clientKey,
-        payloadHash: change.payloadHash,
-        details: JSON.stringify({ result: { changeId, key }, reason }),
-      });
+      await log.record(tx, { id: changeId, targets: [key], details: { result: { changeId, key }, reason } });
     });
     return { changeId, key };
   });
