@@ -78,6 +78,13 @@ interface Idempotent<T> {
   replayed: boolean;
 }
 
+/** The actors a batch's relations refer to: their ends and the speakers of their citations. */
+const actorsOf = (relations: readonly RelationInput[]) =>
+  relations.flatMap((r) => [r.from, r.to, ...r.citations.flatMap((c) => (c.speaker ? [c.speaker] : []))]);
+/** The sources a batch's relations cite. */
+const sourcesOf = (relations: readonly RelationInput[]) =>
+  relations.flatMap((r) => r.citations.map((c) => c.source));
+
 const hashOf = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 const slug = (text: string) =>
   foldName(text)
@@ -158,22 +165,8 @@ export async function applyBatch(
       file: source.file ?? null,
     }));
     const keys = {
-      actors: [
-        ...new Set([
-          ...batch.actors.map((a) => a.id),
-          ...batch.relations.flatMap((r) => [
-            r.from,
-            r.to,
-            ...r.citations.flatMap((c) => (c.speaker ? [c.speaker] : [])),
-          ]),
-        ]),
-      ],
-      sources: [
-        ...new Set([
-          ...sources.map((s) => s.id),
-          ...batch.relations.flatMap((r) => r.citations.map((c) => c.source)),
-        ]),
-      ],
+      actors: [...new Set([...batch.actors.map((a) => a.id), ...actorsOf(batch.relations)])],
+      sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(batch.relations)])],
       relations: batch.relations.map((r) => r.id),
       names: batch.actors.flatMap((a) => [a.name, ...a.aliases].map(foldName)),
     };
@@ -259,19 +252,10 @@ export async function applyBatch(
             ...result.sources.map((s) => s.key),
             ...result.actors,
             ...result.relations,
-            ...relations.flatMap((r) => [
-              r.from,
-              r.to,
-              ...r.citations.flatMap((c) => (c.speaker ? [c.speaker] : [])),
-            ]),
+            ...actorsOf(relations),
           ]),
         ],
-        sources: [
-          ...new Set([
-            ...sources.map((s) => s.id),
-            ...relations.flatMap((r) => r.citations.map((c) => c.source)),
-          ]),
-        ],
+        sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(relations)])],
         details: { result },
       });
     });
