@@ -214,14 +214,21 @@ export async function relationsPage(
   direction: Direction,
   filter: RelationFilter,
   offset: number,
-  limit: number,
+  /** null: every relation from offset on. */
+  limit: number | null,
 ): Promise<{ total: number; relations: RelationRecord[] }> {
   const { records } = await db.read(
     `MATCH ${pattern(direction)} WHERE ($actor IS NULL OR a.id = $actor) AND ${relationPredicate}
      WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
      WITH collect(r ${relationFields}) AS matched
-     RETURN size(matched) AS total, matched[$offset..$offset + $limit] AS page`,
-    { actor, ...filterParams(filter), offset: neo4j.int(offset), limit: neo4j.int(limit) },
+     RETURN size(matched) AS total,
+            CASE WHEN $limit IS NULL THEN matched[$offset..] ELSE matched[$offset..$offset + $limit] END AS page`,
+    {
+      actor,
+      ...filterParams(filter),
+      offset: neo4j.int(offset),
+      limit: limit === null ? null : neo4j.int(limit),
+    },
   );
   return { total: records[0]?.get("total") ?? 0, relations: records[0]?.get("page") ?? [] };
 }
@@ -360,9 +367,19 @@ export async function sourcesByKeys(db: Database, keys: readonly string[]): Prom
   return records.map((r) => r.get("source"));
 }
 
-export async function listSources(db: Database): Promise<SourceRecord[]> {
-  const { records } = await db.read(`MATCH (s:Source) RETURN s ${sourceFields} AS source ORDER BY s.id`);
-  return records.map((r) => r.get("source"));
+/** One page of the sources, in key order, with how many there are. */
+export async function sourcesPage(
+  db: Database,
+  offset: number,
+  limit: number,
+): Promise<{ total: number; sources: SourceRecord[] }> {
+  const { records } = await db.read(
+    `CALL () { MATCH (s:Source) RETURN count(s) AS total }
+     CALL () { MATCH (s:Source) WITH s ORDER BY s.id SKIP $offset LIMIT $limit RETURN collect(s ${sourceFields}) AS page }
+     RETURN total, page`,
+    { offset: neo4j.int(offset), limit: neo4j.int(limit) },
+  );
+  return { total: records[0]?.get("total") ?? 0, sources: records[0]?.get("page") ?? [] };
 }
 
 export async function countsByKind(db: Database): Promise<{

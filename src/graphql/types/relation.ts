@@ -242,7 +242,7 @@ builder.queryFields((t) => ({
     args: { actor: t.arg.string({ description: "Only claims involving this actor (key)." }) },
     resolve: async (_root, { actor }, { db, loaders }) => {
       if (actor) await requireActor(loaders, actor);
-      const page = await relationsPage(db, actor ?? null, "BOTH", { contested: true }, 0, 1000);
+      const page = await relationsPage(db, actor ?? null, "BOTH", { contested: true }, 0, null);
       return Promise.all(
         page.relations.map(async (relation) => ({
           relation,

@@ -1,4 +1,4 @@
-import { listSources, type MentionRecord, type SourceRecord } from "../../db/graph.js";
+import { type MentionRecord, type SourceRecord, sourcesPage } from "../../db/graph.js";
 import { builder } from "../builder.js";
 import { offsetConnection } from "../pagination.js";
 import { ActorRef, requireActor } from "./actor.js";
@@ -77,8 +77,8 @@ builder.queryFields((t) => ({
     description: "Every source, in key order.",
     resolve: (_root, args, { db }) =>
       offsetConnection(args, async (offset, limit) => {
-        const all = await listSources(db);
-        return { total: all.length, items: all.slice(offset, offset + limit) };
+        const page = await sourcesPage(db, offset, limit);
+        return { total: page.total, items: page.sources };
       }),
   }),
 }));

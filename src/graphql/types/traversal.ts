@@ -83,7 +83,9 @@ async function expand(
   if (!Number.isInteger(depth) || depth < 1) throw badInput(`"depth" must be at least 1; got ${depth}`);
   if (depth > maxDepth) throw limitExceeded(`"depth" may be at most ${maxDepth}; got ${depth}`);
   const actors = new Map<string, ActorRecord>();
-  for (const key of seeds) actors.set(key, await requireActor(loaders, key));
+  // One batched lookup for all the seed actors; an unknown key fails with NOT_FOUND.
+  for (const actor of await Promise.all(seeds.map((key) => requireActor(loaders, key))))
+    actors.set(actor.key, actor);
   const edges = new Map<string, RelationRecord>();
   let frontier = seeds;
   for (let hop = 0; hop < depth && frontier.length > 0; hop += 1) {
