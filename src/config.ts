@@ -1,5 +1,5 @@
 import path from "node:path";
-import { bool, cleanEnv, host, makeValidator, port, str, url } from "envalid";
+import { bool, cleanEnv, host, makeValidator, str, url } from "envalid";
 import { type ApiKeyEntry, parseApiKeys } from "./auth.js";
 
 /** Where the repository lives, so that relative defaults work from any working directory. */
@@ -11,6 +11,14 @@ export class ConfigError extends Error {
 }
 
 const apiKeys = makeValidator<ApiKeyEntry[]>((input) => parseApiKeys(input));
+
+/** A TCP port, or 0 for any free one. */
+const portOrZero = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`must be a port from 0 to 65535 (0 = any free port); got "${input}"`);
+  return value;
+});
 
 const positiveInt = makeValidator<number>((input) => {
   const value = Number(input);
@@ -27,7 +35,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     env,
     {
       HOST: host({ default: "127.0.0.1", desc: "Address the HTTP server binds to" }),
-      PORT: port({ default: 4000, desc: "HTTP port of the GraphQL service (0 = any free port)" }),
+      PORT: portOrZero({ default: 4000, desc: "HTTP port of the GraphQL service (0 = any free port)" }),
       LOG_LEVEL: str({
         default: "info",
         choices: ["fatal", "error", "warn", "info", "debug", "trace", "silent"],
@@ -50,7 +58,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       NEO4J_DATABASE: str({ default: "neo4j", desc: "Neo4j database name" }),
       NEO4J_CONNECT_TIMEOUT_S: positiveInt({ default: 120, desc: "How long to retry the first connection" }),
       NEO4J_DATA_DIR: str({ default: ".data/neo4j", desc: "Embedded Neo4j: home and data directory" }),
-      NEO4J_BOLT_PORT: port({
+      NEO4J_BOLT_PORT: portOrZero({
         default: 7687,
         desc: "Embedded Neo4j: Bolt port on 127.0.0.1 (0 = any free port)",
       }),

@@ -19,11 +19,16 @@ describe("configuration", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as Error).message;
-    expect(message).toContain('PORT: Invalid port input: "eighty"');
+    expect(message).toContain('PORT: must be a port from 0 to 65535 (0 = any free port); got "eighty"');
     expect(message).toContain("LOG_LEVEL");
     expect(message).toContain("fatal,error,warn,info,debug,trace,silent");
     expect(message).toContain("NEO4J_URI");
     expect(message).toContain("NEO4J_HEAP_MB: must be a positive whole number");
+  });
+
+  it("takes port 0 for any free port", () => {
+    expect(loadConfig({ PORT: "0", NEO4J_BOLT_PORT: "0" })).toMatchObject({ port: 0, embedded: { boltPort: 0 } });
+    expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT: must be a port from 0 to 65535/);
   });
 
   it("rejects a password the embedded Neo4j would refuse", () => {

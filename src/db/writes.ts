@@ -4,7 +4,8 @@ import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "
 
 /**
  * The Cypher of analysts' writes (GraphQL mutations and `npm run ingest`). Each function runs inside the
- * caller's one transaction; records they create carry origin = 'analyst', so a seed reload leaves them alone.
+ * caller's one transaction; records they create carry their origin ('analyst' unless the caller says otherwise,
+ * 'synthetic' for the benchmark's generated graph), so a seed reload leaves them alone.
  */
 
 /** What the database already holds that a batch refers to: one round trip before validating it. */
@@ -46,20 +47,20 @@ export async function allActorNames(
   return records.map((r) => r.toObject() as { id: string; name: string; aliases: string[] });
 }
 
-export async function createSources(tx: ManagedTransaction, rows: SourceRow[]) {
+export async function createSources(tx: ManagedTransaction, rows: SourceRow[], origin = "analyst") {
   await tx.run(
     `UNWIND $rows AS row
      MERGE (s:Source {id: row.id})
-     ON CREATE SET s = row.props, s.id = row.id, s.origin = 'analyst'`,
-    { rows },
+     ON CREATE SET s = row.props, s.id = row.id, s.origin = $origin`,
+    { rows, origin },
   );
 }
 
-export async function createActors(tx: ManagedTransaction, rows: ActorRow[]) {
+export async function createActors(tx: ManagedTransaction, rows: ActorRow[], origin = "analyst") {
   await tx.run(
     `UNWIND $rows AS row
-     CREATE (a:Actor) SET a = row.props, a.id = row.id, a.origin = 'analyst'`,
-    { rows },
+     CREATE (a:Actor) SET a = row.props, a.id = row.id, a.origin = $origin`,
+    { rows, origin },
   );
 }
 
@@ -67,21 +68,22 @@ export async function createRelations(
   tx: ManagedTransaction,
   relations: RelationRow[],
   citations: CitationRow[],
+  origin = "analyst",
 ) {
   await tx.run(
     `UNWIND $relations AS row
      MATCH (a:Actor {id: row.from}), (b:Actor {id: row.to})
-     CREATE (a)-[r:RELATION]->(b) SET r = row.props, r.id = row.id, r.origin = 'analyst'`,
-    { relations },
+     CREATE (a)-[r:RELATION]->(b) SET r = row.props, r.id = row.id, r.origin = $origin`,
+    { relations, origin },
   );
   await tx.run(
     `UNWIND $citations AS row
      MATCH (s:Source {id: row.sourceId})
-     CREATE (c:Citation)-[:IN_SOURCE]->(s) SET c = row.props, c.id = row.id, c.origin = 'analyst'
+     CREATE (c:Citation)-[:IN_SOURCE]->(s) SET c = row.props, c.id = row.id, c.origin = $origin
      WITH c, row
      OPTIONAL MATCH (speaker:Actor {id: row.speakerId})
      FOREACH (_ IN CASE WHEN speaker IS NULL THEN [] ELSE [1] END | CREATE (c)-[:SPOKEN_BY]->(speaker))`,
-    { citations },
+    { citations, origin },
   );
 }
 
