@@ -1,0 +1,158 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import readline from "node:readline";
+import { parseArgs } from "node:util";
+import { loadConfig, projectRoot } from "../src/config.js";
+import { openDatabase } from "../src/db/open.js";
+import { createLogger } from "../src/logger.js";
+import { freePort } from "../src/net.js";
+import { benchQueries, paramsFor } from "./queries.js";
+import { type Size, sizes } from "./synthetic.js";
+
+/**
+ * `npm run bench -- --size S|M|L [--concurrency 8 --seconds 5]`: on the synthetic graph of that size (made by
+ * `npm run bench:generate`), each query of bench/queries.ts against (a) the floor, hand-written Cypher behind a
+ * bare Node endpoint, and (b) this service; p50, p99 and throughput under fixed concurrency, the b/a ratios,
+ * and the service's memory. Results go to bench/results/bench-SIZE.json.
+ */
+const { values } = parseArgs({
+  options: {
+    size: { type: "string", default: "S" },
+    concurrency: { type: "string", default: "8" },
+    seconds: { type: "string", default: "5" },
+  },
+});
+const size = values.size as Size;
+const concurrency = Number(values.concurrency);
+const seconds = Number(values.seconds);
+
+/** Starts a node process running `script` and waits for `marker` on its output. */
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+  marker: RegExp,
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  await new Promise<void>((resolve, reject) => {
+    for (const stream of [child.stdout, child.stderr]) {
+      readline.createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
+        if (marker.test(line)) resolve();
+      });
+    }
+    child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited (${code})`)));
+  });
+  return child;
+}
+
+/** `concurrency` loops for `seconds` sending the same request; latency percentiles and throughput. */
+async function measure(send: () => Promise<Response>) {
+  for (let i = 0; i < 20; i += 1) await (await send()).text(); // warm-up
+  const latencies: number[] = [];
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        const at = performance.now();
+        const response = await send();
+        const text = await response.text();
+        latencies.push(performance.now() - at);
+        if (response.status !== 200 || text.includes('"errors"')) errors += 1;
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) =>
+    Math.round((latencies[Math.floor((p / 100) * (latencies.length - 1))] ?? 0) * 100) / 100;
+  return {
+    p50: at(50),
+    p99: at(99),
+    throughput: Math.round(latencies.length / ((performance.now() - started) / 1000)),
+    errors,
+  };
+}
+
+const config = loadConfig({
+  ...process.env,
+  NEO4J_DATA_DIR: path.join(projectRoot, ".data", `bench-${size}`),
+  NEO4J_HEAP_MB: process.env.NEO4J_HEAP_MB ?? "2048",
+  NEO4J_PAGECACHE_MB: process.env.NEO4J_PAGECACHE_MB ?? "2048",
+  NEO4J_BOLT_PORT: "0",
+});
+const database = await openDatabase(config, createLogger({ level: "warn", format: "pretty" }));
+const children: ChildProcess[] = [];
+try {
+  const { records } = await database.db.read(
+    "MATCH ()-[r:RELATION {origin: 'synthetic'}]->() RETURN count(r) AS n",
+  );
+  if (records[0]?.get("n") !== sizes[size])
+    throw new Error(`run npm run bench:generate -- --size ${size} first`);
+  const uri = database.embedded?.uri ?? (config.neo4j.uri as string);
+  const env = { NEO4J_URI: uri, NEO4J_PASSWORD: config.neo4j.password };
+  const floorPort = await freePort();
+  const servicePort = await freePort();
+  children.push(
+    await startProcess(
+      ["bench/floor-server.ts"],
+      { ...env, PORT: String(floorPort), BENCH_RELATIONS: String(sizes[size]) },
+      /FLOOR_READY/,
+    ),
+  );
+  const params = paramsFor(sizes[size]);
+  const service = await startProcess(
+    ["src/main.ts"],
+    { ...env, PORT: String(servicePort), SEED_ON_START: "false", LOG_FORMAT: "json", LOG_LEVEL: "info" },
+    /GraphQL service ready/,
+  );
+  children.push(service);
+  console.log(
+    `bench-${size}: ${sizes[size]} relations, ${concurrency} concurrent clients, ${seconds} s per query and server`,
+  );
+  const results = [];
+  for (const [index, query] of benchQueries.entries()) {
+    const floor = await measure(() => fetch(`http://127.0.0.1:${floorPort}/q/${index}`, { method: "POST" }));
+    const body = JSON.stringify({ query: query.graphql(params) });
+    const ours = await measure(() =>
+      fetch(`http://127.0.0.1:${servicePort}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body,
+      }),
+    );
+    const ratio = Math.round((ours.p50 / floor.p50) * 100) / 100;
+    results.push({ query: query.name, floor, service: ours, p50Ratio: ratio });
+    console.log(
+      `${query.name.padEnd(24)} floor p50 ${floor.p50} ms p99 ${floor.p99} ms ${floor.throughput}/s | ` +
+        `service p50 ${ours.p50} ms p99 ${ours.p99} ms ${ours.throughput}/s | b/a p50 ${ratio}` +
+        `${floor.errors + ours.errors > 0 ? ` | errors ${floor.errors}/${ours.errors}` : ""}`,
+    );
+  }
+  const rss = Math.round(
+    Number(
+      (await import("node:fs"))
+        .readFileSync(`/proc/${service.pid}/status`, "utf8")
+        .match(/VmRSS:\s+(\d+)/)?.[1],
+    ) / 1024,
+  );
+  console.log(`service RSS after the run: ${rss} MB`);
+  await mkdir(path.join(projectRoot, "bench", "results"), { recursive: true });
+  await writeFile(
+    path.join(projectRoot, "bench", "results", `bench-${size}.json`),
+    `${JSON.stringify({ date: new Date().toISOString(), size, relations: sizes[size], concurrency, seconds, serviceRssMb: rss, results }, null, 2)}\n`,
+  );
+} finally {
+  for (const child of children) child.kill("SIGTERM");
+  await Promise.all(
+    children.map(
+      (child) =>
+        new Promise((resolve) => (child.exitCode === null ? child.on("exit", resolve) : resolve(null))),
+    ),
+  );
+  await database.close();
+}

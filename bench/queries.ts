@@ -1,0 +1,101 @@
+/**
+ * The benchmark's query set, each asked two ways: as GraphQL to this service, and as the hand-written Cypher a
+ * bare endpoint would run for the same answer (the floor Neo4j itself sets).
+ */
+export interface BenchQuery {
+  name: string;
+  graphql: (p: BenchParams) => string;
+  cypher: string[];
+}
+
+/**
+ * Keys picked from the synthetic graph of `relations` relations: a hub state, an ordinary person and another
+ * for paths (the actors are numbered, states first, persons last; see bench/synthetic.ts).
+ */
+export function paramsFor(relations: number) {
+  const actors = Math.max(50, Math.floor(relations / 5));
+  const person = Math.floor(actors * 0.8);
+  return {
+    hub: "syn-actor-0",
+    person: `syn-actor-${person}`,
+    other: `syn-actor-${Math.floor(actors * 0.9)}`,
+    search: `person ${person}`,
+    lucene: `person* AND ${person}*`,
+  };
+}
+export type BenchParams = ReturnType<typeof paramsFor>;
+
+const relationFields =
+  "r { key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .at, .start, .end, .contested }";
+
+export const benchQueries: BenchQuery[] = [
+  {
+    name: "actor by id",
+    graphql: (p) => `{ actor(key: "${p.person}") { key name kind aliases } }`,
+    cypher: ["MATCH (a:Actor {id: $person}) RETURN a { key: a.id, .name, .kind, .aliases } AS actor"],
+  },
+  {
+    name: "search",
+    graphql: (p) =>
+      `{ searchActors(query: "${p.search}", first: 10) { totalCount edges { node { key name } } } }`,
+    cypher: [
+      `CALL db.index.fulltext.queryNodes('actor_names', $lucene) YIELD node AS a, score
+       WITH a, score ORDER BY score DESC, a.id WITH collect(a { key: a.id, .name }) AS matched
+       RETURN size(matched) AS total, matched[0..10] AS page`,
+    ],
+  },
+  {
+    name: "one hop with citations",
+    graphql: (p) =>
+      `{ actor(key: "${p.person}") { relations { key type from { key } to { key } citations { quote start end stance } } } }`,
+    cypher: [
+      `MATCH (a:Actor {id: $person})-[r:RELATION]-(b:Actor)
+       CALL (r) { MATCH (c:Citation {relationId: r.id}) RETURN collect(c { .quote, .start, .end, .stance }) AS citations }
+       RETURN ${relationFields}, citations`,
+    ],
+  },
+  {
+    name: "two-hop neighbourhood",
+    graphql: (p) =>
+      `{ neighbourhood(actor: "${p.person}", depth: 2) { nodes { key name } edges { key type } } }`,
+    cypher: [
+      `MATCH (a:Actor {id: $person})-[r1:RELATION]-(b:Actor)
+       OPTIONAL MATCH (b)-[r2:RELATION]-(c:Actor)
+       WITH collect(DISTINCT a) + collect(DISTINCT b) + collect(DISTINCT c) AS nodes,
+            collect(DISTINCT r1) + collect(DISTINCT r2) AS edges
+       RETURN [n IN nodes | n { key: n.id, .name }] AS nodes, [r IN edges | r { key: r.id, .type }] AS edges`,
+    ],
+  },
+  {
+    name: "shortest path",
+    graphql: (p) =>
+      `{ paths(from: "${p.person}", to: "${p.other}", maxHops: 4) { length steps { relation { key type } } } }`,
+    cypher: [
+      `MATCH p = SHORTEST 1 (a:Actor {id: $person})-[:RELATION]-{1,4}(b:Actor {id: $other})
+       RETURN [r IN relationships(p) | r { key: r.id, .type }] AS steps`,
+    ],
+  },
+  {
+    name: "relation page",
+    graphql: (p) =>
+      `{ relations(first: 20, filter: { actor: "${p.hub}" }) { totalCount edges { node { key type from { key } to { key } } } } }`,
+    cypher: [
+      `MATCH (a:Actor {id: $hub})-[r:RELATION]-(b:Actor)
+       WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id
+       WITH collect(${relationFields}) AS matched
+       RETURN size(matched) AS total, matched[0..20] AS page`,
+    ],
+  },
+  {
+    name: "deep nested",
+    graphql: (p) =>
+      `{ actors(first: 5, kinds: [PERSON]) { edges { node { key relations { key to { key relations { key citations { quote source { key } } } } } } } } }`,
+    cypher: [
+      `MATCH (a:Actor {kind: 'PERSON'}) WITH a ORDER BY a.id LIMIT 5
+       OPTIONAL MATCH (a)-[r1:RELATION]-(b:Actor)
+       OPTIONAL MATCH (b)-[r2:RELATION]-(:Actor)
+       OPTIONAL MATCH (c:Citation {relationId: r2.id})
+       RETURN a.id AS actor, r1.id AS relation, b.id AS other, r2.id AS next, collect(c { .quote, source: c.sourceId }) AS citations`,
+    ],
+  },
+];
