@@ -88,7 +88,7 @@ export const benchQueries: BenchQuery[] = [
   },
   {
     name: "deep nested",
-    graphql: (p) =>
+    graphql: () =>
       `{ actors(first: 5, kinds: [PERSON]) { edges { node { key relations { key to { key relations { key citations { quote source { key } } } } } } } } }`,
     cypher: [
       `MATCH (a:Actor {kind: 'PERSON'}) WITH a ORDER BY a.id LIMIT 5

@@ -27,7 +27,10 @@ describe("configuration", () => {
   });
 
   it("takes port 0 for any free port", () => {
-    expect(loadConfig({ PORT: "0", NEO4J_BOLT_PORT: "0" })).toMatchObject({ port: 0, embedded: { boltPort: 0 } });
+    expect(loadConfig({ PORT: "0", NEO4J_BOLT_PORT: "0" })).toMatchObject({
+      port: 0,
+      embedded: { boltPort: 0 },
+    });
     expect(() => loadConfig({ PORT: "70000" })).toThrow(/PORT: must be a port from 0 to 65535/);
   });
 

@@ -156,6 +156,8 @@ describe("npm start", () => {
   it("stops on a bad setting with a message naming the variable", async () => {
     const started = start({ PORT: "eighty" });
     expect(await started.exited).toBe(1);
-    expect(started.logs.map((entry) => entry.msg).join("\n")).toContain('PORT: must be a port from 0 to 65535 (0 = any free port); got "eighty"');
+    expect(started.logs.map((entry) => entry.msg).join("\n")).toContain(
+      'PORT: must be a port from 0 to 65535 (0 = any free port); got "eighty"',
+    );
   });
 });
