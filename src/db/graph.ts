@@ -128,12 +128,12 @@ function filterParams(filter: RelationFilter) {
   };
 }
 
-/** The relationship pattern of a direction, seen from `a`. */
+/** The relationship pattern of a direction, seen from `a`; the labels let the planner seek `a` by its id index. */
 function pattern(direction: Direction): string {
   return {
-    OUTGOING: "(a)-[r:RELATION]->(b)",
-    INCOMING: "(a)<-[r:RELATION]-(b)",
-    BOTH: "(a)-[r:RELATION]-(b)",
+    OUTGOING: "(a:Actor)-[r:RELATION]->(b:Actor)",
+    INCOMING: "(a:Actor)<-[r:RELATION]-(b:Actor)",
+    BOTH: "(a:Actor)-[r:RELATION]-(b:Actor)",
   }[direction];
 }
 
@@ -218,7 +218,9 @@ export async function relationsPage(
   limit: number | null,
 ): Promise<{ total: number; relations: RelationRecord[] }> {
   const { records } = await db.read(
-    `MATCH ${pattern(direction)} WHERE ($actor IS NULL OR a.id = $actor) AND ${relationPredicate}
+    // With an actor, start from its id (an index seek); without one, every relation is a candidate.
+    `MATCH ${actor === null ? "(:Actor)-[r:RELATION]->(:Actor)" : pattern(direction)}
+     WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate}
      WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
      WITH collect(r ${relationFields}) AS matched
      RETURN size(matched) AS total,
