@@ -29,6 +29,9 @@ export interface RelationRecord {
   startPrecision: string | null;
   end: string | null;
   endPrecision: string | null;
+  /** The two ends, when the query fetched them with the relation. */
+  fromActor?: ActorRecord;
+  toActor?: ActorRecord;
   /** Set when an analyst retracted the relation: traversals no longer follow it. */
   retractedAt: string | null;
   retractedBy: string | null;
@@ -83,9 +86,16 @@ export interface RelationFilter {
 }
 
 const actorFields = "{ key: a.id, .name, .kind, .aliases, .description }";
-const relationFields = `{ key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .role, .note, .contested,
+/** An actor's fields from a node expression such as startNode(r): relations carry their ends, saving a trip. */
+const endpoint = (node: string) =>
+  `{ key: ${node}.id, name: ${node}.name, kind: ${node}.kind, aliases: ${node}.aliases, description: ${node}.description }`;
+const relationProperties = `key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .role, .note, .contested,
   .at, .atPrecision, .start, .startPrecision, .end, .endPrecision,
-  retractedAt: toString(r.retractedAt), .retractedBy, .retractionReason }`;
+  retractedAt: toString(r.retractedAt), .retractedBy, .retractionReason`;
+/** A relation with its two ends, for lists whose clients usually ask for `from` and `to`. */
+const relationFields = `{ ${relationProperties}, fromActor: ${endpoint("startNode(r)")}, toActor: ${endpoint("endNode(r)")} }`;
+/** A relation alone, where the query returns the actors separately (subgraphs). */
+const bareRelationFields = `{ ${relationProperties} }`;
 const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
   speakerKey: c.speakerId, .stance }`;
 const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
@@ -255,7 +265,7 @@ export async function expandFrontier(
 ): Promise<{ relations: RelationRecord[]; actors: ActorRecord[] }> {
   const { records } = await db.read(
     `MATCH ${pattern(direction)} WHERE a.id IN $frontier AND ${relationPredicate}
-     WITH collect(DISTINCT r ${relationFields}) AS relations, collect(DISTINCT b) AS far
+     WITH collect(DISTINCT r ${bareRelationFields}) AS relations, collect(DISTINCT b) AS far
      RETURN relations, [a IN far | a ${actorFields}] AS actors`,
     { frontier, ...filterParams(filter) },
   );

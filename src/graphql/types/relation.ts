@@ -1,4 +1,5 @@
 import {
+  type ActorRecord,
   type CitationRecord,
   type RelationFilter,
   type RelationRecord,
@@ -8,6 +9,7 @@ import {
 import { firstDay, lastDay } from "../../seed/dates.js";
 import { builder } from "../builder.js";
 import { badInput } from "../errors.js";
+import type { Loaders } from "../loaders.js";
 import { offsetConnection } from "../pagination.js";
 import { ActorRef, requireActor } from "./actor.js";
 import { CitationRef } from "./citation.js";
@@ -79,6 +81,13 @@ const RetractionRef = builder.objectRef<Retraction>("Retraction").implement({
 
 export const RelationRef = builder.objectRef<RelationRecord>("Relation");
 
+/** A relation's end: fetched with the relation when the query could, else through the actor loader. */
+function endActor(loaders: Loaders, key: string, fetched: ActorRecord | undefined) {
+  if (!fetched) return requireActor(loaders, key);
+  loaders.actor.prime(key, fetched);
+  return fetched;
+}
+
 builder.node(RelationRef, {
   description:
     "A directed, typed relation between two actors, stated by one or more citations. A contested relation has a " +
@@ -91,12 +100,12 @@ builder.node(RelationRef, {
     from: t.field({
       type: ActorRef,
       description: "The subject.",
-      resolve: (r, _args, { loaders }) => requireActor(loaders, r.from),
+      resolve: (r, _args, { loaders }) => endActor(loaders, r.from, r.fromActor),
     }),
     to: t.field({
       type: ActorRef,
       description: "The object.",
-      resolve: (r, _args, { loaders }) => requireActor(loaders, r.to),
+      resolve: (r, _args, { loaders }) => endActor(loaders, r.to, r.toActor),
     }),
     role: t.exposeString("role", {
       nullable: true,
