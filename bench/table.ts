@@ -1,0 +1,21 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { projectRoot } from "../src/config.js";
+
+/** `npm run bench:table`: the README's benchmark table, from the saved results of every size run. */
+const dir = path.join(projectRoot, "bench", "results");
+const files = (await readdir(dir))
+  .filter((file) => /^bench-[SML]\.json$/.test(file))
+  .sort((a, b) => "SML".indexOf(a[6] as string) - "SML".indexOf(b[6] as string));
+console.log(
+  "| size | query | floor p50 / p99 (ms) | floor req/s | service p50 / p99 (ms) | service req/s | b/a p50 |",
+);
+console.log("| --- | --- | --- | --- | --- | --- | --- |");
+for (const file of files) {
+  const run = JSON.parse(await readFile(path.join(dir, file), "utf8"));
+  for (const r of run.results) {
+    console.log(
+      `| ${run.size} | ${r.query} | ${r.floor.p50} / ${r.floor.p99} | ${r.floor.throughput} | ${r.service.p50} / ${r.service.p99} | ${r.service.throughput} | ${r.p50Ratio} |`,
+    );
+  }
+}
