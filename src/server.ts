@@ -9,7 +9,7 @@ import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspect
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { GraphQLError, type ValidationContext } from "graphql";
 import { createYoga, type Plugin, useReadinessCheck } from "graphql-yoga";
-import type { AuthConfig, HttpConfig, LimitsConfig } from "./config.js";
+import { type AuthConfig, type HttpConfig, type LimitsConfig, loadConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
@@ -41,20 +41,8 @@ export interface HandlerOptions {
   limits: LimitsConfig;
 }
 
-/** The defaults of a development server: what tests and tools use unless they say otherwise. */
-export const defaultHttp: HttpConfig = {
-  graphiql: true,
-  introspection: true,
-  corsOrigins: [],
-  maxBodyBytes: 262_144,
-};
-export const defaultLimits: LimitsConfig = {
-  maxDepth: 12,
-  maxAliases: 20,
-  maxTokens: 3000,
-  maxCost: 50000,
-  maxDirectives: 20,
-};
+/** A development server's HTTP settings and limits: the configuration's defaults, for tests and tools. */
+export const { http: defaultHttp, limits: defaultLimits } = loadConfig({});
 
 /**
  * Limits checked on the document alone, before any resolver runs or the database is touched (graphql-armor).
