@@ -13,8 +13,9 @@ import { type Size, sizes } from "./synthetic.js";
 /**
  * `npm run bench -- --size S|M|L [--concurrency 8 --seconds 5]`: on the synthetic graph of that size (made by
  * `npm run bench:generate`), each query of bench/queries.ts against (a) the floor, hand-written Cypher behind a
- * bare Node endpoint, and (b) this service; p50, p99 and throughput under fixed concurrency, the b/a ratios,
- * and the service's memory. Results go to bench/results/bench-SIZE.json.
+ * bare Node endpoint, (b) this service and (c) @neo4j/graphql over the same labels behind the same HTTP stack;
+ * p50, p99 and throughput under fixed concurrency, the ratios b/a (p50) and b/c (throughput), and the service's
+ * memory. Results go to bench/results/bench-SIZE.json.
  */
 const { values } = parseArgs({
   options: {
@@ -104,6 +105,10 @@ try {
       /FLOOR_READY/,
     ),
   );
+  const peerPort = await freePort();
+  children.push(
+    await startProcess(["bench/peer-server.ts"], { ...env, PORT: String(peerPort) }, /PEER_READY/),
+  );
   const params = paramsFor(sizes[size]);
   const service = await startProcess(
     ["src/main.ts"],
@@ -125,12 +130,26 @@ try {
         body,
       }),
     );
+    const peer =
+      "unsupported" in query.peer
+        ? { unsupported: query.peer.unsupported }
+        : await measure(() =>
+            fetch(`http://127.0.0.1:${peerPort}/graphql`, {
+              method: "POST",
+              headers: { "content-type": "application/json" },
+              body: JSON.stringify({ query: (query.peer as (p: typeof params) => string)(params) }),
+            }),
+          );
     const ratio = Math.round((ours.p50 / floor.p50) * 100) / 100;
-    results.push({ query: query.name, floor, service: ours, p50Ratio: ratio });
+    const throughputVsPeer =
+      "throughput" in peer ? Math.round((ours.throughput / peer.throughput) * 100) / 100 : null;
+    results.push({ query: query.name, floor, service: ours, peer, p50Ratio: ratio, throughputVsPeer });
     console.log(
-      `${query.name.padEnd(24)} floor p50 ${floor.p50} ms p99 ${floor.p99} ms ${floor.throughput}/s | ` +
-        `service p50 ${ours.p50} ms p99 ${ours.p99} ms ${ours.throughput}/s | b/a p50 ${ratio}` +
-        `${floor.errors + ours.errors > 0 ? ` | errors ${floor.errors}/${ours.errors}` : ""}`,
+      `${query.name.padEnd(24)} floor p50 ${floor.p50} ms ${floor.throughput}/s | ` +
+        `service p50 ${ours.p50} ms p99 ${ours.p99} ms ${ours.throughput}/s | ` +
+        `${"throughput" in peer ? `peer p50 ${peer.p50} ms ${peer.throughput}/s` : "peer n/a"} | b/a p50 ${ratio}` +
+        `${throughputVsPeer === null ? "" : ` | b/c throughput ${throughputVsPeer}`}` +
+        `${floor.errors + ours.errors + ("errors" in peer ? peer.errors : 0) > 0 ? ` | errors ${floor.errors}/${ours.errors}/${"errors" in peer ? peer.errors : 0}` : ""}`,
     );
   }
   const rss = Math.round(
