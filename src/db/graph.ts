@@ -178,8 +178,9 @@ export async function searchActors(
     `CALL db.index.fulltext.queryNodes('actor_names', $query) YIELD node AS a, score
      WHERE $kinds IS NULL OR a.kind IN $kinds
      WITH a, score ORDER BY score DESC, a.id
-     WITH collect(a ${actorFields}) AS matched
-     RETURN size(matched) AS total, matched[$offset..$offset + $limit] AS page`,
+     // Only the page's actors are projected; the others are only counted.
+     WITH collect(a) AS matched
+     RETURN size(matched) AS total, [a IN matched[$offset..$offset + $limit] | a ${actorFields}] AS page`,
     { query: luceneQuery, kinds, offset: neo4j.int(offset), limit: neo4j.int(limit) },
   );
   return { total: records[0]?.get("total") ?? 0, actors: records[0]?.get("page") ?? [] };
@@ -192,10 +193,13 @@ export async function listActors(
   limit: number,
 ): Promise<{ total: number; actors: ActorRecord[] }> {
   const { records } = await db.read(
-    `MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds
-     WITH a ORDER BY a.id
-     WITH collect(a ${actorFields}) AS matched
-     RETURN size(matched) AS total, matched[$offset..$offset + $limit] AS page`,
+    `CALL () { MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds RETURN count(a) AS total }
+     CALL () {
+       MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds
+       WITH a ORDER BY a.id SKIP $offset LIMIT $limit
+       RETURN collect(a ${actorFields}) AS page
+     }
+     RETURN total, page`,
     { kinds, offset: neo4j.int(offset), limit: neo4j.int(limit) },
   );
   return { total: records[0]?.get("total") ?? 0, actors: records[0]?.get("page") ?? [] };
@@ -227,14 +231,20 @@ export async function relationsPage(
   /** null: every relation from offset on. */
   limit: number | null,
 ): Promise<{ total: number; relations: RelationRecord[] }> {
+  // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
+  // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
+  // collection of everything).
+  const match = `MATCH ${actor === null ? "(:Actor)-[r:RELATION]->(:Actor)" : pattern(direction)}
+     WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate}`;
   const { records } = await db.read(
-    // With an actor, start from its id (an index seek); without one, every relation is a candidate.
-    `MATCH ${actor === null ? "(:Actor)-[r:RELATION]->(:Actor)" : pattern(direction)}
-     WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate}
-     WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
-     WITH collect(r ${relationFields}) AS matched
-     RETURN size(matched) AS total,
-            CASE WHEN $limit IS NULL THEN matched[$offset..] ELSE matched[$offset..$offset + $limit] END AS page`,
+    `CALL () { ${match} RETURN count(DISTINCT r) AS total }
+     CALL () {
+       ${match}
+       WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
+       SKIP $offset LIMIT coalesce($limit, 9223372036854775807)
+       RETURN collect(r ${relationFields}) AS page
+     }
+     RETURN total, page`,
     {
       actor,
       ...filterParams(filter),
