@@ -8,9 +8,9 @@ const files = (await readdir(dir))
   .filter((file) => /^bench-[SML]\.json$/.test(file))
   .sort((a, b) => "SML".indexOf(a[6] as string) - "SML".indexOf(b[6] as string));
 console.log(
-  "| size | query | floor p50 / p99 (ms) | floor req/s | service p50 / p99 (ms) | service req/s | b/a p50 |",
+  "| size | query | floor p50 / p99 (ms) | floor req/s | service p50 / p99 (ms) | service req/s | @neo4j/graphql p50 (ms), req/s | b/a p50 | b/c req/s |",
 );
-console.log("| --- | --- | --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
 for (const file of files) {
   const run = JSON.parse(await readFile(path.join(dir, file), "utf8"));
   for (const r of run.results) {
