@@ -74,6 +74,19 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
 }
 
+/**
+ * Who may read: the caller a request's key names, or null for an anonymous caller where reads are open.
+ * A wrong key, or no key where reads need one, fails with UNAUTHENTICATED.
+ */
+export function readingCaller(
+  headers: Headers,
+  auth: { apiKeys: readonly ApiKeyEntry[]; readAccess: "open" | "key" },
+): Caller | null {
+  const caller = authenticate(presentedKey(headers), auth.apiKeys);
+  if (!caller && auth.readAccess === "key") throw unauthenticated("Reading needs an API key on this server.");
+  return caller;
+}
+
 /** Fails unless the caller holds `role` or a stronger one. */
 export function requireRole(caller: Caller | null, role: Role): Caller {
   if (!caller)

@@ -1,4 +1,4 @@
-import { authenticate, type Caller, presentedKey, unauthenticated } from "../auth.js";
+import { type Caller, readingCaller } from "../auth.js";
 import type { AuthConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { createLoaders, type Loaders } from "./loaders.js";
@@ -13,7 +13,5 @@ export interface GraphQLContext {
 
 /** Builds a request's context; a wrong key, or no key where reads need one, fails the request. */
 export function createContext(db: Database, auth: AuthConfig, headers: Headers): GraphQLContext {
-  const caller = authenticate(presentedKey(headers), auth.apiKeys);
-  if (!caller && auth.readAccess === "key") throw unauthenticated("Queries need an API key on this server.");
-  return { db, loaders: createLoaders(db), caller };
+  return { db, loaders: createLoaders(db), caller: readingCaller(headers, auth) };
 }

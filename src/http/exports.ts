@@ -1,5 +1,5 @@
 import type { Plugin } from "graphql-yoga";
-import { authenticate, presentedKey } from "../auth.js";
+import { readingCaller } from "../auth.js";
 import type { AuthConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { exportGraph } from "../db/export.js";
@@ -26,11 +26,7 @@ export function useExports(db: Database, auth: AuthConfig): Plugin {
         return;
       }
       try {
-        const caller = authenticate(presentedKey(request.headers), auth.apiKeys);
-        if (!caller && auth.readAccess === "key") {
-          endResponse(json({ error: "Exports need an API key on this server." }, 401));
-          return;
-        }
+        readingCaller(request.headers, auth);
       } catch (error) {
         endResponse(json({ error: (error as Error).message }, 401));
         return;

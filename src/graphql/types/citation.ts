@@ -1,4 +1,4 @@
-import type { CitationRecord } from "../../db/graph.js";
+import type { CitationRecord, SourceRecord } from "../../db/graph.js";
 import { codePoints, sliceCodePoints } from "../../seed/text.js";
 import { builder } from "../builder.js";
 import { notFound } from "../errors.js";
@@ -26,6 +26,20 @@ const CitationContextRef = builder.objectRef<CitationContext>("CitationContext")
     }),
   }),
 });
+
+/**
+ * A source's text as code points, computed once per loaded source: a source with many citations would
+ * otherwise be split again for each. The loader keeps one record per source and request, so a WeakMap suffices.
+ */
+const pointsBySource = new WeakMap<SourceRecord, string[]>();
+function sourcePoints(source: SourceRecord): string[] {
+  let points = pointsBySource.get(source);
+  if (!points) {
+    points = codePoints(source.text);
+    pointsBySource.set(source, points);
+  }
+  return points;
+}
 
 export const CitationRef = builder.objectRef<CitationRecord>("Citation");
 
@@ -81,7 +95,7 @@ builder.node(CitationRef, {
       },
       resolve: async (c, { chars }, { loaders }) => {
         const source = await loaders.source.load(c.sourceKey);
-        const points = codePoints(source?.text ?? "");
+        const points = source ? sourcePoints(source) : [];
         const width = Math.max(0, Math.min(chars ?? 200, 2000));
         let from = c.start;
         while (from > 0 && points[from - 1] !== "\n" && c.start - from < width) from -= 1;
