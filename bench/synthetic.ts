@@ -181,22 +181,35 @@ export async function bulkLoad(
   }
   let loaded = 0;
   let citations = 0;
-  for (const batch of syntheticBatches(relations, batchSize)) {
-    const known = knowledge(batch.sources);
-    const checked = batch.relations.map((relation) =>
-      checkRelation(relation, known, (at, message) =>
-        problems.push(`${relation.id} ${at.join(".")}: ${message}`),
-      ),
-    );
-    if (problems.length > 0)
-      throw new Error(`synthetic relations rejected: ${problems.slice(0, 5).join("; ")}`);
-    await db.writeTransaction(async (tx) => {
-      await createSources(tx, batch.sources.map(sourceRow), "synthetic");
-      await createRelations(tx, checked.map(relationRow), checked.flatMap(citationRows), "synthetic");
-    });
-    loaded += checked.length;
-    citations += checked.reduce((n, r) => n + r.citations.length, 0);
-    options.onProgress?.(loaded);
+  // Two batches in flight: while Neo4j writes one, Node checks and sends the next (2 cores, one each).
+  const inFlight: Promise<void>[] = [];
+  try {
+    for (const batch of syntheticBatches(relations, batchSize)) {
+      const known = knowledge(batch.sources);
+      const checked = batch.relations.map((relation) =>
+        checkRelation(relation, known, (at, message) =>
+          problems.push(`${relation.id} ${at.join(".")}: ${message}`),
+        ),
+      );
+      if (problems.length > 0)
+        throw new Error(`synthetic relations rejected: ${problems.slice(0, 5).join("; ")}`);
+      const write = db
+        .writeTransaction(async (tx) => {
+          await createSources(tx, batch.sources.map(sourceRow), "synthetic");
+          await createRelations(tx, checked.map(relationRow), checked.flatMap(citationRows), "synthetic");
+        })
+        .then(() => {
+          loaded += checked.length;
+          citations += checked.reduce((n, r) => n + r.citations.length, 0);
+          options.onProgress?.(loaded);
+        });
+      inFlight.push(write);
+      if (inFlight.length === 2) await inFlight.shift();
+    }
+    await Promise.all(inFlight);
+  } finally {
+    // A failed batch must not leave the other one running unobserved.
+    await Promise.allSettled(inFlight);
   }
   const seconds = (performance.now() - started) / 1000;
   return { relations: loaded, citations, seconds, relationsPerSecond: Math.round(loaded / seconds) };
