@@ -32,6 +32,8 @@ export interface RelationRecord {
   /** The two ends, when the query fetched them with the relation. */
   fromActor?: ActorRecord;
   toActor?: ActorRecord;
+  /** Its citations, when the client asked for them and the query fetched them with the relation. */
+  citations?: CitationRecord[];
   /** Set when an analyst retracted the relation: traversals no longer follow it. */
   retractedAt: string | null;
   retractedBy: string | null;
@@ -98,6 +100,15 @@ const relationFields = `{ ${relationProperties}, fromActor: ${endpoint("startNod
 const bareRelationFields = `{ ${relationProperties} }`;
 const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
   speakerKey: c.speakerId, .stance }`;
+/**
+ * A relation with its ends and, when the client selected them, its citations: fetching them in the same query
+ * saves the round trip that the citations' loader would make.
+ */
+const relationWith = (citations: boolean) =>
+  citations
+    ? `{ ${relationProperties}, fromActor: ${endpoint("startNode(r)")}, toActor: ${endpoint("endNode(r)")},
+       citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationFields} ORDER BY c.id } }`
+    : relationFields;
 const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
   .text, .length }`;
 
@@ -205,20 +216,28 @@ export async function listActors(
   return { total: records[0]?.get("total") ?? 0, actors: records[0]?.get("page") ?? [] };
 }
 
-/** For each actor, its relations in one direction that pass the filter, in date then key order. */
+/**
+ * For each actor found, the actor itself and its relations in one direction that pass the filter, in date then
+ * key order (undated last).
+ */
 export async function relationsOfActors(
   db: Database,
   actorKeys: readonly string[],
   direction: Direction,
   filter: RelationFilter,
-): Promise<{ actorKey: string; relation: RelationRecord }[]> {
+  withCitations: boolean,
+): Promise<{ actor: ActorRecord; relations: RelationRecord[] }[]> {
   const { records } = await db.read(
-    `MATCH ${pattern(direction)} WHERE a.id IN $keys AND ${relationPredicate}
-     RETURN a.id AS actorKey, r ${relationFields} AS relation
-     ORDER BY coalesce(r.atDate, r.startDate), r.id`,
+    `MATCH (a:Actor) WHERE a.id IN $keys
+     CALL (a) {
+       MATCH ${pattern(direction).replace("(a:Actor)", "(a)")} WHERE ${relationPredicate}
+       WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id
+       RETURN collect(r ${relationWith(withCitations)}) AS relations
+     }
+     RETURN a ${actorFields} AS actor, relations`,
     { keys: actorKeys, ...filterParams(filter) },
   );
-  return records.map((r) => ({ actorKey: r.get("actorKey"), relation: r.get("relation") }));
+  return records.map((r) => ({ actor: r.get("actor"), relations: r.get("relations") }));
 }
 
 /** One page of the relations that pass the filter, around `actor` if given, in date then key order. */
@@ -227,32 +246,40 @@ export async function relationsPage(
   actor: string | null,
   direction: Direction,
   filter: RelationFilter,
-  offset: number,
-  /** null: every relation from offset on. */
-  limit: number | null,
-): Promise<{ total: number; relations: RelationRecord[] }> {
+  page: {
+    offset: number;
+    /** null: every relation from offset on. */
+    limit: number | null;
+    withCitations: boolean;
+  },
+): Promise<{ actorFound: boolean; total: number; relations: RelationRecord[] }> {
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
   // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
-  // collection of everything).
+  // collection of everything). Whether the actor exists comes back too, saving a round trip to ask.
   const match = `MATCH ${actor === null ? "(:Actor)-[r:RELATION]->(:Actor)" : pattern(direction)}
      WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate}`;
   const { records } = await db.read(
-    `CALL () { ${match} RETURN count(DISTINCT r) AS total }
+    `CALL () { OPTIONAL MATCH (a:Actor {id: $actor}) RETURN $actor IS NULL OR a IS NOT NULL AS actorFound }
+     CALL () { ${match} RETURN count(DISTINCT r) AS total }
      CALL () {
        ${match}
        WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
        SKIP $offset LIMIT coalesce($limit, 9223372036854775807)
-       RETURN collect(r ${relationFields}) AS page
+       RETURN collect(r ${relationWith(page.withCitations)}) AS page
      }
-     RETURN total, page`,
+     RETURN actorFound, total, page`,
     {
       actor,
       ...filterParams(filter),
-      offset: neo4j.int(offset),
-      limit: limit === null ? null : neo4j.int(limit),
+      offset: neo4j.int(page.offset),
+      limit: page.limit === null ? null : neo4j.int(page.limit),
     },
   );
-  return { total: records[0]?.get("total") ?? 0, relations: records[0]?.get("page") ?? [] };
+  return {
+    actorFound: records[0]?.get("actorFound") ?? false,
+    total: records[0]?.get("total") ?? 0,
+    relations: records[0]?.get("page") ?? [],
+  };
 }
 
 export async function relationsByKeys(db: Database, keys: readonly string[]): Promise<RelationRecord[]> {
@@ -264,22 +291,35 @@ export async function relationsByKeys(db: Database, keys: readonly string[]): Pr
 }
 
 /**
- * One hop of a breadth-first expansion: the relations between the frontier and any actor, with the actors at
- * their far ends. The caller repeats it up to the depth asked, so the cost follows the size of the result.
+ * The seed actors found, every actor within `depth` hops of them and every relation followed on the way, in
+ * one query: the breadth-first hops are unrolled (depth is an integer the caller has validated). A hop expands
+ * all the actors the previous one reached, so its cost follows the size of the result, not of the graph.
  */
-export async function expandFrontier(
+export async function neighbourhood(
   db: Database,
-  frontier: readonly string[],
+  seeds: readonly string[],
+  depth: number,
   direction: Direction,
   filter: RelationFilter,
-): Promise<{ relations: RelationRecord[]; actors: ActorRecord[] }> {
+): Promise<{ actors: ActorRecord[]; relations: RelationRecord[] }> {
+  if (!Number.isInteger(depth) || depth < 1) throw new Error("depth must be a positive integer");
+  const hop = `CALL (frontier) {
+       UNWIND frontier AS a
+       MATCH ${pattern(direction).replace("(a:Actor)", "(a)")} WHERE ${relationPredicate}
+       RETURN collect(DISTINCT r) AS followed, collect(DISTINCT b) AS far
+     }
+     WITH found + far AS found, far AS frontier, relations + followed AS relations`;
   const { records } = await db.read(
-    `MATCH ${pattern(direction)} WHERE a.id IN $frontier AND ${relationPredicate}
-     WITH collect(DISTINCT r ${bareRelationFields}) AS relations, collect(DISTINCT b) AS far
-     RETURN relations, [a IN far | a ${actorFields}] AS actors`,
-    { frontier, ...filterParams(filter) },
+    `MATCH (s:Actor) WHERE s.id IN $seeds
+     WITH collect(s) AS found
+     WITH found, found AS frontier, [] AS relations
+     ${Array(depth).fill(hop).join("\n")}
+     CALL (found) { UNWIND found AS a WITH DISTINCT a RETURN collect(a ${actorFields}) AS actors }
+     CALL (relations) { UNWIND relations AS r WITH DISTINCT r RETURN collect(r ${bareRelationFields}) AS edges }
+     RETURN actors, edges`,
+    { seeds, ...filterParams(filter) },
   );
-  return { relations: records[0]?.get("relations") ?? [], actors: records[0]?.get("actors") ?? [] };
+  return { actors: records[0]?.get("actors") ?? [], relations: records[0]?.get("edges") ?? [] };
 }
 
 /**
@@ -294,23 +334,34 @@ export async function shortestPaths(
   maxHops: number,
   direction: Direction,
   filter: RelationFilter,
-  all: boolean,
-): Promise<RelationRecord[][]> {
+  options: { all: boolean; withCitations: boolean },
+): Promise<{ from: ActorRecord | null; to: ActorRecord | null; paths: RelationRecord[][] }> {
   if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
   const step = {
     OUTGOING: "()-[r:RELATION]->()",
     INCOMING: "()<-[r:RELATION]-()",
     BOTH: "()-[r:RELATION]-()",
   }[direction];
+  // The two ends come back with the paths, so that an unknown key costs no extra round trip to report.
   const { records } = await db.read(
-    `MATCH p = ALL SHORTEST
-       (a:Actor {id: $from}) (${step.replace("[r:RELATION]", `[r:RELATION WHERE ${relationPredicate}]`)}){1,${maxHops}} (b:Actor {id: $to})
-     RETURN [r IN relationships(p) | r ${relationFields}] AS relations
-     ORDER BY [r IN relationships(p) | r.id]
-     LIMIT $limit`,
-    { from, to, ...filterParams(filter), limit: neo4j.int(all ? 25 : 1) },
+    `OPTIONAL MATCH (a:Actor {id: $from})
+     OPTIONAL MATCH (b:Actor {id: $to})
+     CALL (a, b) {
+       MATCH p = ALL SHORTEST
+         (a) (${step.replace("[r:RELATION]", `[r:RELATION WHERE ${relationPredicate}]`)}){1,${maxHops}} (b)
+       WITH p ORDER BY [r IN relationships(p) | r.id] LIMIT $limit
+       RETURN collect([r IN relationships(p) | r ${relationWith(options.withCitations)}]) AS paths
+     }
+     RETURN CASE WHEN a IS NULL THEN null ELSE ${endpoint("a")} END AS from,
+            CASE WHEN b IS NULL THEN null ELSE ${endpoint("b")} END AS to, paths`,
+    { from, to, ...filterParams(filter), limit: neo4j.int(options.all ? 25 : 1) },
   );
-  return records.map((r) => r.get("relations"));
+  const record = records[0];
+  return {
+    from: record?.get("from") ?? null,
+    to: record?.get("to") ?? null,
+    paths: record?.get("paths") ?? [],
+  };
 }
 
 /** The dated relations of one actor, or between two, in time order. */

@@ -34,6 +34,8 @@ export interface RelationsOfActorKey {
   actorKey: string;
   direction: Direction;
   filter: RelationFilter;
+  /** Fetch the relations' citations in the same query: the client selected them. */
+  withCitations: boolean;
 }
 
 /**
@@ -41,10 +43,11 @@ export interface RelationsOfActorKey {
  * one query, so a nested query costs a number of round trips set by its depth, not by its result size.
  */
 export function createLoaders(db: Database) {
+  const actor = new DataLoader<string, ActorRecord | null>(async (keys) =>
+    byKey(keys, await actorsByKeys(db, keys), (a) => a.key),
+  );
   return {
-    actor: new DataLoader<string, ActorRecord | null>(async (keys) =>
-      byKey(keys, await actorsByKeys(db, keys), (a) => a.key),
-    ),
+    actor,
     relation: new DataLoader<string, RelationRecord | null>(async (keys) =>
       byKey(keys, await relationsByKeys(db, keys), (r) => r.key),
     ),
@@ -71,7 +74,7 @@ export function createLoaders(db: Database) {
         const answers = new Map<string, RelationRecord[]>();
         const batches = new Map<string, RelationsOfActorKey[]>();
         for (const key of keys) {
-          const shape = JSON.stringify([key.direction, key.filter]);
+          const shape = JSON.stringify([key.direction, key.filter, key.withCitations]);
           batches.set(shape, [...(batches.get(shape) ?? []), key]);
         }
         for (const batch of batches.values()) {
@@ -81,10 +84,12 @@ export function createLoaders(db: Database) {
             batch.map((k) => k.actorKey),
             first.direction,
             first.filter,
+            first.withCitations,
           );
-          for (const key of batch) answers.set(relationsKey(key), []);
+          // The same query brought each actor: asking for it next costs no round trip.
           for (const row of rows) {
-            answers.get(relationsKey({ ...first, actorKey: row.actorKey }))?.push(row.relation);
+            actor.prime(row.actor.key, row.actor);
+            answers.set(relationsKey({ ...first, actorKey: row.actor.key }), row.relations);
           }
         }
         return keys.map((key) => answers.get(relationsKey(key)) ?? []);
@@ -95,7 +100,7 @@ export function createLoaders(db: Database) {
 }
 
 function relationsKey(key: RelationsOfActorKey): string {
-  return JSON.stringify([key.actorKey, key.direction, key.filter]);
+  return JSON.stringify([key.actorKey, key.direction, key.filter, key.withCitations]);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,3 +1,4 @@
+import { type GraphQLInterfaceType, type GraphQLResolveInfo, getArgumentValues } from "graphql";
 import {
   type ActorRecord,
   actorByFoldedName,
@@ -8,7 +9,9 @@ import {
 import { foldName } from "../../seed/text.js";
 import { builder } from "../builder.js";
 import { badInput, notFound } from "../errors.js";
+import type { RelationsOfActorKey } from "../loaders.js";
 import { offsetConnection } from "../pagination.js";
+import { selectedFields, selects } from "../selection.js";
 import { RelationRef, relationFilterArgs, toRelationFilter } from "./relation.js";
 import { ActorKindEnum, DirectionEnum, vocabulary } from "./vocabulary.js";
 
@@ -45,12 +48,8 @@ export const ActorRef = builder.interfaceRef<ActorRecord>("Actor").implement({
         }),
         ...relationFilterArgs,
       },
-      resolve: (actor, args, { loaders }) =>
-        loaders.relationsOfActor.load({
-          actorKey: actor.key,
-          direction: (args.direction ?? "BOTH") as Direction,
-          filter: toRelationFilter(args),
-        }),
+      resolve: (actor, args, { loaders }, info) =>
+        loaders.relationsOfActor.load(relationsOfActorKey(actor.key, args, selects(info, ["citations"]))),
     }),
   }),
 });
@@ -77,9 +76,13 @@ builder.queryFields((t) => ({
       key: t.arg.string({ description: 'Stable key, e.g. "assimi-goita".' }),
       name: t.arg.string({ description: 'Any name form, e.g. "Goïta", "GOITA" or "Moscou".' }),
     },
-    resolve: async (_root, { key, name }, { db, loaders }) => {
+    resolve: async (_root, { key, name }, { db, loaders }, info) => {
       if ((key == null) === (name == null)) throw badInput('Give exactly one of "key" and "name"');
-      if (key != null) return loaders.actor.load(key);
+      if (key != null) {
+        // The relations the client asks for below come in the same query as the actor, which it primes.
+        await Promise.all(relationsSelected(info, key).map((k) => loaders.relationsOfActor.load(k)));
+        return loaders.actor.load(key);
+      }
       return actorByFoldedName(db, foldName(name as string));
     },
   }),
@@ -117,6 +120,36 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+function relationsOfActorKey(
+  actorKey: string,
+  args: { direction?: string | null; types?: readonly string[] | null; asOf?: string | null },
+  withCitations: boolean,
+): RelationsOfActorKey {
+  return {
+    actorKey,
+    direction: (args.direction ?? "BOTH") as Direction,
+    filter: toRelationFilter(args),
+    withCitations,
+  };
+}
+
+/** The loader keys of the `relations` fields selected on the actor that `info`'s field returns. */
+function relationsSelected(info: GraphQLResolveInfo, actorKey: string): RelationsOfActorKey[] {
+  const field = (info.schema.getType("Actor") as GraphQLInterfaceType).getFields().relations;
+  if (!field) return [];
+  try {
+    return selectedFields(info, ["relations"]).map((node) =>
+      relationsOfActorKey(
+        actorKey,
+        getArgumentValues(field, node, info.variableValues),
+        selects(info, ["citations"], [node]),
+      ),
+    );
+  } catch {
+    return []; // invalid arguments: the relations field itself reports them
+  }
+}
 
 /** Loads an actor that an argument names, or fails with NOT_FOUND naming the argument's value. */
 export async function requireActor(

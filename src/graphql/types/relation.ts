@@ -1,5 +1,4 @@
 import {
-  type ActorRecord,
   type CitationRecord,
   type RelationFilter,
   type RelationRecord,
@@ -8,9 +7,10 @@ import {
 } from "../../db/graph.js";
 import { firstDay, lastDay } from "../../seed/dates.js";
 import { builder } from "../builder.js";
-import { badInput } from "../errors.js";
+import { badInput, notFound } from "../errors.js";
 import type { Loaders } from "../loaders.js";
 import { offsetConnection } from "../pagination.js";
+import { selects } from "../selection.js";
 import { ActorRef, requireActor } from "./actor.js";
 import { CitationRef } from "./citation.js";
 import { DirectionEnum, PrecisionEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
@@ -81,8 +81,9 @@ const RetractionRef = builder.objectRef<Retraction>("Retraction").implement({
 
 export const RelationRef = builder.objectRef<RelationRecord>("Relation");
 
-/** A relation's end: fetched with the relation when the query could, else through the actor loader. */
-function endActor(loaders: Loaders, key: string, fetched: ActorRecord | undefined) {
+/** The end `key` of a relation: fetched with the relation when the query could, else through the actor loader. */
+export function relationEnd(loaders: Loaders, relation: RelationRecord, key: string) {
+  const fetched = key === relation.from ? relation.fromActor : relation.toActor;
   if (!fetched) return requireActor(loaders, key);
   loaders.actor.prime(key, fetched);
   return fetched;
@@ -100,12 +101,12 @@ builder.node(RelationRef, {
     from: t.field({
       type: ActorRef,
       description: "The subject.",
-      resolve: (r, _args, { loaders }) => endActor(loaders, r.from, r.fromActor),
+      resolve: (r, _args, { loaders }) => relationEnd(loaders, r, r.from),
     }),
     to: t.field({
       type: ActorRef,
       description: "The object.",
-      resolve: (r, _args, { loaders }) => endActor(loaders, r.to, r.toActor),
+      resolve: (r, _args, { loaders }) => relationEnd(loaders, r, r.to),
     }),
     role: t.exposeString("role", {
       nullable: true,
@@ -145,7 +146,7 @@ builder.node(RelationRef, {
       description: "The passages that state the relation, with speaker and stance.",
       args: { stances: t.arg({ type: [StanceEnum], description: "Only these stances." }) },
       resolve: async (r, { stances }, { loaders }) => {
-        const citations = await loaders.citationsOfRelation.load(r.key);
+        const citations = r.citations ?? (await loaders.citationsOfRelation.load(r.key));
         return stances?.length ? citations.filter((c) => stances.includes(c.stance as never)) : citations;
       },
     }),
@@ -219,10 +220,9 @@ builder.queryFields((t) => ({
     args: {
       filter: t.arg({ type: RelationsFilterInput, description: "What to keep; everything when absent." }),
     },
-    resolve: async (_root, args, { db, loaders }) => {
+    resolve: async (_root, args, { db }, info) => {
       const filter = args.filter ?? {};
       if (filter.from && filter.to && filter.from > filter.to) throw badInput('"from" is after "to"');
-      if (filter.actor) await requireActor(loaders, filter.actor);
       return offsetConnection(args, async (offset, limit) => {
         const page = await relationsPage(
           db,
@@ -238,9 +238,9 @@ builder.queryFields((t) => ({
             stances: filter.stances?.length ? [...filter.stances] : null,
             contested: filter.contested ?? null,
           },
-          offset,
-          limit,
+          { offset, limit, withCitations: selects(info, ["edges", "node", "citations"]) },
         );
+        if (!page.actorFound) throw notFound("actor", filter.actor as string);
         return { total: page.total, items: page.relations };
       });
     },
@@ -249,15 +249,16 @@ builder.queryFields((t) => ({
     type: [ClaimRef],
     description: "Every contested relation, with the citations on each side.",
     args: { actor: t.arg.string({ description: "Only claims involving this actor (key)." }) },
-    resolve: async (_root, { actor }, { db, loaders }) => {
-      if (actor) await requireActor(loaders, actor);
-      const page = await relationsPage(db, actor ?? null, "BOTH", { contested: true }, 0, null);
-      return Promise.all(
-        page.relations.map(async (relation) => ({
-          relation,
-          citations: await loaders.citationsOfRelation.load(relation.key),
-        })),
+    resolve: async (_root, { actor }, { db }) => {
+      const page = await relationsPage(
+        db,
+        actor ?? null,
+        "BOTH",
+        { contested: true },
+        { offset: 0, limit: null, withCitations: true },
       );
+      if (!page.actorFound) throw notFound("actor", actor as string);
+      return page.relations.map((relation) => ({ relation, citations: relation.citations ?? [] }));
     },
   }),
   timeline: t.field({

@@ -1,15 +1,16 @@
 import {
   type ActorRecord,
   type Direction,
-  expandFrontier,
+  neighbourhood,
   type RelationRecord,
   shortestPaths,
 } from "../../db/graph.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
-import { badInput, limitExceeded } from "../errors.js";
+import { badInput, limitExceeded, notFound } from "../errors.js";
+import { selects } from "../selection.js";
 import { ActorRef, requireActor } from "./actor.js";
-import { RelationRef, relationFilterArgs, toRelationFilter } from "./relation.js";
+import { RelationRef, relationEnd, relationFilterArgs, toRelationFilter } from "./relation.js";
 import { DirectionEnum } from "./vocabulary.js";
 
 /** Hard limits of traversals: beyond them a query is refused with LIMIT_EXCEEDED, never cut silently. */
@@ -46,12 +47,12 @@ const PathStepRef = builder.objectRef<PathStep>("PathStep").implement({
     from: t.field({
       type: ActorRef,
       description: "Where the step starts.",
-      resolve: (s, _args, { loaders }) => requireActor(loaders, s.from),
+      resolve: (s, _args, { loaders }) => relationEnd(loaders, s.relation, s.from),
     }),
     to: t.field({
       type: ActorRef,
       description: "Where the step ends.",
-      resolve: (s, _args, { loaders }) => requireActor(loaders, s.to),
+      resolve: (s, _args, { loaders }) => relationEnd(loaders, s.relation, s.to),
     }),
     forward: t.boolean({
       description: "Whether the step follows the relation's own direction (from subject to object).",
@@ -72,7 +73,7 @@ const PathRef = builder.objectRef<PathStep[]>("Path").implement({
   }),
 });
 
-/** Breadth-first from the seed actors, one query per hop, keeping every relation met on the way. */
+/** Breadth-first from the seed actors, in one query; an unknown seed fails with NOT_FOUND. */
 async function expand(
   { db, loaders }: GraphQLContext,
   seeds: string[],
@@ -82,24 +83,13 @@ async function expand(
 ): Promise<Subgraph> {
   if (!Number.isInteger(depth) || depth < 1) throw badInput(`"depth" must be at least 1; got ${depth}`);
   if (depth > maxDepth) throw limitExceeded(`"depth" may be at most ${maxDepth}; got ${depth}`);
-  const actors = new Map<string, ActorRecord>();
-  // One batched lookup for all the seed actors; an unknown key fails with NOT_FOUND.
-  for (const actor of await Promise.all(seeds.map((key) => requireActor(loaders, key))))
-    actors.set(actor.key, actor);
-  const edges = new Map<string, RelationRecord>();
-  let frontier = seeds;
-  for (let hop = 0; hop < depth && frontier.length > 0; hop += 1) {
-    const step = await expandFrontier(db, frontier, direction, toRelationFilter(args));
-    for (const relation of step.relations) edges.set(relation.key, relation);
-    frontier = step.actors.filter((actor) => !actors.has(actor.key)).map((actor) => actor.key);
-    for (const actor of step.actors) {
-      actors.set(actor.key, actor);
-      loaders.actor.prime(actor.key, actor);
-    }
-  }
-  const byKey = <T extends { key: string }>(items: Iterable<T>) =>
-    [...items].sort((a, b) => a.key.localeCompare(b.key));
-  return { nodes: byKey(actors.values()), edges: byKey(edges.values()) };
+  const { actors, relations } = await neighbourhood(db, seeds, depth, direction, toRelationFilter(args));
+  for (const actor of actors) loaders.actor.prime(actor.key, actor);
+  const reached = new Set(actors.map((actor) => actor.key));
+  const missing = seeds.find((key) => !reached.has(key));
+  if (missing !== undefined) throw notFound("actor", missing);
+  const byKey = <T extends { key: string }>(items: T[]) => items.sort((a, b) => a.key.localeCompare(b.key));
+  return { nodes: byKey(actors), edges: byKey(relations) };
 }
 
 const traversalArgs = builder.args((t) => ({
@@ -157,22 +147,27 @@ builder.queryFields((t) => ({
       }),
       ...relationFilterArgs,
     },
-    resolve: async (_root, args, { db, loaders }) => {
+    resolve: async (_root, args, { db, loaders }, info) => {
       const hops = args.maxHops ?? 4;
       if (hops < 1) throw badInput(`"maxHops" must be at least 1; got ${hops}`);
       if (hops > maxHops) throw limitExceeded(`"maxHops" may be at most ${maxHops}; got ${hops}`);
-      await requireActor(loaders, args.from);
-      await requireActor(loaders, args.to);
-      if (args.from === args.to) throw badInput('"from" and "to" are the same actor');
-      const paths = await shortestPaths(
+      if (args.from === args.to) {
+        await requireActor(loaders, args.from);
+        throw badInput('"from" and "to" are the same actor');
+      }
+      const { from, to, paths } = await shortestPaths(
         db,
         args.from,
         args.to,
         hops,
         (args.direction ?? "BOTH") as Direction,
         toRelationFilter(args),
-        args.all ?? false,
+        { all: args.all ?? false, withCitations: selects(info, ["steps", "relation", "citations"]) },
       );
+      if (!from) throw notFound("actor", args.from);
+      if (!to) throw notFound("actor", args.to);
+      loaders.actor.prime(from.key, from);
+      loaders.actor.prime(to.key, to);
       return paths.map((relations) => {
         let at = args.from;
         return relations.map((relation) => {
