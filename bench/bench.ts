@@ -50,13 +50,11 @@ async function startProcess(
   return child;
 }
 
-/** `concurrency` loops for `seconds` sending the same request; latency percentiles and throughput. */
-async function measure(send: () => Promise<Response>) {
-  for (let i = 0; i < 20; i += 1) await (await send()).text(); // warm-up
+/** `concurrency` clients sending the same request for `duration` seconds: each request's latency and outcome. */
+async function drive(send: () => Promise<Response>, duration: number) {
   const latencies: number[] = [];
   let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const started = performance.now();
+  const deadline = performance.now() + duration * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
@@ -68,6 +66,18 @@ async function measure(send: () => Promise<Response>) {
       }
     }),
   );
+  return { latencies, errors };
+}
+
+/**
+ * Latency percentiles and throughput of one request under `concurrency` clients for `seconds`, after a
+ * warm-up under the same load, so that the JIT compilers of Node and of Neo4j's JVM have settled whichever
+ * server runs first.
+ */
+async function measure(send: () => Promise<Response>) {
+  await drive(send, Math.min(2, seconds / 2));
+  const started = performance.now();
+  const { latencies, errors } = await drive(send, seconds);
   latencies.sort((a, b) => a - b);
   const at = (p: number) =>
     Math.round((latencies[Math.floor((p / 100) * (latencies.length - 1))] ?? 0) * 100) / 100;
