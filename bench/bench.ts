@@ -69,13 +69,8 @@ async function drive(send: () => Promise<Response>, duration: number) {
   return { latencies, errors };
 }
 
-/**
- * Latency percentiles and throughput of one request under `concurrency` clients for `seconds`, after a
- * warm-up under the same load, so that the JIT compilers of Node and of Neo4j's JVM have settled whichever
- * server runs first.
- */
+/** Latency percentiles and throughput of one request under `concurrency` clients for `seconds`. */
 async function measure(send: () => Promise<Response>) {
-  await drive(send, Math.min(2, seconds / 2));
   const started = performance.now();
   const { latencies, errors } = await drive(send, seconds);
   latencies.sort((a, b) => a - b);
@@ -129,27 +124,30 @@ try {
   console.log(
     `bench-${size}: ${sizes[size]} relations, ${concurrency} concurrent clients, ${seconds} s per query and server`,
   );
+  const post = (port: number, query: string) => () =>
+    fetch(`http://127.0.0.1:${port}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+    });
+  const senders = benchQueries.map((query, index) => ({
+    floor: () => fetch(`http://127.0.0.1:${floorPort}/q/${index}`, { method: "POST" }),
+    service: post(servicePort, query.graphql(params)),
+    peer: "unsupported" in query.peer ? null : post(peerPort, query.peer(params)),
+  }));
+  // Every query on every server under load first, so that the JIT compilers of Node and of Neo4j's JVM have
+  // settled before anything is measured, whichever server and query come first.
+  for (const sender of senders) {
+    for (const send of [sender.floor, sender.service, sender.peer]) if (send) await drive(send, 1);
+  }
   const results = [];
   for (const [index, query] of benchQueries.entries()) {
-    const floor = await measure(() => fetch(`http://127.0.0.1:${floorPort}/q/${index}`, { method: "POST" }));
-    const body = JSON.stringify({ query: query.graphql(params) });
-    const ours = await measure(() =>
-      fetch(`http://127.0.0.1:${servicePort}/graphql`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body,
-      }),
-    );
-    const peer =
-      "unsupported" in query.peer
-        ? { unsupported: query.peer.unsupported }
-        : await measure(() =>
-            fetch(`http://127.0.0.1:${peerPort}/graphql`, {
-              method: "POST",
-              headers: { "content-type": "application/json" },
-              body: JSON.stringify({ query: (query.peer as (p: typeof params) => string)(params) }),
-            }),
-          );
+    const sender = senders[index] as (typeof senders)[number];
+    const floor = await measure(sender.floor);
+    const ours = await measure(sender.service);
+    const peer = sender.peer
+      ? await measure(sender.peer)
+      : { unsupported: (query.peer as { unsupported: string }).unsupported };
     const ratio = Math.round((ours.p50 / floor.p50) * 100) / 100;
     const throughputVsPeer =
       "throughput" in peer ? Math.round((ours.throughput / peer.throughput) * 100) / 100 : null;

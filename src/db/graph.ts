@@ -94,23 +94,31 @@ const endpoint = (node: string) =>
 const relationProperties = `key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .role, .note, .contested,
   .at, .atPrecision, .start, .startPrecision, .end, .endPrecision,
   retractedAt: toString(r.retractedAt), .retractedBy, .retractionReason`;
-/** A relation with its two ends, for lists whose clients usually ask for `from` and `to`. */
-const relationFields = `{ ${relationProperties}, fromActor: ${endpoint("startNode(r)")}, toActor: ${endpoint("endNode(r)")} }`;
-/** A relation alone, where the query returns the actors separately (subgraphs). */
-const bareRelationFields = `{ ${relationProperties} }`;
 const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
   speakerKey: c.speakerId, .stance }`;
-/**
- * A relation with its ends and, when the client selected them, its citations: fetching them in the same query
- * saves the round trip that the citations' loader would make.
- */
-const relationWith = (citations: boolean) =>
-  citations
-    ? `{ ${relationProperties}, fromActor: ${endpoint("startNode(r)")}, toActor: ${endpoint("endNode(r)")},
-       citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationFields} ORDER BY c.id } }`
-    : relationFields;
 const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
   .text, .length }`;
+
+/** What a relation is fetched with: its two ends' actors, its citations. */
+export interface RelationParts {
+  ends: boolean;
+  citations: boolean;
+}
+
+/**
+ * A relation with the parts the client selected: fetching them in the same query saves the round trip that
+ * their loaders would make, and leaving out the others saves reading and sending them.
+ */
+const relationWith = (parts: RelationParts) =>
+  `{ ${relationProperties}${parts.ends ? `, fromActor: ${endpoint("startNode(r)")}, toActor: ${endpoint("endNode(r)")}` : ""}${
+    parts.citations
+      ? `, citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationFields} ORDER BY c.id }`
+      : ""
+  } }`;
+/** A relation with its two ends, for lists whose clients usually ask for `from` and `to`. */
+const relationFields = relationWith({ ends: true, citations: false });
+/** A relation alone, where the query returns the actors separately (subgraphs). */
+const bareRelationFields = relationWith({ ends: false, citations: false });
 
 /**
  * The relation predicate shared by every traversal, on a relationship bound to `r`. Its parameters are those
@@ -225,14 +233,14 @@ export async function relationsOfActors(
   actorKeys: readonly string[],
   direction: Direction,
   filter: RelationFilter,
-  withCitations: boolean,
+  parts: RelationParts,
 ): Promise<{ actor: ActorRecord; relations: RelationRecord[] }[]> {
   const { records } = await db.read(
     `MATCH (a:Actor) WHERE a.id IN $keys
      CALL (a) {
        MATCH ${pattern(direction).replace("(a:Actor)", "(a)")} WHERE ${relationPredicate}
        WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id
-       RETURN collect(r ${relationWith(withCitations)}) AS relations
+       RETURN collect(r ${relationWith(parts)}) AS relations
      }
      RETURN a ${actorFields} AS actor, relations`,
     { keys: actorKeys, ...filterParams(filter) },
@@ -265,7 +273,7 @@ export async function relationsPage(
        ${match}
        WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
        SKIP $offset LIMIT coalesce($limit, 9223372036854775807)
-       RETURN collect(r ${relationWith(page.withCitations)}) AS page
+       RETURN collect(r ${relationWith({ ends: true, citations: page.withCitations })}) AS page
      }
      RETURN actorFound, total, page`,
     {
@@ -350,7 +358,7 @@ export async function shortestPaths(
        MATCH p = ALL SHORTEST
          (a) (${step.replace("[r:RELATION]", `[r:RELATION WHERE ${relationPredicate}]`)}){1,${maxHops}} (b)
        WITH p ORDER BY [r IN relationships(p) | r.id] LIMIT $limit
-       RETURN collect([r IN relationships(p) | r ${relationWith(options.withCitations)}]) AS paths
+       RETURN collect([r IN relationships(p) | r ${relationWith({ ends: true, citations: options.withCitations })}]) AS paths
      }
      RETURN CASE WHEN a IS NULL THEN null ELSE ${endpoint("a")} END AS from,
             CASE WHEN b IS NULL THEN null ELSE ${endpoint("b")} END AS to, paths`,

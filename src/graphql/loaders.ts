@@ -10,6 +10,7 @@ import {
   type MentionRecord,
   mentionsOfSources,
   type RelationFilter,
+  type RelationParts,
   type RelationRecord,
   relationsByKeys,
   relationsOfActors,
@@ -34,8 +35,8 @@ export interface RelationsOfActorKey {
   actorKey: string;
   direction: Direction;
   filter: RelationFilter;
-  /** Fetch the relations' citations in the same query: the client selected them. */
-  withCitations: boolean;
+  /** What to fetch with the relations: what the client selected below them. */
+  parts: RelationParts;
 }
 
 /**
@@ -74,7 +75,7 @@ export function createLoaders(db: Database) {
         const answers = new Map<string, RelationRecord[]>();
         const batches = new Map<string, RelationsOfActorKey[]>();
         for (const key of keys) {
-          const shape = JSON.stringify([key.direction, key.filter, key.withCitations]);
+          const shape = JSON.stringify([key.direction, key.filter, key.parts]);
           batches.set(shape, [...(batches.get(shape) ?? []), key]);
         }
         for (const batch of batches.values()) {
@@ -84,7 +85,7 @@ export function createLoaders(db: Database) {
             batch.map((k) => k.actorKey),
             first.direction,
             first.filter,
-            first.withCitations,
+            first.parts,
           );
           // The same query brought each actor: asking for it next costs no round trip.
           for (const row of rows) {
@@ -100,7 +101,7 @@ export function createLoaders(db: Database) {
 }
 
 function relationsKey(key: RelationsOfActorKey): string {
-  return JSON.stringify([key.actorKey, key.direction, key.filter, key.withCitations]);
+  return JSON.stringify([key.actorKey, key.direction, key.filter, key.parts]);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,9 +1,15 @@
-import { type GraphQLInterfaceType, type GraphQLResolveInfo, getArgumentValues } from "graphql";
+import {
+  type FieldNode,
+  type GraphQLInterfaceType,
+  type GraphQLResolveInfo,
+  getArgumentValues,
+} from "graphql";
 import {
   type ActorRecord,
   actorByFoldedName,
   type Direction,
   listActors,
+  type RelationParts,
   searchActors,
 } from "../../db/graph.js";
 import { foldName } from "../../seed/text.js";
@@ -49,7 +55,9 @@ export const ActorRef = builder.interfaceRef<ActorRecord>("Actor").implement({
         ...relationFilterArgs,
       },
       resolve: (actor, args, { loaders }, info) =>
-        loaders.relationsOfActor.load(relationsOfActorKey(actor.key, args, selects(info, ["citations"]))),
+        loaders.relationsOfActor.load(
+          relationsOfActorKey(actor.key, args, relationParts(info, info.fieldNodes)),
+        ),
     }),
   }),
 });
@@ -124,13 +132,21 @@ builder.queryFields((t) => ({
 function relationsOfActorKey(
   actorKey: string,
   args: { direction?: string | null; types?: readonly string[] | null; asOf?: string | null },
-  withCitations: boolean,
+  parts: RelationParts,
 ): RelationsOfActorKey {
   return {
     actorKey,
     direction: (args.direction ?? "BOTH") as Direction,
     filter: toRelationFilter(args),
-    withCitations,
+    parts,
+  };
+}
+
+/** What the client selected below a list of relations (`nodes`, the field nodes of that list). */
+function relationParts(info: GraphQLResolveInfo, nodes: readonly FieldNode[]): RelationParts {
+  return {
+    ends: selects(info, ["from"], nodes) || selects(info, ["to"], nodes),
+    citations: selects(info, ["citations"], nodes),
   };
 }
 
@@ -143,7 +159,7 @@ function relationsSelected(info: GraphQLResolveInfo, actorKey: string): Relation
       relationsOfActorKey(
         actorKey,
         getArgumentValues(field, node, info.variableValues),
-        selects(info, ["citations"], [node]),
+        relationParts(info, [node]),
       ),
     );
   } catch {
