@@ -50,6 +50,10 @@ async function startProcess(
   return child;
 }
 
+/** The issue's targets, printed beside the figures: b/a p50, b/c throughput (at least 1), service memory. */
+const targets = { p50Ratio: 1.5, rssMb: 300 };
+const verdict = (met: boolean) => (met ? "(target met)" : "(target missed)");
+
 /** `concurrency` clients sending the same request for `duration` seconds: each request's latency and outcome. */
 async function drive(send: () => Promise<Response>, duration: number) {
   const latencies: number[] = [];
@@ -155,8 +159,8 @@ try {
     console.log(
       `${query.name.padEnd(24)} floor p50 ${floor.p50} ms ${floor.throughput}/s | ` +
         `service p50 ${ours.p50} ms p99 ${ours.p99} ms ${ours.throughput}/s | ` +
-        `${"throughput" in peer ? `peer p50 ${peer.p50} ms ${peer.throughput}/s` : "peer n/a"} | b/a p50 ${ratio}` +
-        `${throughputVsPeer === null ? "" : ` | b/c throughput ${throughputVsPeer}`}` +
+        `${"throughput" in peer ? `peer p50 ${peer.p50} ms ${peer.throughput}/s` : "peer n/a"} | b/a p50 ${ratio} ${verdict(ratio <= targets.p50Ratio)}` +
+        `${throughputVsPeer === null ? "" : ` | b/c throughput ${throughputVsPeer} ${verdict(throughputVsPeer >= 1)}`}` +
         `${floor.errors + ours.errors + ("errors" in peer ? peer.errors : 0) > 0 ? ` | errors ${floor.errors}/${ours.errors}/${"errors" in peer ? peer.errors : 0}` : ""}`,
     );
   }
@@ -167,7 +171,7 @@ try {
         .match(/VmRSS:\s+(\d+)/)?.[1],
     ) / 1024,
   );
-  console.log(`service RSS after the run: ${rss} MB`);
+  console.log(`service RSS after the run: ${rss} MB ${verdict(rss <= targets.rssMb)}`);
   await mkdir(path.join(projectRoot, "bench", "results"), { recursive: true });
   await writeFile(
     path.join(projectRoot, "bench", "results", `bench-${size}.json`),

@@ -15,7 +15,7 @@ for (const file of files) {
   const run = JSON.parse(await readFile(path.join(dir, file), "utf8"));
   for (const r of run.results) {
     console.log(
-      `| ${run.size} | ${r.query} | ${r.floor.p50} / ${r.floor.p99} | ${r.floor.throughput} | ${r.service.p50} / ${r.service.p99} | ${r.service.throughput} | ${r.peer && "throughput" in r.peer ? `${r.peer.p50}, ${r.peer.throughput}` : "n/a"} | ${r.p50Ratio} | ${r.throughputVsPeer ?? "n/a"} |`,
+      `| ${run.size} | ${r.query} | ${r.floor.p50} / ${r.floor.p99} | ${r.floor.throughput} | ${r.service.p50} / ${r.service.p99} | ${r.service.throughput}${r.service.errors ? ` (${r.service.errors} errors)` : ""} | ${r.peer && "throughput" in r.peer ? `${r.peer.p50}, ${r.peer.throughput}` : "n/a"} | ${r.p50Ratio} | ${r.throughputVsPeer ?? "n/a"} |`,
     );
   }
 }
