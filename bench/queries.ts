@@ -100,14 +100,27 @@ export const benchQueries: BenchQuery[] = [
   {
     name: "deep nested",
     peer: { unsupported: "the citations at its last level cannot be reached (see one hop with citations)" },
+    // Every list is bounded (src/graphql/bounds.ts): the limits are explicit, and the floor applies the same.
     graphql: () =>
-      `{ actors(first: 5, kinds: [PERSON]) { edges { node { key relations { key to { key relations { key citations { quote source { key } } } } } } } } }`,
+      `{ actors(first: 5, kinds: [PERSON]) { edges { node { key relations(limit: 20) { key to { key relations(limit: 20) { key citations(limit: 5) { quote source { key } } } } } } } } }`,
     cypher: [
       `MATCH (a:Actor {kind: 'PERSON'}) WITH a ORDER BY a.id LIMIT 5
-       OPTIONAL MATCH (a)-[r1:RELATION]-(b:Actor)
-       OPTIONAL MATCH (b)-[r2:RELATION]-(:Actor)
-       OPTIONAL MATCH (c:Citation {relationId: r2.id})
-       RETURN a.id AS actor, r1.id AS relation, b.id AS other, r2.id AS next, collect(c { .quote, source: c.sourceId }) AS citations`,
+       CALL (a) {
+         OPTIONAL MATCH (a)-[r1:RELATION]-(b:Actor)
+         WITH r1, b ORDER BY coalesce(r1.atDate, r1.startDate), r1.id LIMIT 20
+         CALL (b) {
+           OPTIONAL MATCH (b)-[r2:RELATION]-(:Actor)
+           WITH r2 ORDER BY coalesce(r2.atDate, r2.startDate), r2.id LIMIT 20
+           CALL (r2) {
+             OPTIONAL MATCH (c:Citation {relationId: r2.id})
+             WITH c ORDER BY c.id LIMIT 5
+             RETURN collect(c { .quote, source: c.sourceId }) AS citations
+           }
+           RETURN collect({ key: r2.id, citations: citations }) AS next
+         }
+         RETURN collect({ key: r1.id, other: b.id, next: next }) AS relations
+       }
+       RETURN a.id AS actor, relations`,
     ],
   },
 ];

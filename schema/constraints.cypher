@@ -13,6 +13,8 @@ CREATE INDEX relation_type IF NOT EXISTS FOR ()-[r:RELATION]-() ON (r.type);
 
 // Relation -> citations: an index seek on the citation's relation id.
 CREATE INDEX citation_relation IF NOT EXISTS FOR (c:Citation) ON (c.relationId);
+// Source -> citations (a source's quotes, the relations it supports): the same, on the source id.
+CREATE INDEX citation_source IF NOT EXISTS FOR (c:Citation) ON (c.sourceId);
 
 CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind);
 

@@ -99,15 +99,47 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       MAX_ALIASES: positiveInt({ default: 20, desc: "Most aliases in one query" }),
       MAX_TOKENS: positiveInt({ default: 3000, desc: "Most tokens in one GraphQL document" }),
       MAX_COST: positiveInt({
-        default: 50000,
-        desc: "Highest static cost of one query (objects 2, scalars 1, times depth)",
+        default: 100_000,
+        desc: "Highest estimated cost of one query: every field 1, a list's children times the items it may return",
       }),
       MAX_DIRECTIVES: positiveInt({ default: 20, desc: "Most directives in one query" }),
+      MAX_RESULT_ITEMS: positiveInt({
+        default: 100_000,
+        desc: "Most list items (actors, relations, citations, ...) one request may resolve",
+      }),
+      MAX_RESPONSE_BYTES: positiveInt({
+        default: 8_388_608,
+        desc: "Most bytes one response may carry (texts counted exactly, other fields estimated)",
+      }),
+      REQUEST_TIMEOUT_MS: positiveInt({
+        default: 15_000,
+        desc: "Longest one GraphQL request may execute, database waits included",
+      }),
       MAX_BODY_BYTES: positiveInt({ default: 262_144, desc: "Largest request body, in bytes" }),
+      EXPORT_MAX_RELATIONS: positiveInt({
+        default: 250_000,
+        desc: "Largest graph, in relations in force, that the HTTP exports serve (npm run export has no limit)",
+      }),
+      EXPORT_OPEN_MAX_RELATIONS: positiveInt({
+        default: 10_000,
+        desc: "Largest graph, in relations in force, that the HTTP exports serve without an API key",
+      }),
+      EXPORT_MAX_CONCURRENT: positiveInt({
+        default: 4,
+        desc: "Most HTTP exports streaming at once (each holds a database connection); more answer 429",
+      }),
+      EXPORT_TIMEOUT_MS: positiveInt({
+        default: 120_000,
+        desc: "Transaction timeout of one export, download included: an export still running is cut off",
+      }),
       QUERY_TIMEOUT_MS: positiveInt({ default: 10_000, desc: "Transaction timeout of every Cypher query" }),
       NEO4J_MAX_RETRY_MS: positiveInt({
         default: 2000,
         desc: "How long a query retries while the database is unreachable before failing with SERVICE_UNAVAILABLE",
+      }),
+      NEO4J_TX_MEMORY_MB: positiveInt({
+        default: undefined,
+        desc: "Embedded Neo4j: most heap one transaction may hold, in MiB (db.memory.transaction.max; default a third of NEO4J_HEAP_MB)",
       }),
       SHUTDOWN_TIMEOUT_MS: positiveInt({
         default: 10_000,
@@ -143,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       boltPort: raw.NEO4J_BOLT_PORT,
       heapMb: raw.NEO4J_HEAP_MB,
       pageCacheMb: raw.NEO4J_PAGECACHE_MB,
+      txMemoryMb: raw.NEO4J_TX_MEMORY_MB,
     },
     auth: { apiKeys: raw.API_KEYS, readAccess: raw.READ_ACCESS as "open" | "key" },
     http: {
@@ -152,6 +185,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .map((origin) => origin.trim())
         .filter((origin) => origin.length > 0),
       maxBodyBytes: raw.MAX_BODY_BYTES,
+      exports: {
+        maxRelations: raw.EXPORT_MAX_RELATIONS,
+        openMaxRelations: raw.EXPORT_OPEN_MAX_RELATIONS,
+        timeoutMs: raw.EXPORT_TIMEOUT_MS,
+        maxConcurrent: raw.EXPORT_MAX_CONCURRENT,
+      },
     },
     limits: {
       maxDepth: raw.MAX_QUERY_DEPTH,
@@ -159,6 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxTokens: raw.MAX_TOKENS,
       maxCost: raw.MAX_COST,
       maxDirectives: raw.MAX_DIRECTIVES,
+      maxItems: raw.MAX_RESULT_ITEMS,
+      maxResponseBytes: raw.MAX_RESPONSE_BYTES,
+      requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
     },
     seedDir: path.resolve(projectRoot, raw.SEED_DIR),
     seedOnStart: raw.SEED_ON_START,

@@ -1,14 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { costLimitPlugin } from "@escape.tech/graphql-armor-cost-limit";
-import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
-import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
-import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
-import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { GraphQLError, type ValidationContext } from "graphql";
-import { createYoga, type Plugin, useReadinessCheck } from "graphql-yoga";
+import { createYoga, useReadinessCheck } from "graphql-yoga";
 import { type AuthConfig, type HttpConfig, type LimitsConfig, loadConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
@@ -16,6 +10,7 @@ import { schema } from "./graphql/schema.js";
 import { maskError } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
+import { limitPlugins } from "./http/limits.js";
 import {
   json,
   useBodyLimit,
@@ -44,33 +39,6 @@ export interface HandlerOptions {
 /** A development server's HTTP settings and limits: the configuration's defaults, for tests and tools. */
 export const { http: defaultHttp, limits: defaultLimits } = loadConfig({});
 
-/**
- * Limits checked on the document alone, before any resolver runs or the database is touched (graphql-armor).
- * A refusal is reported as a validation error (HTTP 400, code LIMIT_EXCEEDED) that says which limit and by
- * how much; thrown instead, it would reach the client as a 200.
- */
-function limitPlugins(limits: LimitsConfig): Plugin[] {
-  const report = {
-    exposeLimits: true,
-    propagateOnRejection: false,
-    onReject: [
-      (context: ValidationContext | null, error: GraphQLError) =>
-        context?.reportError(
-          new GraphQLError(error.message.replace(/^Syntax Error: /, ""), {
-            extensions: { code: "LIMIT_EXCEEDED" },
-          }),
-        ),
-    ],
-  };
-  return [
-    maxTokensPlugin({ n: limits.maxTokens }),
-    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...report }),
-    maxAliasesPlugin({ n: limits.maxAliases, ...report }),
-    maxDirectivesPlugin({ n: limits.maxDirectives, ...report }),
-    costLimitPlugin({ maxCost: limits.maxCost, ...report }),
-  ] as Plugin[];
-}
-
 /** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
 export function createGraphQLHandler(options: HandlerOptions) {
   const { db, readiness, log, auth, http, limits } = options;
@@ -89,26 +57,23 @@ export function createGraphQLHandler(options: HandlerOptions) {
         ? false
         : { origin: http.corsOrigins.includes("*") ? "*" : http.corsOrigins, methods: ["GET", "POST"] },
     logging: log.child({ component: "yoga" }),
-    context: ({ request }) => createContext(db, auth, request.headers),
+    context: ({ request }) => createContext(db, auth, limits, request.headers),
     plugins: [
       useRequestLog(log),
       useSecurityHeaders(),
       useBodyLimit(http.maxBodyBytes),
       useStrictUtf8(),
       useHealth(),
-      useExports(db, auth),
+      useExports(db, auth, http.exports, log),
       useExplorer(),
       ...limitPlugins(limits),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
         endpoint: "/ready",
         check: async () => {
-          let database: "reachable" | "unreachable" = "reachable";
-          try {
-            await db.driver.verifyConnectivity({ database: db.name });
-          } catch {
-            database = "unreachable";
-          }
+          // The database has 700 ms to answer, so that /ready answers within 1 s whatever the database does:
+          // "unreachable" while it is down or restarting, "not answering" while it is frozen or cut off.
+          const database = await db.ping(700);
           const ready = database === "reachable" && readiness.schemaApplied && readiness.seedLoaded;
           return json({ status: ready ? "ready" : "not ready", database, ...readiness }, ready ? 200 : 503);
         },

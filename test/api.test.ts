@@ -364,7 +364,7 @@ describe("GraphQL API over the seed corpus", () => {
 
   it("costs round trips that depend on the depth of a query, not on the number of results", async () => {
     const deep = `query ($first: Int) { actors(first: $first) { edges { node { key
-      relations { key to { key relations { key citations { quote source { key } } } } } } } } }`;
+      relations(limit: 10) { key to { key relations(limit: 10) { key citations(limit: 3) { quote source { key } } } } } } } } }`;
     const count = async (first: number) => {
       const before = db.roundTrips;
       const response = await data(deep, { first });

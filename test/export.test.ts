@@ -1,12 +1,17 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { parse } from "csv-parse/sync";
 import cytoscape from "cytoscape";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { projectRoot } from "../src/config.js";
+import { generateApiKey, parseApiKeys } from "../src/auth.js";
+import { type AuthConfig, type HttpConfig, projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
+import { defaultHttp } from "../src/server.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
 const run = (file: string, args: string[], env: Record<string, string> = {}, input?: string) =>
@@ -39,8 +44,18 @@ describe("exports for graph tools", () => {
     served = await serveOnLoopback(db);
     base = served.base;
   });
+  /** Servers started by a test with other export limits (or keys), closed at the end. */
+  const others: Awaited<ReturnType<typeof serveOnLoopback>>[] = [];
+  const serveWith = async (exports: Partial<HttpConfig["exports"]>, auth?: AuthConfig) => {
+    const other = await serveOnLoopback(db, {
+      http: { ...defaultHttp, exports: { ...defaultHttp.exports, ...exports } },
+      ...(auth ? { auth } : {}),
+    });
+    others.push(other);
+    return other;
+  };
   afterAll(async () => {
-    await served.close();
+    await Promise.all([served, ...others].map((server) => server.close()));
     await db.close();
   });
 
@@ -130,7 +145,156 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
     }
   });
 
+  it("writes the seed byte for byte as before exports streamed", async () => {
+    // SHA-256 of each file for the seed, as the exports wrote it when they rendered it whole in memory. A change to
+    // the seed or to a format changes these on purpose; then check the new files and update them.
+    const before = {
+      "graph.graphml": "535b5f7aea3333a08f2d03edd852907f870dfc0780a4afabd3ed13f8477c7c81",
+      "graph.cytoscape.json": "c35b69ba458ec4964c950af0721e3e8f53272cc3f21a561b1e99e6d5a6284ce1",
+      "actors.csv": "b37fd447c5aaefc95c21eeae93293ece9c52b6f59792353e4fef170d68dbab74",
+      "relations.csv": "d5220ce9734960b4e7dee0d85ba3aaa915afb99c56e1deb8a61eae66c1dcad7b",
+      "citations.csv": "1d3509c9fab0af382dfc824fc9f77a20a84d72595891d8934c2cea7e83716bb0",
+    };
+    for (const [name, hash] of Object.entries(before)) {
+      const { text } = await download(name);
+      expect(createHash("sha256").update(text).digest("hex"), name).toBe(hash);
+    }
+  });
+
   it("answers 404 for an unknown export", async () => {
     expect((await fetch(`${base}/export/graph.xlsx`)).status).toBe(404);
+    expect((await fetch(`${base}/export/toString`)).status).toBe(404);
+  });
+
+  it("answers HEAD as GET without a body, and 405 to other methods", async () => {
+    const get = await fetch(`${base}/export/relations.csv`);
+    await get.text();
+    const head = await fetch(`${base}/export/relations.csv`, { method: "HEAD" });
+    expect(head.status).toBe(200);
+    for (const header of ["content-type", "content-disposition"]) {
+      expect(head.headers.get(header), header).toBe(get.headers.get(header));
+    }
+    expect(await head.text()).toBe("");
+    expect((await fetch(`${base}/export/graph.xlsx`, { method: "HEAD" })).status).toBe(404);
+    const { base: refusing } = await serveWith({ maxRelations: counts.relations - 1 });
+    expect((await fetch(`${refusing}/export/relations.csv`, { method: "HEAD" })).status).toBe(400);
+    const deleted = await fetch(`${base}/export/relations.csv`, { method: "DELETE" });
+    expect(deleted.status).toBe(405);
+    expect(deleted.headers.get("allow")).toBe("GET, HEAD");
+  });
+
+  it("refuses a graph over EXPORT_MAX_RELATIONS before streaming, naming the limit and the count", async () => {
+    const limit = counts.relations - 1;
+    const { base: refusing } = await serveWith({ maxRelations: limit });
+    const response = await fetch(`${refusing}/export/graph.graphml`);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toMatch(/^application\/json/);
+    const body = await response.json();
+    expect(body).toMatchObject({ code: "LIMIT_EXCEEDED", limit, relations: counts.relations });
+    expect(body.error).toContain("EXPORT_MAX_RELATIONS");
+  });
+
+  it("needs an API key for a graph over EXPORT_OPEN_MAX_RELATIONS", async () => {
+    const reader = generateApiKey("ana", "reader");
+    const { base: keyed } = await serveWith(
+      { openMaxRelations: counts.relations - 1 },
+      { apiKeys: parseApiKeys(reader.entry), readAccess: "open" },
+    );
+    const anonymous = await fetch(`${keyed}/export/relations.csv`);
+    expect(anonymous.status).toBe(401);
+    const body = await anonymous.json();
+    expect(body).toMatchObject({ code: "UNAUTHENTICATED" });
+    expect(body.error).toContain("needs an API key");
+    const wrongKey = await fetch(`${keyed}/export/relations.csv`, {
+      headers: { authorization: "Bearer nope" },
+    });
+    expect(wrongKey.status).toBe(401);
+    const withKey = await fetch(`${keyed}/export/relations.csv`, {
+      headers: { authorization: `Bearer ${reader.key}` },
+    });
+    expect(withKey.status).toBe(200);
+    expect(await withKey.text()).toBe((await download("relations.csv")).text);
+  });
+
+  /**
+   * Over a graph whose exports are far larger than the loopback socket buffers (a few MB), so that a client that
+   * stops reading leaves the server mid-export.
+   */
+  describe("on a graph larger than the socket buffers", () => {
+    const bulk = 20_000;
+
+    const cypher = (statement: string, params: Record<string, unknown> = {}) =>
+      db.driver.executeQuery(statement, params, { database: db.name });
+    /** Export transactions open in Neo4j (they carry the file's name in their metadata). */
+    const openExports = async () => {
+      const { records } = await cypher(
+        "SHOW TRANSACTIONS YIELD metaData WHERE metaData.export IS NOT NULL RETURN count(*) AS open",
+      );
+      return records[0]?.get("open") as number;
+    };
+    /** A GET whose body is not read: resolves once the headers are in, with the socket paused. */
+    const stalledGet = (url: string) =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        http
+          .get(url, (response) => {
+            response.pause();
+            resolve(response);
+          })
+          .on("error", reject);
+      });
+    /** Reads the rest of a body: whether it arrived whole or the connection was cut first. */
+    const rest = (response: http.IncomingMessage) =>
+      new Promise<"whole" | "cut">((resolve) => {
+        response.on("error", () => undefined);
+        response.on("close", () => resolve(response.complete ? "whole" : "cut"));
+        response.resume();
+      });
+
+    beforeAll(async () => {
+      await cypher(
+        `MATCH (a:Actor {id: 'mali'}), (b:Actor {id: 'russia'})
+         UNWIND range(1, $bulk) AS i
+         CREATE (a)-[:RELATION {id: 'bulk-' + i, type: 'VISIT', contested: false, note: $note}]->(b)`,
+        { bulk, note: "x".repeat(600) },
+      );
+    });
+    afterAll(async () => {
+      await cypher("MATCH ()-[r:RELATION]->() WHERE r.id STARTS WITH 'bulk-' DELETE r");
+    });
+
+    it("streams only as fast as the client reads, and a client that leaves ends the transaction", async () => {
+      const { base: open } = await serveWith({ openMaxRelations: counts.relations + bulk, maxConcurrent: 1 });
+      const response = await stalledGet(`${open}/export/graph.cytoscape.json`);
+      expect(response.statusCode).toBe(200);
+      expect(response.headers["transfer-encoding"]).toBe("chunked");
+      expect(response.headers["content-length"]).toBeUndefined();
+      await sleep(1000);
+      // The client has taken nothing for a second, and the export is still open: it reads no faster than that.
+      expect(await openExports()).toBe(1);
+      // It holds the one export slot: another export waits its turn (429), a HEAD does not need one.
+      const busy = await fetch(`${open}/export/actors.csv`);
+      expect(busy.status).toBe(429);
+      expect(busy.headers.get("retry-after")).toBe("10");
+      expect(await busy.json()).toMatchObject({ code: "LIMIT_EXCEEDED", limit: 1 });
+      expect((await fetch(`${open}/export/actors.csv`, { method: "HEAD" })).status).toBe(200);
+      response.destroy();
+      await expect.poll(openExports, { timeout: 5000 }).toBe(0);
+      const next = await fetch(`${open}/export/graph.cytoscape.json`);
+      expect(JSON.parse(await next.text()).elements.edges).toHaveLength(counts.relations + bulk);
+    });
+
+    it("cuts the connection of an export past EXPORT_TIMEOUT_MS, so the file cannot pass for whole", async () => {
+      // Long enough for the server to fill the socket buffers and wait: then nothing reads from Neo4j, which
+      // ends the transaction past its timeout without a word; the server gives up on it, and on the connection,
+      // 3 s later (answerGraceMs), though the client has not read a byte since.
+      const hurried = await serveWith({ openMaxRelations: counts.relations + bulk, timeoutMs: 3000 });
+      const response = await stalledGet(`${hurried.base}/export/relations.csv`);
+      expect(response.statusCode).toBe(200);
+      const connections = () =>
+        new Promise<number>((resolve) => hurried.server.getConnections((_, count) => resolve(count)));
+      await expect.poll(connections, { timeout: 15_000, interval: 250 }).toBe(0);
+      expect(await openExports()).toBe(0);
+      expect(await rest(response)).toBe("cut");
+    });
   });
 });

@@ -51,7 +51,7 @@ describe("limits, checked before the database is touched", () => {
     [
       "cost",
       `{ ${Array.from({ length: 10 }, (_, i) => `a${i}: actors(first: 40) { edges { node { key relations { key to { key relations { key citations { quote source { key } } } } } } } }`).join(" ")} }`,
-      /Query Cost limit of 50000 exceeded, found \d+/,
+      /The query's estimated cost is \d+, over the limit of 100000/,
     ],
   ])("refuses a query over the %s limit with 400 and a message saying so", async (_name, query, message) => {
     const before = db.roundTrips;

@@ -1,37 +1,77 @@
 import { rm } from "node:fs/promises";
 import type { Server } from "node:http";
 import path from "node:path";
+import { GraphQLError } from "graphql";
+import { Neo4jError } from "neo4j-driver";
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import { projectRoot } from "../src/config.js";
-import { connect, type Database } from "../src/db/database.js";
+import { answerGraceMs, connect, type Database } from "../src/db/database.js";
 import { type EmbeddedNeo4j, startEmbeddedNeo4j } from "../src/db/embedded.js";
 import { applySchema } from "../src/db/schema.js";
+import { maskError } from "../src/http/errors.js";
 import { freePort } from "../src/net.js";
 import { loadSeed } from "../src/seed/load.js";
 import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
-import { quietLog } from "./support/db.js";
 import { seedDir } from "./support/seed-copy.js";
 
 /**
- * The database goes away while the service runs: requests fail fast with SERVICE_UNAVAILABLE, /ready says 503,
- * and once Neo4j is back the service recovers by itself. A write cut off by a killed database is either wholly
- * there afterwards or wholly absent. Uses its own embedded Neo4j, which it stops, kills and restarts.
+ * The database goes away while the service runs: stopped, frozen (SIGSTOP) or killed (SIGKILL). Requests fail
+ * within a stated bound with SERVICE_UNAVAILABLE, /ready answers 503 within 1 s, and once Neo4j is back (a
+ * killed one restarted by the supervisor, with no help from the test) the service recovers by itself. A write
+ * cut off by a killed database is either wholly there afterwards or wholly absent. Uses its own embedded
+ * Neo4j, with small timeouts and a small transaction memory ceiling so that every case is quick.
  */
 describe("database outage", () => {
   const dataDir = path.join(projectRoot, ".data", `test-outage-${process.pid}`);
   const password = "outage-test";
   const editor = generateApiKey("alice", "editor");
+  const queryTimeoutMs = 5000;
+  const maxRetryMs = 1000;
+  /** The longest any request may take, in milliseconds: a read's wait bound plus 1 s for HTTP and GraphQL. */
+  const boundMs = queryTimeoutMs + answerGraceMs + 1000;
+  /** How long a test waits for a (re)started Neo4j, in milliseconds: a JVM start takes 10 s, more on a busy machine. */
+  const restartLimitMs = 120_000;
+  const mali = '{ actor(key: "mali") { name } }';
+  /** Cypher that runs for minutes unless stopped. */
+  const slowCypher = "UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS n";
+  /** The service's log, kept to check what it reports at error level. */
+  const logged: { level: number; msg: string }[] = [];
+  const log = pino(
+    { level: "info", base: undefined },
+    { write: (line: string) => logged.push(JSON.parse(line)) },
+  );
   let boltPort: number;
   let neo4j: EmbeddedNeo4j;
+  /** The service's connection, with the short timeouts. */
   let db: Database;
+  /** The test's own connection, with a long timeout: loads the seed, checks what the database holds. */
+  let patient: Database;
   let server: Server;
   let base: string;
 
   const startNeo4j = async () => {
-    neo4j = await startEmbeddedNeo4j({ dataDir, boltPort, heapMb: 512, pageCacheMb: 64, password }, quietLog);
+    neo4j = await startEmbeddedNeo4j(
+      { dataDir, boltPort, heapMb: 512, pageCacheMb: 64, txMemoryMb: 64, password },
+      log,
+    );
   };
+  const connectWith = (timeoutMs: number) =>
+    connect(
+      {
+        uri: neo4j.uri,
+        user: "neo4j",
+        password,
+        database: "neo4j",
+        connectTimeoutMs: 30_000,
+        queryTimeoutMs: timeoutMs,
+        maxRetryMs,
+      },
+      log,
+    );
   const graphql = async (query: string, variables: Record<string, unknown> = {}, key?: string) => {
+    const started = performance.now();
     const response = await fetch(`${base}/graphql`, {
       method: "POST",
       headers: {
@@ -41,30 +81,48 @@ describe("database outage", () => {
       },
       body: JSON.stringify({ query, variables }),
     });
-    return { status: response.status, body: await response.json() };
+    return {
+      status: response.status,
+      retryAfter: response.headers.get("retry-after"),
+      body: await response.json(),
+      ms: performance.now() - started,
+    };
+  };
+  const ready = async () => {
+    const started = performance.now();
+    const response = await fetch(`${base}/ready`);
+    return { status: response.status, body: await response.json(), ms: performance.now() - started };
+  };
+  /** Asks `{ actor(key: "mali") }` until it answers 200; resolves with how long that took, in milliseconds. */
+  const untilServed = async (limitMs: number) => {
+    const started = performance.now();
+    while ((await graphql(mali)).status !== 200) {
+      if (performance.now() - started > limitMs) throw new Error(`not served again within ${limitMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    return performance.now() - started;
+  };
+  const expectUnavailable = (answer: Awaited<ReturnType<typeof graphql>>) => {
+    expect(answer.status).toBe(503);
+    expect(answer.retryAfter).toBe("5");
+    expect(answer.body.errors[0]).toMatchObject({
+      message: "The database is unavailable; try again shortly.",
+      extensions: { code: "SERVICE_UNAVAILABLE" },
+    });
+    expect(answer.ms).toBeLessThan(boundMs);
   };
 
   beforeAll(async () => {
     boltPort = await freePort();
     await startNeo4j();
-    db = await connect(
-      {
-        uri: neo4j.uri,
-        user: "neo4j",
-        password,
-        database: "neo4j",
-        connectTimeoutMs: 30_000,
-        queryTimeoutMs: 5000,
-        maxRetryMs: 1000,
-      },
-      quietLog,
-    );
-    await applySchema(db, quietLog);
-    await loadSeed(db, seedDir, quietLog);
+    patient = await connectWith(60_000);
+    await applySchema(patient, log);
+    await loadSeed(patient, seedDir, log);
+    db = await connectWith(queryTimeoutMs);
     server = createHttpServer({
       db,
       readiness: { schemaApplied: true, seedLoaded: true },
-      log: quietLog,
+      log,
       auth: { apiKeys: parseApiKeys(editor.entry), readAccess: "open" },
       http: defaultHttp,
       limits: defaultLimits,
@@ -72,92 +130,196 @@ describe("database outage", () => {
     base = `http://127.0.0.1:${(await listen(server, "127.0.0.1", 0)).port}`;
   });
   afterAll(async () => {
-    await drain(server, 1000);
-    await db.close();
-    await neo4j.stop();
+    if (server) await drain(server, 1000);
+    await db?.close();
+    await patient?.close();
+    await neo4j?.stop();
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it("fails fast while Neo4j is down, and recovers without a restart", async () => {
-    expect((await graphql('{ actor(key: "mali") { name } }')).body).toEqual({
-      data: { actor: { name: "Mali" } },
-    });
+  it("refuses a query over the transaction memory ceiling with LIMIT_EXCEEDED", async () => {
+    const error = await db.read("UNWIND range(1, 10000000) AS x RETURN collect(x) AS xs").catch((e) => e);
+    expect(error).toBeInstanceOf(Neo4jError);
+    expect(error.code).toBe("Neo.TransientError.General.MemoryPoolOutOfMemoryError");
+    expect(error.message).toContain("db.memory.transaction.max threshold reached");
+    const masked = maskError(new GraphQLError("x", { originalError: error }), "Unexpected error.", false);
+    expect(masked).toMatchObject({ extensions: { code: "LIMIT_EXCEEDED", http: { status: 400 } } });
+  });
 
-    await neo4j.stop();
+  it("gives a request's reads up as soon as its signal aborts, stops them on the server, and counts them", async () => {
+    const counted = patient.roundTrips;
+    const controller = new AbortController();
+    const view = patient.withSignal(controller.signal);
+    await view.read("RETURN 1");
+    expect(patient.roundTrips).toBe(counted + 1);
+    const reason = new GraphQLError("The request took too long.", {
+      extensions: { code: "QUERY_TIMEOUT" },
+    });
+    setTimeout(() => controller.abort(reason), 300);
     const started = performance.now();
-    const down = await graphql('{ actor(key: "mali") { name } }');
-    const failedAfterMs = performance.now() - started;
-    expect(down.status).toBe(503);
-    expect(down.body.errors[0]).toMatchObject({
-      message: "The database is unavailable; try again shortly.",
-      extensions: { code: "SERVICE_UNAVAILABLE" },
-    });
-    expect(failedAfterMs).toBeLessThan(5000);
-    const ready = await fetch(`${base}/ready`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ database: "unreachable" });
-    expect((await fetch(`${base}/health`)).status).toBe(200);
-
-    await startNeo4j();
-    const back = performance.now();
-    let answer = await graphql('{ actor(key: "mali") { name } }');
-    while (answer.status !== 200 && performance.now() - back < 30_000) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      answer = await graphql('{ actor(key: "mali") { name } }');
+    await expect(view.read(slowCypher)).rejects.toBe(reason);
+    expect(performance.now() - started).toBeLessThan(800);
+    await expect(view.read("RETURN 1")).rejects.toBe(reason);
+    expect(patient.roundTrips).toBe(counted + 2);
+    // The driver closed the session, so Neo4j stopped the query rather than running it for a minute.
+    let running = ["not asked yet"];
+    for (let attempt = 0; attempt < 20 && running.length > 0; attempt += 1) {
+      const { records } = await patient.read<{ query: string }>(
+        "SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery = $slow RETURN currentQuery AS query",
+        { slow: slowCypher },
+      );
+      running = records.map((record) => record.get("query"));
+      if (running.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    expect(answer.body).toEqual({ data: { actor: { name: "Mali" } } });
-    expect((await fetch(`${base}/ready`)).status).toBe(200);
+    expect(running).toEqual([]);
+
+    // With a deadline, Neo4j's own transaction timeout is cut to what the request has left.
+    const deadlined = patient.withSignal(new AbortController().signal, Date.now() + 500);
+    const timedOut = performance.now();
+    const error = await deadlined.read(slowCypher).catch((e) => e);
+    expect(error.code).toBe("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration");
+    expect(performance.now() - timedOut).toBeLessThan(500 + answerGraceMs);
+  });
+
+  it(
+    "fails fast while Neo4j is stopped, and recovers once it is started again",
+    async () => {
+      expect((await graphql(mali)).body).toEqual({ data: { actor: { name: "Mali" } } });
+
+      await neo4j.stop();
+      const down = await graphql(mali);
+      expectUnavailable(down);
+      const notReady = await ready();
+      expect(notReady).toMatchObject({ status: 503, body: { database: "unreachable" } });
+      expect(notReady.ms).toBeLessThan(1000);
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+
+      await startNeo4j();
+      const servedAfterMs = await untilServed(30_000);
+      expect((await ready()).status).toBe(200);
+      console.info(
+        `outage (stopped): 503 after ${down.ms.toFixed(0)} ms; /ready in ${notReady.ms.toFixed(0)} ms; ` +
+          `served again ${servedAfterMs.toFixed(0)} ms after Neo4j was back`,
+      );
+    },
+    restartLimitMs + 60_000,
+  );
+
+  it("answers 503 within the bound while Neo4j is frozen, and 200 as soon as it resumes", async () => {
+    expect((await graphql(mali)).status).toBe(200);
+    const frozenPid = neo4j.pid;
+    process.kill(frozenPid, "SIGSTOP");
+    let answers: Awaited<ReturnType<typeof graphql>>[];
+    let notReady: Awaited<ReturnType<typeof ready>>;
+    try {
+      [notReady, ...answers] = await Promise.all([
+        ready(),
+        ...Array.from({ length: 40 }, (_, i) =>
+          graphql(i % 2 ? mali : "{ relations(first: 5) { totalCount edges { node { key } } } }"),
+        ),
+      ]);
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+    } finally {
+      process.kill(frozenPid, "SIGCONT");
+    }
+    for (const answer of answers) expectUnavailable(answer);
+    expect(notReady).toMatchObject({ status: 503, body: { database: "not answering" } });
+    expect(notReady.ms).toBeLessThan(1000);
+    const servedAfterMs = await untilServed(10_000);
+    expect((await ready()).status).toBe(200);
+    const slowest = Math.max(...answers.map((answer) => answer.ms));
     console.info(
-      `outage: failed after ${failedAfterMs.toFixed(0)} ms; answered again ${(performance.now() - back).toFixed(0)} ms after Neo4j was back`,
+      `outage (frozen): 40 requests answered 503 in ${Math.min(...answers.map((a) => a.ms)).toFixed(0)}` +
+        ` to ${slowest.toFixed(0)} ms (bound ${boundMs} ms); /ready in ${notReady.ms.toFixed(0)} ms;` +
+        ` served again ${servedAfterMs.toFixed(0)} ms after SIGCONT`,
     );
   });
 
-  it("leaves a write cut off by a killed database wholly there or wholly absent", async () => {
-    const source = (
-      await graphql(
+  it(
+    "restarts a killed Neo4j by itself, answering 503 meanwhile",
+    async () => {
+      expect((await graphql(mali)).status).toBe(200);
+      const killedPid = neo4j.pid;
+      process.kill(killedPid, "SIGKILL");
+      const killed = performance.now();
+      const down = await graphql(mali);
+      expectUnavailable(down);
+      const notReady = await ready();
+      expect(notReady).toMatchObject({ status: 503, body: { database: "unreachable" } });
+      expect(notReady.ms).toBeLessThan(1000);
+
+      await untilServed(restartLimitMs);
+      const servedAfterMs = performance.now() - killed;
+      expect(neo4j.pid).not.toBe(killedPid);
+      expect((await ready()).status).toBe(200);
+      expect(logged).toContainEqual(
+        expect.objectContaining({
+          level: 50,
+          pid: killedPid,
+          signal: "SIGKILL",
+          msg: expect.stringMatching(/died/),
+        }),
+      );
+      console.info(
+        `outage (killed): 503 after ${down.ms.toFixed(0)} ms; /ready in ${notReady.ms.toFixed(0)} ms; ` +
+          `served again ${servedAfterMs.toFixed(0)} ms after SIGKILL, restarted by the supervisor`,
+      );
+    },
+    restartLimitMs + 60_000,
+  );
+
+  it(
+    "leaves a write cut off by a killed database wholly there or wholly absent",
+    async () => {
+      const added = await graphql(
         'mutation ($t: String!) { addSource(input: { text: $t, language: "fr" }) { source { key } } }',
         { t: "Moscou a livré des radars à Bamako en 2024." },
         editor.key,
-      )
-    ).body.data.addSource.source.key;
-    for (const delayMs of [0, 3, 10]) {
-      const key = `rel-outage-${delayMs}`;
-      const write = graphql(
-        `mutation ($input: AssertRelationInput!) { assertRelation(input: $input) { relation { key } } }`,
-        {
-          input: {
-            key,
-            type: "ARMS_SUPPLY",
-            from: "russia",
-            to: "mali",
-            at: "2024",
-            citations: [{ source, quote: "Moscou a livré des radars à Bamako en 2024", stance: "REPORTS" }],
-          },
-        },
-        editor.key,
       );
-      await new Promise((resolve) => setTimeout(resolve, delayMs));
-      process.kill(neo4j.pid, "SIGKILL");
-      const answer = await write;
-      await startNeo4j();
-      let state: Record<string, number> | undefined;
-      for (let attempt = 0; attempt < 100 && !state; attempt += 1) {
-        try {
-          const { records } = await db.read(
-            `OPTIONAL MATCH ()-[r:RELATION {id: $key}]->() WITH count(r) AS relations
-             OPTIONAL MATCH (c:Citation {relationId: $key}) WITH relations, count(c) AS citations
-             OPTIONAL MATCH (change:Change) WHERE $key IN change.targets
-             RETURN relations, citations, count(change) AS changes`,
-            { key },
-          );
-          state = records[0]?.toObject();
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        }
+      expect(added.body.errors).toBeUndefined();
+      const source = added.body.data.addSource.source.key;
+      const cycles: string[] = [];
+      for (const delayMs of [0, 3, 10]) {
+        const key = `rel-outage-${delayMs}`;
+        const write = graphql(
+          `mutation ($input: AssertRelationInput!) { assertRelation(input: $input) { relation { key } } }`,
+          {
+            input: {
+              key,
+              type: "ARMS_SUPPLY",
+              from: "russia",
+              to: "mali",
+              at: "2024",
+              citations: [{ source, quote: "Moscou a livré des radars à Bamako en 2024", stance: "REPORTS" }],
+            },
+          },
+          editor.key,
+        );
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        process.kill(neo4j.pid, "SIGKILL");
+        const killed = performance.now();
+        const answer = await write;
+        // The supervisor restarts Neo4j; the test only waits for it.
+        await untilServed(restartLimitMs);
+        cycles.push(
+          `${answer.status} then served again ${(performance.now() - killed).toFixed(0)} ms after SIGKILL`,
+        );
+        const { records } = await patient.read(
+          `OPTIONAL MATCH ()-[r:RELATION {id: $key}]->() WITH count(r) AS relations
+         OPTIONAL MATCH (c:Citation {relationId: $key}) WITH relations, count(c) AS citations
+         OPTIONAL MATCH (change:Change) WHERE $key IN change.targets
+         RETURN relations, citations, count(change) AS changes`,
+          { key },
+        );
+        const state = records[0]?.toObject();
+        const committed = answer.status === 200 && !answer.body.errors;
+        expect([state?.relations, state?.citations, state?.changes]).toEqual(
+          committed ? [1, 1, 1] : [0, 0, 0],
+        );
+        if (!committed) expect(answer.body.errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
       }
-      const committed = answer.status === 200 && !answer.body.errors;
-      expect([state?.relations, state?.citations, state?.changes]).toEqual(committed ? [1, 1, 1] : [0, 0, 0]);
-      if (!committed) expect(answer.body.errors[0].extensions.code).toBe("SERVICE_UNAVAILABLE");
-    }
-  });
+      console.info(`outage (killed during writes): ${cycles.join("; ")}`);
+    },
+    3 * restartLimitMs,
+  );
 });

@@ -7,40 +7,137 @@ import neo4j, {
 import type { Neo4jConnectionConfig } from "../config.js";
 import type { Logger } from "../logger.js";
 
-/** Every Cypher statement goes through here: one place for the driver, the database name and the count. */
-export class Database {
-  /** Read queries sent so far; tests read it to prove that batching holds. */
-  roundTrips = 0;
+/**
+ * How long past a query's transaction timeout the service still waits for the database's own answer, in
+ * milliseconds. Neo4j looks for timed-out transactions every 2 s (db.transaction.monitor.check.interval), so
+ * its TransactionTimedOut can arrive that late; silence beyond this means the database is not answering at
+ * all (a frozen JVM, a cut network), which never sends the server-side timeout.
+ */
+export const answerGraceMs = 3000;
 
+/** The database did not answer within the wait bound (SERVICE_UNAVAILABLE to clients). */
+export class DatabaseNotAnswering extends Error {
+  override name = "DatabaseNotAnswering";
+  readonly code = "SERVICE_UNAVAILABLE";
+
+  constructor(readonly waitedMs: number) {
+    super(`Neo4j did not answer within ${waitedMs} ms`);
+  }
+}
+
+/** What a request view adds: the request's signal and its deadline (epoch milliseconds). */
+interface RequestScope {
+  signal: AbortSignal;
+  deadline: number;
+}
+
+/**
+ * Every Cypher statement goes through here: one place for the driver, the database name, the time bounds and
+ * the count. Each call ends within its transaction timeout plus `answerGraceMs`: with its result, with
+ * Neo4j's own error, or with DatabaseNotAnswering.
+ */
+export class Database {
   constructor(
     readonly driver: Driver,
     readonly name: string,
-    /** Every transaction's timeout: Neo4j aborts a query that runs longer. */
+    /** Every transaction's timeout, in milliseconds: Neo4j aborts a query that runs longer. */
     readonly queryTimeoutMs: number,
+    /** Shared by the views `withSignal` makes, so that the original counts their reads too. */
+    private readonly counter = { roundTrips: 0 },
+    private readonly scope?: RequestScope,
   ) {}
+
+  /** Read queries sent so far, through this object and its views; tests read it to prove that batching holds. */
+  get roundTrips(): number {
+    return this.counter.roundTrips;
+  }
+
+  /**
+   * A view of this database for one request: same driver, timeouts and round-trip count, but its reads reject
+   * as soon as `signal` aborts, with `signal.reason` as the error (and the driver stops the query on the
+   * server). With a `deadline` (epoch milliseconds), each read's transaction timeout is cut to what is left.
+   * Writes are not cut by the signal: a write abandoned half-way would leave its outcome unknown.
+   */
+  withSignal(signal: AbortSignal, deadline = Number.POSITIVE_INFINITY): Database {
+    return new Database(this.driver, this.name, this.queryTimeoutMs, this.counter, { signal, deadline });
+  }
 
   /** Runs one read query with automatic retries on transient errors (and routing to readers in a cluster). */
   async read<T extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}) {
-    this.roundTrips += 1;
-    return this.driver.executeQuery<QueryResult<T>>(cypher, params, {
-      database: this.name,
-      routing: neo4j.routing.READ,
-      transactionConfig: { timeout: this.queryTimeoutMs },
-    });
+    this.scope?.signal.throwIfAborted();
+    const left = (this.scope?.deadline ?? Number.POSITIVE_INFINITY) - Date.now();
+    // At least 1 ms: Neo4j reads a timeout of 0 as "none".
+    const timeoutMs = Math.max(1, Math.min(this.queryTimeoutMs, left));
+    this.counter.roundTrips += 1;
+    return bounded(timeoutMs + answerGraceMs, this.scope?.signal, (signal) =>
+      this.driver.executeQuery<QueryResult<T>>(cypher, params, {
+        database: this.name,
+        routing: neo4j.routing.READ,
+        transactionConfig: { timeout: timeoutMs },
+        signal,
+      }),
+    );
   }
 
   /** Runs `work` as one write transaction: everything it does commits together or not at all. */
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
+    return bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
+      session.executeWrite(work, { timeout: this.queryTimeoutMs }).finally(() => session.close()),
+    );
+  }
+
+  /**
+   * Whether the database answers a connectivity check within `waitMs` milliseconds: "unreachable" when it
+   * refuses (down, restarting), "not answering" when it says nothing (frozen, cut off).
+   */
+  async ping(waitMs: number): Promise<"reachable" | "unreachable" | "not answering"> {
+    let timer: NodeJS.Timeout | undefined;
+    const silence = new Promise<"not answering">((resolve) => {
+      timer = setTimeout(resolve, waitMs, "not answering");
+    });
     try {
-      return await session.executeWrite(work, { timeout: this.queryTimeoutMs });
+      return await Promise.race([
+        this.driver.verifyConnectivity({ database: this.name }).then(
+          () => "reachable" as const,
+          () => "unreachable" as const,
+        ),
+        silence,
+      ]);
     } finally {
-      await session.close();
+      clearTimeout(timer);
     }
   }
 
   async close(): Promise<void> {
     await this.driver.close();
+  }
+}
+
+/**
+ * Settles with `query`, unless `signal` aborts first or `waitMs` milliseconds pass: then it rejects at once
+ * with the signal's reason or DatabaseNotAnswering. `query` gets a signal that aborts in both cases, so that
+ * neo4j-driver stops the query on a server that still answers; a frozen server gets no such chance (the
+ * driver waits on it for ever), so that promise is abandoned, and Promise.race, having subscribed to it,
+ * swallows its later rejection.
+ */
+async function bounded<T>(
+  waitMs: number,
+  signal: AbortSignal | undefined,
+  query: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const giveUp = new AbortController();
+  const timer = setTimeout(() => giveUp.abort(new DatabaseNotAnswering(waitMs)), waitMs);
+  const onAbort = () => giveUp.abort(signal?.reason);
+  signal?.addEventListener("abort", onAbort, { once: true });
+  const givenUp = new Promise<never>((_, reject) => {
+    giveUp.signal.addEventListener("abort", () => reject(giveUp.signal.reason), { once: true });
+  });
+  try {
+    return await Promise.race([query(giveUp.signal), givenUp]);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -54,7 +151,10 @@ export async function connect(
 ): Promise<Database> {
   const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
     maxConnectionPoolSize: 50,
-    connectionAcquisitionTimeout: 10_000,
+    // Waiting for a pooled connection, or for a new one's handshake, which a frozen server never completes,
+    // takes no longer than a query may wait for its answer.
+    connectionAcquisitionTimeout: config.queryTimeoutMs + answerGraceMs,
+    // The TCP connect alone (a host that drops packets); a refused connection fails at once.
     connectionTimeout: 5_000,
     disableLosslessIntegers: true,
     // Retrying a query while the database is unreachable is useful for a moment (a cluster electing a

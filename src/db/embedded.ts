@@ -17,9 +17,20 @@ const stampFile = path.join(targetDir, "build-stamp");
 const mainClass = "org.actorgraph.embedded.EmbeddedNeo4j";
 const readyMarker = "NEO4J_EMBEDDED_READY";
 
+/** First wait before restarting a Neo4j that died, in milliseconds; it doubles after each failed restart. */
+const firstRestartDelayMs = 1000;
+/** Longest wait between two restart attempts, in milliseconds. */
+const maxRestartDelayMs = 30_000;
+
+/** How to start the embedded Neo4j. Without `txMemoryMb`, one transaction may hold a third of the heap. */
+export type EmbeddedNeo4jOptions = Omit<EmbeddedNeo4jConfig, "txMemoryMb"> &
+  Partial<Pick<EmbeddedNeo4jConfig, "txMemoryMb">> & { password: string };
+
 export interface EmbeddedNeo4j {
   uri: string;
-  pid: number;
+  /** Process id of the JVM running now: a restart changes it. */
+  readonly pid: number;
+  /** Stops the JVM (and any restart under way); nothing restarts it after this. */
   stop(): Promise<void>;
 }
 
@@ -72,11 +83,12 @@ export async function buildEmbeddedNeo4j(log: Logger): Promise<void> {
 /**
  * Starts Neo4j Community in a child JVM with Bolt on 127.0.0.1 and resolves once it accepts Bolt.
  * The JVM stops when its stdin closes, so it dies with this process even on a crash.
+ *
+ * It is supervised: if the JVM exits without `stop()` having asked it to (killed, out of memory), the death
+ * is logged at error level and a new JVM is started on the same port and data directory after 1 s, then 2 s,
+ * 4 s ... up to 30 s between failed attempts. Clients reconnect by themselves once the port answers again.
  */
-export async function startEmbeddedNeo4j(
-  config: EmbeddedNeo4jConfig & { password: string },
-  log: Logger,
-): Promise<EmbeddedNeo4j> {
+export async function startEmbeddedNeo4j(config: EmbeddedNeo4jOptions, log: Logger): Promise<EmbeddedNeo4j> {
   await buildEmbeddedNeo4j(log);
   const port = config.boltPort === 0 ? await freePort() : config.boltPort;
   await assertPortFree(
@@ -86,7 +98,57 @@ export async function startEmbeddedNeo4j(
   );
   await mkdir(config.dataDir, { recursive: true });
   const logFile = path.join(config.dataDir, "neo4j-embedded.log");
-  const javaLog = createWriteStream(logFile, { flags: "a" });
+  /** The JVM started last: running, starting, or dead and awaiting its restart. */
+  let java = spawnJava(config, port, logFile);
+  const uri = await waitUntilReady(java, logFile);
+  log.info({ pid: java.pid, dataDir: config.dataDir }, `Embedded Neo4j listening on ${uri}`);
+  let stopping = false;
+  let restartTimer: NodeJS.Timeout | undefined;
+
+  const restartAfter = (delayMs: number) => {
+    restartTimer = setTimeout(async () => {
+      java = spawnJava(config, port, logFile);
+      try {
+        await waitUntilReady(java, logFile);
+        if (stopping) return;
+        log.info({ pid: java.pid }, `Embedded Neo4j restarted on ${uri}`);
+        superviseJava();
+      } catch (error) {
+        if (stopping) return;
+        const nextDelayMs = Math.min(2 * delayMs, maxRestartDelayMs);
+        log.error({ err: error }, `Embedded Neo4j did not restart; next attempt in ${nextDelayMs / 1000} s`);
+        restartAfter(nextDelayMs);
+      }
+    }, delayMs);
+  };
+  const superviseJava = () => {
+    const supervised = java;
+    supervised.once("exit", (code, signal) => {
+      if (stopping) return;
+      log.error(
+        { pid: supervised.pid, code, signal, logFile },
+        `Embedded Neo4j died; restarting it in ${firstRestartDelayMs / 1000} s`,
+      );
+      restartAfter(firstRestartDelayMs);
+    });
+  };
+  superviseJava();
+
+  return {
+    uri,
+    get pid() {
+      return java.pid ?? -1;
+    },
+    stop: async () => {
+      stopping = true;
+      clearTimeout(restartTimer);
+      await stopJava(java, log);
+    },
+  };
+}
+
+/** Spawns the launcher JVM; its stderr, and its stdout once ready, are appended to `logFile`. */
+function spawnJava(config: EmbeddedNeo4jOptions, port: number, logFile: string): ChildProcess {
   const classpath = [launcherJar, path.join(targetDir, "lib", "*")].join(path.delimiter);
   const java = spawn(
     "java",
@@ -104,6 +166,7 @@ export async function startEmbeddedNeo4j(
       config.dataDir,
       String(port),
       String(config.pageCacheMb),
+      String(config.txMemoryMb ?? Math.floor(config.heapMb / 3)),
     ],
     {
       stdio: ["pipe", "pipe", "pipe"],
@@ -113,25 +176,26 @@ export async function startEmbeddedNeo4j(
       detached: true,
     },
   );
-  java.stderr?.pipe(javaLog);
-  const uri = await waitUntilReady(java, logFile);
-  java.stdout?.pipe(javaLog);
-  log.info({ pid: java.pid, dataDir: config.dataDir }, `Embedded Neo4j listening on ${uri}`);
-  return { uri, pid: java.pid ?? -1, stop: () => stopJava(java, log) };
+  java.stderr?.pipe(createWriteStream(logFile, { flags: "a" }));
+  return java;
 }
 
+/** Resolves with the Bolt URI once the JVM says it is ready; from then on its stdout goes to `logFile`. */
 async function waitUntilReady(java: ChildProcess, logFile: string): Promise<string> {
   if (!java.stdout) throw new Error("embedded Neo4j has no stdout");
   const lines = readline.createInterface({ input: java.stdout });
   return new Promise<string>((resolve, reject) => {
-    const onExit = (code: number | null) =>
-      reject(new Error(`Embedded Neo4j exited (code ${code}) before it was ready; see ${logFile}`));
+    const onExit = (code: number | null, signal: NodeJS.Signals | null) =>
+      reject(
+        new Error(`Embedded Neo4j exited (${signal ?? `code ${code}`}) before it was ready; see ${logFile}`),
+      );
     java.once("exit", onExit);
     java.once("error", (error) => reject(new Error(`Cannot start java: ${error.message}`)));
     lines.on("line", (line) => {
       if (line.startsWith(readyMarker)) {
         java.off("exit", onExit);
         lines.close();
+        java.stdout?.pipe(createWriteStream(logFile, { flags: "a" }));
         resolve(line.slice(readyMarker.length).trim());
       }
     });

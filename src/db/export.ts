@@ -1,31 +1,138 @@
-import type { Database } from "./database.js";
+import neo4j, { type Transaction } from "neo4j-driver";
+import { answerGraceMs, type Database } from "./database.js";
 import type { ActorRecord, CitationRecord, RelationRecord } from "./graph.js";
 
-export interface ExportedGraph {
-  actors: ActorRecord[];
-  relations: (RelationRecord & { citations: CitationRecord[] })[];
+/** A relation in force as exports carry it: with its citations, or none when they were not asked for. */
+export interface ExportedRelation extends RelationRecord {
+  citations: CitationRecord[];
 }
 
-/** The whole graph as exports carry it: every actor, and every relation in force with its citations. */
-export async function exportGraph(db: Database): Promise<ExportedGraph> {
-  const actors = await db.read(
-    "MATCH (a:Actor) RETURN a { key: a.id, .name, .kind, .aliases, .description } AS actor ORDER BY a.id",
+/** One export's read of the graph, in a read transaction of its own. */
+export interface ExportSource {
+  /** Every actor, by key. */
+  actors(): AsyncGenerator<ActorRecord>;
+  /** Every relation in force, by key; with its citations (by key) when `citations` is true. */
+  relations(citations: boolean): AsyncGenerator<ExportedRelation>;
+  /** Ends the export: closes the session, which rolls the transaction back. Idempotent; does not wait. */
+  close(): void;
+}
+
+/** An export past its time budget that the database did not end by itself: the read is abandoned. */
+export class ExportTimedOut extends Error {
+  override name = "ExportTimedOut";
+  readonly code = "QUERY_TIMEOUT";
+
+  constructor(readonly timeoutMs: number) {
+    super(`The export ran past its time budget of ${timeoutMs} ms`);
+  }
+}
+
+/**
+ * Records neo4j-driver pulls from Neo4j per round trip. It asks for the next batch only when the reader has
+ * taken most of the last one (below 30 %), so about one batch is ever held in memory.
+ */
+const fetchSize = 1000;
+
+/**
+ * Actors in the graph and relations in force, what export limits are checked against: one query, which reads
+ * the actor count from Neo4j's count store and one property of each relation, and holds nothing.
+ */
+export async function exportCounts(db: Database): Promise<{ actors: number; relations: number }> {
+  const { records } = await db.read(
+    `CALL () { MATCH (a:Actor) RETURN count(a) AS actors }
+     CALL () { MATCH ()-[r:RELATION]->() WHERE r.retractedAt IS NULL RETURN count(r) AS relations }
+     RETURN actors, relations`,
   );
-  const relations = await db.read(
-    `MATCH (a:Actor)-[r:RELATION]->(b:Actor) WHERE r.retractedAt IS NULL
-     CALL (r) {
-       MATCH (c:Citation {relationId: r.id})
-       WITH c ORDER BY c.id
-       RETURN collect(c { key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
-                          speakerKey: c.speakerId, .stance }) AS citations
-     }
-     RETURN r { key: r.id, .type, from: a.id, to: b.id, .role, .note, .contested, .at, .atPrecision, .start,
-                .startPrecision, .end, .endPrecision, retractedAt: null, retractedBy: null, retractionReason: null,
-                citations: citations } AS relation
-     ORDER BY r.id`,
+  return records[0]?.toObject() as { actors: number; relations: number };
+}
+
+// `IS NOT NULL` on the keys lets Neo4j read the key indexes in order instead of sorting the whole graph first.
+const actorsQuery = `MATCH (a:Actor) WHERE a.id IS NOT NULL
+  RETURN a { key: a.id, .name, .kind, .aliases, .description } AS row ORDER BY a.id`;
+
+const relationsQuery = (citations: boolean) =>
+  `MATCH (a:Actor)-[r:RELATION]->(b:Actor) USING INDEX r:RELATION(id)
+   WHERE r.id IS NOT NULL AND r.retractedAt IS NULL
+   RETURN r { key: r.id, .type, from: a.id, to: b.id, .role, .note, .contested, .at, .atPrecision, .start,
+              .startPrecision, .end, .endPrecision, retractedAt: null, retractedBy: null, retractionReason: null,
+              citations: ${
+                citations
+                  ? `COLLECT { MATCH (c:Citation {relationId: r.id})
+                               RETURN c { key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote,
+                                          .start, .end, speakerKey: c.speakerId, .stance } ORDER BY c.id }`
+                  : "[]"
+              } } AS row
+   ORDER BY r.id`;
+
+/**
+ * Opens the read of one export (`file` names it in the transaction's metadata, which SHOW TRANSACTIONS lists):
+ * a session and a read transaction whose timeout, `timeoutMs` milliseconds, covers the whole download, since
+ * records are read only as fast as the reader takes them. The export stops, its session closed and its pending
+ * reads rejected, when `close` is called, when `signal` aborts (the client went away), or `answerGraceMs` past
+ * the timeout if it is still open then (a reader that stopped reading, a database that answers nothing): then
+ * `onTimeout` is called, even if nothing is reading.
+ */
+export async function openExport(
+  db: Database,
+  options: {
+    file: string;
+    timeoutMs: number;
+    signal?: AbortSignal;
+    onTimeout?: (error: ExportTimedOut) => void;
+    /** Called once when the export stops, however it stops (its session is then closing). */
+    onStop?: () => void;
+  },
+): Promise<ExportSource> {
+  const { file, timeoutMs, signal, onTimeout, onStop } = options;
+  const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.READ, fetchSize });
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(signal?.reason);
+  const deadline = setTimeout(() => {
+    const error = new ExportTimedOut(timeoutMs);
+    stop.abort(error);
+    onTimeout?.(error);
+  }, timeoutMs + answerGraceMs);
+  stop.signal.addEventListener(
+    "abort",
+    () => {
+      clearTimeout(deadline);
+      signal?.removeEventListener("abort", onAbort);
+      // A close that fails leaves nothing to do: the connection is broken, and the driver drops it.
+      session.close().catch(() => undefined);
+      onStop?.();
+    },
+    { once: true },
   );
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+
+  /** `promise`, or a rejection with the reason as soon as the export stops. */
+  const until = <T>(promise: PromiseLike<T>) =>
+    new Promise<T>((resolve, reject) => {
+      const onStop = () => reject(stop.signal.reason);
+      if (stop.signal.aborted) onStop();
+      stop.signal.addEventListener("abort", onStop, { once: true });
+      promise.then(resolve, reject).then(() => stop.signal.removeEventListener("abort", onStop));
+    });
+
+  let tx: Transaction;
+  try {
+    tx = await until(session.beginTransaction({ timeout: timeoutMs, metadata: { export: file } }));
+  } catch (error) {
+    stop.abort(error);
+    throw error;
+  }
+  async function* rows<T>(cypher: string): AsyncGenerator<T> {
+    const records = tx.run(cypher)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await until(records.next());
+      if (next.done) return;
+      yield next.value.get("row") as T;
+    }
+  }
   return {
-    actors: actors.records.map((r) => r.get("actor")),
-    relations: relations.records.map((r) => r.get("relation")),
+    actors: () => rows<ActorRecord>(actorsQuery),
+    relations: (citations) => rows<ExportedRelation>(relationsQuery(citations)),
+    close: () => stop.abort(),
   };
 }

@@ -60,7 +60,7 @@ export interface SourceRecord {
   published: string | null;
   publishedPrecision: string | null;
   language: string;
-  text: string;
+  /** Length of the text in code points; the text itself is fetched only when asked (sourceTexts). */
   length: number;
 }
 
@@ -97,7 +97,13 @@ const relationProperties = `key: r.id, .type, from: startNode(r).id, to: endNode
 const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
   speakerKey: c.speakerId, .stance }`;
 const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
-  .text, .length }`;
+  .length }`;
+
+/**
+ * Most citations fetched for one relation: one more than the API lets a client ask for (its bound,
+ * src/graphql/bounds.ts), so that a cut list is known to be cut.
+ */
+export const citationsFetchedPerRelation = 501;
 
 /** What a relation is fetched with: its two ends' actors, its citations. */
 export interface RelationParts {
@@ -112,7 +118,7 @@ export interface RelationParts {
 const relationWith = (parts: RelationParts) =>
   `{ ${relationProperties}${parts.ends ? `, fromActor: ${endpoint("startNode(r)")}, toActor: ${endpoint("endNode(r)")}` : ""}${
     parts.citations
-      ? `, citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationFields} ORDER BY c.id }`
+      ? `, citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationFields} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`
       : ""
   } }`;
 /** A relation with its two ends, for lists whose clients usually ask for `from` and `to`. */
@@ -225,8 +231,8 @@ export async function listActors(
 }
 
 /**
- * For each actor found, the actor itself and its relations in one direction that pass the filter, in date then
- * key order (undated last).
+ * For each actor found, the actor itself and its first `limit` relations in one direction that pass the filter,
+ * in date then key order (undated last).
  */
 export async function relationsOfActors(
   db: Database,
@@ -234,16 +240,17 @@ export async function relationsOfActors(
   direction: Direction,
   filter: RelationFilter,
   parts: RelationParts,
+  limit: number,
 ): Promise<{ actor: ActorRecord; relations: RelationRecord[] }[]> {
   const { records } = await db.read(
     `MATCH (a:Actor) WHERE a.id IN $keys
      CALL (a) {
        MATCH ${pattern(direction).replace("(a:Actor)", "(a)")} WHERE ${relationPredicate}
-       WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id
+       WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id LIMIT $limit
        RETURN collect(r ${relationWith(parts)}) AS relations
      }
      RETURN a ${actorFields} AS actor, relations`,
-    { keys: actorKeys, ...filterParams(filter) },
+    { keys: actorKeys, ...filterParams(filter), limit: neo4j.int(limit) },
   );
   return records.map((r) => ({ actor: r.get("actor"), relations: r.get("relations") }));
 }
@@ -254,12 +261,7 @@ export async function relationsPage(
   actor: string | null,
   direction: Direction,
   filter: RelationFilter,
-  page: {
-    offset: number;
-    /** null: every relation from offset on. */
-    limit: number | null;
-    withCitations: boolean;
-  },
+  page: { offset: number; limit: number; withCitations: boolean },
 ): Promise<{ actorFound: boolean; total: number; relations: RelationRecord[] }> {
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
   // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
@@ -272,7 +274,7 @@ export async function relationsPage(
      CALL () {
        ${match}
        WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
-       SKIP $offset LIMIT coalesce($limit, 9223372036854775807)
+       SKIP $offset LIMIT $limit
        RETURN collect(r ${relationWith({ ends: true, citations: page.withCitations })}) AS page
      }
      RETURN actorFound, total, page`,
@@ -280,7 +282,7 @@ export async function relationsPage(
       actor,
       ...filterParams(filter),
       offset: neo4j.int(page.offset),
-      limit: page.limit === null ? null : neo4j.int(page.limit),
+      limit: neo4j.int(page.limit),
     },
   );
   return {
@@ -302,6 +304,9 @@ export async function relationsByKeys(db: Database, keys: readonly string[]): Pr
  * The seed actors found, every actor within `depth` hops of them and every relation followed on the way, in
  * one query: the breadth-first hops are unrolled (depth is an integer the caller has validated). A hop expands
  * all the actors the previous one reached, so its cost follows the size of the result, not of the graph.
+ * Past `limit` relations the walk stops and `complete` is false: the caller refuses rather than answer a
+ * graph cut at random. Each hop takes at most two rows per new relation beyond the limit, so the database's
+ * work stays bounded by the limit too.
  */
 export async function neighbourhood(
   db: Database,
@@ -309,14 +314,17 @@ export async function neighbourhood(
   depth: number,
   direction: Direction,
   filter: RelationFilter,
-): Promise<{ actors: ActorRecord[]; relations: RelationRecord[] }> {
+  limit: number,
+): Promise<{ actors: ActorRecord[]; relations: RelationRecord[]; complete: boolean }> {
   if (!Number.isInteger(depth) || depth < 1) throw new Error("depth must be a positive integer");
-  const hop = `CALL (frontier) {
+  const hop = `CALL (frontier, relations) {
        UNWIND frontier AS a
-       MATCH ${pattern(direction).replace("(a:Actor)", "(a)")} WHERE ${relationPredicate}
+       MATCH ${pattern(direction).replace("(a:Actor)", "(a)")} WHERE ${relationPredicate} AND NOT r IN relations
+       WITH r, b LIMIT $rows
        RETURN collect(DISTINCT r) AS followed, collect(DISTINCT b) AS far
      }
-     WITH found + far AS found, far AS frontier, relations + followed AS relations`;
+     WITH found + far AS found, relations + followed AS relations,
+          CASE WHEN size(relations) + size(followed) > $limit THEN [] ELSE far END AS frontier`;
   const { records } = await db.read(
     `MATCH (s:Actor) WHERE s.id IN $seeds
      WITH collect(s) AS found
@@ -325,13 +333,18 @@ export async function neighbourhood(
      CALL (found) { UNWIND found AS a WITH DISTINCT a RETURN collect(a ${actorFields}) AS actors }
      CALL (relations) { UNWIND relations AS r WITH DISTINCT r RETURN collect(r ${bareRelationFields}) AS edges }
      RETURN actors, edges`,
-    { seeds, ...filterParams(filter) },
+    { seeds, ...filterParams(filter), limit: neo4j.int(limit), rows: neo4j.int(2 * (limit + 1)) },
   );
-  return { actors: records[0]?.get("actors") ?? [], relations: records[0]?.get("edges") ?? [] };
+  const relations: RelationRecord[] = records[0]?.get("edges") ?? [];
+  return {
+    actors: records[0]?.get("actors") ?? [],
+    relations,
+    complete: relations.length <= limit,
+  };
 }
 
 /**
- * The shortest path (or all shortest paths, at most 25) between two actors, as lists of relations in walking
+ * The shortest paths (at most `options.limit`) between two actors, as lists of relations in walking
  * order. Among paths of equal length the one with the smallest relation keys comes first, so that the same
  * question always gets the same answer.
  */
@@ -342,7 +355,11 @@ export async function shortestPaths(
   maxHops: number,
   direction: Direction,
   filter: RelationFilter,
-  options: { all: boolean; withCitations: boolean },
+  options: {
+    /** Most paths to answer (1: the shortest only). */
+    limit: number;
+    withCitations: boolean;
+  },
 ): Promise<{ from: ActorRecord | null; to: ActorRecord | null; paths: RelationRecord[][] }> {
   if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
   const step = {
@@ -362,7 +379,7 @@ export async function shortestPaths(
      }
      RETURN CASE WHEN a IS NULL THEN null ELSE ${endpoint("a")} END AS from,
             CASE WHEN b IS NULL THEN null ELSE ${endpoint("b")} END AS to, paths`,
-    { from, to, ...filterParams(filter), limit: neo4j.int(options.all ? 25 : 1) },
+    { from, to, ...filterParams(filter), limit: neo4j.int(options.limit) },
   );
   const record = records[0];
   return {
@@ -372,67 +389,98 @@ export async function shortestPaths(
   };
 }
 
-/** The dated relations of one actor, or between two, in time order. */
+/** The first `limit` dated relations of one actor, or between two, in time order. */
 export async function timeline(
   db: Database,
   actor: string,
   other: string | null,
   filter: RelationFilter,
+  limit: number,
 ): Promise<RelationRecord[]> {
   const { records } = await db.read(
     `MATCH (a:Actor {id: $actor})-[r:RELATION]-(b:Actor)
      WHERE ($other IS NULL OR b.id = $other) AND coalesce(r.atDate, r.startDate) IS NOT NULL AND ${relationPredicate}
-     WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
+     WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id LIMIT $limit
      RETURN r ${relationFields} AS relation`,
-    { actor, other, ...filterParams(filter) },
+    { actor, other, ...filterParams(filter), limit: neo4j.int(limit) },
   );
   return records.map((r) => r.get("relation"));
 }
 
+/** The first `citationsFetchedPerRelation` citations of each relation, by key. */
 export async function citationsOfRelations(
   db: Database,
   relationKeys: readonly string[],
 ): Promise<CitationRecord[]> {
   const { records } = await db.read(
-    `MATCH (c:Citation) WHERE c.relationId IN $keys RETURN c ${citationFields} AS citation ORDER BY c.id`,
+    `UNWIND $keys AS key
+     CALL (key) {
+       MATCH (c:Citation {relationId: key})
+       RETURN c ORDER BY c.id LIMIT ${citationsFetchedPerRelation}
+     }
+     RETURN c ${citationFields} AS citation`,
     { keys: relationKeys },
   );
   return records.map((r) => r.get("citation"));
 }
 
+/**
+ * Most items fetched per source for each of its lists (citations, relations, mentions): one more than the API
+ * lets a client ask for (src/graphql/bounds.ts), so that a cut list is known to be cut.
+ */
+export const itemsFetchedPerSource = 1001;
+
+/** The first `itemsFetchedPerSource` citations of each source, in text order. */
 export async function citationsOfSources(
   db: Database,
   sourceKeys: readonly string[],
 ): Promise<CitationRecord[]> {
   const { records } = await db.read(
-    `MATCH (c:Citation) WHERE c.sourceId IN $keys RETURN c ${citationFields} AS citation ORDER BY c.start, c.id`,
+    `UNWIND $keys AS key
+     CALL (key) {
+       MATCH (c:Citation {sourceId: key})
+       RETURN c ORDER BY c.start, c.id LIMIT ${itemsFetchedPerSource}
+     }
+     RETURN c ${citationFields} AS citation`,
     { keys: sourceKeys },
   );
   return records.map((r) => r.get("citation"));
 }
 
-/** The relations each source supports: its citations lead to them through the relation id index. */
+/**
+ * The first `itemsFetchedPerSource` relations each source supports, by key: its citations lead to them through
+ * the relation id index.
+ */
 export async function relationsOfSources(
   db: Database,
   sourceKeys: readonly string[],
 ): Promise<{ sourceKey: string; relation: RelationRecord }[]> {
   const { records } = await db.read(
-    `MATCH (c:Citation) WHERE c.sourceId IN $keys
-     WITH DISTINCT c.sourceId AS sourceKey, c.relationId AS key
-     MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
-     RETURN sourceKey, r ${relationFields} AS relation ORDER BY r.id`,
+    `UNWIND $keys AS sourceKey
+     CALL (sourceKey) {
+       MATCH (c:Citation {sourceId: sourceKey})
+       WITH DISTINCT c.relationId AS key
+       MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
+       RETURN r ORDER BY r.id LIMIT ${itemsFetchedPerSource}
+     }
+     RETURN sourceKey, r ${relationFields} AS relation`,
     { keys: sourceKeys },
   );
   return records.map((r) => ({ sourceKey: r.get("sourceKey"), relation: r.get("relation") }));
 }
 
+/** The first `itemsFetchedPerSource` actors each source names, in order of first mention. */
 export async function mentionsOfSources(
   db: Database,
   sourceKeys: readonly string[],
 ): Promise<MentionRecord[]> {
   const { records } = await db.read(
-    `MATCH (s:Source)-[m:MENTIONS]->(a:Actor) WHERE s.id IN $keys
-     RETURN s.id AS sourceKey, a.id AS actorKey, m.starts AS starts, m.ends AS ends ORDER BY m.starts[0], a.id`,
+    `UNWIND $keys AS sourceKey
+     CALL (sourceKey) {
+       MATCH (:Source {id: sourceKey})-[m:MENTIONS]->(a:Actor)
+       RETURN m, a ORDER BY m.starts[0], a.id LIMIT ${itemsFetchedPerSource}
+     }
+     RETURN sourceKey, a.id AS actorKey, m.starts AS starts, m.ends AS ends`,
     { keys: sourceKeys },
   );
   return records.map((r) => r.toObject() as MentionRecord);
@@ -441,11 +489,23 @@ export async function mentionsOfSources(
 export async function sourcesByKeys(db: Database, keys: readonly string[]): Promise<SourceRecord[]> {
   const { records } = await db.read(
     `MATCH (s:Source) WHERE s.id IN $keys RETURN s ${sourceFields} AS source`,
+    { keys },
+  );
+  return records.map((r) => r.get("source"));
+}
+
+/** The texts of the sources, exactly as received: fetched only for the clients that select them. */
+export async function sourceTexts(
+  db: Database,
+  keys: readonly string[],
+): Promise<{ key: string; text: string }[]> {
+  const { records } = await db.read(
+    `MATCH (s:Source) WHERE s.id IN $keys RETURN s.id AS key, s.text AS text`,
     {
       keys,
     },
   );
-  return records.map((r) => r.get("source"));
+  return records.map((r) => ({ key: r.get("key"), text: r.get("text") }));
 }
 
 /** One page of the sources, in key order, with how many there are. */

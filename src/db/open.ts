@@ -10,7 +10,11 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-/** Connects to NEO4J_URI, or starts the embedded Neo4j and connects to it. `close` stops what it started. */
+/**
+ * Connects to NEO4J_URI, or starts the embedded Neo4j (supervised: restarted if it dies) and connects to it.
+ * Either way the driver reconnects by itself once a lost database answers again. `close` stops what it
+ * started, without restart.
+ */
 export async function openDatabase(
   config: Pick<Config, "neo4j" | "embedded">,
   log: Logger,

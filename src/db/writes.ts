@@ -1,4 +1,4 @@
-import type { ManagedTransaction } from "neo4j-driver";
+import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import type { Database } from "./database.js";
 import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "./seed-store.js";
 
@@ -218,10 +218,11 @@ export async function changeByClientKey(db: Database, clientKey: string): Promis
 }
 
 /** Every change that touched a record (actor, relation or source), oldest first. */
-export async function historyOf(db: Database, key: string): Promise<ChangeRecord[]> {
+export async function historyOf(db: Database, key: string, limit: number): Promise<ChangeRecord[]> {
   const { records } = await db.read(
-    `MATCH (c:Change) WHERE $key IN c.targets RETURN c { .*, at: toString(c.at) } AS change ORDER BY c.at, c.id`,
-    { key },
+    `MATCH (c:Change) WHERE $key IN c.targets
+     RETURN c { .*, at: toString(c.at) } AS change ORDER BY c.at, c.id LIMIT $limit`,
+    { key, limit: neo4j.int(limit) },
   );
   return records.map((r) => r.get("change"));
 }

@@ -1,10 +1,69 @@
 import { stringify } from "csv-stringify/sync";
-import type { ExportedGraph } from "../db/export.js";
+import type { ExportedRelation, ExportSource } from "../db/export.js";
+import type { ActorRecord, CitationRecord } from "../db/graph.js";
 
 /**
  * The graph in the formats graph tools read. Every relation carries its time qualifiers and its citations
  * (source, exact quote, offsets, speaker, stance), so provenance survives the trip into Gephi or a notebook.
+ * A file is written piece by piece while its records stream out of Neo4j (src/db/export.ts): a head, a piece per
+ * actor, a middle, a piece per relation, a tail.
  */
+
+/** The rows every format is made of, values as they are (lists, nulls, booleans); formats pick the columns. */
+const actorRow = (a: ActorRecord) => ({
+  id: a.key,
+  name: a.name,
+  kind: a.kind,
+  aliases: a.aliases,
+  description: a.description,
+});
+const citationRow = (c: CitationRecord) => ({
+  id: c.key,
+  relation_id: c.relationKey,
+  source_id: c.sourceKey,
+  quote: c.quote,
+  start: c.start,
+  end: c.end,
+  speaker_id: c.speakerKey,
+  stance: c.stance,
+});
+const relationRow = (r: ExportedRelation) => ({
+  id: r.key,
+  type: r.type,
+  from: r.from,
+  to: r.to,
+  role: r.role,
+  at: r.at,
+  at_precision: r.atPrecision,
+  start: r.start,
+  start_precision: r.startPrecision,
+  end: r.end,
+  end_precision: r.endPrecision,
+  contested: r.contested,
+  note: r.note,
+  citations: r.citations.map(citationRow),
+});
+type RelationRow = ReturnType<typeof relationRow>;
+
+/** A column: a row field, or [its name in the file, the row field]. */
+type Column<Row> = (keyof Row & string) | readonly [string, keyof Row & string];
+const pick = <Row>(row: Row, columns: readonly Column<Row>[]) =>
+  Object.fromEntries(columns.map((c) => (typeof c === "string" ? [c, row[c]] : [c[0], row[c[1]]])));
+
+/** A relation's citations as GraphML and Cytoscape carry them, inside the relation. */
+const citedColumns: readonly Column<ReturnType<typeof citationRow>>[] = [
+  ["source", "source_id"],
+  "quote",
+  "start",
+  "end",
+  ["speaker", "speaker_id"],
+  "stance",
+];
+const cited = (row: RelationRow) => row.citations.map((c) => pick(c, citedColumns));
+
+/** A value as flat text (CSV cells, GraphML data): a list joined with " | ", nothing for null. */
+const flat = (value: unknown) =>
+  value === null || value === undefined ? "" : Array.isArray(value) ? value.join(" | ") : String(value);
 
 const xml = (value: string) =>
   value
@@ -16,156 +75,204 @@ const xml = (value: string) =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
-const citationsJson = (relation: ExportedGraph["relations"][number]) =>
-  JSON.stringify(
-    relation.citations.map((c) => ({
-      source: c.sourceKey,
-      quote: c.quote,
-      start: c.start,
-      end: c.end,
-      speaker: c.speakerKey,
-      stance: c.stance,
-    })),
-  );
-
-const nodeKeys = [
-  ["name", "string"],
-  ["kind", "string"],
-  ["aliases", "string"],
-  ["description", "string"],
-] as const;
-const edgeKeys = [
-  ["type", "string"],
-  ["role", "string"],
-  ["at", "string"],
-  ["start", "string"],
-  ["end", "string"],
-  ["contested", "boolean"],
-  ["note", "string"],
-  ["citation_count", "int"],
-  ["citations", "string"],
-] as const;
-
-/** GraphML (Gephi, yEd, networkx): citations as a JSON attribute, aliases joined with " | ". */
-export function toGraphML(graph: ExportedGraph): string {
-  const data = (key: string, value: string | number | boolean | null) =>
-    value === null || value === "" ? "" : `<data key="${key}">${xml(String(value))}</data>`;
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
-    ...nodeKeys.map(
-      ([name, type]) => `  <key id="${name}" for="node" attr.name="${name}" attr.type="${type}"/>`,
-    ),
-    ...edgeKeys.map(
-      ([name, type]) => `  <key id="${name}" for="edge" attr.name="${name}" attr.type="${type}"/>`,
-    ),
-    '  <graph id="actors" edgedefault="directed">',
-    ...graph.actors.map(
-      (a) =>
-        `    <node id="${xml(a.key)}">${data("name", a.name)}${data("kind", a.kind)}${data("aliases", a.aliases.join(" | "))}${data("description", a.description)}</node>`,
-    ),
-    ...graph.relations.map(
-      (r) =>
-        `    <edge id="${xml(r.key)}" source="${xml(r.from)}" target="${xml(r.to)}">${data("type", r.type)}${data("role", r.role)}${data("at", r.at)}${data("start", r.start)}${data("end", r.end)}${data("contested", r.contested)}${data("note", r.note)}${data("citation_count", r.citations.length)}${data("citations", citationsJson(r))}</edge>`,
-    ),
-    "  </graph>",
-    "</graphml>",
-    "",
-  ];
-  return lines.join("\n");
+/** One export file: its media type, and its text piece by piece. */
+export interface ExportFormat {
+  type: string;
+  /** Text before the actors, between the actors and the relations, and after the relations. */
+  head: string;
+  middle: string;
+  tail: string;
+  /** An actor's text (`index` counts from 0); absent when the file holds no actors, which are then not read. */
+  actor?: (actor: ActorRecord, index: number) => string;
+  /** A relation's text, likewise. */
+  relation?: (relation: ExportedRelation, index: number) => string;
+  /** Whether the relations are read with their citations. */
+  citations: boolean;
 }
 
-/** Cytoscape.js elements JSON: what `cytoscape({ elements })` and Cytoscape desktop load as they are. */
-export function toCytoscape(graph: ExportedGraph) {
-  return {
-    elements: {
-      nodes: graph.actors.map((a) => ({
-        data: { id: a.key, name: a.name, kind: a.kind, aliases: a.aliases, description: a.description },
-      })),
-      edges: graph.relations.map((r) => ({
-        data: {
-          id: r.key,
-          source: r.from,
-          target: r.to,
-          type: r.type,
-          role: r.role,
-          at: r.at,
-          start: r.start,
-          end: r.end,
-          contested: r.contested,
-          note: r.note,
-          citations: JSON.parse(citationsJson(r)),
-        },
-      })),
-    },
-  };
-}
-
-/** Three CSV tables joined by keys: actors, relations, citations. */
-export function toCsv(graph: ExportedGraph): { actors: string; relations: string; citations: string } {
-  return {
-    actors: stringify(
-      graph.actors.map((a) => ({
-        id: a.key,
-        name: a.name,
-        kind: a.kind,
-        aliases: a.aliases.join(" | "),
-        description: a.description ?? "",
-      })),
-      { header: true },
-    ),
-    relations: stringify(
-      graph.relations.map((r) => ({
-        id: r.key,
-        type: r.type,
-        from: r.from,
-        to: r.to,
-        role: r.role ?? "",
-        at: r.at ?? "",
-        at_precision: r.atPrecision ?? "",
-        start: r.start ?? "",
-        start_precision: r.startPrecision ?? "",
-        end: r.end ?? "",
-        end_precision: r.endPrecision ?? "",
-        contested: r.contested,
-        note: r.note ?? "",
-      })),
-      { header: true, cast: { boolean: (value) => String(value) } },
-    ),
-    citations: stringify(
-      graph.relations.flatMap((r) =>
-        r.citations.map((c) => ({
-          id: c.key,
-          relation_id: r.key,
-          source_id: c.sourceKey,
-          quote: c.quote,
-          start: c.start,
-          end: c.end,
-          speaker_id: c.speakerKey ?? "",
-          stance: c.stance,
-        })),
-      ),
-      { header: true },
-    ),
-  };
-}
-
-/** What each export path serves, for the HTTP surface and the CLI alike. */
-export const exportFiles = {
-  "graph.graphml": { type: "application/graphml+xml; charset=utf-8", render: toGraphML },
-  "graph.cytoscape.json": {
-    type: "application/json; charset=utf-8",
-    render: (graph: ExportedGraph) => `${JSON.stringify(toCytoscape(graph))}\n`,
-  },
-  "actors.csv": { type: "text/csv; charset=utf-8", render: (graph: ExportedGraph) => toCsv(graph).actors },
-  "relations.csv": {
-    type: "text/csv; charset=utf-8",
-    render: (graph: ExportedGraph) => toCsv(graph).relations,
-  },
-  "citations.csv": {
-    type: "text/csv; charset=utf-8",
-    render: (graph: ExportedGraph) => toCsv(graph).citations,
+/** GraphML attributes and their types: a node's are actor fields; an edge's, relation fields and two more. */
+const graphmlKeys = {
+  node: { name: "string", kind: "string", aliases: "string", description: "string" },
+  edge: {
+    type: "string",
+    role: "string",
+    at: "string",
+    start: "string",
+    end: "string",
+    contested: "boolean",
+    note: "string",
+    citation_count: "int",
+    citations: "string",
   },
 } as const;
 
-export type ExportFile = keyof typeof exportFiles;
+/** A GraphML node or edge: its attributes as `<data>`, empty ones left out. */
+const graphmlElement = (
+  tag: keyof typeof graphmlKeys,
+  attributes: Record<string, string>,
+  values: Record<string, unknown>,
+) => {
+  const head = Object.entries(attributes)
+    .map(([name, value]) => `${name}="${xml(value)}"`)
+    .join(" ");
+  const data = Object.keys(graphmlKeys[tag])
+    .map((key) => {
+      const value = flat(values[key]);
+      return value === "" ? "" : `<data key="${key}">${xml(value)}</data>`;
+    })
+    .join("");
+  return `    <${tag} ${head}>${data}</${tag}>\n`;
+};
+
+/** GraphML (Gephi, yEd, networkx): citations as a JSON attribute, aliases joined with " | ". */
+const graphml: ExportFormat = {
+  type: "application/graphml+xml; charset=utf-8",
+  head: [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+    ...Object.entries(graphmlKeys).flatMap(([tag, keys]) =>
+      Object.entries(keys).map(
+        ([name, type]) => `  <key id="${name}" for="${tag}" attr.name="${name}" attr.type="${type}"/>`,
+      ),
+    ),
+    '  <graph id="actors" edgedefault="directed">',
+    "",
+  ].join("\n"),
+  actor: (a) => graphmlElement("node", { id: a.key }, actorRow(a)),
+  middle: "",
+  relation: (r) => {
+    const row = relationRow(r);
+    return graphmlElement(
+      "edge",
+      { id: row.id, source: row.from, target: row.to },
+      { ...row, citation_count: row.citations.length, citations: JSON.stringify(cited(row)) },
+    );
+  },
+  tail: "  </graph>\n</graphml>\n",
+  citations: true,
+};
+
+const cytoscapeEdge: readonly Column<RelationRow>[] = [
+  "id",
+  ["source", "from"],
+  ["target", "to"],
+  "type",
+  "role",
+  "at",
+  "start",
+  "end",
+  "contested",
+  "note",
+];
+/** An element of a JSON array, with the comma before every one but the first. */
+const jsonElement = (value: unknown, index: number) => `${index > 0 ? "," : ""}${JSON.stringify(value)}`;
+
+/** Cytoscape.js elements JSON: what `cytoscape({ elements })` and Cytoscape desktop load as they are. */
+const cytoscape: ExportFormat = {
+  type: "application/json; charset=utf-8",
+  head: '{"elements":{"nodes":[',
+  actor: (a, index) => jsonElement({ data: actorRow(a) }, index),
+  middle: '],"edges":[',
+  relation: (r, index) => {
+    const row = relationRow(r);
+    return jsonElement({ data: { ...pick(row, cytoscapeEdge), citations: cited(row) } }, index);
+  },
+  tail: "]}}\n",
+  citations: true,
+};
+
+/** One CSV line of flat values. */
+const csvLine = (values: readonly unknown[]) => stringify([values.map(flat)]);
+const csvRow = <Row>(row: Row, columns: readonly (keyof Row & string)[]) =>
+  csvLine(columns.map((column) => row[column]));
+const csv = { type: "text/csv; charset=utf-8", middle: "", tail: "" };
+const actorColumns = ["id", "name", "kind", "aliases", "description"] as const;
+const relationColumns = [
+  "id",
+  "type",
+  "from",
+  "to",
+  "role",
+  "at",
+  "at_precision",
+  "start",
+  "start_precision",
+  "end",
+  "end_precision",
+  "contested",
+  "note",
+] as const;
+const citationColumns = [
+  "id",
+  "relation_id",
+  "source_id",
+  "quote",
+  "start",
+  "end",
+  "speaker_id",
+  "stance",
+] as const;
+
+/** What each export path serves, for the HTTP surface and the CLI alike; the CSV tables join by keys. */
+export const exportFiles: Record<string, ExportFormat> = {
+  "graph.graphml": graphml,
+  "graph.cytoscape.json": cytoscape,
+  "actors.csv": {
+    ...csv,
+    head: csvLine(actorColumns),
+    actor: (a) => csvRow(actorRow(a), actorColumns),
+    citations: false,
+  },
+  "relations.csv": {
+    ...csv,
+    head: csvLine(relationColumns),
+    relation: (r) => csvRow(relationRow(r), relationColumns),
+    citations: false,
+  },
+  "citations.csv": {
+    ...csv,
+    head: csvLine(citationColumns),
+    relation: (r) =>
+      relationRow(r)
+        .citations.map((c) => csvRow(c, citationColumns))
+        .join(""),
+    citations: true,
+  },
+};
+
+/** Characters (UTF-16 code units) gathered before a chunk is handed on: few writes, each of them small. */
+const chunkChars = 64 * 1024;
+
+/** The pieces of `format`, reading each record from `source` only when the next piece is asked for. */
+async function* pieces(format: ExportFormat, source: ExportSource): AsyncGenerator<string> {
+  yield format.head;
+  let index = 0;
+  if (format.actor) for await (const actor of source.actors()) yield format.actor(actor, index++);
+  yield format.middle;
+  index = 0;
+  if (format.relation) {
+    for await (const relation of source.relations(format.citations)) yield format.relation(relation, index++);
+  }
+  yield format.tail;
+}
+
+/**
+ * The text of `format` read from `source`, in chunks of about `chunkChars` (one record may make a chunk
+ * longer). Records are read as chunks are asked for, so memory holds one chunk and one batch of records
+ * whatever the graph's size. The source is closed when the text ends, fails, or is abandoned.
+ */
+export async function* exportText(format: ExportFormat, source: ExportSource): AsyncGenerator<string> {
+  try {
+    let chunk = "";
+    for await (const piece of pieces(format, source)) {
+      chunk += piece;
+      if (chunk.length >= chunkChars) {
+        yield chunk;
+        chunk = "";
+      }
+    }
+    if (chunk.length > 0) yield chunk;
+  } finally {
+    source.close();
+  }
+}

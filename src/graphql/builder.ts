@@ -1,6 +1,9 @@
 import SchemaBuilder from "@pothos/core";
+import ComplexityPlugin from "@pothos/plugin-complexity";
 import RelayPlugin from "@pothos/plugin-relay";
+import { type GraphQLResolveInfo, isObjectType } from "graphql";
 import { isCalendarDate } from "../seed/validate.js";
+import { bounds } from "./bounds.js";
 import type { GraphQLContext } from "./context.js";
 import { badInput } from "./errors.js";
 
@@ -15,7 +18,11 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [RelayPlugin],
+  plugins: [RelayPlugin, ComplexityPlugin],
+  // The cost estimate (src/http/limits.ts checks it): every field costs 1; every list field states its own
+  // multiplier from its bound (src/graphql/bounds.ts). The default multiplier is for the lists whose length
+  // the vocabulary bounds (counts per kind or type).
+  complexity: { defaultComplexity: 1, defaultListMultiplier: 20 },
   relay: {
     clientMutationId: "omit",
     cursorType: "String",
@@ -24,10 +31,23 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description: "Any object by its global id (Actor, Relation, Citation, Source); null if none.",
       args: { id: { description: "A global id." } },
+      resolve: (_root, args, _context, info, resolveNode) => {
+        checkNodeType(info, args.id.typename);
+        return resolveNode(args.id);
+      },
     },
     nodesQueryOptions: {
       description: "Objects by their global ids, in the order asked; null where none.",
-      args: { ids: { description: "Global ids." } },
+      args: { ids: { description: `Global ids, at most ${bounds.nodeIds.max}.` } },
+      complexity: (args) => ({ field: 1, multiplier: Math.min(args.ids.length, bounds.nodeIds.max) }),
+      resolve: (_root, args, { budget }, info, resolveNodes) => {
+        if (args.ids.length > bounds.nodeIds.max) {
+          throw badInput(`"ids" may hold at most ${bounds.nodeIds.max} global ids; got ${args.ids.length}`);
+        }
+        for (const id of args.ids) checkNodeType(info, id.typename);
+        budget.chargeItems(args.ids.length);
+        return resolveNodes(args.ids);
+      },
     },
     pageInfoTypeOptions: { description: "Where a page stands in its list." },
     hasNextPageFieldOptions: { description: "Whether items follow this page." },
@@ -37,7 +57,12 @@ export const builder = new SchemaBuilder<{
       description: "Cursor of the last item of the page; pass it as after for the next.",
     },
     cursorFieldOptions: { description: "Opaque position of this item in its list." },
-    edgesFieldOptions: { nullable: false, description: "The items of this page, with their cursors." },
+    // The connection field multiplies by its page size already: its edges must not multiply again.
+    edgesFieldOptions: {
+      nullable: false,
+      description: "The items of this page, with their cursors.",
+      complexity: { field: 1, multiplier: 1 },
+    },
     nodeFieldOptions: { nullable: false, description: "The item." },
     pageInfoFieldOptions: { description: "Where this page stands." },
     beforeArgOptions: { description: "Items before this cursor." },
@@ -48,6 +73,18 @@ export const builder = new SchemaBuilder<{
     defaultEdgeTypeOptions: { description: "One item of a page, with its cursor." },
   },
 });
+
+/**
+ * Refuses a global id that names no object type with global ids ("Foo:1", "Query:x"): Pothos would fail on it
+ * with an uncoded error.
+ * @throws BAD_USER_INPUT
+ */
+function checkNodeType(info: GraphQLResolveInfo, typename: string): void {
+  const type = info.schema.getType(typename);
+  if (!isObjectType(type) || !type.getInterfaces().some((i) => i.name === "Node")) {
+    throw badInput(`A global id of type "${typename}" names nothing in this API`);
+  }
+}
 
 builder.queryType({ description: "Read access to the actor graph and its sources." });
 

@@ -1,17 +1,32 @@
 import { type Caller, readingCaller } from "../auth.js";
-import type { AuthConfig } from "../config.js";
+import type { AuthConfig, LimitsConfig } from "../config.js";
 import type { Database } from "../db/database.js";
+import { RequestBudget } from "./budget.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
-/** What every resolver gets: the database, this request's own loaders, and who is calling. */
+/** What every resolver gets: the database, this request's own loaders and budget, and who is calling. */
 export interface GraphQLContext {
+  /** The database as this request sees it: its reads give up when the request's budget aborts. */
   db: Database;
   loaders: Loaders;
+  /** The request's items, bytes and time; resolvers charge it (see src/graphql/bounds.ts). */
+  budget: RequestBudget;
   /** null for an anonymous caller. */
   caller: Caller | null;
+  /** The HTTP request, which Yoga adds; absent when a script executes the schema directly. */
+  request?: Request;
 }
 
 /** Builds a request's context; a wrong key, or no key where reads need one, fails the request. */
-export function createContext(db: Database, auth: AuthConfig, headers: Headers): GraphQLContext {
-  return { db, loaders: createLoaders(db), caller: readingCaller(headers, auth) };
+export function createContext(
+  db: Database,
+  auth: AuthConfig,
+  limits: LimitsConfig,
+  headers: Headers,
+): GraphQLContext {
+  const caller = readingCaller(headers, auth);
+  const budget = new RequestBudget(limits);
+  // The deadline also cuts each read's transaction timeout to what the request has left.
+  const requestDb = db.withSignal(budget.signal, Date.now() + limits.requestTimeoutMs);
+  return { db: requestDb, loaders: createLoaders(requestDb), budget, caller };
 }

@@ -17,7 +17,9 @@ import {
   relationsOfSources,
   type SourceRecord,
   sourcesByKeys,
+  sourceTexts,
 } from "../db/graph.js";
+import { codePoints } from "../seed/text.js";
 
 /** Orders `rows` by `keys`, filling the gaps with null, as DataLoader expects. */
 function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
@@ -37,6 +39,8 @@ export interface RelationsOfActorKey {
   filter: RelationFilter;
   /** What to fetch with the relations: what the client selected below them. */
   parts: RelationParts;
+  /** At most this many relations per actor. */
+  fetch: number;
 }
 
 /**
@@ -47,6 +51,9 @@ export function createLoaders(db: Database) {
   const actor = new DataLoader<string, ActorRecord | null>(async (keys) =>
     byKey(keys, await actorsByKeys(db, keys), (a) => a.key),
   );
+  const sourceText = new DataLoader<string, string | null>(async (keys) =>
+    byKey(keys, await sourceTexts(db, keys), (s) => s.key).map((row) => row?.text ?? null),
+  );
   return {
     actor,
     relation: new DataLoader<string, RelationRecord | null>(async (keys) =>
@@ -54,6 +61,17 @@ export function createLoaders(db: Database) {
     ),
     source: new DataLoader<string, SourceRecord | null>(async (keys) =>
       byKey(keys, await sourcesByKeys(db, keys), (s) => s.key),
+    ),
+    /** A source's text, only for the fields that need it (Source.text, Citation.context). */
+    sourceText,
+    /** A source's text split into code points once per request, however many quotes it places. */
+    sourcePoints: new DataLoader<string, string[] | null>((keys) =>
+      Promise.all(
+        keys.map(async (key) => {
+          const text = await sourceText.load(key);
+          return text === null ? null : codePoints(text);
+        }),
+      ),
     ),
     citationsOfRelation: new DataLoader<string, CitationRecord[]>(async (keys) =>
       groupByKey(keys, await citationsOfRelations(db, keys), (c) => c.relationKey),
@@ -75,7 +93,7 @@ export function createLoaders(db: Database) {
         const answers = new Map<string, RelationRecord[]>();
         const batches = new Map<string, RelationsOfActorKey[]>();
         for (const key of keys) {
-          const shape = JSON.stringify([key.direction, key.filter, key.parts]);
+          const shape = JSON.stringify([key.direction, key.filter, key.parts, key.fetch]);
           batches.set(shape, [...(batches.get(shape) ?? []), key]);
         }
         for (const batch of batches.values()) {
@@ -86,6 +104,7 @@ export function createLoaders(db: Database) {
             first.direction,
             first.filter,
             first.parts,
+            first.fetch,
           );
           // The same query brought each actor: asking for it next costs no round trip.
           for (const row of rows) {
@@ -101,7 +120,40 @@ export function createLoaders(db: Database) {
 }
 
 function relationsKey(key: RelationsOfActorKey): string {
-  return JSON.stringify([key.actorKey, key.direction, key.filter, key.parts]);
+  return JSON.stringify([key.actorKey, key.direction, key.filter, key.parts, key.fetch]);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
+
+/** The records a write touched: actors, relations and sources by key, or everything (a merge moves a lot). */
+export type Touched = { actors?: string[]; relations?: string[]; sources?: string[] } | "everything";
+
+/**
+ * After a write, makes this request's loaders forget what they hold of the records it touched, so that the
+ * write's payload, and any later field of the same request, reads what was written. Lists of an actor's
+ * relations are cached under richer keys (direction, filter, parts), so all of them are forgotten.
+ */
+export function forgetWritten(loaders: Loaders, touched: Touched): void {
+  if (touched === "everything") {
+    for (const loader of Object.values(loaders)) loader.clearAll();
+    return;
+  }
+  for (const key of touched.actors ?? []) loaders.actor.clear(key);
+  for (const key of touched.relations ?? []) {
+    loaders.relation.clear(key);
+    loaders.citationsOfRelation.clear(key);
+  }
+  for (const key of touched.sources ?? []) {
+    for (const loader of [
+      loaders.source,
+      loaders.sourceText,
+      loaders.sourcePoints,
+      loaders.citationsOfSource,
+      loaders.relationsOfSource,
+      loaders.mentionsOfSource,
+    ]) {
+      loader.clear(key);
+    }
+  }
+  loaders.relationsOfActor.clearAll();
+}

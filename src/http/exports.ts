@@ -1,44 +1,156 @@
+import type { ServerResponse } from "node:http";
+import type { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { readingCaller } from "../auth.js";
-import type { AuthConfig } from "../config.js";
+import { type Caller, readingCaller, unauthenticated } from "../auth.js";
+import type { AuthConfig, HttpConfig } from "../config.js";
 import type { Database } from "../db/database.js";
-import { exportGraph } from "../db/export.js";
-import { type ExportFile, exportFiles } from "../export/formats.js";
+import { type ExportSource, exportCounts, openExport } from "../db/export.js";
+import { exportFiles, exportText } from "../export/formats.js";
+import { limitExceeded } from "../graphql/errors.js";
+import type { Logger } from "../logger.js";
+import { maskError } from "./errors.js";
 import { json } from "./plugins.js";
 
+type ExportLimits = HttpConfig["exports"];
+
+/** Refuses an export of a graph of `relations` relations that is over a limit for this caller. */
+function admit(relations: number, caller: Caller | null, limits: ExportLimits): void {
+  if (relations > limits.maxRelations) {
+    throw limitExceeded(
+      `The graph has ${relations} relations; exports over HTTP may carry at most ${limits.maxRelations} ` +
+        "(EXPORT_MAX_RELATIONS). `npm run export` on the server has no such limit.",
+      { limit: limits.maxRelations, relations },
+    );
+  }
+  if (!caller && relations > limits.openMaxRelations) {
+    throw unauthenticated(
+      `The graph has ${relations} relations; exporting more than ${limits.openMaxRelations} ` +
+        "(EXPORT_OPEN_MAX_RELATIONS) needs an API key (Authorization: Bearer <key>).",
+    );
+  }
+}
+
+/** A refusal or failure before anything is streamed, as JSON: `error`, `code` and the error's figures. */
+function errorResponse(error: unknown, log: Logger): Response {
+  const masked = maskError(error, "Unexpected error.", false) as GraphQLError;
+  const { http, unexpected, ...fields } = masked.extensions as {
+    http?: { status?: number; headers?: Record<string, string> };
+    unexpected?: boolean;
+  };
+  const status = http?.status ?? 500;
+  if (status >= 500) log.error({ err: error }, "Export failed before streaming");
+  return json({ error: masked.message, ...fields }, status, http?.headers);
+}
+
 /**
- * GET /export/graph.graphml, /export/graph.cytoscape.json, /export/{actors,relations,citations}.csv: the whole
- * graph for graph tools, under the same read access as queries.
+ * A response body that asks for the next chunk only when the client has taken the ones before (a web
+ * stream's pull, which the HTTP server calls as the socket drains). When the text fails, `cut` ends the
+ * connection; the stream then closes, since @whatwg-node/server answers a cut connection by cancelling the
+ * stream, and the cancel of an errored stream rejects where nothing catches it. Without a connection to cut
+ * (a handler called without a socket), the stream errors instead.
  */
-export function useExports(db: Database, auth: AuthConfig): Plugin {
-  return {
-    async onRequest({ request, url, endResponse }) {
-      if (!url.pathname.startsWith("/export/")) return;
-      const name = url.pathname.slice("/export/".length);
-      if (!(name in exportFiles)) {
-        endResponse(
-          json({ error: `No export "${name}"; try one of ${Object.keys(exportFiles).join(", ")}` }, 404),
-        );
+function responseBody(chunks: AsyncGenerator<string>, cut: (error: unknown) => boolean): ReadableStream {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: IteratorResult<string>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        if (cut(error)) controller.close();
+        else controller.error(error);
         return;
       }
-      if (request.method !== "GET") {
-        endResponse(json({ error: "Exports are read with GET." }, 405, { allow: "GET" }));
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+}
+
+/**
+ * GET and HEAD /export/graph.graphml, /export/graph.cytoscape.json, /export/{actors,relations,citations}.csv:
+ * the whole graph for graph tools, under the same read access as queries, streamed from one read transaction
+ * (src/db/export.ts). Before anything is sent, the graph's relations are counted: over `maxRelations` no one
+ * gets it (400 LIMIT_EXCEEDED), over `openMaxRelations` only callers with an API key (else 401
+ * UNAUTHENTICATED). Once streaming, the status is sent: a failure (database gone, time budget spent) is logged
+ * and the connection is cut, so the client sees an incomplete response rather than a short file.
+ */
+export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits, log: Logger): Plugin {
+  /** Exports streaming now: each holds a database connection, so there are at most `maxConcurrent`. */
+  let running = 0;
+  return {
+    async onRequest({ request, url, endResponse, serverContext }) {
+      if (!url.pathname.startsWith("/export/")) return;
+      const name = url.pathname.slice("/export/".length);
+      const format = Object.hasOwn(exportFiles, name) ? exportFiles[name] : undefined;
+      if (!format) {
+        const names = Object.keys(exportFiles).join(", ");
+        endResponse(json({ error: `No export "${name}"; try one of ${names}`, code: "NOT_FOUND" }, 404));
+        return;
+      }
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        const message = "Exports are read with GET (or HEAD).";
+        endResponse(json({ error: message, code: "METHOD_NOT_ALLOWED" }, 405, { allow: "GET, HEAD" }));
         return;
       }
       try {
-        readingCaller(request.headers, auth);
+        const caller = readingCaller(request.headers, auth);
+        admit((await exportCounts(db)).relations, caller, limits);
       } catch (error) {
-        endResponse(json({ error: (error as Error).message }, 401));
+        endResponse(errorResponse(error, log));
         return;
       }
-      const file = exportFiles[name as ExportFile];
-      const body = file.render(await exportGraph(db));
-      endResponse(
-        new Response(body, {
-          status: 200,
-          headers: { "content-type": file.type, "content-disposition": `attachment; filename="${name}"` },
-        }),
-      );
+      const headers = {
+        "content-type": format.type,
+        "content-disposition": `attachment; filename="${name}"`,
+      };
+      if (request.method === "HEAD") {
+        endResponse(new Response(null, { status: 200, headers }));
+        return;
+      }
+      if (running >= limits.maxConcurrent) {
+        const message = `At most ${limits.maxConcurrent} exports run at once (EXPORT_MAX_CONCURRENT); try again shortly.`;
+        endResponse(
+          json({ error: message, code: "LIMIT_EXCEEDED", limit: limits.maxConcurrent }, 429, {
+            "retry-after": "10",
+          }),
+        );
+        return;
+      }
+      const connection = (serverContext as { res?: ServerResponse }).res;
+      let failed = false;
+      /** Once the status is sent, a failure is logged and the connection cut; false if there is none to cut. */
+      const cut = (error: unknown) => {
+        if (!failed && !request.signal.aborted) {
+          log.error({ err: error, export: name }, "Export failed mid-stream; the response is cut off");
+        }
+        failed = true;
+        connection?.destroy();
+        return connection !== undefined;
+      };
+      let source: ExportSource;
+      running += 1;
+      try {
+        source = await openExport(db, {
+          onStop: () => {
+            running -= 1;
+          },
+          file: name,
+          timeoutMs: limits.timeoutMs,
+          signal: request.signal,
+          // Before the status is sent, the pending read fails instead, and the client gets an error response.
+          onTimeout: (error) => {
+            if (connection?.headersSent) cut(error);
+          },
+        });
+      } catch (error) {
+        endResponse(errorResponse(error, log));
+        return;
+      }
+      endResponse(new Response(responseBody(exportText(format, source), cut), { status: 200, headers }));
     },
   };
 }

@@ -57,10 +57,29 @@ export function useBodyLimit(maxBytes: number): Plugin {
       if (request.method !== "POST") return;
       const length = request.headers.get("content-length");
       if (length === null) {
-        endResponse(json({ errors: [{ message: "A POST needs a Content-Length header." }] }, 411));
+        endResponse(
+          json(
+            {
+              errors: [
+                { message: "A POST needs a Content-Length header.", extensions: { code: "BAD_REQUEST" } },
+              ],
+            },
+            411,
+          ),
+        );
       } else if (!/^\d+$/.test(length) || Number(length) > maxBytes) {
         endResponse(
-          json({ errors: [{ message: `The request body may be at most ${maxBytes} bytes.` }] }, 413),
+          json(
+            {
+              errors: [
+                {
+                  message: `The request body may be at most ${maxBytes} bytes.`,
+                  extensions: { code: "LIMIT_EXCEEDED", maxBodyBytes: maxBytes },
+                },
+              ],
+            },
+            413,
+          ),
         );
       }
     },
@@ -95,7 +114,16 @@ export function useStrictUtf8(): Plugin {
       try {
         decoder.decode(await request.clone().arrayBuffer());
       } catch {
-        endResponse(json({ errors: [{ message: "The request body is not valid UTF-8." }] }, 400));
+        endResponse(
+          json(
+            {
+              errors: [
+                { message: "The request body is not valid UTF-8.", extensions: { code: "BAD_REQUEST" } },
+              ],
+            },
+            400,
+          ),
+        );
       }
     },
   };

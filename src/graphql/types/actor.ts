@@ -13,6 +13,8 @@ import {
   searchActors,
 } from "../../db/graph.js";
 import { foldName } from "../../seed/text.js";
+import { limitArgs } from "../args.js";
+import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { badInput, notFound } from "../errors.js";
 import type { RelationsOfActorKey } from "../loaders.js";
@@ -53,10 +55,14 @@ export const ActorRef = builder.interfaceRef<ActorRecord>("Actor").implement({
           description: "Which side the actor is on.",
         }),
         ...relationFilterArgs,
+        ...limitArgs(bounds.relationsOfActor, "relations"),
       },
-      resolve: (actor, args, { loaders }, info) =>
-        loaders.relationsOfActor.load(
-          relationsOfActorKey(actor.key, args, relationParts(info, info.fieldNodes)),
+      complexity: listComplexity(bounds.relationsOfActor),
+      resolve: (actor, args, context, info) =>
+        boundedList(bounds.relationsOfActor, args.limit, context, info, () =>
+          context.loaders.relationsOfActor.load(
+            relationsOfActorKey(actor.key, args, relationParts(info, info.fieldNodes)),
+          ),
         ),
     }),
   }),
@@ -69,7 +75,12 @@ for (const kind of vocabulary.actorKinds) {
     interfaces: [ActorRef],
     id: { resolve: (actor) => actor.key },
     isTypeOf: (value) => (value as ActorRecord).kind === kind.name,
-    loadMany: (keys, { loaders }) => keys.map((key) => loaders.actor.load(key)),
+    // A global id of another kind ("GovernmentBody:mali") finds nothing, as a key that is no actor's.
+    loadMany: (keys, { loaders }) =>
+      keys.map(async (key) => {
+        const actor = await loaders.actor.load(key);
+        return actor?.kind === kind.name ? actor : null;
+      }),
     fields: () => ({}),
   });
 }
@@ -98,8 +109,9 @@ builder.queryFields((t) => ({
     type: ActorRef,
     description: "Every actor, optionally of some kinds, in key order.",
     args: { kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }) },
-    resolve: (_root, args, { db }) =>
-      offsetConnection(args, async (offset, limit) => {
+    complexity: connectionComplexity,
+    resolve: (_root, args, { db, budget }) =>
+      offsetConnection(args, budget, async (offset, limit) => {
         const page = await listActors(db, args.kinds?.length ? args.kinds : null, offset, limit);
         return { total: page.total, items: page.actors };
       }),
@@ -113,7 +125,8 @@ builder.queryFields((t) => ({
       query: t.arg.string({ required: true, description: "Words to look for." }),
       kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }),
     },
-    resolve: (_root, args, { db }) => {
+    complexity: connectionComplexity,
+    resolve: (_root, args, { db, budget }) => {
       const words = foldName(args.query)
         .split(/[^\p{L}\p{N}]+/u)
         .filter((word) => word.length > 0);
@@ -121,7 +134,7 @@ builder.queryFields((t) => ({
       if (words.length > 10) throw badInput('"query" may have at most 10 words');
       // Only letters and digits reach Lucene: no user text can change the query's syntax.
       const lucene = words.map((word) => `${word}*`).join(" AND ");
-      return offsetConnection(args, async (offset, limit) => {
+      return offsetConnection(args, budget, async (offset, limit) => {
         const page = await searchActors(db, lucene, args.kinds?.length ? args.kinds : null, offset, limit);
         return { total: page.total, items: page.actors };
       });
@@ -131,7 +144,12 @@ builder.queryFields((t) => ({
 
 function relationsOfActorKey(
   actorKey: string,
-  args: { direction?: string | null; types?: readonly string[] | null; asOf?: string | null },
+  args: {
+    direction?: string | null;
+    types?: readonly string[] | null;
+    asOf?: string | null;
+    limit?: number | null;
+  },
   parts: RelationParts,
 ): RelationsOfActorKey {
   return {
@@ -139,6 +157,11 @@ function relationsOfActorKey(
     direction: (args.direction ?? "BOTH") as Direction,
     filter: toRelationFilter(args),
     parts,
+    // One more than asked, to know whether the list was cut.
+    // A limit out of bounds is the field's to refuse; the actor's look-ahead (relationsSelected) must not send
+    // it to Cypher, where a negative LIMIT fails.
+    fetch:
+      Math.max(0, Math.min(args.limit ?? bounds.relationsOfActor.default, bounds.relationsOfActor.max)) + 1,
   };
 }
 

@@ -1,4 +1,6 @@
 import { type ChangeRecord, historyOf } from "../../db/writes.js";
+import { limitArgs } from "../args.js";
+import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 
 export const ChangeRef = builder.objectRef<ChangeRecord>("Change").implement({
@@ -22,8 +24,13 @@ export const ChangeRef = builder.objectRef<ChangeRecord>("Change").implement({
 builder.queryField("history", (t) =>
   t.field({
     type: [ChangeRef],
-    description: "Every change that touched an actor, relation or source, oldest first.",
-    args: { key: t.arg.string({ required: true, description: "Key of the actor, relation or source." }) },
-    resolve: (_root, { key }, { db }) => historyOf(db, key),
+    description: "The changes that touched an actor, relation or source, oldest first.",
+    args: {
+      key: t.arg.string({ required: true, description: "Key of the actor, relation or source." }),
+      ...limitArgs(bounds.history, "changes"),
+    },
+    complexity: listComplexity(bounds.history),
+    resolve: (_root, { key, limit }, context, info) =>
+      boundedList(bounds.history, limit, context, info, (count) => historyOf(context.db, key, count)),
   }),
 );

@@ -1,7 +1,7 @@
-import type { CitationRecord, SourceRecord } from "../../db/graph.js";
-import { codePoints, sliceCodePoints } from "../../seed/text.js";
+import type { CitationRecord } from "../../db/graph.js";
+import { sliceCodePoints } from "../../seed/text.js";
 import { builder } from "../builder.js";
-import { notFound } from "../errors.js";
+import { badInput, notFound } from "../errors.js";
 import { ActorRef } from "./actor.js";
 import { RelationRef } from "./relation.js";
 import { SourceRef } from "./source.js";
@@ -27,19 +27,8 @@ const CitationContextRef = builder.objectRef<CitationContext>("CitationContext")
   }),
 });
 
-/**
- * A source's text as code points, computed once per loaded source: a source with many citations would
- * otherwise be split again for each. The loader keeps one record per source and request, so a WeakMap suffices.
- */
-const pointsBySource = new WeakMap<SourceRecord, string[]>();
-function sourcePoints(source: SourceRecord): string[] {
-  let points = pointsBySource.get(source);
-  if (!points) {
-    points = codePoints(source.text);
-    pointsBySource.set(source, points);
-  }
-  return points;
-}
+/** The widest context a client may ask for, in code points on each side of the quote. */
+const maxContextChars = 2000;
 
 export const CitationRef = builder.objectRef<CitationRecord>("Citation");
 
@@ -56,7 +45,10 @@ builder.node(CitationRef, {
     key: t.exposeString("key", {
       description: "Stable key: the relation key, #, and the citation's number.",
     }),
-    quote: t.exposeString("quote", { description: "The exact text of the source at [start, end)." }),
+    quote: t.string({
+      description: "The exact text of the source at [start, end).",
+      resolve: (c, _args, { budget }) => budget.chargeText(c.quote),
+    }),
     start: t.exposeInt("start", {
       description: "Offset of the quote's first character, in Unicode code points.",
     }),
@@ -90,21 +82,25 @@ builder.node(CitationRef, {
       args: {
         chars: t.arg.int({
           defaultValue: 200,
-          description: "At most this many characters on each side (0-2000).",
+          description: `At most this many characters on each side (0 to ${maxContextChars}).`,
         }),
       },
-      resolve: async (c, { chars }, { loaders }) => {
-        const source = await loaders.source.load(c.sourceKey);
-        const points = source ? sourcePoints(source) : [];
-        const width = Math.max(0, Math.min(chars ?? 200, 2000));
+      resolve: async (c, { chars }, { loaders, budget }) => {
+        const width = chars ?? 200;
+        if (!Number.isInteger(width) || width < 0 || width > maxContextChars) {
+          throw badInput(
+            `"chars" of Citation.context must be between 0 and ${maxContextChars}; got ${width}`,
+          );
+        }
+        const points = (await loaders.sourcePoints.load(c.sourceKey)) ?? [];
         let from = c.start;
         while (from > 0 && points[from - 1] !== "\n" && c.start - from < width) from -= 1;
         let to = c.end;
         while (to < points.length && points[to] !== "\n" && to - c.end < width) to += 1;
         return {
-          before: sliceCodePoints(points, from, c.start),
-          quote: sliceCodePoints(points, c.start, c.end),
-          after: sliceCodePoints(points, c.end, to),
+          before: budget.chargeText(sliceCodePoints(points, from, c.start)),
+          quote: budget.chargeText(sliceCodePoints(points, c.start, c.end)),
+          after: budget.chargeText(sliceCodePoints(points, c.end, to)),
         };
       },
     }),

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from "graphql";
 import {
   type CitationRecord,
   type RelationFilter,
@@ -6,7 +7,10 @@ import {
   timeline,
 } from "../../db/graph.js";
 import { firstDay, lastDay } from "../../seed/dates.js";
+import { limitArgs } from "../args.js";
+import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
+import type { GraphQLContext } from "../context.js";
 import { badInput, notFound } from "../errors.js";
 import type { Loaders } from "../loaders.js";
 import { offsetConnection } from "../pagination.js";
@@ -143,12 +147,17 @@ builder.node(RelationRef, {
     }),
     citations: t.field({
       type: [CitationRef],
-      description: "The passages that state the relation, with speaker and stance.",
-      args: { stances: t.arg({ type: [StanceEnum], description: "Only these stances." }) },
-      resolve: async (r, { stances }, { loaders }) => {
-        const citations = r.citations ?? (await loaders.citationsOfRelation.load(r.key));
-        return stances?.length ? citations.filter((c) => stances.includes(c.stance as never)) : citations;
+      description: "The passages that state the relation, with speaker and stance, by key.",
+      args: {
+        stances: t.arg({ type: [StanceEnum], description: "Only these stances." }),
+        ...citationLimitArgs,
       },
+      complexity: listComplexity(bounds.citationsOfRelation),
+      resolve: (r, { stances, limit }, context, info) =>
+        boundedList(bounds.citationsOfRelation, limit, context, info, async () => {
+          const citations = r.citations ?? (await context.loaders.citationsOfRelation.load(r.key));
+          return stances?.length ? citations.filter((c) => stances.includes(c.stance as never)) : citations;
+        }),
     }),
   }),
 });
@@ -157,6 +166,16 @@ interface Claim {
   relation: RelationRecord;
   citations: CitationRecord[];
 }
+
+const citationLimitArgs = limitArgs(bounds.citationsOfRelation, "citations");
+
+/** A side of a claim: its citations whose stance `keep` accepts, within the field's limit. */
+const claimSide =
+  (keep: (stance: string) => boolean) =>
+  (claim: Claim, { limit }: { limit?: number | null }, context: GraphQLContext, info: GraphQLResolveInfo) =>
+    boundedList(bounds.citationsOfRelation, limit, context, info, () =>
+      claim.citations.filter((citation) => keep(citation.stance)),
+    );
 
 const ClaimRef = builder.objectRef<Claim>("Claim").implement({
   description: "A contested relation, with each side's citations.",
@@ -169,12 +188,16 @@ const ClaimRef = builder.objectRef<Claim>("Claim").implement({
     supporting: t.field({
       type: [CitationRef],
       description: "Citations that assert, report or accuse it.",
-      resolve: (c) => c.citations.filter((citation) => citation.stance !== "DENIES"),
+      args: citationLimitArgs,
+      complexity: listComplexity(bounds.citationsOfRelation),
+      resolve: claimSide((stance) => stance !== "DENIES"),
     }),
     denying: t.field({
       type: [CitationRef],
       description: "Citations that deny it.",
-      resolve: (c) => c.citations.filter((citation) => citation.stance === "DENIES"),
+      args: citationLimitArgs,
+      complexity: listComplexity(bounds.citationsOfRelation),
+      resolve: claimSide((stance) => stance === "DENIES"),
     }),
   }),
 });
@@ -220,10 +243,11 @@ builder.queryFields((t) => ({
     args: {
       filter: t.arg({ type: RelationsFilterInput, description: "What to keep; everything when absent." }),
     },
-    resolve: async (_root, args, { db }, info) => {
+    complexity: connectionComplexity,
+    resolve: async (_root, args, { db, budget }, info) => {
       const filter = args.filter ?? {};
       if (filter.from && filter.to && filter.from > filter.to) throw badInput('"from" is after "to"');
-      return offsetConnection(args, async (offset, limit) => {
+      return offsetConnection(args, budget, async (offset, limit) => {
         const page = await relationsPage(
           db,
           filter.actor ?? null,
@@ -248,18 +272,23 @@ builder.queryFields((t) => ({
   claims: t.field({
     type: [ClaimRef],
     description: "Every contested relation, with the citations on each side.",
-    args: { actor: t.arg.string({ description: "Only claims involving this actor (key)." }) },
-    resolve: async (_root, { actor }, { db }) => {
-      const page = await relationsPage(
-        db,
-        actor ?? null,
-        "BOTH",
-        { contested: true },
-        { offset: 0, limit: null, withCitations: true },
-      );
-      if (!page.actorFound) throw notFound("actor", actor as string);
-      return page.relations.map((relation) => ({ relation, citations: relation.citations ?? [] }));
+    args: {
+      actor: t.arg.string({ description: "Only claims involving this actor (key)." }),
+      ...limitArgs(bounds.claims, "claims"),
     },
+    complexity: listComplexity(bounds.claims),
+    resolve: (_root, { actor, limit }, context, info) =>
+      boundedList(bounds.claims, limit, context, info, async (count) => {
+        const page = await relationsPage(
+          context.db,
+          actor ?? null,
+          "BOTH",
+          { contested: true },
+          { offset: 0, limit: count, withCitations: true },
+        );
+        if (!page.actorFound) throw notFound("actor", actor as string);
+        return page.relations.map((relation) => ({ relation, citations: relation.citations ?? [] }));
+      }),
   }),
   timeline: t.field({
     type: [RelationRef],
@@ -268,11 +297,14 @@ builder.queryFields((t) => ({
       actor: t.arg.string({ required: true, description: "Actor key." }),
       other: t.arg.string({ description: "Only relations with this other actor (key)." }),
       ...relationFilterArgs,
+      ...limitArgs(bounds.timeline, "relations"),
     },
-    resolve: async (_root, args, { db, loaders }) => {
-      await requireActor(loaders, args.actor);
-      if (args.other) await requireActor(loaders, args.other);
-      return timeline(db, args.actor, args.other ?? null, toRelationFilter(args));
-    },
+    complexity: listComplexity(bounds.timeline),
+    resolve: (_root, args, context, info) =>
+      boundedList(bounds.timeline, args.limit, context, info, async (count) => {
+        await requireActor(context.loaders, args.actor);
+        if (args.other) await requireActor(context.loaders, args.other);
+        return timeline(context.db, args.actor, args.other ?? null, toRelationFilter(args), count);
+      }),
   }),
 }));

@@ -1,4 +1,6 @@
 import { type MentionRecord, type SourceRecord, sourcesPage } from "../../db/graph.js";
+import { limitArgs } from "../args.js";
+import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { offsetConnection } from "../pagination.js";
 import { ActorRef, requireActor } from "./actor.js";
@@ -38,23 +40,43 @@ builder.node(SourceRef, {
       nullable: true,
       description: "Publication date as precise as the text states it: YYYY, YYYY-MM or YYYY-MM-DD.",
     }),
-    language: t.exposeString("language", { description: "ISO 639 language code." }),
+    language: t.exposeString("language", { description: "BCP 47 language tag, e.g. fr." }),
     length: t.exposeInt("length", { description: "Length of the text in Unicode code points." }),
-    text: t.exposeString("text", { description: "The full text, exactly as received." }),
+    text: t.string({
+      description: `The full text, exactly as received. Fetched only when selected; it costs ${bigTextCost} in the query's estimated cost and its length in the response budget.`,
+      complexity: bigTextCost,
+      resolve: async (s, _args, { loaders, budget }) =>
+        budget.chargeText((await loaders.sourceText.load(s.key)) ?? ""),
+    }),
     citations: t.field({
       type: [CitationRef],
-      description: "Every quote taken from this source, in text order.",
-      resolve: (s, _args, { loaders }) => loaders.citationsOfSource.load(s.key),
+      description: "The quotes taken from this source, in text order.",
+      args: limitArgs(bounds.citationsOfSource, "citations"),
+      complexity: listComplexity(bounds.citationsOfSource),
+      resolve: (s, { limit }, context, info) =>
+        boundedList(bounds.citationsOfSource, limit, context, info, () =>
+          context.loaders.citationsOfSource.load(s.key),
+        ),
     }),
     relations: t.field({
       type: [RelationRef],
-      description: "Every relation this source supports.",
-      resolve: (s, _args, { loaders }) => loaders.relationsOfSource.load(s.key),
+      description: "The relations this source supports, by key.",
+      args: limitArgs(bounds.relationsOfSource, "relations"),
+      complexity: listComplexity(bounds.relationsOfSource),
+      resolve: (s, { limit }, context, info) =>
+        boundedList(bounds.relationsOfSource, limit, context, info, () =>
+          context.loaders.relationsOfSource.load(s.key),
+        ),
     }),
     mentions: t.field({
       type: [MentionRef],
       description: "The actors the source names, in order of first mention.",
-      resolve: (s, _args, { loaders }) => loaders.mentionsOfSource.load(s.key),
+      args: limitArgs(bounds.mentionsOfSource, "actors"),
+      complexity: listComplexity(bounds.mentionsOfSource),
+      resolve: (s, { limit }, context, info) =>
+        boundedList(bounds.mentionsOfSource, limit, context, info, () =>
+          context.loaders.mentionsOfSource.load(s.key),
+        ),
     }),
   }),
 });
@@ -75,8 +97,9 @@ builder.queryFields((t) => ({
   sources: t.connection({
     type: SourceRef,
     description: "Every source, in key order.",
-    resolve: (_root, args, { db }) =>
-      offsetConnection(args, async (offset, limit) => {
+    complexity: connectionComplexity,
+    resolve: (_root, args, { db, budget }) =>
+      offsetConnection(args, budget, async (offset, limit) => {
         const page = await sourcesPage(db, offset, limit);
         return { total: page.total, items: page.sources };
       }),

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from "graphql";
 import {
   type ActorRecord,
   type Direction,
@@ -5,6 +6,7 @@ import {
   type RelationRecord,
   shortestPaths,
 } from "../../db/graph.js";
+import { bounds, listComplexity, listLimit } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 import { badInput, limitExceeded, notFound } from "../errors.js";
@@ -17,6 +19,8 @@ import { DirectionEnum } from "./vocabulary.js";
 export const maxDepth = 3;
 export const maxHops = 6;
 export const maxSeedActors = 50;
+/** Most paths one paths(all: true) answers. */
+export const maxPaths = 25;
 
 interface Subgraph {
   nodes: ActorRecord[];
@@ -28,8 +32,19 @@ const SubgraphRef = builder.objectRef<Subgraph>("Subgraph").implement({
     "Actors and the relations between them, shaped for graph-visualization frontends: every edge's from and to " +
     "are among the nodes.",
   fields: (t) => ({
-    nodes: t.field({ type: [ActorRef], resolve: (g) => g.nodes, description: "The actors, by key." }),
-    edges: t.field({ type: [RelationRef], resolve: (g) => g.edges, description: "The relations, by key." }),
+    // neighbourhood and subgraph multiply by their limit already: these lists must not multiply again.
+    nodes: t.field({
+      type: [ActorRef],
+      complexity: { field: 1, multiplier: 1 },
+      resolve: (g) => g.nodes,
+      description: "The actors, by key.",
+    }),
+    edges: t.field({
+      type: [RelationRef],
+      complexity: { field: 1, multiplier: 1 },
+      resolve: (g) => g.edges,
+      description: "The relations, by key.",
+    }),
   }),
 });
 
@@ -67,23 +82,50 @@ const PathRef = builder.objectRef<PathStep[]>("Path").implement({
     length: t.int({ description: "Number of steps.", resolve: (steps) => steps.length }),
     steps: t.field({
       type: [PathStepRef],
+      complexity: { field: 1, multiplier: maxHops },
       resolve: (steps) => steps,
       description: "The steps in walking order.",
     }),
   }),
 });
 
-/** Breadth-first from the seed actors, in one query; an unknown seed fails with NOT_FOUND. */
+/**
+ * Breadth-first from the seed actors, in one query; an unknown seed fails with NOT_FOUND, a graph of more than
+ * `limit` relations with LIMIT_EXCEEDED (a cut graph would mislead a frontend).
+ */
 async function expand(
-  { db, loaders }: GraphQLContext,
+  { db, loaders, budget }: GraphQLContext,
+  info: GraphQLResolveInfo,
   seeds: string[],
-  depth: number,
-  direction: Direction,
-  args: { types?: readonly string[] | null; asOf?: string | null },
+  args: {
+    depth?: number | null;
+    direction?: string | null;
+    types?: readonly string[] | null;
+    asOf?: string | null;
+    limit?: number | null;
+  },
 ): Promise<Subgraph> {
+  const depth = args.depth ?? 1;
   if (!Number.isInteger(depth) || depth < 1) throw badInput(`"depth" must be at least 1; got ${depth}`);
   if (depth > maxDepth) throw limitExceeded(`"depth" may be at most ${maxDepth}; got ${depth}`);
-  const { actors, relations } = await neighbourhood(db, seeds, depth, direction, toRelationFilter(args));
+  const limit = listLimit(args.limit, bounds.subgraph, info);
+  const direction = (args.direction ?? "BOTH") as Direction;
+  const { actors, relations, complete } = await neighbourhood(
+    db,
+    seeds,
+    depth,
+    direction,
+    toRelationFilter(args),
+    limit,
+  );
+  if (!complete) {
+    throw limitExceeded(
+      `The graph within ${depth} hop(s) holds more than ${limit} relations; narrow it (types, asOf, direction, ` +
+        `depth) or raise "limit" (at most ${bounds.subgraph.max}).`,
+      { limit },
+    );
+  }
+  budget.chargeItems(actors.length + relations.length);
   for (const actor of actors) loaders.actor.prime(actor.key, actor);
   const reached = new Set(actors.map((actor) => actor.key));
   const missing = seeds.find((key) => !reached.has(key));
@@ -94,6 +136,10 @@ async function expand(
 
 const traversalArgs = builder.args((t) => ({
   depth: t.int({ defaultValue: 1, description: `Hops from the actors, 1 to ${maxDepth}.` }),
+  limit: t.int({
+    defaultValue: bounds.subgraph.default,
+    description: `Most relations the graph may hold (default ${bounds.subgraph.default}, at most ${bounds.subgraph.max}); a bigger one is refused with LIMIT_EXCEEDED, never cut.`,
+  }),
   direction: t.field({
     type: DirectionEnum,
     defaultValue: "BOTH",
@@ -107,30 +153,32 @@ builder.queryFields((t) => ({
     type: SubgraphRef,
     description: "An actor and everything within `depth` hops of it, with the relations followed.",
     args: { actor: t.arg.string({ required: true, description: "Actor key." }), ...traversalArgs },
-    resolve: (_root, args, context) =>
-      expand(context, [args.actor], args.depth ?? 1, (args.direction ?? "BOTH") as Direction, args),
+    complexity: listComplexity(bounds.subgraph),
+    resolve: (_root, args, context, info) => expand(context, info, [args.actor], args),
   }),
   subgraph: t.field({
     type: SubgraphRef,
     description:
       "Several actors and everything within `depth` hops of any of them: load it into a graph frontend.",
-    args: { actors: t.arg.stringList({ required: true, description: "Actor keys." }), ...traversalArgs },
-    resolve: (_root, args, context) => {
+    args: {
+      actors: t.arg.stringList({
+        required: true,
+        description: `Actor keys, at most ${maxSeedActors}.`,
+      }),
+      ...traversalArgs,
+    },
+    complexity: listComplexity(bounds.subgraph),
+    resolve: (_root, args, context, info) => {
       if (args.actors.length === 0) throw badInput('"actors" needs at least one actor key');
       if (args.actors.length > maxSeedActors) {
         throw limitExceeded(`"actors" may hold at most ${maxSeedActors} keys; got ${args.actors.length}`);
       }
-      return expand(
-        context,
-        [...new Set(args.actors)],
-        args.depth ?? 1,
-        (args.direction ?? "BOTH") as Direction,
-        args,
-      );
+      return expand(context, info, [...new Set(args.actors)], args);
     },
   }),
   paths: t.field({
     type: [PathRef],
+    complexity: (args) => ({ field: 1, multiplier: args.all ? maxPaths : 1 }),
     description: "The shortest path between two actors (or all shortest paths), each step with its relation.",
     args: {
       from: t.arg.string({ required: true, description: "Actor key where paths start." }),
@@ -138,7 +186,7 @@ builder.queryFields((t) => ({
       maxHops: t.arg.int({ defaultValue: 4, description: `Longest path to look for, 1 to ${maxHops}.` }),
       all: t.arg.boolean({
         defaultValue: false,
-        description: "All shortest paths (at most 25) instead of one.",
+        description: `All shortest paths (at most ${maxPaths}) instead of one.`,
       }),
       direction: t.arg({
         type: DirectionEnum,
@@ -147,7 +195,7 @@ builder.queryFields((t) => ({
       }),
       ...relationFilterArgs,
     },
-    resolve: async (_root, args, { db, loaders }, info) => {
+    resolve: async (_root, args, { db, loaders, budget }, info) => {
       const hops = args.maxHops ?? 4;
       if (hops < 1) throw badInput(`"maxHops" must be at least 1; got ${hops}`);
       if (hops > maxHops) throw limitExceeded(`"maxHops" may be at most ${maxHops}; got ${hops}`);
@@ -162,12 +210,13 @@ builder.queryFields((t) => ({
         hops,
         (args.direction ?? "BOTH") as Direction,
         toRelationFilter(args),
-        { all: args.all ?? false, withCitations: selects(info, ["steps", "relation", "citations"]) },
+        { limit: args.all ? maxPaths : 1, withCitations: selects(info, ["steps", "relation", "citations"]) },
       );
       if (!from) throw notFound("actor", args.from);
       if (!to) throw notFound("actor", args.to);
       loaders.actor.prime(from.key, from);
       loaders.actor.prime(to.key, to);
+      budget.chargeItems(paths.reduce((n, path) => n + path.length, 0));
       return paths.map((relations) => {
         let at = args.from;
         return relations.map((relation) => {

@@ -17,10 +17,10 @@ import org.neo4j.io.ByteUnit;
 /**
  * Runs Neo4j Community in this JVM with its Bolt connector on 127.0.0.1.
  *
- * <p>Arguments: home directory, Bolt port, page cache in MiB. The password of the {@code neo4j}
- * user comes from the NEO4J_PASSWORD environment variable so that it never shows in a process
- * list. The process stops the database and exits when its standard input closes, so a parent that
- * dies without cleaning up never leaves a JVM behind.
+ * <p>Arguments: home directory, Bolt port, page cache in MiB, most heap one transaction may hold in
+ * MiB. The password of the {@code neo4j} user comes from the NEO4J_PASSWORD environment variable so
+ * that it never shows in a process list. The process stops the database and exits when its standard
+ * input closes, so a parent that dies without cleaning up never leaves a JVM behind.
  */
 public final class EmbeddedNeo4j {
   /** The line the Node.js launcher waits for. */
@@ -29,13 +29,14 @@ public final class EmbeddedNeo4j {
   private EmbeddedNeo4j() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 3) {
-      System.err.println("usage: EmbeddedNeo4j <home-dir> <bolt-port> <page-cache-mib>");
+    if (args.length != 4) {
+      System.err.println("usage: EmbeddedNeo4j <home-dir> <bolt-port> <page-cache-mib> <transaction-memory-mib>");
       System.exit(2);
     }
     Path home = Path.of(args[0]).toAbsolutePath();
     int boltPort = Integer.parseInt(args[1]);
     long pageCacheMib = Long.parseLong(args[2]);
+    long transactionMemoryMib = Long.parseLong(args[3]);
     String password = System.getenv("NEO4J_PASSWORD");
     if (password == null || password.length() < 8) {
       System.err.println("NEO4J_PASSWORD must be set to at least 8 characters");
@@ -55,6 +56,12 @@ public final class EmbeddedNeo4j {
             .setConfig(HttpConnector.enabled, false)
             .setConfig(GraphDatabaseSettings.auth_enabled, true)
             .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(pageCacheMib))
+            // db.memory.transaction.max: a query that would hold more heap than this fails with
+            // Neo.TransientError.General.MemoryPoolOutOfMemoryError ("db.memory.transaction.max threshold
+            // reached") instead of taking the heap from the others. All transactions together keep
+            // Neo4j's default ceiling, dbms.memory.transaction.total.max = 70 % of the heap.
+            .setConfig(
+                GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(transactionMemoryMib))
             .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
             .build();
     Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));

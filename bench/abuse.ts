@@ -1,0 +1,228 @@
+import { existsSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import fc from "fast-check";
+import { loadConfig, projectRoot } from "../src/config.js";
+import { openDatabase } from "../src/db/open.js";
+import { applySchema } from "../src/db/schema.js";
+import { schema } from "../src/graphql/schema.js";
+import { createLogger } from "../src/logger.js";
+import { loadSeed } from "../src/seed/load.js";
+import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
+import { documentArbitrary, keyPoolsOf, printDocument } from "../test/support/fuzz-documents.js";
+import { type AbuseDocument, type Answer, abusiveDocuments, citationChain, post } from "./abuse-documents.js";
+import { type Size, sizes } from "./synthetic.js";
+
+/**
+ * `npm run bench:abuse [-- --size S]`: the service in this process, with its default limits, over an embedded
+ * Neo4j holding the seed (default; in .data/bench-abuse-seed) or the synthetic graph of that size (made by
+ * `npm run bench:generate -- --size S`). Sends each abusive document of the issue "Bounded work" and prints,
+ * for each, the HTTP status, the error code, the time, the response bytes and the peak resident size of this
+ * process while it ran (sampled every 20 ms; Neo4j's JVM is another process), beside the targets: each within
+ * 2 s and 500 MB. It ends with how many targets hold.
+ */
+const { values } = parseArgs({
+  options: {
+    size: { type: "string" },
+    generated: { type: "string", default: "150" },
+    seed: { type: "string", default: "20261126" },
+  },
+});
+const size = values.size as Size | undefined;
+if (size !== undefined && !(size in sizes)) {
+  console.error(`--size must be one of ${Object.keys(sizes).join(", ")}`);
+  process.exit(2);
+}
+const targets = { ms: 2000, rssMb: 500 };
+
+const dataDir = path.join(projectRoot, ".data", size ? `bench-${size}` : "bench-abuse-seed");
+if (size && !existsSync(dataDir)) {
+  console.error(`No synthetic graph of size ${size}: run npm run bench:generate -- --size ${size} first`);
+  process.exit(2);
+}
+const config = loadConfig({
+  ...process.env,
+  NEO4J_DATA_DIR: dataDir,
+  NEO4J_HEAP_MB: process.env.NEO4J_HEAP_MB ?? (size ? "2048" : "768"),
+  NEO4J_PAGECACHE_MB: process.env.NEO4J_PAGECACHE_MB ?? (size ? "2048" : "256"),
+  NEO4J_BOLT_PORT: "0",
+});
+const log = createLogger({ level: "warn", format: "pretty" });
+const database = await openDatabase(config, log);
+
+/** The process's resident size, sampled every 20 ms; `peak` is reset before each document. */
+const rss = { peak: 0 };
+const sampler = setInterval(() => {
+  rss.peak = Math.max(rss.peak, process.memoryUsage().rss);
+}, 20);
+
+interface Row {
+  name: string;
+  status: string;
+  code: string;
+  ms: number;
+  bytes: number;
+  rssMb: number;
+}
+const rows: Row[] = [];
+
+/**
+ * Runs `work` (one or more requests), recording the worst of its answers and the peak RSS meanwhile. With `warm`,
+ * it runs once before, unrecorded: Neo4j plans and compiles each query on its first use, which is not what this
+ * measures.
+ */
+async function measure(name: string, work: () => Promise<Answer[]>, warm = true): Promise<Answer[]> {
+  if (warm) await work();
+  rss.peak = process.memoryUsage().rss;
+  const answers = await work();
+  rss.peak = Math.max(rss.peak, process.memoryUsage().rss);
+  const statuses = [...new Set(answers.map((a) => a.status))].join("/");
+  const codes = [...new Set(answers.map((a) => a.code))].join("/");
+  rows.push({
+    name,
+    status: statuses,
+    code: codes,
+    ms: Math.max(...answers.map((a) => a.ms)),
+    bytes: Math.max(...answers.map((a) => a.bytes)),
+    rssMb: rss.peak / 1024 ** 2,
+  });
+  return answers;
+}
+
+const server = createHttpServer({
+  db: database.db,
+  readiness: { schemaApplied: true, seedLoaded: true },
+  log: createLogger({ level: "silent", format: "json" }),
+  auth: { apiKeys: [], readAccess: "open" },
+  http: defaultHttp,
+  limits: defaultLimits,
+});
+try {
+  if (size) {
+    const { records } = await database.db.read(
+      "MATCH ()-[r:RELATION {origin: 'synthetic'}]->() RETURN count(r) AS n",
+    );
+    if (records[0]?.get("n") !== sizes[size]) {
+      throw new Error(`.data/bench-${size} is incomplete: run npm run bench:generate -- --size ${size}`);
+    }
+  } else {
+    await applySchema(database.db, log);
+    await loadSeed(database.db, path.join(projectRoot, "seed"), log);
+  }
+  const { port } = (await listen(server, "127.0.0.1", 0)) as AddressInfo;
+  const base = `http://127.0.0.1:${port}`;
+  const pools = await keyPoolsOf(database.db, size ? [] : ["mali", "russia", "wagner", "assimi-goita"]);
+  const hub = pools.actors[0] as string;
+  const actor = size ? hub : "mali";
+  console.log(
+    `bench:abuse on ${size ? `the synthetic graph ${size} (${sizes[size]} relations)` : "the seed"}, ` +
+      `service limits: cost ${defaultLimits.maxCost}, items ${defaultLimits.maxItems}, ` +
+      `${defaultLimits.maxResponseBytes} bytes, ${defaultLimits.requestTimeoutMs} ms; hub ${hub}`,
+  );
+  const send = (document: AbuseDocument) => measure(document.name, async () => [await post(base, document)]);
+  for (const document of abusiveDocuments(actor, pools.relations)) await send(document);
+
+  // (e) 4 concurrent copies of a citation chain the estimate lets through (about 19,400).
+  const chain: AbuseDocument = {
+    name: "",
+    query: `{ actor(key: ${JSON.stringify(actor)}) { relations(limit: 20) { citations(limit: 3) { source { text citations(limit: 20) { relation { citations(limit: 3) { quote source { key } } } } } } } } }`,
+  };
+  await measure("(e) 4 concurrent citation chains (20 x 3 x 20 x 3)", () =>
+    Promise.all(Array.from({ length: 4 }, () => post(base, chain))),
+  );
+  await measure("(e') 4 concurrent (c') chains", () =>
+    Promise.all(Array.from({ length: 4 }, () => post(base, { query: citationChain(actor, 2) }))),
+  );
+
+  // (f) 16 clients on a short query for 3 s: the slowest answer is reported.
+  const short = { query: `{ actor(key: ${JSON.stringify(actor)}) { name } }` };
+  let shortCount = 0;
+  await measure(
+    "(f) 16 clients x 3 s on actor { name }",
+    async () => {
+      const deadline = performance.now() + 3000;
+      const answers: Answer[] = [];
+      await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          while (performance.now() < deadline) answers.push(await post(base, short));
+        }),
+      );
+      shortCount = answers.length;
+      return answers;
+    },
+    false,
+  );
+
+  // (g) The heaviest of a quick generated run (same generator as test/fuzz.test.ts, fixed seed), each sent
+  // twice: the second time counts, once Neo4j has planned its queries.
+  const generated = fc.sample(documentArbitrary(schema, pools).map(printDocument), {
+    numRuns: Number(values.generated),
+    seed: Number(values.seed),
+  });
+  const tried: { document: AbuseDocument; answer: Answer }[] = [];
+  for (const [index, document] of generated.entries()) {
+    await post(base, document);
+    tried.push({ document: { name: `#${index}`, ...document }, answer: await post(base, document) });
+  }
+  const slowest = [...tried].sort((a, b) => b.answer.ms - a.answer.ms).slice(0, 3);
+  const biggest = [...tried]
+    .sort((a, b) => b.answer.bytes - a.answer.bytes)
+    .filter((t) => !slowest.includes(t))
+    .slice(0, 2);
+  const heaviest = [...slowest, ...biggest];
+  for (const { document } of heaviest) {
+    await send({ ...document, name: `(g) generated ${document.name} of ${generated.length}` });
+  }
+
+  // (h) Two levels of relations from the biggest hub: with the default limits, and at the largest the
+  // estimate lets through (1000 relations, 95 of each neighbour's), which the item budget stops.
+  await send({
+    name: `(h) 2 levels of relations from hub ${hub}`,
+    query: `{ actor(key: ${JSON.stringify(hub)}) { relations { key to { key relations { key to { key } } } } } }`,
+  });
+  await send({
+    name: `(h') 2 levels from ${hub}, 1000 x 95`,
+    query: `{ actor(key: ${JSON.stringify(hub)}) { relations(limit: 1000) { key to { relations(limit: 95) { key } } } } }`,
+  });
+
+  const held = (row: Row) => [row.ms <= targets.ms, row.rssMb <= targets.rssMb];
+  const width = Math.max(...rows.map((r) => r.name.length));
+  const line = (cells: string[]) => cells.join(" | ");
+  console.log(
+    `\n${line(["document".padEnd(width), "HTTP", "code".padEnd(22), "time ms", "  bytes", "peak RSS MB", "targets (<= 2 s, <= 500 MB)"])}`,
+  );
+  for (const row of rows) {
+    const [fast, small] = held(row);
+    console.log(
+      line([
+        row.name.padEnd(width),
+        row.status.padEnd(4),
+        row.code.padEnd(22),
+        Math.round(row.ms).toString().padStart(7),
+        row.bytes.toString().padStart(7),
+        row.rssMb.toFixed(0).padStart(11),
+        `${fast ? "ok" : "SLOW"} ${small ? "ok" : "BIG"}`,
+      ]),
+    );
+  }
+  console.log(`\n(f) answered ${shortCount} requests in 3 s; time is the slowest answer.`);
+  console.log("(g) the generated documents replayed:");
+  for (const { document, answer } of heaviest) {
+    console.log(
+      `  ${document.name}: ${Math.round(answer.ms)} ms, ${answer.bytes} bytes in the generated run\n` +
+        `    ${document.query.replace(/\s+/g, " ")}\n    variables ${JSON.stringify(document.variables)}`,
+    );
+  }
+  const checks = rows.flatMap(held);
+  console.log(
+    `\nTargets held: ${checks.filter(Boolean).length} of ${checks.length} ` +
+      `(each document within ${targets.ms} ms and ${targets.rssMb} MB of peak RSS)`,
+  );
+  const health = await fetch(`${base}/health`);
+  console.log(`/health after the run: ${health.status}`);
+} finally {
+  clearInterval(sampler);
+  await drain(server, 1000);
+  await database.close();
+}

@@ -1,0 +1,100 @@
+import type { GraphQLResolveInfo } from "graphql";
+import { citationsFetchedPerRelation } from "../db/graph.js";
+import type { RequestBudget } from "./budget.js";
+import { badInput } from "./errors.js";
+
+/**
+ * Every list of the API has a bound: a Relay connection takes `first`/`last` up to `page.max`; a plain list
+ * takes `limit` with a default and a maximum. The bound serves twice: as the multiplier of the list's
+ * children in the cost estimate (computed before execution), and as the number of items fetched. A list cut
+ * by its limit is reported in the response's `extensions.truncated`, never silently.
+ */
+export interface ListBound {
+  /** Items returned when the client gives no limit. */
+  default: number;
+  /** The largest limit a client may ask for; more is refused with BAD_USER_INPUT. */
+  max: number;
+}
+
+export const bounds = {
+  /** Relay connections: `first` / `last`, as GitHub's API does. */
+  page: { default: 20, max: 100 },
+  relationsOfActor: { default: 100, max: 1000 },
+  citationsOfRelation: { default: 20, max: citationsFetchedPerRelation - 1 },
+  citationsOfSource: { default: 100, max: 1000 },
+  relationsOfSource: { default: 100, max: 1000 },
+  mentionsOfSource: { default: 100, max: 1000 },
+  claims: { default: 100, max: 1000 },
+  timeline: { default: 100, max: 1000 },
+  history: { default: 100, max: 1000 },
+  /** Relations a neighbourhood or subgraph may hold; a bigger one is refused, since a cut graph misleads. */
+  subgraph: { default: 200, max: 5000 },
+  /** Global ids in one nodes(ids:) call. */
+  nodeIds: { default: 100, max: 100 },
+} as const satisfies Record<string, ListBound>;
+
+/** Extra cost of a big scalar such as Source.text, in items: it weighs as much as this many list items. */
+export const bigTextCost = 100;
+
+const clamp = (value: number, bound: ListBound) => Math.max(0, Math.min(Math.trunc(value), bound.max));
+
+/** The `limit` argument's description, stating the bound. */
+export const limitDescription = (bound: ListBound, what: string) =>
+  `At most this many ${what} (default ${bound.default}, at most ${bound.max}); a list cut by it is listed in the ` +
+  "response's extensions.truncated.";
+
+/** Cost of a plain list field: 1, plus its children once per item it may return. */
+export const listComplexity =
+  (bound: ListBound) =>
+  (args: { limit?: number | null }): { field: number; multiplier: number } => ({
+    field: 1,
+    multiplier: clamp(args.limit ?? bound.default, bound),
+  });
+
+/** Cost of a Relay connection: 1, plus its children once per item of the page asked. */
+export const connectionComplexity = (args: {
+  first?: number | null;
+  last?: number | null;
+}): { field: number; multiplier: number } => ({
+  field: 1,
+  multiplier: clamp(args.first ?? args.last ?? bounds.page.default, bounds.page),
+});
+
+/**
+ * The limit a list field was given, checked against its bound. `info` names the field in the refusal.
+ * @throws BAD_USER_INPUT when the limit is negative or over the bound's maximum.
+ */
+export function listLimit(
+  limit: number | null | undefined,
+  bound: ListBound,
+  info: GraphQLResolveInfo,
+): number {
+  const value = limit ?? bound.default;
+  if (!Number.isInteger(value) || value < 0 || value > bound.max) {
+    throw badInput(
+      `"limit" of ${info.parentType.name}.${info.fieldName} must be between 0 and ${bound.max}; got ${value}`,
+    );
+  }
+  return value;
+}
+
+/**
+ * A plain list field's answer: checks the field's `limit` against `bound`, asks `fetch` for one item more than
+ * that (so that a cut is known), keeps the first `limit`, charges them to the request's budget and records a
+ * cut for `extensions.truncated`.
+ * @throws BAD_USER_INPUT when the limit is out of range; LIMIT_EXCEEDED when the budget is spent.
+ */
+export async function boundedList<T>(
+  bound: ListBound,
+  limit: number | null | undefined,
+  { budget }: { budget: RequestBudget },
+  info: GraphQLResolveInfo,
+  fetch: (count: number) => Promise<readonly T[]> | readonly T[],
+): Promise<T[]> {
+  const max = listLimit(limit, bound, info);
+  const items = await fetch(max + 1);
+  if (items.length > max) budget.recordTruncation(info, max);
+  const kept = items.slice(0, max);
+  budget.chargeItems(kept.length);
+  return kept;
+}

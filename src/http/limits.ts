@@ -1,0 +1,115 @@
+import { maxAliasesPlugin } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
+import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
+import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
+import { createComplexityRule } from "@pothos/plugin-complexity";
+import { type ExecutionResult, GraphQLError, type ValidationContext, validate } from "graphql";
+import type { Plugin } from "graphql-yoga";
+import type { LimitsConfig } from "../config.js";
+import type { GraphQLContext } from "../graphql/context.js";
+import { limitExceeded } from "../graphql/errors.js";
+
+/**
+ * The limits of a GraphQL request, in the order they apply:
+ * 1. on the document alone, before anything runs (graphql-armor): tokens, depth, aliases, directives;
+ * 2. on the document with its variables, before execution: the estimated cost (@pothos/plugin-complexity:
+ *    every field costs 1, and a list multiplies its children by the number of items it may return);
+ * 3. during execution, the request's budget (src/graphql/budget.ts): resolved items, response bytes, time.
+ * Each refusal answers HTTP 400 with code LIMIT_EXCEEDED and the figures (time: 503 QUERY_TIMEOUT).
+ */
+export function limitPlugins(limits: LimitsConfig): Plugin[] {
+  // Thrown instead of reported, armor's refusals would reach the client as a 200.
+  const report = {
+    exposeLimits: true,
+    propagateOnRejection: false,
+    onReject: [
+      (context: ValidationContext | null, error: GraphQLError) =>
+        context?.reportError(
+          new GraphQLError(error.message.replace(/^Syntax Error: /, ""), {
+            extensions: { code: "LIMIT_EXCEEDED" },
+          }),
+        ),
+    ],
+  };
+  return [
+    maxTokensPlugin({ n: limits.maxTokens }),
+    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...report }),
+    maxAliasesPlugin({ n: limits.maxAliases, ...report }),
+    maxDirectivesPlugin({ n: limits.maxDirectives, ...report }),
+    useCostLimit(limits.maxCost),
+    useRequestBudget(),
+  ] as Plugin[];
+}
+
+/**
+ * Refuses, before execution, an operation whose estimated cost is over `maxCost`. It runs at execution
+ * rather than as a validation rule because the cost depends on the variables (`first: $n`), and Yoga caches
+ * validation by document alone.
+ */
+export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      let refusal: GraphQLError | undefined;
+      const rule = createComplexityRule({
+        context: args.contextValue,
+        variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
+        operationName: args.operationName,
+        validate: ({ complexity }) => {
+          if (complexity > maxCost && !refusal) {
+            refusal = limitExceeded(
+              `The query's estimated cost is ${complexity}, over the limit of ${maxCost}: each list multiplies ` +
+                "what it selects by the items it may return (first, last or limit, else its default); ask for " +
+                "smaller pages or fewer nested lists.",
+              { cost: complexity, maxCost },
+            );
+          }
+        },
+      });
+      // Variable errors are the executor's to report, with their own message.
+      validate(args.schema, args.document, [rule]);
+      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+    },
+  };
+}
+
+/**
+ * Runs each operation under its request's budget: the executor and the database reads stop when the budget's
+ * signal aborts (a ceiling hit, the time up, or the client gone). The answer then holds that one coded error,
+ * and lists cut by their limits are named in `extensions.truncated`.
+ */
+export function useRequestBudget(): Plugin<GraphQLContext> {
+  return {
+    onExecute({ args }) {
+      const { budget, request } = args.contextValue;
+      budget.start();
+      // graphql-tools' executor (Yoga's) checks this signal between fields; graphql-js's types lack it.
+      (args as { signal?: AbortSignal }).signal = request
+        ? AbortSignal.any([budget.signal, request.signal])
+        : budget.signal;
+      return {
+        onExecuteDone({ result, setResult }) {
+          budget.finish();
+          if (Symbol.asyncIterator in result) return;
+          setResult(withBudgetOutcome(result, args.contextValue));
+        },
+      };
+    },
+  };
+}
+
+/** The result as the client sees it once the budget has spoken: one error if it stopped, cuts listed. */
+function withBudgetOutcome(result: ExecutionResult, { budget }: GraphQLContext): ExecutionResult {
+  const reason = budget.signal.reason;
+  if (budget.signal.aborted && reason instanceof GraphQLError) {
+    // Every field stopped by the same abort reports it again: one error says it all.
+    return { data: null, errors: [reason] };
+  }
+  if (budget.truncations === 0) return result;
+  return {
+    ...result,
+    extensions: {
+      ...result.extensions,
+      truncated: { lists: budget.truncations, first: budget.truncated },
+    },
+  };
+}
