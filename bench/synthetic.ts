@@ -15,7 +15,7 @@ export const sizes = { S: 10_000, M: 100_000, L: 1_000_000 } as const;
 export type Size = keyof typeof sizes;
 
 /** mulberry32: small, fast and the same on every machine for a given seed. */
-function random(seed: number) {
+export function random(seed: number) {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

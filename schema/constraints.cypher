@@ -25,3 +25,8 @@ CREATE FULLTEXT INDEX actor_names IF NOT EXISTS FOR (a:Actor) ON EACH [a.searchT
 // The history of analysts' writes; a client's idempotency key is used once.
 CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT change_client_key IF NOT EXISTS FOR (c:Change) REQUIRE c.clientKey IS UNIQUE;
+
+// The graph's write lock: every analyst write and seed load locks this one node first (src/db/writes.ts
+// lockGraph), so writes run one after another and each checks what the previous one committed.
+CREATE CONSTRAINT write_lock_id IF NOT EXISTS FOR (l:WriteLock) REQUIRE l.id IS UNIQUE;
+MERGE (:WriteLock {id: 'graph'});

@@ -1,32 +1,15 @@
-import { execFile } from "node:child_process";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
+import { runIngest } from "./support/ingest-cli.js";
 import { seededDatabase } from "./support/server.js";
 import { snapshotGraph } from "./support/snapshot.js";
 
 const fixtures = path.join(projectRoot, "test", "fixtures", "ingest");
 
-/** `npm run ingest -- FILE...` as a user runs it, against the test run's Neo4j. */
-function ingest(...files: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      path.join(projectRoot, "node_modules/.bin/tsx"),
-      ["src/ingest/cli.ts", ...files.map((file) => path.join(fixtures, file))],
-      {
-        cwd: projectRoot,
-        env: {
-          ...process.env,
-          NEO4J_URI: inject("neo4jUri"),
-          NEO4J_PASSWORD: inject("neo4jPassword"),
-          LOG_LEVEL: "warn",
-        },
-      },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+/** `npm run ingest -- FILE...` with files of test/fixtures/ingest. */
+const ingest = (...files: string[]) => runIngest(...files.map((file) => path.join(fixtures, file)));
 
 describe("npm run ingest", () => {
   let db: Database;

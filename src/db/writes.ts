@@ -8,9 +8,24 @@ import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "
  * 'synthetic' for the benchmark's generated graph), so a seed reload leaves them alone.
  */
 
-/** What the database already holds that a batch refers to: one round trip before validating it. */
+/** Where a write reads: its own transaction, so that what it checks is what it writes over. */
+type Reader = Pick<ManagedTransaction, "run">;
+
+/**
+ * Takes the graph's write lock, held until the transaction ends: every analyst write and seed load takes it
+ * first, so they run one after another, each checking what the one before committed. Setting a property of
+ * the lock node takes Neo4j's exclusive lock on it; removing it again in the same statement leaves the node
+ * as it was, so a write that ends up writing nothing (a replay, a refusal) leaves the graph exactly as it was.
+ * Reads take no lock and never wait.
+ */
+export async function lockGraph(tx: ManagedTransaction): Promise<void> {
+  // The schema makes the lock node (schema/constraints.cypher); a database emptied since gets it back here.
+  await tx.run("MERGE (l:WriteLock {id: 'graph'}) SET l.held = true REMOVE l.held");
+}
+
+/** What the database already holds that a batch refers to: one round trip, inside the write's transaction. */
 export async function knownRecords(
-  db: Database,
+  tx: Reader,
   keys: { actors: string[]; sources: string[]; relations: string[]; names: string[] },
 ): Promise<{
   actors: string[];
@@ -18,7 +33,7 @@ export async function knownRecords(
   relations: string[];
   nameOwners: { name: string; key: string }[];
 }> {
-  const { records } = await db.read(
+  const { records } = await tx.run(
     `CALL () { MATCH (a:Actor) WHERE a.id IN $actors RETURN collect(a.id) AS actors }
      CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect({key: s.id, text: s.text}) AS sources }
      CALL () { UNWIND $relations AS key MATCH ()-[r:RELATION {id: key}]->() RETURN collect(r.id) AS relations }
@@ -37,13 +52,27 @@ export async function knownRecords(
   };
 }
 
-/** Every actor's names, for finding mentions in a new text. */
-export async function allActorNames(
-  db: Database,
-): Promise<{ id: string; name: string; aliases: string[] }[]> {
-  const { records } = await db.read(
-    "MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.aliases AS aliases",
+export interface StoredActor {
+  id: string;
+  name: string;
+  kind: string;
+  aliases: string[];
+  description: string | null;
+}
+
+/** The actors with these keys, as stored; those missing are left out. */
+export async function actorsByKey(tx: Reader, keys: string[]): Promise<StoredActor[]> {
+  const { records } = await tx.run(
+    `MATCH (a:Actor) WHERE a.id IN $keys
+     RETURN a { .id, .name, .kind, .aliases, description: a.description } AS actor`,
+    { keys },
   );
+  return records.map((r) => r.get("actor"));
+}
+
+/** Every actor's names, for finding mentions in a new text. */
+export async function allActorNames(tx: Reader): Promise<{ id: string; name: string; aliases: string[] }[]> {
+  const { records } = await tx.run("MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.aliases AS aliases");
   return records.map((r) => r.toObject() as { id: string; name: string; aliases: string[] });
 }
 
@@ -115,14 +144,15 @@ export async function updateActor(
  * Moves everything of actor `from` onto actor `into` and deletes `from`: its relations (both directions, with
  * all their properties, each deleted before it is made again so that its unique id is never held twice), the
  * citations it speaks, the sources' mentions of it, and its names as aliases.
- * Returns the absorbed actor's properties, which the history keeps, so nothing is lost.
+ * Returns the absorbed actor's properties, which the history keeps, so nothing is lost, and the keys of the
+ * relations moved. The caller holds the graph's write lock and has read both actors in the same transaction.
  */
 export async function mergeActors(
   tx: ManagedTransaction,
   fromKey: string,
   intoKey: string,
   names: { aliases: string[]; foldedNames: string[]; searchText: string },
-): Promise<{ absorbed: Record<string, unknown>; relations: number; citations: number; mentions: number }> {
+): Promise<{ absorbed: Record<string, unknown>; relations: string[]; citations: number; mentions: number }> {
   const result = await tx.run(
     `MATCH (from:Actor {id: $from}), (into:Actor {id: $into})
      WITH from, into, properties(from) AS absorbed
@@ -131,14 +161,14 @@ export async function mergeActors(
        WITH r, properties(r) AS props, CASE WHEN other = from THEN into ELSE other END AS target, into
        DELETE r
        CREATE (into)-[moved:RELATION]->(target) SET moved = props
-       RETURN count(*) AS outgoing
+       RETURN collect(props.id) AS outgoing
      }
      CALL (from, into) {
        MATCH (other)-[r:RELATION]->(from)
        WITH r, properties(r) AS props, other, into
        DELETE r
        CREATE (other)-[moved:RELATION]->(into) SET moved = props
-       RETURN count(*) AS incoming
+       RETURN collect(props.id) AS incoming
      }
      CALL (from, into) {
        MATCH (c:Citation)-[spoken:SPOKEN_BY]->(from)
@@ -209,8 +239,8 @@ export async function recordChange(tx: ManagedTransaction, change: Omit<ChangeRe
   await tx.run(`CREATE (c:Change) SET c = $change, c.at = datetime()`, { change });
 }
 
-export async function changeByClientKey(db: Database, clientKey: string): Promise<ChangeRecord | null> {
-  const { records } = await db.read(
+export async function changeByClientKey(tx: Reader, clientKey: string): Promise<ChangeRecord | null> {
+  const { records } = await tx.run(
     `MATCH (c:Change {clientKey: $clientKey}) RETURN c { .*, at: toString(c.at) } AS change`,
     { clientKey },
   );

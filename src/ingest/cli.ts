@@ -89,8 +89,12 @@ await runCommand(async ({ db }) => {
     });
     bar.increment({ step: "done" });
     bar.stop();
-    if (replayed) {
-      console.log(`Already ingested (change ${result.changeId}); nothing changed.`);
+    if (replayed || result.changeId === null) {
+      console.log(
+        result.changeId === null
+          ? "Every source was already stored; nothing changed."
+          : `Already ingested (change ${result.changeId}); nothing changed.`,
+      );
       return;
     }
     const created = result.sources.filter((s) => s.created).length;

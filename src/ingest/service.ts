@@ -1,9 +1,11 @@
 import { createHash, randomUUID } from "node:crypto";
 import { GraphQLError } from "graphql";
 import type { ManagedTransaction } from "neo4j-driver";
+import type { z } from "zod";
 import type { Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
 import {
+  actorsByKey,
   allActorNames,
   changeByClientKey,
   createActors,
@@ -11,13 +13,23 @@ import {
   createRelations,
   createSources,
   knownRecords,
+  lockGraph,
   mergeActors,
   recordChange,
   retractRelation,
   updateActor,
 } from "../db/writes.js";
+import { clientKey as clientKeyGrammar, limits, show, writtenForm } from "../seed/grammar.js";
 import { findMentions, type Mention } from "../seed/mentions.js";
-import type { SeedActorEntry, SeedSourceEntry, Vocabulary } from "../seed/model.js";
+import {
+  type ActorPatch,
+  type BatchInput,
+  batchInput,
+  editInput,
+  mergeInput,
+  retractInput,
+  type Vocabulary,
+} from "../seed/model.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
 import { codePoints, foldName } from "../seed/text.js";
 import {
@@ -25,7 +37,6 @@ import {
   checkKind,
   checkNames,
   checkRelation,
-  isCalendarDate,
   type Knowledge,
   type Path,
   type RelationInput,
@@ -33,20 +44,16 @@ import {
 
 /**
  * Analysts' writes: a batch of sources, actors and relations (from a mutation or `npm run ingest`), and the
- * edits of existing records. Every write is checked like the seed, runs as one transaction, records who made
- * it, when and from which sources, and is idempotent under a client's key.
+ * edits of existing records. Every write parses with the one grammar (src/seed/grammar.ts) before it touches
+ * the database; then, in one transaction that first takes the graph's write lock (src/db/writes.ts
+ * lockGraph), it replays an earlier answer for a known client key, or checks its input against what is
+ * committed, writes, and records who made it, when and from which sources. Writes therefore behave exactly as
+ * if they had been sent one after another, however many arrive at once.
  */
 
-export type SourceInput = Omit<SeedSourceEntry, "id" | "file"> & {
-  id?: string | null;
-  file?: string | null;
-  text: string;
-};
-export interface Batch {
-  sources: SourceInput[];
-  actors: SeedActorEntry[];
-  relations: RelationInput[];
-}
+/** A batch as callers give it, before the grammar has parsed it. */
+export type Batch = z.input<typeof batchInput>;
+export type SourceInput = Batch["sources"][number];
 
 export interface Problem {
   where: string;
@@ -66,7 +73,8 @@ export class ValidationError extends GraphQLError {
 export type Locate = (section: keyof Batch, index: number, path: Path) => string;
 
 export interface BatchResult {
-  changeId: string;
+  /** The history entry of the write; null when it wrote nothing (every source already stored). */
+  changeId: string | null;
   sources: { key: string; created: boolean; mentions: Mention[] }[];
   actors: string[];
   relations: string[];
@@ -86,10 +94,31 @@ const sourcesOf = (relations: readonly RelationInput[]) =>
   relations.flatMap((r) => r.citations.map((c) => c.source));
 
 const hashOf = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
-const slug = (text: string) =>
+/** The longest slug of `text` that fits in `max` characters: folded words joined by hyphens. */
+const slug = (text: string, max: number = limits.key) =>
   foldName(text)
     .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, max)
     .replace(/^-+|-+$/g, "");
+
+/** Parses `value` with `schema`, or refuses the write with every problem at its input path. */
+function parseOrRefuse<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+  where: (path: Path) => string,
+): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(
+    parsed.error.issues.map((issue) => ({
+      where: where(issue.path.filter((p): p is string | number => typeof p !== "symbol")),
+      message: issue.message,
+    })),
+  );
+}
+
+/** An input path as a mutation's client wrote it: the grammar's `id` is the input's `key`. */
+export const inputPath = (path: Path) => `input.${path.map((p) => (p === "id" ? "key" : p)).join(".")}`;
 
 /** Writes the history entry of a change, inside the change's own transaction. */
 interface ChangeLog {
@@ -105,30 +134,23 @@ interface ChangeLog {
 }
 
 /**
- * Runs `write` unless the client's key was used before: the same request then gets the first answer again;
- * a different request under the same key is refused. `write` records its change through the log it is given,
- * which fills in who, with which role, the operation and the request's fingerprint.
+ * Runs `write` in one transaction that holds the graph's write lock, unless the client's key was used before:
+ * the same request then gets the first answer again; a different request under the same key is refused.
+ * Both are decided under the lock, so ten copies of a request sent at once get one write and ten equal
+ * answers. `write` records its change through the log it is given, which fills in who, with which role, the
+ * operation and the request's fingerprint (a hash of the input as the client sent it, as before this service
+ * parsed inputs, so that keys used before still replay).
  */
-async function idempotent<T>(
+async function guardedWrite<T>(
   db: Database,
   writer: Caller,
   operation: string,
   clientKey: string | null | undefined,
   payload: unknown,
-  write: (log: ChangeLog) => Promise<T>,
+  write: (tx: ManagedTransaction, log: ChangeLog) => Promise<T>,
 ): Promise<Idempotent<T>> {
+  if (clientKey != null) parseOrRefuse(clientKeyGrammar, clientKey, () => "input.clientKey");
   const payloadHash = hashOf({ operation, payload });
-  if (clientKey) {
-    const earlier = await changeByClientKey(db, clientKey);
-    if (earlier) {
-      if (earlier.payloadHash !== payloadHash) {
-        throw new GraphQLError(`The client key "${clientKey}" was already used for a different request.`, {
-          extensions: { code: "CONFLICT" },
-        });
-      }
-      return { result: JSON.parse(earlier.details).result as T, replayed: true };
-    }
-  }
   const log: ChangeLog = {
     record: (tx, entry) =>
       recordChange(tx, {
@@ -143,34 +165,54 @@ async function idempotent<T>(
         details: JSON.stringify(entry.details),
       }),
   };
-  return { result: await write(log), replayed: false };
+  return db.writeTransaction(async (tx) => {
+    await lockGraph(tx);
+    const earlier = clientKey ? await changeByClientKey(tx, clientKey) : null;
+    if (earlier) {
+      if (earlier.payloadHash !== payloadHash) {
+        throw new GraphQLError(`The client key "${clientKey}" was already used for a different request.`, {
+          extensions: { code: "CONFLICT" },
+        });
+      }
+      return { result: JSON.parse(earlier.details).result as T, replayed: true };
+    }
+    return { result: await write(tx, log), replayed: false };
+  });
 }
 
-/** Checks a batch against the database and itself, then writes it in one transaction. */
+/** A source of a parsed batch, with its key settled: given, or derived from its text. */
+const withKey = (source: BatchInput["sources"][number]) => ({
+  ...source,
+  id: source.id ?? `src-${createHash("sha256").update(source.text).digest("hex").slice(0, 12)}`,
+});
+
+/**
+ * Parses a batch with the grammar, then, under the write lock, checks it against the committed graph and
+ * itself and writes it in one transaction.
+ */
 export async function applyBatch(
   db: Database,
   vocabulary: Vocabulary,
   writer: Caller,
-  batch: Batch,
+  input: Batch,
   options: { operation: string; clientKey?: string | null; locate: Locate },
 ): Promise<Idempotent<BatchResult>> {
-  return idempotent(db, writer, options.operation, options.clientKey, batch, async (log) => {
+  const batch = parseOrRefuse(batchInput, input, ([section, index, ...at]) =>
+    options.locate(section as keyof Batch, index as number, at),
+  );
+  return guardedWrite(db, writer, options.operation, options.clientKey, input, async (tx, log) => {
     const problems: Problem[] = [];
     const report = (section: keyof Batch, index: number) => (at: Path, message: string) =>
       problems.push({ where: options.locate(section, index, at), message });
 
-    const sources = batch.sources.map((source) => ({
-      ...source,
-      id: source.id ?? `src-${createHash("sha256").update(source.text).digest("hex").slice(0, 12)}`,
-      file: source.file ?? null,
-    }));
+    const sources = batch.sources.map(withKey);
     const keys = {
       actors: [...new Set([...batch.actors.map((a) => a.id), ...actorsOf(batch.relations)])],
       sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(batch.relations)])],
       relations: batch.relations.map((r) => r.id),
       names: batch.actors.flatMap((a) => [a.name, ...a.aliases].map(foldName)),
     };
-    const known = await knownRecords(db, keys);
+    const known = await knownRecords(tx, keys);
     const knownSources = new Map(known.sources.map((s) => [s.key, s.text]));
     const seen = new Set<string>();
     const claim = (section: keyof Batch, index: number, id: string) => {
@@ -180,14 +222,9 @@ export async function applyBatch(
 
     const newSources = sources.filter((source, index) => {
       claim("sources", index, source.id);
-      const fail = report("sources", index);
-      if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(source.id)) fail(["id"], `"${source.id}" is not a kebab-case key`);
-      if (source.text.trim().length === 0) fail(["text"], "the text is empty");
-      if (source.published && !isCalendarDate(source.published))
-        fail(["published"], `no such date "${source.published}"`);
       const existing = knownSources.get(source.id);
       if (existing !== undefined && existing !== source.text) {
-        fail(["id"], `source "${source.id}" already exists with a different text`);
+        report("sources", index)(["id"], `source "${source.id}" already exists with a different text`);
       }
       return existing === undefined;
     });
@@ -219,10 +256,11 @@ export async function applyBatch(
     });
     if (problems.length > 0) throw new ValidationError(problems);
 
-    const namedActors = [...(await allActorNames(db)), ...batch.actors];
+    const namedActors = [...(await allActorNames(tx)), ...batch.actors];
     const mentions = new Map(sources.map((s) => [s.id, findMentions(s.text, namedActors)]));
+    const writes = newSources.length + batch.actors.length + relations.length > 0;
     const result: BatchResult = {
-      changeId: randomUUID(),
+      changeId: writes ? randomUUID() : null,
       sources: sources.map((s) => ({
         key: s.id,
         created: newSources.includes(s),
@@ -231,69 +269,85 @@ export async function applyBatch(
       actors: batch.actors.map((a) => a.id),
       relations: relations.map((r) => r.id),
     };
-    await db.writeTransaction(async (tx) => {
-      await createSources(
-        tx,
-        newSources.map((s) =>
-          sourceRow({ ...s, file: s.file ?? `${s.id}.txt`, length: codePoints(s.text).length }),
-        ),
-      );
-      await createActors(tx, batch.actors.map(actorRow));
-      await createRelations(tx, relations.map(relationRow), relations.flatMap(citationRows));
-      await createMentions(
-        tx,
-        newSources.flatMap((s) => mentionRows(s.id, mentions.get(s.id) ?? [])),
-      );
-      await log.record(tx, {
-        id: result.changeId,
-        // A relation's ends and speakers count as touched too: an actor's history shows what was said of it.
-        targets: [
-          ...new Set([
-            ...result.sources.map((s) => s.key),
-            ...result.actors,
-            ...result.relations,
-            ...actorsOf(relations),
-          ]),
-        ],
-        sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(relations)])],
-        details: { result },
-      });
+    await createSources(
+      tx,
+      newSources.map((s) =>
+        sourceRow({ ...s, file: s.file ?? `${s.id}.txt`, length: codePoints(s.text).length }),
+      ),
+    );
+    await createActors(tx, batch.actors.map(actorRow));
+    await createRelations(tx, relations.map(relationRow), relations.flatMap(citationRows));
+    await createMentions(
+      tx,
+      newSources.flatMap((s) => mentionRows(s.id, mentions.get(s.id) ?? [])),
+    );
+    // A batch that writes nothing (a text already stored) changes nothing, so the history gets no entry.
+    if (result.changeId === null) return result;
+    await log.record(tx, {
+      id: result.changeId,
+      // A relation's ends and speakers count as touched too: an actor's history shows what was said of it.
+      targets: [
+        ...new Set([
+          ...result.sources.map((s) => s.key),
+          ...result.actors,
+          ...result.relations,
+          ...actorsOf(relations),
+        ]),
+      ],
+      sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(relations)])],
+      details: { result },
     });
     return result;
   });
 }
 
-/** A key for a new actor from its name ("Sergueï Choïgou" -> "serguei-choigou"), when the client gives none. */
+/**
+ * A key for a new actor from its name ("Sergueï Choïgou" -> "serguei-choigou"), when the client gives none;
+ * empty when the name has no letter a-z or digit once folded, which the grammar then refuses.
+ */
 export function actorKeyFromName(name: string): string {
   return slug(name);
 }
 
-/** A key for a new relation when the client gives none: readable, and unique for its citations. */
+/**
+ * A key for a new relation when the client gives none: readable (ends and type, cut to fit the key length)
+ * and unique for its citations (a hash of them, 8 hex digits).
+ */
 export function relationKeyFor(relation: Omit<RelationInput, "id">): string {
-  return `rel-${relation.from}-${slug(relation.type)}-${relation.to}-${hashOf(relation.citations).slice(0, 8)}`;
+  const hash = hashOf(relation.citations).slice(0, 8);
+  const readable = slug(`rel ${relation.from} ${relation.type} ${relation.to}`, limits.key - hash.length - 1);
+  return `${readable}-${hash}`;
 }
+
+/** An actor gone, or never there: NOT_FOUND, naming the input that named it. */
+const noActor = (key: string, where: string) =>
+  new GraphQLError(`No actor with key "${key}" (${where})`, { extensions: { code: "NOT_FOUND", key } });
 
 export async function editActor(
   db: Database,
   vocabulary: Vocabulary,
   writer: Caller,
   key: string,
-  patch: Partial<Omit<SeedActorEntry, "id">>,
+  patch: ActorPatch,
   clientKey?: string | null,
 ): Promise<Idempotent<{ changeId: string; key: string }>> {
-  return idempotent(db, writer, "updateActor", clientKey, { key, patch }, async (log) => {
-    const patchNames = [patch.name, ...(patch.aliases ?? [])].filter((n): n is string => !!n);
-    const known = await knownRecords(db, {
-      actors: [key],
+  const input = parseOrRefuse(editInput, { key, patch }, ([first, ...rest]) =>
+    inputPath(first === "patch" ? rest : [first ?? "", ...rest]),
+  );
+  return guardedWrite(db, writer, "updateActor", clientKey, { key, patch }, async (tx, log) => {
+    const [actor] = await actorsByKey(tx, [input.key]);
+    if (!actor) throw noActor(input.key, "input.key");
+    const { patch } = input;
+    const patchNames = [patch.name, ...(patch.aliases ?? [])].filter((n): n is string => n !== undefined);
+    const known = await knownRecords(tx, {
+      actors: [],
       sources: [],
       relations: [],
       names: patchNames.map(foldName),
     });
-    if (!known.actors.includes(key))
-      throw new GraphQLError(`No actor with key "${key}"`, { extensions: { code: "NOT_FOUND" } });
     const problems: Problem[] = [];
     const owners = new Map(known.nameOwners.map((row) => [row.name, row.key]));
-    const report = (at: Path, message: string) => problems.push({ where: `input.${at.join(".")}`, message });
+    const report = (at: Path, message: string) => problems.push({ where: inputPath(at), message });
     if (patch.kind !== undefined) checkKind(patch.kind, vocabulary, report);
     const knowledge: Knowledge = {
       vocabulary,
@@ -301,29 +355,37 @@ export async function editActor(
       sourcePoints: () => undefined,
       nameOwner: (name) => owners.get(name),
     };
-    checkNames(key, patchNames, knowledge, report);
+    checkNames(input.key, patch, knowledge, report);
     if (problems.length > 0) throw new ValidationError(problems);
+    const changed = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const after = actorRow({ ...actor, ...changed });
+    const before = await updateActor(tx, after);
     const changeId = randomUUID();
-    await db.writeTransaction(async (tx) => {
-      const props: Record<string, unknown> = {};
-      for (const [field, value] of Object.entries(patch)) if (value !== undefined) props[field] = value;
-      const before = await updateActor(tx, { id: key, props });
-      const after = { ...before, ...props };
-      const names = [after.name as string, ...((after.aliases as string[]) ?? [])];
-      await updateActor(tx, {
-        id: key,
-        props: { foldedNames: [...new Set(names.map(foldName))], searchText: names.join(" | ") },
-      });
-      await log.record(tx, {
-        id: changeId,
-        targets: [key],
-        details: { result: { changeId, key }, before, patch: props },
-      });
+    await log.record(tx, {
+      id: changeId,
+      targets: [input.key],
+      details: { result: { changeId, key: input.key }, before, patch: changed },
     });
-    return { changeId, key };
+    return { changeId, key: input.key };
   });
 }
 
+/** Aliases of a merged actor: `into`'s, then `from`'s name and aliases, each written form once. */
+function mergedAliases(into: { aliases: string[] }, from: { name: string; aliases: string[] }): string[] {
+  const seen = new Set<string>();
+  return [...into.aliases, from.name, ...from.aliases].filter((alias) => {
+    const folded = writtenForm(alias);
+    if (seen.has(folded)) return false;
+    seen.add(folded);
+    return true;
+  });
+}
+
+/**
+ * `into` absorbs `from`. Both are read under the write lock, in the merge's own transaction, together with
+ * everything that moves: a merge that comes second sees the first one's outcome (an actor gone answers
+ * NOT_FOUND), never a half of it.
+ */
 export async function absorbActor(
   db: Database,
   writer: Caller,
@@ -333,44 +395,50 @@ export async function absorbActor(
 ): Promise<
   Idempotent<{ changeId: string; key: string; relations: number; citations: number; mentions: number }>
 > {
-  return idempotent(db, writer, "mergeActors", clientKey, { intoKey, fromKey }, async (log) => {
-    if (intoKey === fromKey)
-      throw new ValidationError([{ where: "input.from", message: "an actor cannot absorb itself" }]);
-    const { records } = await db.read(
-      "MATCH (a:Actor) WHERE a.id IN $keys RETURN a.id AS key, a.name AS name, a.aliases AS aliases",
-      { keys: [intoKey, fromKey] },
-    );
-    const byKey = new Map(
-      records.map((r) => [r.get("key") as string, r.toObject() as { name: string; aliases: string[] }]),
-    );
-    for (const [where, key] of [
-      ["input.into", intoKey],
-      ["input.from", fromKey],
-    ] as const) {
-      if (!byKey.has(key))
-        throw new GraphQLError(`No actor with key "${key}" (${where})`, {
-          extensions: { code: "NOT_FOUND" },
-        });
+  const input = parseOrRefuse(mergeInput, { into: intoKey, from: fromKey }, inputPath);
+  if (input.into === input.from) {
+    throw new ValidationError([{ where: "input.from", message: "an actor cannot absorb itself" }]);
+  }
+  return guardedWrite(db, writer, "mergeActors", clientKey, { intoKey, fromKey }, async (tx, log) => {
+    const found = new Map((await actorsByKey(tx, [input.into, input.from])).map((a) => [a.id, a]));
+    const into = found.get(input.into);
+    const from = found.get(input.from);
+    if (!into) throw noActor(input.into, "input.into");
+    if (!from) throw noActor(input.from, "input.from");
+    const aliases = mergedAliases(into, from);
+    if (aliases.length > limits.aliases) {
+      throw new ValidationError([
+        {
+          where: "input.from",
+          message: `the merged actor would have ${aliases.length} aliases, more than ${limits.aliases} (from ${show(from.id)})`,
+        },
+      ]);
     }
-    const into = byKey.get(intoKey) as { name: string; aliases: string[] };
-    const from = byKey.get(fromKey) as { name: string; aliases: string[] };
-    const aliases = [...new Set([...into.aliases, from.name, ...from.aliases])];
-    const changeId = randomUUID();
-    let moved = { relations: 0, citations: 0, mentions: 0 };
-    await db.writeTransaction(async (tx) => {
-      const merged = await mergeActors(tx, fromKey, intoKey, {
-        aliases,
-        foldedNames: [...new Set([into.name, ...aliases].map(foldName))],
-        searchText: [into.name, ...aliases].join(" | "),
-      });
-      moved = { relations: merged.relations, citations: merged.citations, mentions: merged.mentions };
-      await log.record(tx, {
-        id: changeId,
-        targets: [intoKey, fromKey],
-        details: { result: { changeId, key: intoKey, ...moved }, absorbed: merged.absorbed },
-      });
+    const { props } = actorRow({ ...into, aliases });
+    const merged = await mergeActors(tx, input.from, input.into, {
+      aliases,
+      foldedNames: props.foldedNames as string[],
+      searchText: props.searchText as string,
     });
-    return { changeId, key: intoKey, ...moved };
+    const changeId = randomUUID();
+    const result = {
+      changeId,
+      key: input.into,
+      relations: merged.relations.length,
+      citations: merged.citations,
+      mentions: merged.mentions,
+    };
+    await log.record(tx, {
+      id: changeId,
+      targets: [input.into, input.from],
+      details: {
+        result,
+        absorbed: merged.absorbed,
+        before: { aliases: into.aliases },
+        movedRelations: merged.relations,
+      },
+    });
+    return result;
   });
 }
 
@@ -381,22 +449,25 @@ export async function retract(
   reason: string,
   clientKey?: string | null,
 ): Promise<Idempotent<{ changeId: string; key: string }>> {
-  return idempotent(db, writer, "retractRelation", clientKey, { key, reason }, async (log) => {
-    if (reason.trim().length === 0)
-      throw new ValidationError([{ where: "input.reason", message: "say why" }]);
+  const input = parseOrRefuse(retractInput, { key, reason }, inputPath);
+  return guardedWrite(db, writer, "retractRelation", clientKey, { key, reason }, async (tx, log) => {
+    const status = await retractRelation(tx, input.key, writer.name, input.reason);
+    if (status === "missing") {
+      throw new GraphQLError(`No relation with key "${input.key}"`, {
+        extensions: { code: "NOT_FOUND", key: input.key },
+      });
+    }
+    if (status === "already retracted") {
+      throw new GraphQLError(`Relation "${input.key}" is already retracted`, {
+        extensions: { code: "CONFLICT" },
+      });
+    }
     const changeId = randomUUID();
-    await db.writeTransaction(async (tx) => {
-      const status = await retractRelation(tx, key, writer.name, reason);
-      if (status === "missing") {
-        throw new GraphQLError(`No relation with key "${key}"`, { extensions: { code: "NOT_FOUND" } });
-      }
-      if (status === "already retracted") {
-        throw new GraphQLError(`Relation "${key}" is already retracted`, {
-          extensions: { code: "CONFLICT" },
-        });
-      }
-      await log.record(tx, { id: changeId, targets: [key], details: { result: { changeId, key }, reason } });
+    await log.record(tx, {
+      id: changeId,
+      targets: [input.key],
+      details: { result: { changeId, key: input.key }, reason: input.reason },
     });
-    return { changeId, key };
+    return { changeId, key: input.key };
   });
 }

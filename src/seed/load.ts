@@ -13,6 +13,7 @@ import {
   upsertSeedRelations,
   upsertSeedSources,
 } from "../db/seed-store.js";
+import { lockGraph } from "../db/writes.js";
 import type { Logger } from "../logger.js";
 import { readSeed, type SeedCorpus } from "./read.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "./rows.js";
@@ -40,6 +41,8 @@ const loaderFiles = [
   "seed/mentions.ts",
   "seed/text.ts",
   "seed/dates.ts",
+  "seed/grammar.ts",
+  "seed/model.ts",
   "db/seed-store.ts",
 ].map((file) => path.join(import.meta.dirname, "..", file));
 
@@ -51,7 +54,8 @@ async function loadHash(corpus: SeedCorpus): Promise<string> {
 }
 
 /**
- * Validates the seed directory and writes it in one transaction: either all of it lands or none of it.
+ * Validates the seed directory and writes it in one transaction, under the graph's write lock: either all of it
+ * lands or none of it.
  * Idempotent: records are merged on their ids, and a seed whose files have not changed since the last
  * load is skipped unless `force` is set.
  */
@@ -71,6 +75,8 @@ export async function loadSeed(
   }
   const rows = toRows(corpus);
   await db.writeTransaction(async (tx) => {
+    // After any analyst write in flight, whose checks saw the graph before this load.
+    await lockGraph(tx);
     await upsertSeedSources(tx, rows.sources);
     await upsertSeedActors(tx, rows.actors);
     await upsertSeedRelations(tx, rows.relations);

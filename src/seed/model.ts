@@ -1,12 +1,26 @@
 import { z } from "zod";
+import {
+  aliases,
+  key as id,
+  language,
+  limits,
+  name,
+  offset,
+  partialDate,
+  quote,
+  shortText,
+  sourceText,
+  spanProblem,
+} from "./grammar.js";
 
-/** A date as written in the seed: the form is the precision. */
-export const partialDate = z
-  .string()
-  .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be a date "YYYY", "YYYY-MM" or "YYYY-MM-DD"');
-const optionalText = z.string().trim().min(1).nullable().default(null);
-const id = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, "must be a lower-case kebab-case id");
-const offset = z.number().int().nonnegative();
+/**
+ * The shapes of every input, built from the one grammar (./grammar.ts): the seed files, the files of
+ * `npm run ingest` and the batches the GraphQL mutations make all parse with these schemas.
+ */
+
+/** An optional short text: null when left out. */
+const optionalText = shortText.nullable().default(null);
+const optionalDate = partialDate.nullable().default(null);
 
 const vocabularyEntry = z.strictObject({
   name: z.string().regex(/^[A-Z][A-Z_]*$/),
@@ -26,50 +40,90 @@ export const sourcesFile = z.strictObject({
       title: optionalText,
       publisher: optionalText,
       author: optionalText,
-      published: partialDate.nullable().default(null),
-      language: z.string().regex(/^[a-z]{2,3}$/, "must be an ISO 639 language code such as fr"),
+      published: optionalDate,
+      language,
     }),
   ),
 });
 
-export const actorsFile = z.strictObject({
-  actors: z.array(
-    z.strictObject({
-      id,
-      name: z.string().trim().min(1),
-      kind: z.string(),
-      aliases: z.array(z.string().trim().min(1)).default([]),
-      description: optionalText,
-    }),
-  ),
+const actorEntry = z.strictObject({
+  id,
+  name,
+  kind: z.string(),
+  aliases: aliases.default([]),
+  description: optionalText,
+});
+export const actorsFile = z.strictObject({ actors: z.array(actorEntry) });
+
+/** New values for an actor's fields: each one left out keeps its value. */
+export const actorPatch = z.strictObject({
+  name: name.optional(),
+  kind: z.string().optional(),
+  aliases: aliases.optional(),
+  description: shortText.nullable().optional(),
 });
 
-export const citation = z.strictObject({
+/** 0 <= start < end; that end is within the source, and the quote is there, is checked against the source. */
+const checkSpan = (
+  citation: { start?: number | null; end?: number | null },
+  ctx: z.RefinementCtx<unknown>,
+) => {
+  const problem = spanProblem(citation.start, citation.end);
+  if (problem) ctx.addIssue({ code: "custom", path: ["end"], message: problem });
+};
+
+const citationFields = {
   source: id,
-  quote: z.string().min(1),
+  quote,
   start: offset,
   end: offset,
   speaker: id.nullable().default(null),
   stance: z.string(),
-});
+};
+export const citation = z.strictObject(citationFields).superRefine(checkSpan);
+/** A citation whose offsets may be left out where the quote occurs once in its source. */
+const looseCitation = z
+  .strictObject({ ...citationFields, start: offset.nullable().optional(), end: offset.nullable().optional() })
+  .superRefine(checkSpan);
 
-const relationEntry = z.strictObject({
+const citations = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .min(1, "every relation needs at least one citation")
+    .max(limits.citations, `at most ${limits.citations} citations`);
+
+const relationFields = {
   id,
   type: z.string(),
   from: id,
   to: id,
   role: optionalText,
-  at: partialDate.nullable().default(null),
-  start: partialDate.nullable().default(null),
-  end: partialDate.nullable().default(null),
+  at: optionalDate,
+  start: optionalDate,
+  end: optionalDate,
   note: optionalText,
-  citations: z.array(citation).min(1, "every relation needs at least one citation"),
-});
+};
+/** A relation joins two actors: `from` and `to` differ. */
+const checkEnds = (relation: { from?: unknown; to?: unknown }, ctx: z.RefinementCtx<unknown>) => {
+  if (relation.from === relation.to) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["to"],
+      message: `a relation joins two different actors (got from and to both ${JSON.stringify(relation.to)})`,
+    });
+  }
+};
+const relationEntry = z
+  .strictObject({ ...relationFields, citations: citations(citation) })
+  .superRefine(checkEnds);
+const looseRelationEntry = z
+  .strictObject({ ...relationFields, citations: citations(looseCitation) })
+  .superRefine(checkEnds);
 
 export const relationsFile = z.strictObject({ relations: z.array(relationEntry) });
 
 export const unrelatedSentencesFile = z.strictObject({
-  sentences: z.array(z.strictObject({ source: id, quote: z.string().min(1), reason: z.string().min(1) })),
+  sentences: z.array(z.strictObject({ source: id, quote, reason: shortText })),
 });
 
 /**
@@ -79,20 +133,34 @@ export const unrelatedSentencesFile = z.strictObject({
 export const ingestFile = z.strictObject({
   sources: sourcesFile.shape.sources.optional().default([]),
   actors: actorsFile.shape.actors.optional().default([]),
-  relations: z
-    .array(
-      relationEntry.extend({
-        citations: z
-          .array(citation.extend({ start: offset.nullable().optional(), end: offset.nullable().optional() }))
-          .min(1, "every relation needs at least one citation"),
-      }),
-    )
-    .optional()
-    .default([]),
+  relations: z.array(looseRelationEntry).optional().default([]),
 });
+
+/**
+ * What every write checks before it reads the database: a batch of new records (from a mutation or an ingest
+ * file, whose sources carry their text and may leave their key to be derived from it), and the operations'
+ * own inputs.
+ */
+export const batchInput = z.strictObject({
+  sources: z.array(
+    z.strictObject({
+      text: sourceText,
+      ...sourcesFile.shape.sources.element.shape,
+      id: id.nullable(),
+      file: z.string().nullable().default(null),
+    }),
+  ),
+  actors: z.array(actorEntry),
+  relations: z.array(looseRelationEntry),
+});
+export const mergeInput = z.strictObject({ into: id, from: id });
+export const retractInput = z.strictObject({ key: id, reason: shortText });
+export const editInput = z.strictObject({ key: id, patch: actorPatch });
 
 export type Vocabulary = z.infer<typeof vocabularyFile>;
 export type SeedSourceEntry = z.infer<typeof sourcesFile>["sources"][number];
 export type SeedActorEntry = z.infer<typeof actorsFile>["actors"][number];
 export type SeedRelationEntry = z.infer<typeof relationsFile>["relations"][number];
 export type SeedCitationEntry = z.infer<typeof citation>;
+export type BatchInput = z.infer<typeof batchInput>;
+export type ActorPatch = z.infer<typeof actorPatch>;

@@ -3,6 +3,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { limits, textProblem } from "./grammar.js";
 import { findMentions, type Mention } from "./mentions.js";
 import {
   actorsFile,
@@ -15,13 +16,7 @@ import {
   vocabularyFile,
 } from "./model.js";
 import { codePoints, findAllCodePoints, foldName } from "./text.js";
-import {
-  type CheckedRelation,
-  checkActor,
-  checkRelation,
-  isCalendarDate,
-  type Knowledge,
-} from "./validate.js";
+import { type CheckedRelation, checkActor, checkRelation, type Knowledge } from "./validate.js";
 
 export interface Problem {
   file: string;
@@ -95,7 +90,11 @@ export function parseYaml<S extends z.ZodType>(
     for (const issue of parsed.error.issues) {
       const at = issue.path.filter((key): key is string | number => typeof key !== "symbol");
       const value = doc.getIn(at);
-      const shown = value === undefined || typeof value === "object" ? "" : ` (got ${JSON.stringify(value)})`;
+      // The grammar's own messages (custom issues) already show the value.
+      const shown =
+        issue.code === "custom" || value === undefined || typeof value === "object"
+          ? ""
+          : ` (got ${JSON.stringify(value)})`;
       problems.push({
         file: name,
         line: lineAt(at),
@@ -167,14 +166,6 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
   for (const [index, entry] of sourceEntries.entries()) {
     const at = ["sources", index];
     claimId(files.sources, parsed.sources.lineAt, [...at, "id"], entry.id);
-    if (entry.published && !isCalendarDate(entry.published)) {
-      problem(
-        files.sources,
-        parsed.sources.lineAt,
-        [...at, "published"],
-        `no such date "${entry.published}"`,
-      );
-    }
     const text = await read(entry.file);
     if (text === undefined) {
       problem(
@@ -184,6 +175,10 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
         `source file "${entry.file}" cannot be read`,
       );
       continue;
+    }
+    const unfit = textProblem(text, limits.sourceText);
+    if (unfit) {
+      problem(files.sources, parsed.sources.lineAt, [...at, "file"], `${entry.file}: ${unfit}`);
     }
     sources.push({ ...entry, text, length: codePoints(text).length });
   }

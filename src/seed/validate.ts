@@ -1,10 +1,13 @@
 import type { SeedActorEntry, SeedCitationEntry, SeedRelationEntry, Vocabulary } from "./model.js";
 import { codePoints, findAllCodePoints, foldName, sliceCodePoints } from "./text.js";
 
+export { isCalendarDate } from "./grammar.js";
+
 /**
- * The checks every write goes through, whether it comes from the seed files, `npm run ingest` or a GraphQL
- * mutation: known vocabulary, no dangling reference, no name claimed twice, and every quote the exact text of
- * its source at its offsets. Each caller says where a problem is (a file and line, or an input path).
+ * The checks every write goes through after its input has parsed with the grammar (./grammar.ts, ./model.ts),
+ * whether it comes from the seed files, `npm run ingest` or a GraphQL mutation: known vocabulary, no dangling
+ * reference, no name claimed twice, no citation given twice, and every quote the exact text of its source at
+ * its code point offsets. Each caller says where a problem is (a file and line, or an input path).
  */
 
 export type Path = readonly (string | number)[];
@@ -32,33 +35,35 @@ export type CheckedRelation = Omit<SeedRelationEntry, "citations"> & {
   contested: boolean;
 };
 
-/** Whether a partial date ("2021", "2021-06", "2021-06-01") names a real calendar period. */
-export function isCalendarDate(value: string): boolean {
-  const [year, month = 1, day = 1] = value.split("-").map(Number) as [number, number?, number?];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-}
-
 export function checkKind(kind: string, vocabulary: Vocabulary, report: Report): void {
   if (!vocabulary.actorKinds.some((k) => k.name === kind)) report(["kind"], `unknown actor kind "${kind}"`);
 }
 
-/** Each name may belong to one actor only: mention finding and lookups by name depend on it. */
+/**
+ * Each name may belong to one actor only: mention finding and lookups by name depend on it. Names are
+ * compared folded (accents, case and spacing ignored); a problem points at the name or alias that clashes.
+ */
 export function checkNames(
   actorKey: string,
-  names: readonly string[],
+  names: { name?: string | undefined; aliases?: readonly string[] | undefined },
   knowledge: Knowledge,
   report: Report,
 ): void {
-  for (const name of new Set(names.map(foldName))) {
-    const owner = knowledge.nameOwner(name);
-    if (owner && owner !== actorKey) report(["name"], `name "${name}" is already a name of actor "${owner}"`);
+  const paths: [Path, string][] = [
+    ...(names.name === undefined ? [] : [[["name"], names.name] as [Path, string]]),
+    ...(names.aliases ?? []).map((alias, index) => [["aliases", index], alias] as [Path, string]),
+  ];
+  for (const [at, name] of paths) {
+    const owner = knowledge.nameOwner(foldName(name));
+    if (owner && owner !== actorKey) {
+      report(at, `name "${foldName(name)}" is already a name of actor "${owner}"`);
+    }
   }
 }
 
 export function checkActor(actor: SeedActorEntry, knowledge: Knowledge, report: Report): void {
   checkKind(actor.kind, knowledge.vocabulary, report);
-  checkNames(actor.id, [actor.name, ...actor.aliases], knowledge, report);
+  checkNames(actor.id, actor, knowledge, report);
 }
 
 /** Checks a relation and returns it with its citations' ids and offsets settled and `contested` derived. */
@@ -74,14 +79,10 @@ export function checkRelation(
   for (const end of ["from", "to"] as const) {
     if (!knowledge.hasActor(relation[end])) report([end], `unknown actor "${relation[end]}"`);
   }
-  for (const field of ["at", "start", "end"] as const) {
-    const value = relation[field];
-    if (value && !isCalendarDate(value)) report([field], `no such date "${value}"`);
-  }
   if (relation.start && relation.end && relation.end < relation.start.slice(0, relation.end.length)) {
     report(["end"], `end "${relation.end}" is before start "${relation.start}"`);
   }
-  if (relation.citations.length === 0) report(["citations"], "every relation needs at least one citation");
+  const spans = new Map<string, number>();
   const citations = relation.citations.map((citation, n) => {
     const cite = (field: string, message: string) => report(["citations", n, field], message);
     if (!vocabulary.stances.some((s) => s.name === citation.stance)) {
@@ -103,15 +104,24 @@ export function checkRelation(
           `the quote occurs ${found.length} times in ${citation.source} (at ${found.join(", ")}): give start`,
         );
       } else start = found[0] as number;
-    } else {
+    }
+    if (points && start !== null) {
       const end = citation.end ?? start + length;
-      if (sliceCodePoints(points, start, end) !== citation.quote) {
+      if (end > points.length) {
+        cite("end", `end ${end} is past the end of ${citation.source} (${points.length} code points)`);
+      } else if (sliceCodePoints(points, start, end) !== citation.quote) {
         const found = findAllCodePoints(points, citation.quote);
         if (found.length === 0) cite("quote", `the quote is not found verbatim in ${citation.source}`);
         else {
-          const spans = found.map((s) => `${s}-${s + length}`).join(", ");
-          cite("start", `offsets ${start}-${end} do not match the quote: the quote is at ${spans}`);
+          const at = found.map((s) => `${s}-${s + length}`).join(", ");
+          cite("start", `offsets ${start}-${end} do not match the quote: the quote is at ${at}`);
         }
+      } else {
+        const span = `${citation.source}@${start}-${end}`;
+        const earlier = spans.get(span);
+        if (earlier !== undefined) {
+          cite("quote", `cites the same passage as citation ${earlier} (${span}): give each passage once`);
+        } else spans.set(span, n);
       }
     }
     return {

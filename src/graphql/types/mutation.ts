@@ -4,29 +4,31 @@ import {
   actorKeyFromName,
   applyBatch,
   editActor,
+  inputPath,
   relationKeyFor,
   retract,
 } from "../../ingest/service.js";
 import type { Mention } from "../../seed/mentions.js";
 import { vocabulary } from "../../seed/vocabulary.js";
 import { builder } from "../builder.js";
+import { forgetWritten } from "../loaders.js";
 import { ActorRef, requireActor } from "./actor.js";
 import { RelationRef } from "./relation.js";
 import { SourceRef } from "./source.js";
 import { ActorKindEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
 /**
- * The write path. Each mutation needs an API key (editor, or admin for merges), is checked like the seed,
- * runs as one transaction, is recorded in the history, and given a clientKey is idempotent: the same request
- * again changes nothing and answers the same.
+ * The write path. Each mutation needs an API key (editor, or admin for merges), parses with the seed's grammar
+ * and is checked like the seed, runs as one transaction under the graph's write lock, is recorded in the
+ * history, and given a clientKey is idempotent: the same request again changes nothing and answers the same.
+ * After each write the request's loaders forget what it touched, so that its payload shows what was written.
  */
 
 builder.mutationType({
   description: "Analysts' writes. Each needs an API key: Authorization: Bearer <key>.",
 });
 
-const locateInput = (_section: string, _index: number, path: readonly (string | number)[]) =>
-  `input.${path.join(".")}`;
+const locateInput = (_section: string, _index: number, path: readonly (string | number)[]) => inputPath(path);
 
 const clientKeyDescription = "Your idempotency key: a retry with the same key and input changes nothing.";
 
@@ -43,14 +45,23 @@ const MentionHitRef = builder.objectRef<Mention>("MentionHit").implement({
   }),
 });
 
-interface WriteResult<T> {
+interface WriteResult<T, ChangeId extends string | null = string> {
   value: T;
-  changeId: string;
+  /** The history entry of the write (null only where a payload says that nothing may be written). */
+  changeId: ChangeId;
   replayed: boolean;
 }
 
+/** The change a batch that writes an actor or a relation recorded: such a batch always records one. */
+function recorded(changeId: string | null): string {
+  if (changeId === null) throw new Error("A batch that writes an actor or a relation recorded no change");
+  return changeId;
+}
+
 const SourcePayloadRef = builder
-  .objectRef<WriteResult<{ key: string; created: boolean; mentions: Mention[] }>>("AddSourcePayload")
+  .objectRef<WriteResult<{ key: string; created: boolean; mentions: Mention[] }, string | null>>(
+    "AddSourcePayload",
+  )
   .implement({
     description: "The stored source and the known actors it names, to cite from.",
     fields: (t) => ({
@@ -68,7 +79,12 @@ const SourcePayloadRef = builder
         description: "Every name or alias of a known actor in the text, accents and case ignored.",
         resolve: (r) => r.value.mentions,
       }),
-      changeId: t.id({ description: "The history entry of this write.", resolve: (r) => r.changeId }),
+      changeId: t.id({
+        nullable: true,
+        description:
+          "The history entry of this write; null when the text was already stored (nothing changed).",
+        resolve: (r) => r.changeId,
+      }),
       replayed: t.boolean({
         description: "True when this answers a repeated clientKey.",
         resolve: (r) => r.replayed,
@@ -119,7 +135,7 @@ const AddSourceInput = builder.inputType("AddSourceInput", {
     publisher: t.string({ description: "Publisher or agency, if the text states it." }),
     author: t.string({ description: "Author, if the text states it." }),
     published: t.string({ description: "Publication date: YYYY, YYYY-MM or YYYY-MM-DD." }),
-    language: t.string({ required: true, description: "ISO 639 language code, e.g. fr." }),
+    language: t.string({ required: true, description: "BCP 47 language tag, e.g. fr or pt-BR." }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
 });
@@ -127,7 +143,10 @@ const AddSourceInput = builder.inputType("AddSourceInput", {
 const AddActorInput = builder.inputType("AddActorInput", {
   description: "A new actor.",
   fields: (t) => ({
-    key: t.string({ description: "Its key (kebab-case); by default derived from the name." }),
+    key: t.string({
+      description:
+        "Its key: lower-case letters and digits in words joined by hyphens, at most 120; by default derived from the name.",
+    }),
     name: t.string({ required: true, description: "Canonical name." }),
     kind: t.field({ type: ActorKindEnum, required: true, description: "Kind of actor." }),
     aliases: t.stringList({ description: "Every other name form, as the sources write it." }),
@@ -207,7 +226,7 @@ builder.mutationFields((t) => ({
     type: SourcePayloadRef,
     description: "Stores a source text and answers the known actors it names, with offsets, to cite from.",
     args: { input: t.arg({ type: AddSourceInput, required: true, description: "The source." }) },
-    resolve: async (_root, { input }, { db, caller }) => {
+    resolve: async (_root, { input }, { db, caller, loaders }) => {
       const writer = requireRole(caller, "editor");
       const source = {
         id: input.key ?? null,
@@ -229,6 +248,7 @@ builder.mutationFields((t) => ({
           locate: locateInput,
         },
       );
+      forgetWritten(loaders, { sources: result.sources.map((s) => s.key) });
       return { value: result.sources[0] as never, changeId: result.changeId, replayed };
     },
   }),
@@ -236,7 +256,7 @@ builder.mutationFields((t) => ({
     type: ActorPayloadRef,
     description: "Adds an actor.",
     args: { input: t.arg({ type: AddActorInput, required: true, description: "The actor." }) },
-    resolve: async (_root, { input }, { db, caller }) => {
+    resolve: async (_root, { input }, { db, caller, loaders }) => {
       const writer = requireRole(caller, "editor");
       const actor = {
         id: input.key ?? actorKeyFromName(input.name),
@@ -256,14 +276,15 @@ builder.mutationFields((t) => ({
           locate: locateInput,
         },
       );
-      return { value: { key: actor.id }, changeId: result.changeId, replayed };
+      forgetWritten(loaders, { actors: result.actors });
+      return { value: { key: result.actors[0] as string }, changeId: recorded(result.changeId), replayed };
     },
   }),
   updateActor: t.field({
     type: ActorPayloadRef,
     description: "Changes an actor's name, kind, aliases or description; the history keeps the old values.",
     args: { input: t.arg({ type: UpdateActorInput, required: true, description: "The changes." }) },
-    resolve: async (_root, { input }, { db, caller }) => {
+    resolve: async (_root, { input }, { db, caller, loaders }) => {
       const writer = requireRole(caller, "editor");
       const patch = {
         ...(input.name != null ? { name: input.name } : {}),
@@ -272,6 +293,7 @@ builder.mutationFields((t) => ({
         ...(input.description !== undefined ? { description: input.description } : {}),
       };
       const { result, replayed } = await editActor(db, vocabulary, writer, input.key, patch, input.clientKey);
+      forgetWritten(loaders, { actors: [result.key] });
       return { value: { key: result.key }, changeId: result.changeId, replayed };
     },
   }),
@@ -281,9 +303,10 @@ builder.mutationFields((t) => ({
       "Makes one actor of two (admin only): `into` takes `from`'s names as aliases, its relations, the citations " +
       "it speaks and the mentions of it; `from` is deleted and the history keeps everything it held.",
     args: { input: t.arg({ type: MergeActorsInput, required: true, description: "Which two." }) },
-    resolve: async (_root, { input }, { db, caller }) => {
+    resolve: async (_root, { input }, { db, caller, loaders }) => {
       const writer = requireRole(caller, "admin");
       const { result, replayed } = await absorbActor(db, writer, input.into, input.from, input.clientKey);
+      forgetWritten(loaders, "everything");
       return { value: { key: result.key }, changeId: result.changeId, replayed };
     },
   }),
@@ -291,7 +314,7 @@ builder.mutationFields((t) => ({
     type: RelationPayloadRef,
     description: "Adds a relation with its citations, each quote checked against its source.",
     args: { input: t.arg({ type: AssertRelationInput, required: true, description: "The relation." }) },
-    resolve: async (_root, { input }, { db, caller }) => {
+    resolve: async (_root, { input }, { db, caller, loaders }) => {
       const writer = requireRole(caller, "editor");
       const relation = {
         type: input.type,
@@ -323,7 +346,16 @@ builder.mutationFields((t) => ({
           locate: locateInput,
         },
       );
-      return { value: { key: withKey.id }, changeId: result.changeId, replayed };
+      forgetWritten(loaders, {
+        actors: [relation.from, relation.to],
+        relations: result.relations,
+        sources: relation.citations.map((c) => c.source),
+      });
+      return {
+        value: { key: result.relations[0] as string },
+        changeId: recorded(result.changeId),
+        replayed,
+      };
     },
   }),
   retractRelation: t.field({
@@ -331,9 +363,10 @@ builder.mutationFields((t) => ({
     description:
       "Hides a relation from every traversal; it stays readable by key, with who retracted it and why.",
     args: { input: t.arg({ type: RetractRelationInput, required: true, description: "Which and why." }) },
-    resolve: async (_root, { input }, { db, caller }) => {
+    resolve: async (_root, { input }, { db, caller, loaders }) => {
       const writer = requireRole(caller, "editor");
       const { result, replayed } = await retract(db, writer, input.key, input.reason, input.clientKey);
+      forgetWritten(loaders, { relations: [result.key] });
       return { value: { key: result.key }, changeId: result.changeId, replayed };
     },
   }),
