@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { GraphQLError } from "graphql";
+import { forbidden, unauthenticated } from "./errors.js";
 
 /** Roles in increasing power: each can do what the ones before it can. */
 export const roles = ["reader", "editor", "admin"] as const;
@@ -70,10 +70,6 @@ export function authenticate(key: string | null, entries: readonly ApiKeyEntry[]
   return { name: match.name, role: match.role };
 }
 
-export function unauthenticated(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: "UNAUTHENTICATED", http: { status: 401 } } });
-}
-
 /**
  * Who may read: the caller a request's key names, or null for an anonymous caller where reads are open.
  * A wrong key, or no key where reads need one, fails with UNAUTHENTICATED.
@@ -92,9 +88,7 @@ export function requireRole(caller: Caller | null, role: Role): Caller {
   if (!caller)
     throw unauthenticated(`This needs an API key with the ${role} role (Authorization: Bearer <key>).`);
   if (roles.indexOf(caller.role) < roles.indexOf(role)) {
-    throw new GraphQLError(`This needs the ${role} role; the key of "${caller.name}" has ${caller.role}.`, {
-      extensions: { code: "FORBIDDEN", http: { status: 403 } },
-    });
+    throw forbidden(`This needs the ${role} role; the key of "${caller.name}" has ${caller.role}.`);
   }
   return caller;
 }

@@ -2,7 +2,7 @@ import { type Config, ConfigError, loadConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open.js";
 import { applySchema } from "./db/schema.js";
-import { ValidationError } from "./ingest/service.js";
+import { DomainError } from "./errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { SeedError } from "./seed/read.js";
 
@@ -34,8 +34,10 @@ export async function runCommand(
     await applySchema(database.db, log);
     await work({ db: database.db, config, log });
   } catch (error) {
-    // Rejected input is the user's to fix: its message names every problem; anything else shows its stack.
-    console.error(error instanceof SeedError || error instanceof ValidationError ? error.message : error);
+    // Rejected input is the user's to fix: its message names every problem, after its code (NOT_FOUND, ...);
+    // anything else shows its stack.
+    if (error instanceof DomainError) console.error(`${error.code}: ${error.message}`);
+    else console.error(error instanceof SeedError ? error.message : error);
     exitCode = 1;
   } finally {
     await database.close();

@@ -2,18 +2,20 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
-import { createYoga, useReadinessCheck } from "graphql-yoga";
+import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import { type AuthConfig, type HttpConfig, type LimitsConfig, loadConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { schema } from "./graphql/schema.js";
-import { maskError } from "./http/errors.js";
+import { maskError, useCodedValidationErrors } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
 import { limitPlugins } from "./http/limits.js";
 import {
   json,
   useBodyLimit,
+  useCsrfPrevention,
+  useHeadAsGet,
   useHealth,
   useRequestLog,
   useSecurityHeaders,
@@ -42,7 +44,10 @@ export const { http: defaultHttp, limits: defaultLimits } = loadConfig({});
 /** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
 export function createGraphQLHandler(options: HandlerOptions) {
   const { db, readiness, log, auth, http, limits } = options;
-  return createYoga<Record<string, unknown>, GraphQLContext>({
+  const yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext> = createYoga<
+    Record<string, unknown>,
+    GraphQLContext
+  >({
     schema,
     graphqlEndpoint: "/graphql",
     // Yoga's built-in liveness probe (empty 200); /health below answers the same question in JSON.
@@ -60,12 +65,15 @@ export function createGraphQLHandler(options: HandlerOptions) {
     context: ({ request }) => createContext(db, auth, limits, request.headers),
     plugins: [
       useRequestLog(log),
+      useHeadAsGet("/graphql", (request): Promise<Response> | Response => yoga.fetch(request)),
       useSecurityHeaders(),
       useBodyLimit(http.maxBodyBytes),
       useStrictUtf8(),
+      useCsrfPrevention(),
       useHealth(),
       useExports(db, auth, http.exports, log),
       useExplorer(),
+      useCodedValidationErrors(),
       ...limitPlugins(limits),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
@@ -80,6 +88,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
       }),
     ],
   });
+  return yoga;
 }
 
 /** The HTTP surface: /graphql (POST, GET, GraphiQL in a browser), /health and /ready. */

@@ -42,10 +42,10 @@ const rssBoundBytes = 1.5 * 1024 ** 3;
 /** /health answers within this while the service is under abuse. */
 const healthBoundMs = 1000;
 /**
- * Relations of the synthetic graph, made by the benchmark's generator (bench/synthetic.ts). Its S size (10,000)
- * takes 10 to 25 s to load here, too long for this file: 3,000 by default, FUZZ_SYNTHETIC_RELATIONS=10000 for S.
+ * Relations of the synthetic graph, made by the benchmark's generator (bench/synthetic.ts): its S size, 10,000
+ * (10 to 25 s to load here); FUZZ_SYNTHETIC_RELATIONS sets another.
  */
-const syntheticRelations = Number(process.env.FUZZ_SYNTHETIC_RELATIONS ?? 3000);
+const syntheticRelations = Number(process.env.FUZZ_SYNTHETIC_RELATIONS ?? 10_000);
 
 const runs = Number(process.env.FUZZ_RUNS ?? 1);
 const seedRuns = Math.round(300 * runs);

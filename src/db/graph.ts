@@ -163,6 +163,42 @@ function filterParams(filter: RelationFilter) {
   };
 }
 
+/**
+ * One page of a list read by keyset: the items whose sort key lies strictly between `after` and `before`
+ * (each bound open when null), the first `limit` of them in the list's order, or the last `limit` when
+ * `backward`. Answers come in the list's order, each item with its sort key (which cursors carry).
+ */
+export interface KeysetPage<K> {
+  after: K | null;
+  before: K | null;
+  limit: number;
+  backward: boolean;
+}
+
+/** An item of a keyset page with its sort key. */
+export interface Keyed<T, K> {
+  node: T;
+  key: K;
+}
+
+/**
+ * The Cypher that cuts a page out of the rows of `variables` whose sort key `key` (a string, in the list's
+ * order) lies between the cursors, orders them in the direction read and keeps `$limit`; its parameters are
+ * those of `keysetParams`.
+ */
+const keysetWindow = (variables: string, key: string, backward: boolean) =>
+  `WITH ${variables} WHERE ($after IS NULL OR ${key} > $after) AND ($before IS NULL OR ${key} < $before)
+   WITH ${variables} ORDER BY ${key} ${backward ? "DESC" : "ASC"} LIMIT $limit`;
+
+const keysetParams = <K>(page: KeysetPage<K>) => ({
+  after: page.after,
+  before: page.before,
+  limit: neo4j.int(page.limit),
+});
+
+/** A page read backward comes last item first: put it back in the list's order. */
+const inListOrder = <T>(page: KeysetPage<unknown>, items: T[]) => (page.backward ? items.reverse() : items);
+
 /** The relationship pattern of a direction, seen from `a`; the labels let the planner seek `a` by its id index. */
 function pattern(direction: Direction): string {
   return {
@@ -196,38 +232,48 @@ export async function searchActors(
   db: Database,
   luceneQuery: string,
   kinds: string[] | null,
-  offset: number,
-  limit: number,
-): Promise<{ total: number; actors: ActorRecord[] }> {
+  page: KeysetPage<SearchKey>,
+): Promise<{ total: number; actors: Keyed<ActorRecord, SearchKey>[] }> {
+  // Best score first, then by key: the keyset compares (score, key) both ways.
   const { records } = await db.read(
     `CALL db.index.fulltext.queryNodes('actor_names', $query) YIELD node AS a, score
      WHERE $kinds IS NULL OR a.kind IN $kinds
-     WITH a, score ORDER BY score DESC, a.id
-     // Only the page's actors are projected; the others are only counted.
-     WITH collect(a) AS matched
-     RETURN size(matched) AS total, [a IN matched[$offset..$offset + $limit] | a ${actorFields}] AS page`,
-    { query: luceneQuery, kinds, offset: neo4j.int(offset), limit: neo4j.int(limit) },
+     WITH collect({ a: a, score: score }) AS matched
+     CALL (matched) {
+       UNWIND matched AS m
+       WITH m.a AS a, m.score AS score
+       WHERE ($after IS NULL OR score < $after[0] OR (score = $after[0] AND a.id > $after[1]))
+         AND ($before IS NULL OR score > $before[0] OR (score = $before[0] AND a.id < $before[1]))
+       WITH a, score ORDER BY ${page.backward ? "score, a.id DESC" : "score DESC, a.id"} LIMIT $limit
+       // Only the page's actors are projected; the others are only counted.
+       RETURN collect({ node: a ${actorFields}, key: [score, a.id] }) AS page
+     }
+     RETURN size(matched) AS total, page`,
+    { query: luceneQuery, kinds, ...keysetParams(page) },
   );
-  return { total: records[0]?.get("total") ?? 0, actors: records[0]?.get("page") ?? [] };
+  return { total: records[0]?.get("total") ?? 0, actors: inListOrder(page, records[0]?.get("page") ?? []) };
 }
 
+/** The sort key of a search hit: its score, then its key. */
+export type SearchKey = [number, string];
+
+/** One keyset page of the actors, optionally of some kinds, in key order (the sort key is the key). */
 export async function listActors(
   db: Database,
   kinds: string[] | null,
-  offset: number,
-  limit: number,
-): Promise<{ total: number; actors: ActorRecord[] }> {
+  page: KeysetPage<string>,
+): Promise<{ total: number; actors: Keyed<ActorRecord, string>[] }> {
   const { records } = await db.read(
     `CALL () { MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds RETURN count(a) AS total }
      CALL () {
        MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds
-       WITH a ORDER BY a.id SKIP $offset LIMIT $limit
-       RETURN collect(a ${actorFields}) AS page
+       ${keysetWindow("a", "a.id", page.backward)}
+       RETURN collect({ node: a ${actorFields}, key: a.id }) AS page
      }
      RETURN total, page`,
-    { kinds, offset: neo4j.int(offset), limit: neo4j.int(limit) },
+    { kinds, ...keysetParams(page) },
   );
-  return { total: records[0]?.get("total") ?? 0, actors: records[0]?.get("page") ?? [] };
+  return { total: records[0]?.get("total") ?? 0, actors: inListOrder(page, records[0]?.get("page") ?? []) };
 }
 
 /**
@@ -255,14 +301,18 @@ export async function relationsOfActors(
   return records.map((r) => ({ actor: r.get("actor"), relations: r.get("relations") }));
 }
 
-/** One page of the relations that pass the filter, around `actor` if given, in date then key order. */
+/**
+ * One keyset page of the relations that pass the filter, around `actor` if given, in date then key order
+ * (undated last). The sort key is a string in that order: "0" and the date, or "1" when undated, then "|" and
+ * the relation's key.
+ */
 export async function relationsPage(
   db: Database,
   actor: string | null,
   direction: Direction,
   filter: RelationFilter,
-  page: { offset: number; limit: number; withCitations: boolean },
-): Promise<{ actorFound: boolean; total: number; relations: RelationRecord[] }> {
+  page: KeysetPage<string> & { withCitations: boolean },
+): Promise<{ actorFound: boolean; total: number; relations: Keyed<RelationRecord, string>[] }> {
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
   // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
   // collection of everything). Whether the actor exists comes back too, saving a round trip to ask.
@@ -273,22 +323,18 @@ export async function relationsPage(
      CALL () { ${match} RETURN count(DISTINCT r) AS total }
      CALL () {
        ${match}
-       WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id
-       SKIP $offset LIMIT $limit
-       RETURN collect(r ${relationWith({ ends: true, citations: page.withCitations })}) AS page
+       WITH DISTINCT r
+       WITH r, coalesce("0" + toString(coalesce(r.atDate, r.startDate)), "1") + "|" + r.id AS sortKey
+       ${keysetWindow("r, sortKey", "sortKey", page.backward)}
+       RETURN collect({ node: r ${relationWith({ ends: true, citations: page.withCitations })}, key: sortKey }) AS page
      }
      RETURN actorFound, total, page`,
-    {
-      actor,
-      ...filterParams(filter),
-      offset: neo4j.int(page.offset),
-      limit: neo4j.int(page.limit),
-    },
+    { actor, ...filterParams(filter), ...keysetParams(page) },
   );
   return {
     actorFound: records[0]?.get("actorFound") ?? false,
     total: records[0]?.get("total") ?? 0,
-    relations: records[0]?.get("page") ?? [],
+    relations: inListOrder(page, records[0]?.get("page") ?? []),
   };
 }
 
@@ -509,18 +555,21 @@ export async function sourceTexts(
 }
 
 /** One page of the sources, in key order, with how many there are. */
+/** One keyset page of the sources, in key order (the sort key is the key). */
 export async function sourcesPage(
   db: Database,
-  offset: number,
-  limit: number,
-): Promise<{ total: number; sources: SourceRecord[] }> {
+  page: KeysetPage<string>,
+): Promise<{ total: number; sources: Keyed<SourceRecord, string>[] }> {
   const { records } = await db.read(
     `CALL () { MATCH (s:Source) RETURN count(s) AS total }
-     CALL () { MATCH (s:Source) WITH s ORDER BY s.id SKIP $offset LIMIT $limit RETURN collect(s ${sourceFields}) AS page }
+     CALL () {
+       MATCH (s:Source) ${keysetWindow("s", "s.id", page.backward)}
+       RETURN collect({ node: s ${sourceFields}, key: s.id }) AS page
+     }
      RETURN total, page`,
-    { offset: neo4j.int(offset), limit: neo4j.int(limit) },
+    keysetParams(page),
   );
-  return { total: records[0]?.get("total") ?? 0, sources: records[0]?.get("page") ?? [] };
+  return { total: records[0]?.get("total") ?? 0, sources: inListOrder(page, records[0]?.get("page") ?? []) };
 }
 
 export async function countsByKind(db: Database): Promise<{

@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { citationsFetchedPerRelation } from "../db/graph.js";
+import { badInput } from "../errors.js";
 import type { RequestBudget } from "./budget.js";
-import { badInput } from "./errors.js";
 
 /**
  * Every list of the API has a bound: a Relay connection takes `first`/`last` up to `page.max`; a plain list

@@ -2,10 +2,10 @@ import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
 import RelayPlugin from "@pothos/plugin-relay";
 import { type GraphQLResolveInfo, isObjectType } from "graphql";
+import { badInput } from "../errors.js";
 import { isCalendarDate } from "../seed/validate.js";
 import { bounds } from "./bounds.js";
 import type { GraphQLContext } from "./context.js";
-import { badInput } from "./errors.js";
 
 /** The one Pothos builder: every domain type registers itself on it in its own file under types/. */
 export const builder = new SchemaBuilder<{

@@ -32,7 +32,8 @@ export function useExplorer(): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
       const entry = files[url.pathname];
-      if (!entry || request.method !== "GET") return;
+      // HEAD answers as GET; the HTTP server sends no body for it.
+      if (!entry || (request.method !== "GET" && request.method !== "HEAD")) return;
       const body = cache.get(entry.file) ?? (await readFile(entry.file, "utf8"));
       cache.set(entry.file, body);
       endResponse(

@@ -1,12 +1,12 @@
 import type { ServerResponse } from "node:http";
 import type { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { type Caller, readingCaller, unauthenticated } from "../auth.js";
+import { type Caller, readingCaller } from "../auth.js";
 import type { AuthConfig, HttpConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { type ExportSource, exportCounts, openExport } from "../db/export.js";
+import { limitExceeded, unauthenticated } from "../errors.js";
 import { exportFiles, exportText } from "../export/formats.js";
-import { limitExceeded } from "../graphql/errors.js";
 import type { Logger } from "../logger.js";
 import { maskError } from "./errors.js";
 import { json } from "./plugins.js";

@@ -3,11 +3,12 @@ import { maxDepthPlugin } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesPlugin } from "@escape.tech/graphql-armor-max-directives";
 import { maxTokensPlugin } from "@escape.tech/graphql-armor-max-tokens";
 import { createComplexityRule } from "@pothos/plugin-complexity";
-import { type ExecutionResult, GraphQLError, type ValidationContext, validate } from "graphql";
+import { type ExecutionResult, type GraphQLError, type ValidationContext, validate } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { LimitsConfig } from "../config.js";
+import { DomainError, limitExceeded } from "../errors.js";
 import type { GraphQLContext } from "../graphql/context.js";
-import { limitExceeded } from "../graphql/errors.js";
+import { toGraphQLError } from "./errors.js";
 
 /**
  * The limits of a GraphQL request, in the order they apply:
@@ -24,21 +25,36 @@ export function limitPlugins(limits: LimitsConfig): Plugin[] {
     propagateOnRejection: false,
     onReject: [
       (context: ValidationContext | null, error: GraphQLError) =>
-        context?.reportError(
-          new GraphQLError(error.message.replace(/^Syntax Error: /, ""), {
-            extensions: { code: "LIMIT_EXCEEDED" },
-          }),
-        ),
+        context?.reportError(toGraphQLError(limitExceeded(error.message.replace(/^Syntax Error: /, "")))),
     ],
   };
   return [
-    maxTokensPlugin({ n: limits.maxTokens }),
+    useTokenLimit(limits.maxTokens),
     maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...report }),
     maxAliasesPlugin({ n: limits.maxAliases, ...report }),
     maxDirectivesPlugin({ n: limits.maxDirectives, ...report }),
     useCostLimit(limits.maxCost),
     useRequestBudget(),
   ] as Plugin[];
+}
+
+/**
+ * Refuses a document of more than `maxTokens` tokens while parsing it (graphql-armor), as LIMIT_EXCEEDED: armor
+ * reports it as a syntax error, which yoga would answer as GRAPHQL_PARSE_FAILED.
+ */
+function useTokenLimit(maxTokens: number): Plugin {
+  const refusals = new WeakSet<Error>();
+  const armor = maxTokensPlugin({ n: maxTokens, onReject: [(_context, error) => refusals.add(error)] });
+  return {
+    onParse(payload) {
+      armor.onParse?.(payload);
+      return ({ result, replaceParseResult }) => {
+        if (result instanceof Error && refusals.has(result)) {
+          replaceParseResult(toGraphQLError(limitExceeded(result.message.replace(/^Syntax Error: /, ""))));
+        }
+      };
+    },
+  };
 }
 
 /**
@@ -49,7 +65,7 @@ export function limitPlugins(limits: LimitsConfig): Plugin[] {
 export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      let refusal: GraphQLError | undefined;
+      let refusal: DomainError | undefined;
       const rule = createComplexityRule({
         context: args.contextValue,
         variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
@@ -67,7 +83,7 @@ export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
       });
       // Variable errors are the executor's to report, with their own message.
       validate(args.schema, args.document, [rule]);
-      if (refusal) setResultAndStopExecution({ errors: [refusal] });
+      if (refusal) setResultAndStopExecution({ errors: [toGraphQLError(refusal)] });
     },
   };
 }
@@ -100,9 +116,9 @@ export function useRequestBudget(): Plugin<GraphQLContext> {
 /** The result as the client sees it once the budget has spoken: one error if it stopped, cuts listed. */
 function withBudgetOutcome(result: ExecutionResult, { budget }: GraphQLContext): ExecutionResult {
   const reason = budget.signal.reason;
-  if (budget.signal.aborted && reason instanceof GraphQLError) {
+  if (budget.signal.aborted && reason instanceof DomainError) {
     // Every field stopped by the same abort reports it again: one error says it all.
-    return { data: null, errors: [reason] };
+    return { data: null, errors: [toGraphQLError(reason)] };
   }
   if (budget.truncations === 0) return result;
   return {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
 
@@ -125,6 +126,46 @@ export function useStrictUtf8(): Plugin {
           ),
         );
       }
+    },
+  };
+}
+
+/** Headers of which a GraphQL request whose body a plain HTML form could send must carry one (any value). */
+export const csrfHeaders = ["x-graphql-csrf", "graphql-require-preflight"];
+
+/**
+ * Cross-site request forgery: a page elsewhere can make a browser POST a form (`multipart/form-data`,
+ * url-encoded, `text/plain`) without a CORS preflight. Such a POST is executed only with one of `csrfHeaders`,
+ * which a form cannot set (graphql-yoga's plugin; it answers 403 otherwise). JSON requests, which need a
+ * preflight from another origin, pass as they are (GraphiQL, the explorer and the notebook send JSON). GET is
+ * left alone: it runs only queries (mutations need POST), and the service sets no cookies, so a page elsewhere
+ * that makes a browser send one gains nothing it could not fetch itself.
+ */
+export function useCsrfPrevention(): Plugin {
+  const prevention = useCSRFPrevention({ requestHeaders: csrfHeaders });
+  return {
+    onRequestParse(payload) {
+      if (payload.request.method === "GET") return;
+      return prevention.onRequestParse?.(payload);
+    },
+  };
+}
+
+/**
+ * HEAD on `path` answers exactly as GET would (GraphiQL's page, a query's result, a refusal), without the body:
+ * the request is run again as a GET through `handle`, the whole handler, so that every rule for GET holds
+ * (mutations are refused, limits apply). The other paths answer HEAD themselves.
+ */
+export function useHeadAsGet(
+  path: string,
+  handle: (request: Request) => Promise<Response> | Response,
+): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      if (request.method !== "HEAD" || url.pathname !== path) return;
+      const answer = await handle(new Request(request.url, { method: "GET", headers: request.headers }));
+      await answer.body?.cancel();
+      endResponse(new Response(null, { status: answer.status, headers: answer.headers }));
     },
   };
 }

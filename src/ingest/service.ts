@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from "node:crypto";
-import { GraphQLError } from "graphql";
 import type { ManagedTransaction } from "neo4j-driver";
 import type { z } from "zod";
 import type { Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
+import { suggestActors } from "../db/suggest.js";
 import {
   actorsByKey,
   allActorNames,
@@ -19,6 +19,7 @@ import {
   retractRelation,
   updateActor,
 } from "../db/writes.js";
+import { conflict, DomainError, notFound } from "../errors.js";
 import { clientKey as clientKeyGrammar, limits, show, writtenForm } from "../seed/grammar.js";
 import { findMentions, type Mention } from "../seed/mentions.js";
 import {
@@ -60,12 +61,14 @@ export interface Problem {
   message: string;
 }
 
-/** A rejected write: every problem, each with where it is; nothing was written. */
-export class ValidationError extends GraphQLError {
+/** A rejected write (BAD_USER_INPUT): every problem, each with where it is, in `details.problems`; nothing was written. */
+export class ValidationError extends DomainError {
   constructor(readonly problems: Problem[]) {
-    super(`Rejected, nothing was written:\n${problems.map((p) => `  ${p.where}: ${p.message}`).join("\n")}`, {
-      extensions: { code: "BAD_USER_INPUT", problems },
-    });
+    super(
+      "BAD_USER_INPUT",
+      `Rejected, nothing was written:\n${problems.map((p) => `  ${p.where}: ${p.message}`).join("\n")}`,
+      { problems },
+    );
   }
 }
 
@@ -170,9 +173,7 @@ async function guardedWrite<T>(
     const earlier = clientKey ? await changeByClientKey(tx, clientKey) : null;
     if (earlier) {
       if (earlier.payloadHash !== payloadHash) {
-        throw new GraphQLError(`The client key "${clientKey}" was already used for a different request.`, {
-          extensions: { code: "CONFLICT" },
-        });
+        throw conflict(`The client key "${clientKey}" was already used for a different request.`);
       }
       return { result: JSON.parse(earlier.details).result as T, replayed: true };
     }
@@ -185,6 +186,22 @@ const withKey = (source: BatchInput["sources"][number]) => ({
   ...source,
   id: source.id ?? `src-${createHash("sha256").update(source.text).digest("hex").slice(0, 12)}`,
 });
+
+/** Most unknown actor keys of one batch that get "did you mean" suggestions: one lookup each. */
+const maxKeysSuggested = 10;
+
+/** For the first few of `keys` that are not in `known`, the existing actor keys close to each. */
+async function suggestionsFor(
+  tx: ManagedTransaction,
+  keys: readonly string[],
+  known: ReadonlySet<string>,
+): Promise<Map<string, string[]>> {
+  const suggestions = new Map<string, string[]>();
+  for (const key of keys.filter((k) => !known.has(k)).slice(0, maxKeysSuggested)) {
+    suggestions.set(key, await suggestActors((c, p) => tx.run(c, p), key));
+  }
+  return suggestions;
+}
 
 /**
  * Parses a batch with the grammar, then, under the write lock, checks it against the committed graph and
@@ -234,11 +251,13 @@ export async function applyBatch(
     }
     const actorKeys = new Set([...known.actors, ...batch.actors.map((a) => a.id)]);
     const nameOwners = new Map(known.nameOwners.map((row) => [row.name, row.key]));
+    const suggestions = await suggestionsFor(tx, [...new Set(actorsOf(batch.relations))], actorKeys);
     const knowledge: Knowledge = {
       vocabulary,
       hasActor: (key) => actorKeys.has(key),
       sourcePoints: (key) => points.get(key),
       nameOwner: (name) => nameOwners.get(name),
+      actorSuggestions: (key) => suggestions.get(key) ?? [],
     };
     batch.actors.forEach((actor, index) => {
       claim("actors", index, actor.id);
@@ -319,9 +338,9 @@ export function relationKeyFor(relation: Omit<RelationInput, "id">): string {
   return `${readable}-${hash}`;
 }
 
-/** An actor gone, or never there: NOT_FOUND, naming the input that named it. */
-const noActor = (key: string, where: string) =>
-  new GraphQLError(`No actor with key "${key}" (${where})`, { extensions: { code: "NOT_FOUND", key } });
+/** An actor gone, or never there: NOT_FOUND, naming the input that named it, with keys it may have meant. */
+const noActor = async (tx: ManagedTransaction, key: string, where: string) =>
+  notFound("actor", key, { argument: where, suggestions: await suggestActors((c, p) => tx.run(c, p), key) });
 
 export async function editActor(
   db: Database,
@@ -336,7 +355,7 @@ export async function editActor(
   );
   return guardedWrite(db, writer, "updateActor", clientKey, { key, patch }, async (tx, log) => {
     const [actor] = await actorsByKey(tx, [input.key]);
-    if (!actor) throw noActor(input.key, "input.key");
+    if (!actor) throw await noActor(tx, input.key, "input.key");
     const { patch } = input;
     const patchNames = [patch.name, ...(patch.aliases ?? [])].filter((n): n is string => n !== undefined);
     const known = await knownRecords(tx, {
@@ -403,8 +422,8 @@ export async function absorbActor(
     const found = new Map((await actorsByKey(tx, [input.into, input.from])).map((a) => [a.id, a]));
     const into = found.get(input.into);
     const from = found.get(input.from);
-    if (!into) throw noActor(input.into, "input.into");
-    if (!from) throw noActor(input.from, "input.from");
+    if (!into) throw await noActor(tx, input.into, "input.into");
+    if (!from) throw await noActor(tx, input.from, "input.from");
     const aliases = mergedAliases(into, from);
     if (aliases.length > limits.aliases) {
       throw new ValidationError([
@@ -453,14 +472,10 @@ export async function retract(
   return guardedWrite(db, writer, "retractRelation", clientKey, { key, reason }, async (tx, log) => {
     const status = await retractRelation(tx, input.key, writer.name, input.reason);
     if (status === "missing") {
-      throw new GraphQLError(`No relation with key "${input.key}"`, {
-        extensions: { code: "NOT_FOUND", key: input.key },
-      });
+      throw notFound("relation", input.key, { argument: "input.key" });
     }
     if (status === "already retracted") {
-      throw new GraphQLError(`Relation "${input.key}" is already retracted`, {
-        extensions: { code: "CONFLICT" },
-      });
+      throw conflict(`Relation "${input.key}" is already retracted`);
     }
     const changeId = randomUUID();
     await log.record(tx, {

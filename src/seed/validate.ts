@@ -21,6 +21,15 @@ export interface Knowledge {
   sourcePoints(key: string): readonly string[] | undefined;
   /** The actor that already answers to this folded name, if any. */
   nameOwner(foldedName: string): string | undefined;
+  /** Existing keys close to an unknown actor key, offered as "did you mean" (none when absent). */
+  actorSuggestions?(key: string): readonly string[];
+}
+
+/** The problem of an actor key that names no actor, with the keys it may have meant. */
+function unknownActor(key: string, knowledge: Knowledge): string {
+  const suggestions = knowledge.actorSuggestions?.(key) ?? [];
+  const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
+  return `unknown actor "${key}"${hint}`;
 }
 
 /** A citation as a caller may give it: offsets are optional where the quote occurs once in its source. */
@@ -77,7 +86,7 @@ export function checkRelation(
     report(["type"], `unknown relation type "${relation.type}"`);
   }
   for (const end of ["from", "to"] as const) {
-    if (!knowledge.hasActor(relation[end])) report([end], `unknown actor "${relation[end]}"`);
+    if (!knowledge.hasActor(relation[end])) report([end], unknownActor(relation[end], knowledge));
   }
   if (relation.start && relation.end && relation.end < relation.start.slice(0, relation.end.length)) {
     report(["end"], `end "${relation.end}" is before start "${relation.start}"`);
@@ -89,7 +98,7 @@ export function checkRelation(
       cite("stance", `unknown stance "${citation.stance}"`);
     }
     if (citation.speaker != null && !knowledge.hasActor(citation.speaker)) {
-      cite("speaker", `unknown actor "${citation.speaker}"`);
+      cite("speaker", unknownActor(citation.speaker, knowledge));
     }
     const length = codePoints(citation.quote).length;
     let start = citation.start ?? null;

@@ -10,15 +10,16 @@ import {
   type Direction,
   listActors,
   type RelationParts,
+  type SearchKey,
   searchActors,
 } from "../../db/graph.js";
+import { badInput, notFound } from "../../errors.js";
 import { foldName } from "../../seed/text.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
-import { badInput, notFound } from "../errors.js";
 import type { RelationsOfActorKey } from "../loaders.js";
-import { offsetConnection } from "../pagination.js";
+import { byKey, type KeysetOrder, keysetConnection } from "../pagination.js";
 import { selectedFields, selects } from "../selection.js";
 import { RelationRef, relationFilterArgs, toRelationFilter } from "./relation.js";
 import { ActorKindEnum, DirectionEnum, vocabulary } from "./vocabulary.js";
@@ -85,6 +86,19 @@ for (const kind of vocabulary.actorKinds) {
   });
 }
 
+/** Search hits: best score first, then by key; a cursor holds the hit's [score, key]. */
+const searchOrder: KeysetOrder<SearchKey> = {
+  name: "searchActors",
+  parse: (value) =>
+    Array.isArray(value) &&
+    value.length === 2 &&
+    typeof value[0] === "number" &&
+    Number.isFinite(value[0]) &&
+    typeof value[1] === "string"
+      ? [value[0], value[1]]
+      : undefined,
+};
+
 builder.queryFields((t) => ({
   actor: t.field({
     type: ActorRef,
@@ -111,8 +125,8 @@ builder.queryFields((t) => ({
     args: { kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }) },
     complexity: connectionComplexity,
     resolve: (_root, args, { db, budget }) =>
-      offsetConnection(args, budget, async (offset, limit) => {
-        const page = await listActors(db, args.kinds?.length ? args.kinds : null, offset, limit);
+      keysetConnection(args, budget, byKey("actors"), async (window) => {
+        const page = await listActors(db, args.kinds?.length ? args.kinds : null, window);
         return { total: page.total, items: page.actors };
       }),
   }),
@@ -134,8 +148,8 @@ builder.queryFields((t) => ({
       if (words.length > 10) throw badInput('"query" may have at most 10 words');
       // Only letters and digits reach Lucene: no user text can change the query's syntax.
       const lucene = words.map((word) => `${word}*`).join(" AND ");
-      return offsetConnection(args, budget, async (offset, limit) => {
-        const page = await searchActors(db, lucene, args.kinds?.length ? args.kinds : null, offset, limit);
+      return keysetConnection(args, budget, searchOrder, async (window) => {
+        const page = await searchActors(db, lucene, args.kinds?.length ? args.kinds : null, window);
         return { total: page.total, items: page.actors };
       });
     },
@@ -190,7 +204,11 @@ function relationsSelected(info: GraphQLResolveInfo, actorKey: string): Relation
   }
 }
 
-/** Loads an actor that an argument names, or fails with NOT_FOUND naming the argument's value. */
+/**
+ * Loads an actor that a record refers to (a relation's end, a mention, a write's result), or fails with
+ * NOT_FOUND when it is gone meanwhile. An actor that an argument names goes through actorArgument
+ * (src/graphql/unknown.ts), which names the argument and suggests keys.
+ */
 export async function requireActor(
   loaders: { actor: { load(key: string): Promise<ActorRecord | null> } },
   key: string,

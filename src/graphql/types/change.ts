@@ -2,6 +2,7 @@ import { type ChangeRecord, historyOf } from "../../db/writes.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
+import { requireRecord } from "../unknown.js";
 
 export const ChangeRef = builder.objectRef<ChangeRecord>("Change").implement({
   description: "One write by an analyst: who made it, when, what it did and from which sources.",
@@ -24,13 +25,20 @@ export const ChangeRef = builder.objectRef<ChangeRecord>("Change").implement({
 builder.queryField("history", (t) =>
   t.field({
     type: [ChangeRef],
-    description: "The changes that touched an actor, relation or source, oldest first.",
+    description:
+      "The changes that touched an actor, relation or source, oldest first: empty for a record no analyst has " +
+      "changed (the seed's), NOT_FOUND for a key that names no record and no change.",
     args: {
       key: t.arg.string({ required: true, description: "Key of the actor, relation or source." }),
       ...limitArgs(bounds.history, "changes"),
     },
     complexity: listComplexity(bounds.history),
     resolve: (_root, { key, limit }, context, info) =>
-      boundedList(bounds.history, limit, context, info, (count) => historyOf(context.db, key, count)),
+      boundedList(bounds.history, limit, context, info, async (count) => {
+        const changes = await historyOf(context.db, key, count);
+        // A key of a record merged away still has its changes; one without changes must name a record.
+        if (changes.length === 0) await requireRecord(context, key, "key");
+        return changes;
+      }),
   }),
 );

@@ -1,7 +1,7 @@
 import type { CitationRecord } from "../../db/graph.js";
+import { badInput, notFound } from "../../errors.js";
 import { sliceCodePoints } from "../../seed/text.js";
 import { builder } from "../builder.js";
-import { badInput, notFound } from "../errors.js";
 import { ActorRef } from "./actor.js";
 import { RelationRef } from "./relation.js";
 import { SourceRef } from "./source.js";

@@ -6,15 +6,16 @@ import {
   relationsPage,
   timeline,
 } from "../../db/graph.js";
+import { badInput } from "../../errors.js";
 import { firstDay, lastDay } from "../../seed/dates.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
-import { badInput, notFound } from "../errors.js";
 import type { Loaders } from "../loaders.js";
-import { offsetConnection } from "../pagination.js";
+import { byKey, keysetConnection } from "../pagination.js";
 import { selects } from "../selection.js";
+import { actorArgument, requireKeys, unknownActor } from "../unknown.js";
 import { ActorRef, requireActor } from "./actor.js";
 import { CitationRef } from "./citation.js";
 import { DirectionEnum, PrecisionEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
@@ -167,6 +168,9 @@ interface Claim {
   citations: CitationRecord[];
 }
 
+/** The relations list's order: by date (undated last), then key; its sort keys are strings (see relationsPage). */
+const relationOrder = byKey("relations");
+
 const citationLimitArgs = limitArgs(bounds.citationsOfRelation, "citations");
 
 /** A side of a claim: its citations whose stance `keep` accepts, within the field's limit. */
@@ -209,7 +213,7 @@ const RelationsFilterInput = builder.inputType("RelationsFilter", {
     actor: t.string({ description: "Only relations of this actor (key)." }),
     direction: t.field({
       type: DirectionEnum,
-      description: "With actor: which side it is on (default BOTH).",
+      description: "With actor: which side it is on (default BOTH); OUTGOING or INCOMING need actor.",
     }),
     from: t.field({ type: "Date", description: "Only relations whose time reaches this day or later." }),
     to: t.field({ type: "Date", description: "Only relations whose time begins on or before this day." }),
@@ -247,7 +251,18 @@ builder.queryFields((t) => ({
     resolve: async (_root, args, { db, budget }, info) => {
       const filter = args.filter ?? {};
       if (filter.from && filter.to && filter.from > filter.to) throw badInput('"from" is after "to"');
-      return offsetConnection(args, budget, async (offset, limit) => {
+      if (filter.actor == null && filter.direction != null && filter.direction !== "BOTH") {
+        throw badInput(`"direction" ${filter.direction} needs "actor"`);
+      }
+      // An unknown speaker or source would match nothing, silently: it is refused as an unknown actor is.
+      await requireKeys(
+        { db },
+        {
+          actors: filter.speaker == null ? [] : [["filter.speaker", filter.speaker]],
+          sources: filter.source == null ? [] : [["filter.source", filter.source]],
+        },
+      );
+      return keysetConnection(args, budget, relationOrder, async (window) => {
         const page = await relationsPage(
           db,
           filter.actor ?? null,
@@ -262,9 +277,9 @@ builder.queryFields((t) => ({
             stances: filter.stances?.length ? [...filter.stances] : null,
             contested: filter.contested ?? null,
           },
-          { offset, limit, withCitations: selects(info, ["edges", "node", "citations"]) },
+          { ...window, withCitations: selects(info, ["edges", "node", "citations"]) },
         );
-        if (!page.actorFound) throw notFound("actor", filter.actor as string);
+        if (!page.actorFound) throw await unknownActor({ db }, filter.actor as string, "filter.actor");
         return { total: page.total, items: page.relations };
       });
     },
@@ -284,10 +299,10 @@ builder.queryFields((t) => ({
           actor ?? null,
           "BOTH",
           { contested: true },
-          { offset: 0, limit: count, withCitations: true },
+          { after: null, before: null, limit: count, backward: false, withCitations: true },
         );
-        if (!page.actorFound) throw notFound("actor", actor as string);
-        return page.relations.map((relation) => ({ relation, citations: relation.citations ?? [] }));
+        if (!page.actorFound) throw await unknownActor(context, actor as string, "actor");
+        return page.relations.map(({ node }) => ({ relation: node, citations: node.citations ?? [] }));
       }),
   }),
   timeline: t.field({
@@ -302,8 +317,8 @@ builder.queryFields((t) => ({
     complexity: listComplexity(bounds.timeline),
     resolve: (_root, args, context, info) =>
       boundedList(bounds.timeline, args.limit, context, info, async (count) => {
-        await requireActor(context.loaders, args.actor);
-        if (args.other) await requireActor(context.loaders, args.other);
+        await actorArgument(context, args.actor, "actor");
+        if (args.other != null) await actorArgument(context, args.other, "other");
         return timeline(context.db, args.actor, args.other ?? null, toRelationFilter(args), count);
       }),
   }),

@@ -2,7 +2,7 @@ import { type MentionRecord, type SourceRecord, sourcesPage } from "../../db/gra
 import { limitArgs } from "../args.js";
 import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
-import { offsetConnection } from "../pagination.js";
+import { byKey, keysetConnection } from "../pagination.js";
 import { ActorRef, requireActor } from "./actor.js";
 import { CitationRef } from "./citation.js";
 import { RelationRef } from "./relation.js";
@@ -99,8 +99,8 @@ builder.queryFields((t) => ({
     description: "Every source, in key order.",
     complexity: connectionComplexity,
     resolve: (_root, args, { db, budget }) =>
-      offsetConnection(args, budget, async (offset, limit) => {
-        const page = await sourcesPage(db, offset, limit);
+      keysetConnection(args, budget, byKey("sources"), async (window) => {
+        const page = await sourcesPage(db, window);
         return { total: page.total, items: page.sources };
       }),
   }),

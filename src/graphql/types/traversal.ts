@@ -6,12 +6,13 @@ import {
   type RelationRecord,
   shortestPaths,
 } from "../../db/graph.js";
+import { badInput, limitExceeded } from "../../errors.js";
 import { bounds, listComplexity, listLimit } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
-import { badInput, limitExceeded, notFound } from "../errors.js";
 import { selects } from "../selection.js";
-import { ActorRef, requireActor } from "./actor.js";
+import { actorArgument, unknownActor } from "../unknown.js";
+import { ActorRef } from "./actor.js";
 import { RelationRef, relationEnd, relationFilterArgs, toRelationFilter } from "./relation.js";
 import { DirectionEnum } from "./vocabulary.js";
 
@@ -90,12 +91,14 @@ const PathRef = builder.objectRef<PathStep[]>("Path").implement({
 });
 
 /**
- * Breadth-first from the seed actors, in one query; an unknown seed fails with NOT_FOUND, a graph of more than
- * `limit` relations with LIMIT_EXCEEDED (a cut graph would mislead a frontend).
+ * Breadth-first from the seed actors, in one query; an unknown seed fails with NOT_FOUND naming `argument` (the
+ * argument that gave the seeds), a graph of more than `limit` relations with LIMIT_EXCEEDED (a cut graph would
+ * mislead a frontend).
  */
 async function expand(
-  { db, loaders, budget }: GraphQLContext,
+  context: GraphQLContext,
   info: GraphQLResolveInfo,
+  argument: string,
   seeds: string[],
   args: {
     depth?: number | null;
@@ -105,6 +108,7 @@ async function expand(
     limit?: number | null;
   },
 ): Promise<Subgraph> {
+  const { db, loaders, budget } = context;
   const depth = args.depth ?? 1;
   if (!Number.isInteger(depth) || depth < 1) throw badInput(`"depth" must be at least 1; got ${depth}`);
   if (depth > maxDepth) throw limitExceeded(`"depth" may be at most ${maxDepth}; got ${depth}`);
@@ -129,7 +133,7 @@ async function expand(
   for (const actor of actors) loaders.actor.prime(actor.key, actor);
   const reached = new Set(actors.map((actor) => actor.key));
   const missing = seeds.find((key) => !reached.has(key));
-  if (missing !== undefined) throw notFound("actor", missing);
+  if (missing !== undefined) throw await unknownActor(context, missing, argument);
   const byKey = <T extends { key: string }>(items: T[]) => items.sort((a, b) => a.key.localeCompare(b.key));
   return { nodes: byKey(actors), edges: byKey(relations) };
 }
@@ -154,7 +158,7 @@ builder.queryFields((t) => ({
     description: "An actor and everything within `depth` hops of it, with the relations followed.",
     args: { actor: t.arg.string({ required: true, description: "Actor key." }), ...traversalArgs },
     complexity: listComplexity(bounds.subgraph),
-    resolve: (_root, args, context, info) => expand(context, info, [args.actor], args),
+    resolve: (_root, args, context, info) => expand(context, info, "actor", [args.actor], args),
   }),
   subgraph: t.field({
     type: SubgraphRef,
@@ -173,7 +177,7 @@ builder.queryFields((t) => ({
       if (args.actors.length > maxSeedActors) {
         throw limitExceeded(`"actors" may hold at most ${maxSeedActors} keys; got ${args.actors.length}`);
       }
-      return expand(context, info, [...new Set(args.actors)], args);
+      return expand(context, info, "actors", [...new Set(args.actors)], args);
     },
   }),
   paths: t.field({
@@ -195,12 +199,13 @@ builder.queryFields((t) => ({
       }),
       ...relationFilterArgs,
     },
-    resolve: async (_root, args, { db, loaders, budget }, info) => {
+    resolve: async (_root, args, context, info) => {
+      const { db, loaders, budget } = context;
       const hops = args.maxHops ?? 4;
       if (hops < 1) throw badInput(`"maxHops" must be at least 1; got ${hops}`);
       if (hops > maxHops) throw limitExceeded(`"maxHops" may be at most ${maxHops}; got ${hops}`);
       if (args.from === args.to) {
-        await requireActor(loaders, args.from);
+        await actorArgument(context, args.from, "from");
         throw badInput('"from" and "to" are the same actor');
       }
       const { from, to, paths } = await shortestPaths(
@@ -212,8 +217,8 @@ builder.queryFields((t) => ({
         toRelationFilter(args),
         { limit: args.all ? maxPaths : 1, withCitations: selects(info, ["steps", "relation", "citations"]) },
       );
-      if (!from) throw notFound("actor", args.from);
-      if (!to) throw notFound("actor", args.to);
+      if (!from) throw await unknownActor(context, args.from, "from");
+      if (!to) throw await unknownActor(context, args.to, "to");
       loaders.actor.prime(from.key, from);
       loaders.actor.prime(to.key, to);
       budget.chargeItems(paths.reduce((n, path) => n + path.length, 0));

@@ -1,0 +1,93 @@
+import neo4j, { type Record as Neo4jRecord } from "neo4j-driver";
+import { foldName } from "../seed/text.js";
+
+/**
+ * What a client meant by a key that names nothing: the "did you mean" of a NOT_FOUND, and the existence checks
+ * of keys given as filters. Suggestions are asked only once a key is known to be unknown, so they cost nothing
+ * on the normal path. No user text reaches Lucene's syntax: the full-text query is built from the letters and
+ * digits of the text alone.
+ */
+
+/** Runs one read statement: a Database's `read`, or a write transaction's `run` where the check sits inside one. */
+export type Read = (
+  cypher: string,
+  params: Record<string, unknown>,
+) => PromiseLike<{ records: Neo4jRecord[] }>;
+
+/** Most suggestions one error offers. */
+export const maxSuggestions = 3;
+
+/** Most words of the text that the full-text query looks for, and their longest form: enough for any name. */
+const maxWords = 10;
+const maxWordLength = 40;
+
+/** The words of `text` as the name index holds them: folded (accents and case), letters and digits only. */
+function wordsOf(text: string): string[] {
+  return foldName(text)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((word) => word.length > 0)
+    .slice(0, maxWords)
+    .map((word) => word.slice(0, maxWordLength));
+}
+
+/**
+ * Up to three actor keys close to `text`: the actors one of whose names is `text` (accents, case and spacing
+ * ignored) first, then the best matches of the name index for any of its words, as a word prefix or within two
+ * typing errors (for words of four letters or more), then by key.
+ */
+export async function suggestActors(read: Read, text: string): Promise<string[]> {
+  const words = wordsOf(text);
+  if (words.length === 0) return [];
+  const lucene = words.map((word) => (word.length >= 4 ? `${word}* OR ${word}~` : `${word}*`)).join(" OR ");
+  const { records } = await read(
+    `CALL () {
+       MATCH (a:Actor) WHERE $name IN a.foldedNames RETURN a, 1.0e9 AS score
+       UNION
+       CALL db.index.fulltext.queryNodes('actor_names', $query, {limit: $limit}) YIELD node AS a, score
+       RETURN a, score
+     }
+     WITH a, max(score) AS score ORDER BY score DESC, a.id LIMIT $limit
+     RETURN collect(a.id) AS keys`,
+    { name: foldName(text), query: lucene, limit: neo4j.int(maxSuggestions) },
+  );
+  return records[0]?.get("keys") ?? [];
+}
+
+/** Up to three source keys close to `text`: the sources whose key or title holds most of its words, then by key. */
+export async function suggestSources(read: Read, text: string): Promise<string[]> {
+  const words = wordsOf(text);
+  if (words.length === 0) return [];
+  const { records } = await read(
+    `MATCH (s:Source)
+     WITH s, toLower(s.id + ' ' + coalesce(s.title, '')) AS haystack
+     WITH s, size([word IN $words WHERE haystack CONTAINS word]) AS hits WHERE hits > 0
+     WITH s ORDER BY hits DESC, s.id LIMIT $limit
+     RETURN collect(s.id) AS keys`,
+    { words, limit: neo4j.int(maxSuggestions) },
+  );
+  return records[0]?.get("keys") ?? [];
+}
+
+/** Which of `actors` are no actor's key and which of `sources` no source's, in one round trip. */
+export async function missingKeys(
+  read: Read,
+  keys: { actors: readonly string[]; sources: readonly string[] },
+): Promise<{ actors: string[]; sources: string[] }> {
+  const { records } = await read(
+    `CALL () { UNWIND $actors AS key OPTIONAL MATCH (a:Actor {id: key}) WITH key WHERE a IS NULL RETURN collect(key) AS actors }
+     CALL () { UNWIND $sources AS key OPTIONAL MATCH (s:Source {id: key}) WITH key WHERE s IS NULL RETURN collect(key) AS sources }
+     RETURN actors, sources`,
+    { actors: keys.actors, sources: keys.sources },
+  );
+  return { actors: records[0]?.get("actors") ?? [], sources: records[0]?.get("sources") ?? [] };
+}
+
+/** Whether `key` is an actor's, a relation's or a source's. */
+export async function keyExists(read: Read, key: string): Promise<boolean> {
+  const { records } = await read(
+    `RETURN EXISTS { MATCH (:Actor {id: $key}) } OR EXISTS { MATCH (:Source {id: $key}) }
+       OR EXISTS { MATCH ()-[:RELATION {id: $key}]->() } AS known`,
+    { key },
+  );
+  return records[0]?.get("known") ?? false;
+}
