@@ -199,14 +199,19 @@ const keysetParams = <K>(page: KeysetPage<K>) => ({
 /** A page read backward comes last item first: put it back in the list's order. */
 const inListOrder = <T>(page: KeysetPage<unknown>, items: T[]) => (page.backward ? items.reverse() : items);
 
-/** The relationship pattern of a direction, seen from `a`; the labels let the planner seek `a` by its id index. */
-function pattern(direction: Direction): string {
-  return {
-    OUTGOING: "(a:Actor)-[r:RELATION]->(b:Actor)",
-    INCOMING: "(a:Actor)<-[r:RELATION]-(b:Actor)",
-    BOTH: "(a:Actor)-[r:RELATION]-(b:Actor)",
-  }[direction];
-}
+/** A relationship `relationship` (a variable, a type, a predicate) written in a direction. */
+const arrow = (direction: Direction, relationship: string) =>
+  ({ OUTGOING: `-[${relationship}]->`, INCOMING: `<-[${relationship}]-`, BOTH: `-[${relationship}]-` })[
+    direction
+  ];
+
+/**
+ * The relationship pattern of a direction from `from` to `b:Actor`, the relation bound to `r`. `from` is a
+ * node pattern: `a:Actor` by default, whose label lets the planner seek `a` by its id index, or a bare `a`
+ * already bound.
+ */
+const pattern = (direction: Direction, from = "a:Actor") =>
+  `(${from})${arrow(direction, "r:RELATION")}(b:Actor)`;
 
 export async function actorsByKeys(db: Database, keys: readonly string[]): Promise<ActorRecord[]> {
   const { records } = await db.read(`MATCH (a:Actor) WHERE a.id IN $keys RETURN a ${actorFields} AS actor`, {
@@ -291,7 +296,7 @@ export async function relationsOfActors(
   const { records } = await db.read(
     `MATCH (a:Actor) WHERE a.id IN $keys
      CALL (a) {
-       MATCH ${pattern(direction).replace("(a:Actor)", "(a)")} WHERE ${relationPredicate}
+       MATCH ${pattern(direction, "a")} WHERE ${relationPredicate}
        WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id LIMIT $limit
        RETURN collect(r ${relationWith(parts)}) AS relations
      }
@@ -365,7 +370,7 @@ export async function neighbourhood(
   if (!Number.isInteger(depth) || depth < 1) throw new Error("depth must be a positive integer");
   const hop = `CALL (frontier, relations) {
        UNWIND frontier AS a
-       MATCH ${pattern(direction).replace("(a:Actor)", "(a)")} WHERE ${relationPredicate} AND NOT r IN relations
+       MATCH ${pattern(direction, "a")} WHERE ${relationPredicate} AND NOT r IN relations
        WITH r, b LIMIT $rows
        RETURN collect(DISTINCT r) AS followed, collect(DISTINCT b) AS far
      }
@@ -408,18 +413,13 @@ export async function shortestPaths(
   },
 ): Promise<{ from: ActorRecord | null; to: ActorRecord | null; paths: RelationRecord[][] }> {
   if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
-  const step = {
-    OUTGOING: "()-[r:RELATION]->()",
-    INCOMING: "()<-[r:RELATION]-()",
-    BOTH: "()-[r:RELATION]-()",
-  }[direction];
   // The two ends come back with the paths, so that an unknown key costs no extra round trip to report.
   const { records } = await db.read(
     `OPTIONAL MATCH (a:Actor {id: $from})
      OPTIONAL MATCH (b:Actor {id: $to})
      CALL (a, b) {
        MATCH p = ALL SHORTEST
-         (a) (${step.replace("[r:RELATION]", `[r:RELATION WHERE ${relationPredicate}]`)}){1,${maxHops}} (b)
+         (a) (()${arrow(direction, `r:RELATION WHERE ${relationPredicate}`)}()){1,${maxHops}} (b)
        WITH p ORDER BY [r IN relationships(p) | r.id] LIMIT $limit
        RETURN collect([r IN relationships(p) | r ${relationWith({ ends: true, citations: options.withCitations })}]) AS paths
      }

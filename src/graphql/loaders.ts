@@ -19,6 +19,7 @@ import {
   sourcesByKeys,
   sourceTexts,
 } from "../db/graph.js";
+import { notFound } from "../errors.js";
 import { codePoints } from "../seed/text.js";
 
 /** Orders `rows` by `keys`, filling the gaps with null, as DataLoader expects. */
@@ -156,4 +157,26 @@ export function forgetWritten(loaders: Loaders, touched: Touched): void {
     }
   }
   loaders.relationsOfActor.clearAll();
+}
+
+/**
+ * Loads an actor that a record refers to (a relation's end, a mention, a write's result), or fails with
+ * NOT_FOUND when it is gone meanwhile. An actor that an argument names goes through actorArgument
+ * (src/graphql/unknown.ts), which names the argument and suggests keys.
+ */
+export async function requireActor(
+  loaders: { actor: { load(key: string): Promise<ActorRecord | null> } },
+  key: string,
+) {
+  const actor = await loaders.actor.load(key);
+  if (!actor) throw notFound("actor", key);
+  return actor;
+}
+
+/** The end `key` of a relation: fetched with the relation when the query could, else through the actor loader. */
+export function relationEnd(loaders: Pick<Loaders, "actor">, relation: RelationRecord, key: string) {
+  const fetched = key === relation.from ? relation.fromActor : relation.toActor;
+  if (!fetched) return requireActor(loaders, key);
+  loaders.actor.prime(key, fetched);
+  return fetched;
 }

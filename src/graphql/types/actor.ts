@@ -13,15 +13,16 @@ import {
   type SearchKey,
   searchActors,
 } from "../../db/graph.js";
-import { badInput, notFound } from "../../errors.js";
+import { badInput } from "../../errors.js";
 import { foldName } from "../../seed/text.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { RelationsOfActorKey } from "../loaders.js";
 import { byKey, type KeysetOrder, keysetConnection } from "../pagination.js";
+import { ActorRef, RelationRef } from "../refs.js";
+import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
 import { selectedFields, selects } from "../selection.js";
-import { RelationRef, relationFilterArgs, toRelationFilter } from "./relation.js";
 import { ActorKindEnum, DirectionEnum, vocabulary } from "./vocabulary.js";
 
 /** GraphQL type name of an actor kind: STATE -> State, PRIVATE_MILITARY_COMPANY -> PrivateMilitaryCompany. */
@@ -32,7 +33,7 @@ export const typeNameOfKind = (kind: string) =>
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join("");
 
-export const ActorRef = builder.interfaceRef<ActorRecord>("Actor").implement({
+ActorRef.implement({
   description:
     "A political or military actor that the sources name: a state, body, person, force, operation, ...",
   interfaces: [builder.nodeInterfaceRef()],
@@ -202,18 +203,4 @@ function relationsSelected(info: GraphQLResolveInfo, actorKey: string): Relation
   } catch {
     return []; // invalid arguments: the relations field itself reports them
   }
-}
-
-/**
- * Loads an actor that a record refers to (a relation's end, a mention, a write's result), or fails with
- * NOT_FOUND when it is gone meanwhile. An actor that an argument names goes through actorArgument
- * (src/graphql/unknown.ts), which names the argument and suggests keys.
- */
-export async function requireActor(
-  loaders: { actor: { load(key: string): Promise<ActorRecord | null> } },
-  key: string,
-) {
-  const actor = await loaders.actor.load(key);
-  if (!actor) throw notFound("actor", key);
-  return actor;
 }

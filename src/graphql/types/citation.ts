@@ -1,10 +1,7 @@
-import type { CitationRecord } from "../../db/graph.js";
 import { badInput, notFound } from "../../errors.js";
 import { sliceCodePoints } from "../../seed/text.js";
 import { builder } from "../builder.js";
-import { ActorRef } from "./actor.js";
-import { RelationRef } from "./relation.js";
-import { SourceRef } from "./source.js";
+import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
 import { StanceEnum } from "./vocabulary.js";
 
 interface CitationContext {
@@ -29,8 +26,6 @@ const CitationContextRef = builder.objectRef<CitationContext>("CitationContext")
 
 /** The widest context a client may ask for, in code points on each side of the quote. */
 const maxContextChars = 2000;
-
-export const CitationRef = builder.objectRef<CitationRecord>("Citation");
 
 builder.node(CitationRef, {
   description: "A verbatim passage of a source that states a relation, with who says it and how.",

@@ -11,10 +11,8 @@ import {
 import type { Mention } from "../../seed/mentions.js";
 import { vocabulary } from "../../seed/vocabulary.js";
 import { builder } from "../builder.js";
-import { forgetWritten } from "../loaders.js";
-import { ActorRef, requireActor } from "./actor.js";
-import { RelationRef } from "./relation.js";
-import { SourceRef } from "./source.js";
+import { forgetWritten, requireActor } from "../loaders.js";
+import { ActorRef, RelationRef, SourceRef } from "../refs.js";
 import { ActorKindEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
 /**

@@ -1,23 +1,17 @@
 import type { GraphQLResolveInfo } from "graphql";
-import {
-  type CitationRecord,
-  type RelationFilter,
-  type RelationRecord,
-  relationsPage,
-  timeline,
-} from "../../db/graph.js";
+import { type CitationRecord, type RelationRecord, relationsPage, timeline } from "../../db/graph.js";
 import { badInput } from "../../errors.js";
 import { firstDay, lastDay } from "../../seed/dates.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
-import type { Loaders } from "../loaders.js";
+import { relationEnd } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
+import { ActorRef, CitationRef, RelationRef } from "../refs.js";
+import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
 import { selects } from "../selection.js";
 import { actorArgument, requireKeys, unknownActor } from "../unknown.js";
-import { ActorRef, requireActor } from "./actor.js";
-import { CitationRef } from "./citation.js";
 import { DirectionEnum, PrecisionEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
 /** A date as precise as the source gives it, with the first and last day it may stand for. */
@@ -51,24 +45,6 @@ const PartialDateRef = builder.objectRef<PartialDate>("PartialDate").implement({
 const partialDate = (value: string | null, precision: string | null): PartialDate | null =>
   value && precision ? { value, precision } : null;
 
-/** The arguments every traversal takes to narrow the relations it follows. */
-export const relationFilterArgs = builder.args((t) => ({
-  types: t.field({ type: [RelationTypeEnum], description: "Only relations of these types." }),
-  asOf: t.field({
-    type: "Date",
-    description:
-      "Only relations in force on that day: events dated on or before it, states begun on or before it and not " +
-      "ended before it. Relations the sources do not date are left out, since they cannot be placed in time.",
-  }),
-}));
-
-export function toRelationFilter(args: {
-  types?: readonly string[] | null;
-  asOf?: string | null;
-}): RelationFilter {
-  return { types: args.types?.length ? [...args.types] : null, asOf: args.asOf ?? null };
-}
-
 interface Retraction {
   at: string;
   by: string;
@@ -83,16 +59,6 @@ const RetractionRef = builder.objectRef<Retraction>("Retraction").implement({
     reason: t.exposeString("reason", { description: "Why." }),
   }),
 });
-
-export const RelationRef = builder.objectRef<RelationRecord>("Relation");
-
-/** The end `key` of a relation: fetched with the relation when the query could, else through the actor loader. */
-export function relationEnd(loaders: Loaders, relation: RelationRecord, key: string) {
-  const fetched = key === relation.from ? relation.fromActor : relation.toActor;
-  if (!fetched) return requireActor(loaders, key);
-  loaders.actor.prime(key, fetched);
-  return fetched;
-}
 
 builder.node(RelationRef, {
   description:

@@ -1,11 +1,10 @@
-import { type MentionRecord, type SourceRecord, sourcesPage } from "../../db/graph.js";
+import { type MentionRecord, sourcesPage } from "../../db/graph.js";
 import { limitArgs } from "../args.js";
 import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
+import { requireActor } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
-import { ActorRef, requireActor } from "./actor.js";
-import { CitationRef } from "./citation.js";
-import { RelationRef } from "./relation.js";
+import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
 
 const MentionRef = builder.objectRef<MentionRecord>("Mention").implement({
   description: "Where a source names an actor (any of its names or aliases).",
@@ -20,8 +19,6 @@ const MentionRef = builder.objectRef<MentionRecord>("Mention").implement({
     ends: t.exposeIntList("ends", { description: "Code point offset just past each mention." }),
   }),
 });
-
-export const SourceRef = builder.objectRef<SourceRecord>("Source");
 
 builder.node(SourceRef, {
   description: "A source document: the exact text of one article and what it states about itself.",

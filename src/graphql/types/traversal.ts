@@ -10,10 +10,11 @@ import { badInput, limitExceeded } from "../../errors.js";
 import { bounds, listComplexity, listLimit } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
+import { relationEnd } from "../loaders.js";
+import { ActorRef, RelationRef } from "../refs.js";
+import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
 import { selects } from "../selection.js";
 import { actorArgument, unknownActor } from "../unknown.js";
-import { ActorRef } from "./actor.js";
-import { RelationRef, relationEnd, relationFilterArgs, toRelationFilter } from "./relation.js";
 import { DirectionEnum } from "./vocabulary.js";
 
 /** Hard limits of traversals: beyond them a query is refused with LIMIT_EXCEEDED, never cut silently. */
