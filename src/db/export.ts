@@ -1,6 +1,12 @@
 import neo4j, { type Transaction } from "neo4j-driver";
 import { answerGraceMs, type Database } from "./database.js";
-import type { ActorRecord, CitationRecord, RelationRecord } from "./graph.js";
+import {
+  type ActorRecord,
+  actorFields,
+  type CitationRecord,
+  type RelationRecord,
+  relationWith,
+} from "./graph.js";
 
 /** A relation in force as exports carry it: with its citations, or none when they were not asked for. */
 export interface ExportedRelation extends RelationRecord {
@@ -47,21 +53,12 @@ export async function exportCounts(db: Database): Promise<{ actors: number; rela
 }
 
 // `IS NOT NULL` on the keys lets Neo4j read the key indexes in order instead of sorting the whole graph first.
-const actorsQuery = `MATCH (a:Actor) WHERE a.id IS NOT NULL
-  RETURN a { key: a.id, .name, .kind, .aliases, .description } AS row ORDER BY a.id`;
+const actorsQuery = `MATCH (a:Actor) WHERE a.id IS NOT NULL RETURN a ${actorFields} AS row ORDER BY a.id`;
 
 const relationsQuery = (citations: boolean) =>
-  `MATCH (a:Actor)-[r:RELATION]->(b:Actor) USING INDEX r:RELATION(id)
+  `MATCH ()-[r:RELATION]->() USING INDEX r:RELATION(id)
    WHERE r.id IS NOT NULL AND r.retractedAt IS NULL
-   RETURN r { key: r.id, .type, from: a.id, to: b.id, .role, .note, .contested, .at, .atPrecision, .start,
-              .startPrecision, .end, .endPrecision, retractedAt: null, retractedBy: null, retractionReason: null,
-              citations: ${
-                citations
-                  ? `COLLECT { MATCH (c:Citation {relationId: r.id})
-                               RETURN c { key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote,
-                                          .start, .end, speakerKey: c.speakerId, .stance } ORDER BY c.id }`
-                  : "[]"
-              } } AS row
+   RETURN r ${relationWith({ ends: false, citations })} AS row
    ORDER BY r.id`;
 
 /**
@@ -132,7 +129,12 @@ export async function openExport(
   }
   return {
     actors: () => rows<ActorRecord>(actorsQuery),
-    relations: (citations) => rows<ExportedRelation>(relationsQuery(citations)),
+    relations: async function* (citations) {
+      // The shared projection leaves citations out when they are not read; the formats expect a list.
+      for await (const r of rows<RelationRecord>(relationsQuery(citations))) {
+        yield { ...r, citations: r.citations ?? [] };
+      }
+    },
     close: () => stop.abort(),
   };
 }

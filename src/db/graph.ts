@@ -87,7 +87,11 @@ export interface RelationFilter {
   contested?: boolean | null;
 }
 
-const actorFields = "{ key: a.id, .name, .kind, .aliases, .description }";
+/**
+ * The projections of the records, each in one place: the API's queries and the exports (src/db/export.ts) read
+ * actors, citations and relations through these. Each is a map projection on the variable named in it.
+ */
+export const actorFields = "{ key: a.id, .name, .kind, .aliases, .description }";
 /** An actor's fields from a node expression such as startNode(r): relations carry their ends, saving a trip. */
 const endpoint = (node: string) =>
   `{ key: ${node}.id, name: ${node}.name, kind: ${node}.kind, aliases: ${node}.aliases, description: ${node}.description }`;
@@ -115,7 +119,7 @@ export interface RelationParts {
  * A relation with the parts the client selected: fetching them in the same query saves the round trip that
  * their loaders would make, and leaving out the others saves reading and sending them.
  */
-const relationWith = (parts: RelationParts) =>
+export const relationWith = (parts: RelationParts) =>
   `{ ${relationProperties}${parts.ends ? `, fromActor: ${endpoint("startNode(r)")}, toActor: ${endpoint("endNode(r)")}` : ""}${
     parts.citations
       ? `, citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationFields} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`
