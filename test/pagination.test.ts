@@ -17,6 +17,12 @@ type Data = any;
 const editor = generateApiKey("carol", "editor");
 const admin = generateApiKey("dan", "admin");
 
+/**
+ * A connection of the Query type: the list of every actor, source or relation, or a field with its arguments
+ * other than the page's (a search's query).
+ */
+type Connection = "actors" | "sources" | "relations" | { field: string; args: string };
+
 interface Page {
   keys: string[];
   hasNextPage: boolean;
@@ -31,12 +37,14 @@ describe("keyset pagination", () => {
 
   /** One page of a connection of the Query type, read by its items' keys. */
   const page = async (
-    connection: "actors" | "sources" | "relations",
+    connection: Connection,
     args: { first?: number; last?: number; after?: string | null; before?: string | null },
   ): Promise<Page> => {
+    const [field, fixed] =
+      typeof connection === "string" ? [connection, ""] : [connection.field, `${connection.args}, `];
     const response = await query(
       `query ($first: Int, $last: Int, $after: String, $before: String) {
-        list: ${connection}(first: $first, last: $last, after: $after, before: $before) {
+        list: ${field}(${fixed}first: $first, last: $last, after: $after, before: $before) {
           edges { node { key } }
           pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
         } }`,
@@ -49,7 +57,7 @@ describe("keyset pagination", () => {
 
   /** Every key of a connection, paging forward `size` at a time (or backward from the end). */
   const walk = async (
-    connection: "actors" | "sources" | "relations",
+    connection: Connection,
     sizes: () => number,
     backward = false,
     between: () => Promise<void> = async () => {},
@@ -127,46 +135,169 @@ describe("keyset pagination", () => {
     expect(response.errors?.[0]?.message).toContain('"after" is not a cursor of actors');
   });
 
-  it("never repeats or skips an item while another client adds and removes actors between pages", async () => {
-    let added = 0;
-    await fc.assert(
+  /** Runs a mutation as another client would and checks that it was done. */
+  const write = async (mutation: string, input: Record<string, unknown>, key = editor.key) => {
+    const type = `${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Input`;
+    const response = await query(
+      `mutation ($input: ${type}!) { ${mutation}(input: $input) { changeId } }`,
+      { input },
+      key,
+    );
+    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+  };
+
+  /** What another client does between two pages. */
+  interface Churn {
+    /** Adds one item; `choice`, any natural number, decides where it falls in the list. */
+    add: (choice: number) => Promise<void>;
+    /** Removes an item present when the walk began, if this list's items can be removed and `key` may be. */
+    remove?: { may: (key: string) => boolean; run: (key: string) => Promise<void> };
+  }
+
+  /** Spreads new keys over the list: the letter that `choice` picks. */
+  const letter = (choice: number) => "abcdefghijklmnopqrstuvwxyz".charAt(choice % 26);
+
+  /**
+   * The issue's property for one connection: walked forward or backward with random page sizes while, between
+   * pages, another client adds an item and now and then removes one present when the walk began, it shows each
+   * item at most once and every item present throughout.
+   */
+  const pagesThroughChurn = (connection: Connection, churn: Churn, numRuns: number) =>
+    fc.assert(
       fc.asyncProperty(
-        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 40, maxLength: 40 }),
+        fc.array(
+          fc.record({
+            size: fc.integer({ min: 1, max: 12 }),
+            add: fc.nat(),
+            remove: fc.option(fc.nat(), { freq: 2 }),
+          }),
+          { minLength: 40, maxLength: 40 },
+        ),
         fc.boolean(),
-        fc.array(fc.boolean(), { minLength: 40, maxLength: 40 }),
-        async (sizes, backward, removals) => {
-          const before = new Set((await page("actors", { first: 100 })).keys);
+        async (steps, backward) => {
+          const before = await walk(connection, () => 100);
           const removed = new Set<string>();
-          let step = 0;
+          const step = (n: number) => steps[n % steps.length] as (typeof steps)[number];
+          let changes = 0;
           const between = async () => {
-            // Another client: one new actor, and now and then one absorbed into another.
-            added += 1;
-            const key = `paging-probe-${added}`;
-            const made = await query(
-              `mutation ($input: AddActorInput!) { addActor(input: $input) { actor { key } } }`,
-              { input: { key, name: `Paging Probe ${added}`, kind: "GROUP" } },
-              editor.key,
-            );
-            expect(made.errors).toBeUndefined();
-            const victims = [...before].filter((k) => k.startsWith("paging-probe-") && !removed.has(k));
-            const victim = victims[0];
-            if (removals[step++ % removals.length] && victim) {
-              const merged = await query(
-                `mutation ($input: MergeActorsInput!) { mergeActors(input: $input) { actor { key } } }`,
-                { input: { into: key, from: victim } },
-                admin.key,
-              );
-              expect(merged.errors).toBeUndefined();
+            const { add, remove } = step(changes++);
+            await churn.add(add);
+            const victims = before.filter((key) => !removed.has(key) && (churn.remove?.may(key) ?? false));
+            const victim = remove === null ? undefined : victims[remove % victims.length];
+            if (churn.remove && victim !== undefined) {
+              await churn.remove.run(victim);
               removed.add(victim);
             }
           };
-          let index = 0;
-          const seen = await walk("actors", () => sizes[index++ % sizes.length] as number, backward, between);
-          expect(new Set(seen).size).toBe(seen.length);
-          for (const key of before) if (!removed.has(key)) expect(seen).toContain(key);
+          let pages = 0;
+          const seen = await walk(connection, () => step(pages++).size, backward, between);
+          expect(seen.filter((key, index) => seen.indexOf(key) !== index)).toEqual([]);
+          expect(before.filter((key) => !removed.has(key) && !seen.includes(key))).toEqual([]);
         },
       ),
-      { numRuns: 6, seed: 20261129 },
+      // No shrinking: each run pages a database that earlier runs changed, and takes seconds.
+      { numRuns, seed: 20261129, endOnFailure: true },
+    );
+
+  it("never repeats or skips an item while another client adds and removes actors between pages", async () => {
+    let added = 0;
+    let newest = "";
+    await pagesThroughChurn(
+      "actors",
+      {
+        // One new actor, and now and then one added earlier absorbed into it.
+        add: async () => {
+          added += 1;
+          newest = `paging-probe-${added}`;
+          await write("addActor", { key: newest, name: `Paging Probe ${added}`, kind: "GROUP" });
+        },
+        remove: {
+          may: (key) => key.startsWith("paging-probe-"),
+          run: (key) => write("mergeActors", { into: newest, from: key }, admin.key),
+        },
+      },
+      6,
+    );
+  });
+
+  it("never repeats or skips a relation while another client asserts and retracts relations between pages", async () => {
+    // A passage that some relation cites, to cite again for new relations between other actors.
+    const cited = await query(
+      `{ relations(first: 1) { edges { node { citations { quote start end source { key } } } } } }`,
+    );
+    const citation = cited.data.relations.edges[0].node.citations[0];
+    const ends = (await walk("actors", () => 100)).filter((key) => !key.startsWith("paging-"));
+    let added = 0;
+    await pagesThroughChurn(
+      "relations",
+      {
+        // One new relation, undated (last in the list) or dated anywhere among the dated ones; now and then
+        // one retracted, from the seed or added earlier.
+        add: async (choice) => {
+          added += 1;
+          const from = choice % ends.length;
+          const to = (from + 1 + (Math.floor(choice / ends.length) % (ends.length - 1))) % ends.length;
+          const month = String(1 + (Math.floor(choice / 3) % 12)).padStart(2, "0");
+          await write("assertRelation", {
+            key: `${letter(choice)}-paging-relation-${added}`,
+            type: "MEETING",
+            from: ends[from],
+            to: ends[to],
+            ...(choice % 3 === 0 ? {} : { at: `${2000 + (choice % 30)}-${month}` }),
+            citations: [
+              {
+                source: citation.source.key,
+                quote: citation.quote,
+                start: citation.start,
+                end: citation.end,
+                stance: "REPORTS",
+              },
+            ],
+          });
+        },
+        remove: {
+          may: () => true,
+          run: (key) => write("retractRelation", { key, reason: "paging test" }),
+        },
+      },
+      3,
+    );
+  });
+
+  it("never repeats or skips a source while another client adds sources between pages", async () => {
+    let added = 0;
+    // Sources cannot be removed through the API: only added.
+    await pagesThroughChurn(
+      "sources",
+      {
+        add: async (choice) => {
+          added += 1;
+          await write("addSource", {
+            key: `${letter(choice)}-paging-source-${added}`,
+            text: `Paging source ${added}, added between two pages.`,
+            language: "en",
+          });
+        },
+      },
+      4,
+    );
+  });
+
+  it("never repeats or skips a search hit while another client adds actors that match between pages", async () => {
+    let added = 0;
+    await pagesThroughChurn(
+      { field: "searchActors", args: 'query: "paging"' },
+      {
+        add: async (choice) => {
+          added += 1;
+          await write("addActor", {
+            key: `${letter(choice)}-paging-hit-${added}`,
+            name: `Paging Hit ${added}`,
+            kind: "GROUP",
+          });
+        },
+      },
+      4,
     );
   });
 });
