@@ -551,14 +551,11 @@ export async function sourceTexts(
 ): Promise<{ key: string; text: string }[]> {
   const { records } = await db.read(
     `MATCH (s:Source) WHERE s.id IN $keys RETURN s.id AS key, s.text AS text`,
-    {
-      keys,
-    },
+    { keys },
   );
   return records.map((r) => ({ key: r.get("key"), text: r.get("text") }));
 }
 
-/** One page of the sources, in key order, with how many there are. */
 /** One keyset page of the sources, in key order (the sort key is the key). */
 export async function sourcesPage(
   db: Database,

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { citationsFetchedPerRelation } from "../db/graph.js";
+import { citationsFetchedPerRelation, itemsFetchedPerSource } from "../db/graph.js";
 import { badInput } from "../errors.js";
 import type { RequestBudget } from "./budget.js";
 
@@ -21,9 +21,9 @@ export const bounds = {
   page: { default: 20, max: 100 },
   relationsOfActor: { default: 100, max: 1000 },
   citationsOfRelation: { default: 20, max: citationsFetchedPerRelation - 1 },
-  citationsOfSource: { default: 100, max: 1000 },
-  relationsOfSource: { default: 100, max: 1000 },
-  mentionsOfSource: { default: 100, max: 1000 },
+  citationsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
+  relationsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
+  mentionsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
   claims: { default: 100, max: 1000 },
   timeline: { default: 100, max: 1000 },
   history: { default: 100, max: 1000 },
@@ -61,22 +61,24 @@ export const connectionComplexity = (args: {
 });
 
 /**
- * The limit a list field was given, checked against its bound. `info` names the field in the refusal.
- * @throws BAD_USER_INPUT when the limit is negative or over the bound's maximum.
+ * An integer argument checked against its range, 0 to `max`. `argument` names it in the refusal, as the client
+ * should read it (`"limit" of State.relations`).
+ * @throws BAD_USER_INPUT when it is not an integer in range.
  */
-export function listLimit(
-  limit: number | null | undefined,
-  bound: ListBound,
-  info: GraphQLResolveInfo,
-): number {
-  const value = limit ?? bound.default;
-  if (!Number.isInteger(value) || value < 0 || value > bound.max) {
-    throw badInput(
-      `"limit" of ${info.parentType.name}.${info.fieldName} must be between 0 and ${bound.max}; got ${value}`,
-    );
+export function inRange(argument: string, value: number, max: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw badInput(`${argument} must be between 0 and ${max}; got ${value}`);
   }
   return value;
 }
+
+/**
+ * The limit a list field was given (its bound's default when none), checked against its bound. `info` names
+ * the field in the refusal.
+ * @throws BAD_USER_INPUT when the limit is negative or over the bound's maximum.
+ */
+export const listLimit = (limit: number | null | undefined, bound: ListBound, info: GraphQLResolveInfo) =>
+  inRange(`"limit" of ${info.parentType.name}.${info.fieldName}`, limit ?? bound.default, bound.max);
 
 /**
  * A plain list field's answer: checks the field's `limit` against `bound`, asks `fetch` for one item more than

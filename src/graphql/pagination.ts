@@ -1,6 +1,6 @@
 import type { Keyed, KeysetPage } from "../db/graph.js";
 import { badInput } from "../errors.js";
-import { bounds } from "./bounds.js";
+import { bounds, inRange } from "./bounds.js";
 import type { RequestBudget } from "./budget.js";
 
 /**
@@ -69,9 +69,7 @@ export async function keysetConnection<T, K>(
 ) {
   for (const name of ["first", "last"] as const) {
     const value = args[name];
-    if (value != null && (!Number.isInteger(value) || value < 0 || value > bounds.page.max)) {
-      throw badInput(`"${name}" must be between 0 and ${bounds.page.max}; got ${value}`);
-    }
+    if (value != null) inRange(`"${name}"`, value, bounds.page.max);
   }
   const after = args.after ? decodeCursor("after", args.after, order) : null;
   const before = args.before ? decodeCursor("before", args.before, order) : null;

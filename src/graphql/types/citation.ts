@@ -1,5 +1,6 @@
-import { badInput, notFound } from "../../errors.js";
+import { notFound } from "../../errors.js";
 import { sliceCodePoints } from "../../seed/text.js";
+import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";
 import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
 import { StanceEnum } from "./vocabulary.js";
@@ -81,12 +82,7 @@ builder.node(CitationRef, {
         }),
       },
       resolve: async (c, { chars }, { loaders, budget }) => {
-        const width = chars ?? 200;
-        if (!Number.isInteger(width) || width < 0 || width > maxContextChars) {
-          throw badInput(
-            `"chars" of Citation.context must be between 0 and ${maxContextChars}; got ${width}`,
-          );
-        }
+        const width = inRange('"chars" of Citation.context', chars ?? 200, maxContextChars);
         const points = (await loaders.sourcePoints.load(c.sourceKey)) ?? [];
         let from = c.start;
         while (from > 0 && points[from - 1] !== "\n" && c.start - from < width) from -= 1;
