@@ -19,6 +19,8 @@ const readyMarker = "NEO4J_EMBEDDED_READY";
 
 /** First wait before restarting a Neo4j that died, in milliseconds; it doubles after each failed restart. */
 const firstRestartDelayMs = 1000;
+/** Longest a starting JVM may take to accept Bolt, in milliseconds (store recovery included); then it is killed. */
+const readyTimeoutMs = 300_000;
 /** Longest wait between two restart attempts, in milliseconds. */
 const maxRestartDelayMs = 30_000;
 
@@ -189,10 +191,17 @@ async function waitUntilReady(java: ChildProcess, logFile: string): Promise<stri
       reject(
         new Error(`Embedded Neo4j exited (${signal ?? `code ${code}`}) before it was ready; see ${logFile}`),
       );
+    // A JVM that neither answers nor exits (a stuck store recovery, a full disk) is killed, not waited on.
+    const timer = setTimeout(() => {
+      reject(new Error(`Embedded Neo4j was not ready within ${readyTimeoutMs / 1000} s; see ${logFile}`));
+      java.kill("SIGKILL");
+    }, readyTimeoutMs);
+    java.once("exit", () => clearTimeout(timer));
     java.once("exit", onExit);
     java.once("error", (error) => reject(new Error(`Cannot start java: ${error.message}`)));
     lines.on("line", (line) => {
       if (line.startsWith(readyMarker)) {
+        clearTimeout(timer);
         java.off("exit", onExit);
         lines.close();
         java.stdout?.pipe(createWriteStream(logFile, { flags: "a" }));
