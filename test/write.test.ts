@@ -107,6 +107,23 @@ describe("write path", () => {
       );
     });
 
+    it("answers at most `limit` mentions, in text order, and says when it cut them", async () => {
+      const mentions = `mutation ($input: AddSourceInput!, $limit: Int) {
+        addSource(input: $input) { mentions(limit: $limit) { actor { key } start } } }`;
+      const input = { text: article, language: "fr" };
+      const all = await query(mentions, { input }, editor.key);
+      const two = await query(mentions, { input, limit: 2 }, editor.key);
+      const found = (all.data as Data).addSource.mentions;
+      expect(found.length).toBeGreaterThan(2);
+      expect((two.data as Data).addSource.mentions).toEqual(found.slice(0, 2));
+      expect((two as Data).extensions.truncated).toEqual({
+        lists: 1,
+        first: [{ path: ["addSource", "mentions"], limit: 2 }],
+      });
+      const tooMany = await query(mentions, { input, limit: 1001 }, editor.key);
+      expect(tooMany.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    });
+
     it("stores the same text once", async () => {
       const first = (await ok(addSource, { input: { text: article, language: "fr" } }, editor.key)).addSource;
       const before = await snapshotGraph(db);

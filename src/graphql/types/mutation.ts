@@ -10,6 +10,8 @@ import {
 } from "../../ingest/service.js";
 import type { Mention } from "../../seed/mentions.js";
 import { vocabulary } from "../../seed/vocabulary.js";
+import { limitArgs } from "../args.js";
+import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { forgetWritten, requireActor } from "../loaders.js";
 import { ActorRef, RelationRef, SourceRef } from "../refs.js";
@@ -74,8 +76,12 @@ const SourcePayloadRef = builder
       }),
       mentions: t.field({
         type: [MentionHitRef],
-        description: "Every name or alias of a known actor in the text, accents and case ignored.",
-        resolve: (r) => r.value.mentions,
+        description:
+          "The names and aliases of known actors in the text, accents and case ignored, in text order.",
+        args: limitArgs(bounds.mentionsOfSource, "mentions"),
+        complexity: listComplexity(bounds.mentionsOfSource),
+        resolve: (r, { limit }, context, info) =>
+          boundedList(bounds.mentionsOfSource, limit, context, info, () => r.value.mentions),
       }),
       changeId: t.id({
         nullable: true,
