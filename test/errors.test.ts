@@ -328,6 +328,24 @@ describe("errors at the edges of the API", () => {
       expect(error.extensions.suggestions).toContain("sergei-lavrov");
     });
 
+    it("suggests relation keys for an unknown relation to retract, and retracts nothing", async () => {
+      const error = await failure(
+        'mutation { retractRelation(input: { key: "rel-diop-visit", reason: "test" }) { changeId } }',
+        {},
+        editor.key,
+      );
+      expect(error.extensions).toMatchObject({
+        code: "NOT_FOUND",
+        key: "rel-diop-visit",
+        argument: "input.key",
+      });
+      expect(error.extensions.suggestions).toContain("rel-diop-visit-russia");
+      const answer = await post(served.base, {
+        query: '{ relation(key: "rel-diop-visit-russia") { retraction { at } } }',
+      });
+      expect(answer.body).toEqual({ data: { relation: { retraction: null } } });
+    });
+
     it("suggests keys for the unknown actors of a relation to write, among its problems", async () => {
       const error = await failure(
         `mutation { assertRelation(input: { type: VISIT, from: "lavrov", to: "mali", at: "2021",

@@ -26,5 +26,6 @@ describe("load on loopback", () => {
     }
     expect(report.shutdown.acceptedWrites).toBeGreaterThan(0);
     expect(report.shutdown).toMatchObject({ lostWrites: 0, errors: 0, exitCode: 0 });
-  });
+    // It starts a database and a service of its own, twice: on a busy machine that alone can take a minute.
+  }, 240_000);
 });

@@ -53,13 +53,24 @@ export async function suggestActors(read: Read, text: string): Promise<string[]>
   return records[0]?.get("keys") ?? [];
 }
 
-/** Up to three source keys close to `text`: the sources whose key or title holds most of its words, then by key. */
-export async function suggestSources(read: Read, text: string): Promise<string[]> {
+/**
+ * Where the word-matching suggestions look: each entry matches one kind of record as `s` and gives its
+ * lower-case `haystack` (its key, and its title for a source). A closed set: no caller text reaches Cypher.
+ */
+const haystacks = {
+  source: "MATCH (s:Source) WITH s, toLower(s.id + ' ' + coalesce(s.title, '')) AS haystack",
+  relation: "MATCH ()-[s:RELATION]->() WITH s, toLower(s.id) AS haystack",
+} as const;
+
+/**
+ * Up to three keys of `kind` close to `text`: the records whose haystack holds most of its words, then by key.
+ * A relation's suggestions scan the relations, which only a refused request pays for.
+ */
+async function suggestByWords(read: Read, kind: keyof typeof haystacks, text: string): Promise<string[]> {
   const words = wordsOf(text);
   if (words.length === 0) return [];
   const { records } = await read(
-    `MATCH (s:Source)
-     WITH s, toLower(s.id + ' ' + coalesce(s.title, '')) AS haystack
+    `${haystacks[kind]}
      WITH s, size([word IN $words WHERE haystack CONTAINS word]) AS hits WHERE hits > 0
      WITH s ORDER BY hits DESC, s.id LIMIT $limit
      RETURN collect(s.id) AS keys`,
@@ -67,6 +78,12 @@ export async function suggestSources(read: Read, text: string): Promise<string[]
   );
   return records[0]?.get("keys") ?? [];
 }
+
+/** Up to three source keys close to `text`: the sources whose key or title holds most of its words, then by key. */
+export const suggestSources = (read: Read, text: string) => suggestByWords(read, "source", text);
+
+/** Up to three relation keys close to `text`: the relations whose key holds most of its words, then by key. */
+export const suggestRelations = (read: Read, text: string) => suggestByWords(read, "relation", text);
 
 /** Which of `actors` are no actor's key and which of `sources` no source's, in one round trip. */
 export async function missingKeys(

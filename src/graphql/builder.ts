@@ -1,5 +1,6 @@
 import SchemaBuilder from "@pothos/core";
 import ComplexityPlugin from "@pothos/plugin-complexity";
+import DataloaderPlugin from "@pothos/plugin-dataloader";
 import RelayPlugin from "@pothos/plugin-relay";
 import { type GraphQLResolveInfo, isObjectType } from "graphql";
 import { badInput } from "../errors.js";
@@ -18,7 +19,7 @@ export const builder = new SchemaBuilder<{
   DefaultNodeNullability: false;
 }>({
   defaultFieldNullability: false,
-  plugins: [RelayPlugin, ComplexityPlugin],
+  plugins: [RelayPlugin, ComplexityPlugin, DataloaderPlugin],
   // The cost estimate (src/http/limits.ts checks it): every field costs 1; every list field states its own
   // multiplier from its bound (src/graphql/bounds.ts). The default multiplier is for the lists whose length
   // the vocabulary bounds (counts per kind or type).

@@ -1,10 +1,14 @@
+import { initContextCache } from "@pothos/core";
 import { type Caller, readingCaller } from "../auth.js";
 import type { AuthConfig, LimitsConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { RequestBudget } from "./budget.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
-/** What every resolver gets: the database, this request's own loaders and budget, and who is calling. */
+/**
+ * What every resolver gets: the database, this request's own loaders and budget, and who is calling. The
+ * loaders of the graph's objects are the loadable refs' (src/graphql/refs.ts), reached through the context.
+ */
 export interface GraphQLContext {
   /** The database as this request sees it: its reads give up when the request's budget aborts. */
   db: Database;
@@ -28,5 +32,6 @@ export function createContext(
   const budget = new RequestBudget(limits);
   // The deadline also cuts each read's transaction timeout to what the request has left.
   const requestDb = db.withSignal(budget.signal, Date.now() + limits.requestTimeoutMs);
-  return { db: requestDb, loaders: createLoaders(requestDb), budget, caller };
+  // The loadable refs' loaders live in the context cache, which survives Yoga copying the context.
+  return { ...initContextCache(), db: requestDb, loaders: createLoaders(requestDb), budget, caller };
 }

@@ -1,8 +1,8 @@
+import { clearAllDataLoaders } from "@pothos/plugin-dataloader";
 import DataLoader from "dataloader";
 import type { Database } from "../db/database.js";
 import {
   type ActorRecord,
-  actorsByKeys,
   type CitationRecord,
   citationsOfRelations,
   citationsOfSources,
@@ -12,15 +12,19 @@ import {
   type RelationFilter,
   type RelationParts,
   type RelationRecord,
-  relationsByKeys,
   relationsOfActors,
   relationsOfSources,
-  type SourceRecord,
-  sourcesByKeys,
   sourceTexts,
 } from "../db/graph.js";
 import { notFound } from "../errors.js";
 import { codePoints } from "../seed/text.js";
+import type { GraphQLContext } from "./context.js";
+import { ActorRef, CitationRef, RelationRef, SourceRef } from "./refs.js";
+
+/**
+ * The request's loaders of lists and big fields. The graph's objects themselves (actors, relations, citations,
+ * sources) are loaded by their loadable refs (src/graphql/refs.ts); these answer what hangs below them.
+ */
 
 /** Orders `rows` by `keys`, filling the gaps with null, as DataLoader expects. */
 function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
@@ -34,6 +38,7 @@ function groupByKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => st
   return keys.map((key) => groups.get(key) ?? []);
 }
 
+/** What `Actor.relations` asks for one actor; see relationsRequest (src/graphql/types/actor.ts). */
 export interface RelationsOfActorKey {
   actorKey: string;
   direction: Direction;
@@ -44,25 +49,21 @@ export interface RelationsOfActorKey {
   fetch: number;
 }
 
+/** An actor with its relations as one RelationsOfActorKey asks them; actor null when the key names none. */
+export interface ActorRelations {
+  actor: ActorRecord | null;
+  relations: RelationRecord[];
+}
+
 /**
  * Per-request loaders: each gathers the keys asked for in one tick of the event loop and answers them with
  * one query, so a nested query costs a number of round trips set by its depth, not by its result size.
  */
 export function createLoaders(db: Database) {
-  const actor = new DataLoader<string, ActorRecord | null>(async (keys) =>
-    byKey(keys, await actorsByKeys(db, keys), (a) => a.key),
-  );
   const sourceText = new DataLoader<string, string | null>(async (keys) =>
     byKey(keys, await sourceTexts(db, keys), (s) => s.key).map((row) => row?.text ?? null),
   );
   return {
-    actor,
-    relation: new DataLoader<string, RelationRecord | null>(async (keys) =>
-      byKey(keys, await relationsByKeys(db, keys), (r) => r.key),
-    ),
-    source: new DataLoader<string, SourceRecord | null>(async (keys) =>
-      byKey(keys, await sourcesByKeys(db, keys), (s) => s.key),
-    ),
     /** A source's text, only for the fields that need it (Source.text, Citation.context). */
     sourceText,
     /** A source's text split into code points once per request, however many quotes it places. */
@@ -88,10 +89,13 @@ export function createLoaders(db: Database) {
     mentionsOfSource: new DataLoader<string, MentionRecord[]>(async (keys) =>
       groupByKey(keys, await mentionsOfSources(db, keys), (m) => m.sourceKey),
     ),
-    /** Relations of an actor; keys that share a direction and filter are answered by one query. */
-    relationsOfActor: new DataLoader<RelationsOfActorKey, RelationRecord[], string>(
+    /**
+     * Relations of an actor, with the actor itself (the same query brings it); keys that share a direction,
+     * filter, parts and size are answered by one query.
+     */
+    relationsOfActor: new DataLoader<RelationsOfActorKey, ActorRelations, string>(
       async (keys) => {
-        const answers = new Map<string, RelationRecord[]>();
+        const answers = new Map<string, ActorRelations>();
         const batches = new Map<string, RelationsOfActorKey[]>();
         for (const key of keys) {
           const shape = JSON.stringify([key.direction, key.filter, key.parts, key.fetch]);
@@ -107,13 +111,11 @@ export function createLoaders(db: Database) {
             first.parts,
             first.fetch,
           );
-          // The same query brought each actor: asking for it next costs no round trip.
-          for (const row of rows) {
-            actor.prime(row.actor.key, row.actor);
-            answers.set(relationsKey({ ...first, actorKey: row.actor.key }), row.relations);
+          for (const { actor, relations } of rows) {
+            answers.set(relationsKey({ ...first, actorKey: actor.key }), { actor, relations });
           }
         }
-        return keys.map((key) => answers.get(relationsKey(key)) ?? []);
+        return keys.map((key) => answers.get(relationsKey(key)) ?? { actor: null, relations: [] });
       },
       { cacheKeyFn: (key) => relationsKey(key) },
     ),
@@ -134,19 +136,24 @@ export type Touched = { actors?: string[]; relations?: string[]; sources?: strin
  * write's payload, and any later field of the same request, reads what was written. Lists of an actor's
  * relations are cached under richer keys (direction, filter, parts), so all of them are forgotten.
  */
-export function forgetWritten(loaders: Loaders, touched: Touched): void {
+export function forgetWritten(context: GraphQLContext, touched: Touched): void {
+  const { loaders } = context;
   if (touched === "everything") {
+    clearAllDataLoaders(context);
     for (const loader of Object.values(loaders)) loader.clearAll();
     return;
   }
-  for (const key of touched.actors ?? []) loaders.actor.clear(key);
+  for (const key of touched.actors ?? []) ActorRef.getDataloader(context).clear(key);
   for (const key of touched.relations ?? []) {
-    loaders.relation.clear(key);
+    RelationRef.getDataloader(context).clear(key);
     loaders.citationsOfRelation.clear(key);
   }
+  // Citation keys extend their relation's key: the citations of a touched relation are forgotten with it.
+  const citations = CitationRef.getDataloader(context);
+  if (touched.relations?.length) citations.clearAll();
   for (const key of touched.sources ?? []) {
+    SourceRef.getDataloader(context).clear(key);
     for (const loader of [
-      loaders.source,
       loaders.sourceText,
       loaders.sourcePoints,
       loaders.citationsOfSource,
@@ -159,24 +166,38 @@ export function forgetWritten(loaders: Loaders, touched: Touched): void {
   loaders.relationsOfActor.clearAll();
 }
 
-/**
- * Loads an actor that a record refers to (a relation's end, a mention, a write's result), or fails with
- * NOT_FOUND when it is gone meanwhile. An actor that an argument names goes through actorArgument
- * (src/graphql/unknown.ts), which names the argument and suggests keys.
- */
-export async function requireActor(
-  loaders: { actor: { load(key: string): Promise<ActorRecord | null> } },
-  key: string,
-) {
-  const actor = await loaders.actor.load(key);
-  if (!actor) throw notFound("actor", key);
-  return actor;
+/** What loads a loadable ref's records for a request: its loader, or any object with the same `load`. */
+interface Loadable<T> {
+  getDataloader(context: GraphQLContext): { load(key: string): Promise<T | null> };
 }
 
-/** The end `key` of a relation: fetched with the relation when the query could, else through the actor loader. */
-export function relationEnd(loaders: Pick<Loaders, "actor">, relation: RelationRecord, key: string) {
+/**
+ * Loads a record that another record refers to (a relation's end, a citation's source, a write's result)
+ * through the request's loader of its type, or fails with NOT_FOUND when it is gone meanwhile. A key that an
+ * argument names goes through src/graphql/unknown.ts instead, which names the argument and suggests keys.
+ * @throws NOT_FOUND naming `what` and `key`.
+ */
+export async function referenced<T>(
+  ref: Loadable<T>,
+  context: GraphQLContext,
+  what: "actor" | "relation" | "source",
+  key: string,
+): Promise<T> {
+  const record = await ref.getDataloader(context).load(key);
+  if (record === null) throw notFound(what, key);
+  return record;
+}
+
+/**
+ * The end `key` of a relation: the actor fetched with the relation when the query could (stored in the
+ * actor loader by its ref's cacheResolved), else loaded.
+ * @throws NOT_FOUND when the actor is gone meanwhile.
+ */
+export function relationEnd(
+  context: GraphQLContext,
+  relation: RelationRecord,
+  key: string,
+): ActorRecord | Promise<ActorRecord> {
   const fetched = key === relation.from ? relation.fromActor : relation.toActor;
-  if (!fetched) return requireActor(loaders, key);
-  loaders.actor.prime(key, fetched);
-  return fetched;
+  return fetched ?? referenced(ActorRef, context, "actor", key);
 }

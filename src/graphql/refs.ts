@@ -1,11 +1,50 @@
-import type { ActorRecord, CitationRecord, RelationRecord, SourceRecord } from "../db/graph.js";
+import {
+  type ActorRecord,
+  actorsByKeys,
+  type CitationRecord,
+  citationsOfRelations,
+  type RelationRecord,
+  relationsByKeys,
+  type SourceRecord,
+  sourcesByKeys,
+} from "../db/graph.js";
 import { builder } from "./builder.js";
+import type { GraphQLContext } from "./context.js";
 
 /**
  * The refs of the graph's object types, declared once: each type's own file under types/ implements its ref,
  * and any file may name the others here, so the type files never import one another.
+ *
+ * They are loadable refs (@pothos/plugin-dataloader): a field of one of these types may resolve to a key,
+ * which the request's loader for the type batches with the other keys of the same tick into one query, or
+ * to a record fetched with its parent, which `cacheResolved` stores in that loader so that nothing asks
+ * for it again. A key that names nothing loads as null.
  */
-export const ActorRef = builder.interfaceRef<ActorRecord>("Actor");
-export const RelationRef = builder.objectRef<RelationRecord>("Relation");
-export const CitationRef = builder.objectRef<CitationRecord>("Citation");
-export const SourceRef = builder.objectRef<SourceRecord>("Source");
+
+export const ActorRef = builder.loadableInterfaceRef("Actor", {
+  load: (keys: string[], { db }: GraphQLContext) => actorsByKeys(db, keys),
+  sort: (actor: ActorRecord) => actor.key,
+  cacheResolved: (actor: ActorRecord) => actor.key,
+});
+
+export const RelationRef = builder.loadableNodeRef("Relation", {
+  id: { resolve: (relation) => relation.key },
+  load: (keys: string[], { db }: GraphQLContext) => relationsByKeys(db, keys),
+  sort: (relation: RelationRecord) => relation.key,
+  cacheResolved: (relation: RelationRecord) => relation.key,
+});
+
+/** A citation's key is its relation's key, "#" and its number: its relation's citations are fetched. */
+export const CitationRef = builder.loadableNodeRef("Citation", {
+  id: { resolve: (citation) => citation.key },
+  load: (keys: string[], { db }: GraphQLContext) =>
+    citationsOfRelations(db, [...new Set(keys.map((key) => key.split("#")[0] ?? ""))]),
+  sort: (citation: CitationRecord) => citation.key,
+});
+
+export const SourceRef = builder.loadableNodeRef("Source", {
+  id: { resolve: (source) => source.key },
+  load: (keys: string[], { db }: GraphQLContext) => sourcesByKeys(db, keys),
+  sort: (source: SourceRecord) => source.key,
+  cacheResolved: (source: SourceRecord) => source.key,
+});

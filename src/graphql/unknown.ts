@@ -9,6 +9,7 @@ import {
 } from "../db/suggest.js";
 import { type DomainError, notFound } from "../errors.js";
 import type { GraphQLContext } from "./context.js";
+import { ActorRef } from "./refs.js";
 
 /**
  * Keys that arguments give and that name nothing: NOT_FOUND naming the argument, with up to three "did you
@@ -44,11 +45,11 @@ export async function unknownSource(
  * @throws NOT_FOUND naming `argument`, with suggestions.
  */
 export async function actorArgument(
-  context: Pick<GraphQLContext, "db" | "loaders">,
+  context: GraphQLContext,
   key: string,
   argument: string,
 ): Promise<ActorRecord> {
-  const actor = await context.loaders.actor.load(key);
+  const actor = await ActorRef.getDataloader(context).load(key);
   if (!actor) throw await unknownActor(context, key, argument);
   return actor;
 }

@@ -3,7 +3,7 @@ import type { ManagedTransaction } from "neo4j-driver";
 import type { z } from "zod";
 import type { Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
-import { suggestActors } from "../db/suggest.js";
+import { suggestActors, suggestRelations } from "../db/suggest.js";
 import {
   actorsByKey,
   allActorNames,
@@ -472,7 +472,10 @@ export async function retract(
   return guardedWrite(db, writer, "retractRelation", clientKey, { key, reason }, async (tx, log) => {
     const status = await retractRelation(tx, input.key, writer.name, input.reason);
     if (status === "missing") {
-      throw notFound("relation", input.key, { argument: "input.key" });
+      throw notFound("relation", input.key, {
+        argument: "input.key",
+        suggestions: await suggestRelations((c, p) => tx.run(c, p), input.key),
+      });
     }
     if (status === "already retracted") {
       throw conflict(`Relation "${input.key}" is already retracted`);

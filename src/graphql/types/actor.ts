@@ -9,7 +9,6 @@ import {
   actorByFoldedName,
   type Direction,
   listActors,
-  type RelationParts,
   type SearchKey,
   searchActors,
 } from "../../db/graph.js";
@@ -61,11 +60,10 @@ ActorRef.implement({
       },
       complexity: listComplexity(bounds.relationsOfActor),
       resolve: (actor, args, context, info) =>
-        boundedList(bounds.relationsOfActor, args.limit, context, info, () =>
-          context.loaders.relationsOfActor.load(
-            relationsOfActorKey(actor.key, args, relationParts(info, info.fieldNodes)),
-          ),
-        ),
+        boundedList(bounds.relationsOfActor, args.limit, context, info, async () => {
+          const key = relationsRequest(info, info.fieldNodes, actor.key, args);
+          return (await context.loaders.relationsOfActor.load(key)).relations;
+        }),
     }),
   }),
 });
@@ -78,9 +76,9 @@ for (const kind of vocabulary.actorKinds) {
     id: { resolve: (actor) => actor.key },
     isTypeOf: (value) => (value as ActorRecord).kind === kind.name,
     // A global id of another kind ("GovernmentBody:mali") finds nothing, as a key that is no actor's.
-    loadMany: (keys, { loaders }) =>
+    loadMany: (keys, context) =>
       keys.map(async (key) => {
-        const actor = await loaders.actor.load(key);
+        const actor = await ActorRef.getDataloader(context).load(key);
         return actor?.kind === kind.name ? actor : null;
       }),
     fields: () => ({}),
@@ -112,12 +110,13 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, { key, name }, { db, loaders }, info) => {
       if ((key == null) === (name == null)) throw badInput('Give exactly one of "key" and "name"');
-      if (key != null) {
-        // The relations the client asks for below come in the same query as the actor, which it primes.
-        await Promise.all(relationsSelected(info, key).map((k) => loaders.relationsOfActor.load(k)));
-        return loaders.actor.load(key);
-      }
-      return actorByFoldedName(db, foldName(name as string));
+      if (name != null) return actorByFoldedName(db, foldName(name));
+      // The relations the client asks for below come in the same query as the actor: the relations fields
+      // then find them in their loader, and the actor is returned from it (no query of its own).
+      const prefetched = await Promise.all(
+        relationsSelected(info, key as string).map((k) => loaders.relationsOfActor.load(k)),
+      );
+      return prefetched[0] ? prefetched[0].actor : (key as string);
     },
   }),
   actors: t.connection({
@@ -157,7 +156,14 @@ builder.queryFields((t) => ({
   }),
 }));
 
-function relationsOfActorKey(
+/**
+ * The one look-ahead of Actor.relations: the loader key of a `relations` field (its field nodes, arguments
+ * and what is selected below it), used both by the field itself and by the root `actor` field, which fetches
+ * the relations ahead in the actor's own query.
+ */
+function relationsRequest(
+  info: GraphQLResolveInfo,
+  nodes: readonly FieldNode[],
   actorKey: string,
   args: {
     direction?: string | null;
@@ -165,26 +171,20 @@ function relationsOfActorKey(
     asOf?: string | null;
     limit?: number | null;
   },
-  parts: RelationParts,
 ): RelationsOfActorKey {
   return {
     actorKey,
     direction: (args.direction ?? "BOTH") as Direction,
     filter: toRelationFilter(args),
-    parts,
+    parts: {
+      ends: selects(info, ["from"], nodes) || selects(info, ["to"], nodes),
+      citations: selects(info, ["citations"], nodes),
+    },
     // One more than asked, to know whether the list was cut.
     // A limit out of bounds is the field's to refuse; the actor's look-ahead (relationsSelected) must not send
     // it to Cypher, where a negative LIMIT fails.
     fetch:
       Math.max(0, Math.min(args.limit ?? bounds.relationsOfActor.default, bounds.relationsOfActor.max)) + 1,
-  };
-}
-
-/** What the client selected below a list of relations (`nodes`, the field nodes of that list). */
-function relationParts(info: GraphQLResolveInfo, nodes: readonly FieldNode[]): RelationParts {
-  return {
-    ends: selects(info, ["from"], nodes) || selects(info, ["to"], nodes),
-    citations: selects(info, ["citations"], nodes),
   };
 }
 
@@ -194,11 +194,7 @@ function relationsSelected(info: GraphQLResolveInfo, actorKey: string): Relation
   if (!field) return [];
   try {
     return selectedFields(info, ["relations"]).map((node) =>
-      relationsOfActorKey(
-        actorKey,
-        getArgumentValues(field, node, info.variableValues),
-        relationParts(info, [node]),
-      ),
+      relationsRequest(info, [node], actorKey, getArgumentValues(field, node, info.variableValues)),
     );
   } catch {
     return []; // invalid arguments: the relations field itself reports them

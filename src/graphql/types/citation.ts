@@ -1,7 +1,7 @@
-import { notFound } from "../../errors.js";
 import { sliceCodePoints } from "../../seed/text.js";
 import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";
+import { referenced } from "../loaders.js";
 import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
 import { StanceEnum } from "./vocabulary.js";
 
@@ -28,15 +28,8 @@ const CitationContextRef = builder.objectRef<CitationContext>("CitationContext")
 /** The widest context a client may ask for, in code points on each side of the quote. */
 const maxContextChars = 2000;
 
-builder.node(CitationRef, {
+CitationRef.implement({
   description: "A verbatim passage of a source that states a relation, with who says it and how.",
-  id: { resolve: (c) => c.key },
-  loadMany: async (keys, { loaders }) => {
-    const relations = await Promise.all(
-      keys.map((key) => loaders.citationsOfRelation.load(key.split("#")[0] ?? "")),
-    );
-    return keys.map((key, index) => relations[index]?.find((c) => c.key === key) ?? null);
-  },
   fields: (t) => ({
     key: t.exposeString("key", {
       description: "Stable key: the relation key, #, and the citation's number.",
@@ -58,19 +51,17 @@ builder.node(CitationRef, {
       type: ActorRef,
       nullable: true,
       description: "Who the source attributes the statement to; null when it is the source's own voice.",
-      resolve: (c, _args, { loaders }) => (c.speakerKey ? loaders.actor.load(c.speakerKey) : null),
+      resolve: (c) => c.speakerKey,
     }),
     source: t.field({
       type: SourceRef,
       description: "The source the quote is from.",
-      resolve: async (c, _args, { loaders }) =>
-        (await loaders.source.load(c.sourceKey)) ?? Promise.reject(notFound("source", c.sourceKey)),
+      resolve: (c, _args, context) => referenced(SourceRef, context, "source", c.sourceKey),
     }),
     relation: t.field({
       type: RelationRef,
       description: "The relation the quote states.",
-      resolve: async (c, _args, { loaders }) =>
-        (await loaders.relation.load(c.relationKey)) ?? Promise.reject(notFound("relation", c.relationKey)),
+      resolve: (c, _args, context) => referenced(RelationRef, context, "relation", c.relationKey),
     }),
     context: t.field({
       type: CitationContextRef,

@@ -13,7 +13,7 @@ import { vocabulary } from "../../seed/vocabulary.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
-import { forgetWritten, requireActor } from "../loaders.js";
+import { forgetWritten, referenced } from "../loaders.js";
 import { ActorRef, RelationRef, SourceRef } from "../refs.js";
 import { ActorKindEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
@@ -38,7 +38,7 @@ const MentionHitRef = builder.objectRef<Mention>("MentionHit").implement({
     actor: t.field({
       type: ActorRef,
       description: "The actor named.",
-      resolve: (m, _args, { loaders }) => requireActor(loaders, m.actorId),
+      resolve: (m, _args, context) => referenced(ActorRef, context, "actor", m.actorId),
     }),
     start: t.exposeInt("start", { description: "Code point offset of the name." }),
     end: t.exposeInt("end", { description: "Code point offset just past the name." }),
@@ -68,7 +68,7 @@ const SourcePayloadRef = builder
       source: t.field({
         type: SourceRef,
         description: "The source.",
-        resolve: async (r, _args, { loaders }) => (await loaders.source.load(r.value.key)) as never,
+        resolve: (r, _args, context) => referenced(SourceRef, context, "source", r.value.key),
       }),
       created: t.boolean({
         description: "False when the same text was already stored.",
@@ -102,7 +102,7 @@ const ActorPayloadRef = builder.objectRef<WriteResult<{ key: string }>>("ActorPa
     actor: t.field({
       type: ActorRef,
       description: "The actor.",
-      resolve: (r, _args, { loaders }) => requireActor(loaders, r.value.key),
+      resolve: (r, _args, context) => referenced(ActorRef, context, "actor", r.value.key),
     }),
     changeId: t.id({ description: "The history entry of this write.", resolve: (r) => r.changeId }),
     replayed: t.boolean({
@@ -118,7 +118,7 @@ const RelationPayloadRef = builder.objectRef<WriteResult<{ key: string }>>("Rela
     relation: t.field({
       type: RelationRef,
       description: "The relation.",
-      resolve: async (r, _args, { loaders }) => (await loaders.relation.load(r.value.key)) as never,
+      resolve: (r, _args, context) => referenced(RelationRef, context, "relation", r.value.key),
     }),
     changeId: t.id({ description: "The history entry of this write.", resolve: (r) => r.changeId }),
     replayed: t.boolean({
@@ -230,7 +230,8 @@ builder.mutationFields((t) => ({
     type: SourcePayloadRef,
     description: "Stores a source text and answers the known actors it names, with offsets, to cite from.",
     args: { input: t.arg({ type: AddSourceInput, required: true, description: "The source." }) },
-    resolve: async (_root, { input }, { db, caller, loaders }) => {
+    resolve: async (_root, { input }, context) => {
+      const { db, caller } = context;
       const writer = requireRole(caller, "editor");
       const source = {
         id: input.key ?? null,
@@ -252,7 +253,7 @@ builder.mutationFields((t) => ({
           locate: locateInput,
         },
       );
-      forgetWritten(loaders, { sources: result.sources.map((s) => s.key) });
+      forgetWritten(context, { sources: result.sources.map((s) => s.key) });
       return { value: result.sources[0] as never, changeId: result.changeId, replayed };
     },
   }),
@@ -260,7 +261,8 @@ builder.mutationFields((t) => ({
     type: ActorPayloadRef,
     description: "Adds an actor.",
     args: { input: t.arg({ type: AddActorInput, required: true, description: "The actor." }) },
-    resolve: async (_root, { input }, { db, caller, loaders }) => {
+    resolve: async (_root, { input }, context) => {
+      const { db, caller } = context;
       const writer = requireRole(caller, "editor");
       const actor = {
         id: input.key ?? actorKeyFromName(input.name),
@@ -280,7 +282,7 @@ builder.mutationFields((t) => ({
           locate: locateInput,
         },
       );
-      forgetWritten(loaders, { actors: result.actors });
+      forgetWritten(context, { actors: result.actors });
       return { value: { key: result.actors[0] as string }, changeId: recorded(result.changeId), replayed };
     },
   }),
@@ -288,7 +290,8 @@ builder.mutationFields((t) => ({
     type: ActorPayloadRef,
     description: "Changes an actor's name, kind, aliases or description; the history keeps the old values.",
     args: { input: t.arg({ type: UpdateActorInput, required: true, description: "The changes." }) },
-    resolve: async (_root, { input }, { db, caller, loaders }) => {
+    resolve: async (_root, { input }, context) => {
+      const { db, caller } = context;
       const writer = requireRole(caller, "editor");
       const patch = {
         ...(input.name != null ? { name: input.name } : {}),
@@ -297,7 +300,7 @@ builder.mutationFields((t) => ({
         ...(input.description !== undefined ? { description: input.description } : {}),
       };
       const { result, replayed } = await editActor(db, vocabulary, writer, input.key, patch, input.clientKey);
-      forgetWritten(loaders, { actors: [result.key] });
+      forgetWritten(context, { actors: [result.key] });
       return { value: { key: result.key }, changeId: result.changeId, replayed };
     },
   }),
@@ -307,10 +310,11 @@ builder.mutationFields((t) => ({
       "Makes one actor of two (admin only): `into` takes `from`'s names as aliases, its relations, the citations " +
       "it speaks and the mentions of it; `from` is deleted and the history keeps everything it held.",
     args: { input: t.arg({ type: MergeActorsInput, required: true, description: "Which two." }) },
-    resolve: async (_root, { input }, { db, caller, loaders }) => {
+    resolve: async (_root, { input }, context) => {
+      const { db, caller } = context;
       const writer = requireRole(caller, "admin");
       const { result, replayed } = await absorbActor(db, writer, input.into, input.from, input.clientKey);
-      forgetWritten(loaders, "everything");
+      forgetWritten(context, "everything");
       return { value: { key: result.key }, changeId: result.changeId, replayed };
     },
   }),
@@ -318,7 +322,8 @@ builder.mutationFields((t) => ({
     type: RelationPayloadRef,
     description: "Adds a relation with its citations, each quote checked against its source.",
     args: { input: t.arg({ type: AssertRelationInput, required: true, description: "The relation." }) },
-    resolve: async (_root, { input }, { db, caller, loaders }) => {
+    resolve: async (_root, { input }, context) => {
+      const { db, caller } = context;
       const writer = requireRole(caller, "editor");
       const relation = {
         type: input.type,
@@ -350,7 +355,7 @@ builder.mutationFields((t) => ({
           locate: locateInput,
         },
       );
-      forgetWritten(loaders, {
+      forgetWritten(context, {
         actors: [relation.from, relation.to],
         relations: result.relations,
         sources: relation.citations.map((c) => c.source),
@@ -367,10 +372,11 @@ builder.mutationFields((t) => ({
     description:
       "Hides a relation from every traversal; it stays readable by key, with who retracted it and why.",
     args: { input: t.arg({ type: RetractRelationInput, required: true, description: "Which and why." }) },
-    resolve: async (_root, { input }, { db, caller, loaders }) => {
+    resolve: async (_root, { input }, context) => {
+      const { db, caller } = context;
       const writer = requireRole(caller, "editor");
       const { result, replayed } = await retract(db, writer, input.key, input.reason, input.clientKey);
-      forgetWritten(loaders, { relations: [result.key] });
+      forgetWritten(context, { relations: [result.key] });
       return { value: { key: result.key }, changeId: result.changeId, replayed };
     },
   }),

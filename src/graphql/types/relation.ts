@@ -60,24 +60,22 @@ const RetractionRef = builder.objectRef<Retraction>("Retraction").implement({
   }),
 });
 
-builder.node(RelationRef, {
+RelationRef.implement({
   description:
     "A directed, typed relation between two actors, stated by one or more citations. A contested relation has a " +
     "citation that denies it: read the citations to see who says what.",
-  id: { resolve: (r) => r.key },
-  loadMany: (keys, { loaders }) => keys.map((key) => loaders.relation.load(key)),
   fields: (t) => ({
     key: t.exposeString("key", { description: "Stable key of the relation." }),
     type: t.field({ type: RelationTypeEnum, description: "Relation type.", resolve: (r) => r.type as never }),
     from: t.field({
       type: ActorRef,
       description: "The subject.",
-      resolve: (r, _args, { loaders }) => relationEnd(loaders, r, r.from),
+      resolve: (r, _args, context) => relationEnd(context, r, r.from),
     }),
     to: t.field({
       type: ActorRef,
       description: "The object.",
-      resolve: (r, _args, { loaders }) => relationEnd(loaders, r, r.to),
+      resolve: (r, _args, context) => relationEnd(context, r, r.to),
     }),
     role: t.exposeString("role", {
       nullable: true,
@@ -205,7 +203,7 @@ builder.queryFields((t) => ({
     args: {
       key: t.arg.string({ required: true, description: 'Relation key, e.g. "rel-diop-visit-russia".' }),
     },
-    resolve: (_root, { key }, { loaders }) => loaders.relation.load(key),
+    resolve: (_root, { key }) => key,
   }),
   relations: t.connection({
     type: RelationRef,

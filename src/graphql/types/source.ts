@@ -2,7 +2,7 @@ import { type MentionRecord, sourcesPage } from "../../db/graph.js";
 import { limitArgs } from "../args.js";
 import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
-import { requireActor } from "../loaders.js";
+import { referenced } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
 
@@ -12,7 +12,7 @@ const MentionRef = builder.objectRef<MentionRecord>("Mention").implement({
     actor: t.field({
       type: ActorRef,
       description: "The actor named.",
-      resolve: (m, _args, { loaders }) => requireActor(loaders, m.actorKey),
+      resolve: (m, _args, context) => referenced(ActorRef, context, "actor", m.actorKey),
     }),
     count: t.int({ description: "How many times.", resolve: (m) => m.starts.length }),
     starts: t.exposeIntList("starts", { description: "Code point offset of each mention." }),
@@ -20,10 +20,8 @@ const MentionRef = builder.objectRef<MentionRecord>("Mention").implement({
   }),
 });
 
-builder.node(SourceRef, {
+SourceRef.implement({
   description: "A source document: the exact text of one article and what it states about itself.",
-  id: { resolve: (s) => s.key },
-  loadMany: (keys, { loaders }) => keys.map((key) => loaders.source.load(key)),
   fields: (t) => ({
     key: t.exposeString("key", { description: "Stable key of the source." }),
     file: t.exposeString("file", { description: "File name of the source document as received." }),
@@ -89,7 +87,7 @@ builder.queryFields((t) => ({
         description: 'Source key, e.g. "src-004-dw-mali-dit-oui-russie".',
       }),
     },
-    resolve: (_root, { key }, { loaders }) => loaders.source.load(key),
+    resolve: (_root, { key }) => key,
   }),
   sources: t.connection({
     type: SourceRef,

@@ -64,12 +64,12 @@ const PathStepRef = builder.objectRef<PathStep>("PathStep").implement({
     from: t.field({
       type: ActorRef,
       description: "Where the step starts.",
-      resolve: (s, _args, { loaders }) => relationEnd(loaders, s.relation, s.from),
+      resolve: (s, _args, context) => relationEnd(context, s.relation, s.from),
     }),
     to: t.field({
       type: ActorRef,
       description: "Where the step ends.",
-      resolve: (s, _args, { loaders }) => relationEnd(loaders, s.relation, s.to),
+      resolve: (s, _args, context) => relationEnd(context, s.relation, s.to),
     }),
     forward: t.boolean({
       description: "Whether the step follows the relation's own direction (from subject to object).",
@@ -109,7 +109,7 @@ async function expand(
     limit?: number | null;
   },
 ): Promise<Subgraph> {
-  const { db, loaders, budget } = context;
+  const { db, budget } = context;
   const depth = args.depth ?? 1;
   if (!Number.isInteger(depth) || depth < 1) throw badInput(`"depth" must be at least 1; got ${depth}`);
   if (depth > maxDepth) throw limitExceeded(`"depth" may be at most ${maxDepth}; got ${depth}`);
@@ -131,7 +131,6 @@ async function expand(
     );
   }
   budget.chargeItems(actors.length + relations.length);
-  for (const actor of actors) loaders.actor.prime(actor.key, actor);
   const reached = new Set(actors.map((actor) => actor.key));
   const missing = seeds.find((key) => !reached.has(key));
   if (missing !== undefined) throw await unknownActor(context, missing, argument);
@@ -201,7 +200,7 @@ builder.queryFields((t) => ({
       ...relationFilterArgs,
     },
     resolve: async (_root, args, context, info) => {
-      const { db, loaders, budget } = context;
+      const { db, budget } = context;
       const hops = args.maxHops ?? 4;
       if (hops < 1) throw badInput(`"maxHops" must be at least 1; got ${hops}`);
       if (hops > maxHops) throw limitExceeded(`"maxHops" may be at most ${maxHops}; got ${hops}`);
@@ -220,8 +219,6 @@ builder.queryFields((t) => ({
       );
       if (!from) throw await unknownActor(context, args.from, "from");
       if (!to) throw await unknownActor(context, args.to, "to");
-      loaders.actor.prime(from.key, from);
-      loaders.actor.prime(to.key, to);
       budget.chargeItems(paths.reduce((n, path) => n + path.length, 0));
       return paths.map((relations) => {
         let at = args.from;
