@@ -1213,4 +1213,5 @@ const ready = (async () => {
   document.body.dataset.ready = "true";
 })();
 
-window.explorer = { cy, state, store, ready, drawn: () => drawn };
+// For tests and the console: the graph, the view's state, and a promise of the pending changes being drawn.
+window.explorer = { cy, state, store, ready, drawn: () => drawn, idle: () => queue };

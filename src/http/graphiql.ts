@@ -14,7 +14,7 @@ const docs = `# Actor graph: GraphQL over political and military actors, every r
 const examples: { question: string; query: string }[] = [
   {
     question: "Which Russian officials visited Mali, and when?",
-    query: `{
+    query: `query RussianVisitsToMali {
   relations(filter: { types: [VISIT], actor: "mali", direction: INCOMING }) {
     totalCount
     edges {
@@ -31,7 +31,7 @@ const examples: { question: string; query: string }[] = [
   },
   {
     question: "How is Wagner connected to Goïta?",
-    query: `{
+    query: `query WagnerToGoita {
   paths(from: "wagner", to: "assimi-goita") {
     length
     steps {
@@ -49,7 +49,7 @@ const examples: { question: string; query: string }[] = [
   },
   {
     question: "What does the Russian foreign ministry claim?",
-    query: `{
+    query: `query RussianForeignMinistryClaims {
   relations(first: 30, filter: { speaker: "russian-foreign-ministry" }) {
     totalCount
     edges {
@@ -67,7 +67,7 @@ const examples: { question: string; query: string }[] = [
   },
   {
     question: "Who accuses whom, and who denies it?",
-    query: `{
+    query: `query ContestedClaims {
   claims {
     relation { type from { name } to { name } }
     supporting { stance quote speaker { name } }
@@ -78,7 +78,7 @@ const examples: { question: string; query: string }[] = [
   },
   {
     question: "What did the graph look like on 1 June 2021?",
-    query: `{
+    query: `query GraphOnFirstJune2021 {
   subgraph(actors: ["mali", "russia", "barkhane"], depth: 2, asOf: "2021-06-01") {
     nodes { name kind }
     edges {
@@ -95,7 +95,7 @@ const examples: { question: string; query: string }[] = [
   },
   {
     question: "Find an actor without typing accents.",
-    query: `{
+    query: `query SearchWithoutAccents {
   searchActors(query: "goita") {
     totalCount
     edges {
@@ -112,7 +112,7 @@ const examples: { question: string; query: string }[] = [
   },
   {
     question: "Read an article with its quotes highlighted.",
-    query: `{
+    query: `query ArticleWithQuotes {
   source(key: "src-004-dw-mali-dit-oui-russie") {
     title
     author
@@ -129,7 +129,7 @@ const examples: { question: string; query: string }[] = [
   },
   {
     question: "How big is the graph?",
-    query: `{
+    query: `query GraphSize {
   stats {
     actorsByKind { key count }
     relationsByType { key count }
