@@ -377,7 +377,6 @@ const cy = cytoscape({
       },
     },
   ],
-  wheelSensitivity: 0.3,
   minZoom: 0.1,
   maxZoom: 4,
 });

@@ -37,7 +37,9 @@ const files: Record<string, { file: string; type: string }> = {
   },
   "/explorer/vendor/layout-base.js": script(packageFile(coseBase, "layout-base", "layout-base.js")),
   "/explorer/vendor/cose-base.js": script(packageFile(fcose, "cose-base", "cose-base.js")),
-  "/explorer/vendor/cytoscape-fcose.js": script(packageFile(require, "cytoscape-fcose", "cytoscape-fcose.js")),
+  "/explorer/vendor/cytoscape-fcose.js": script(
+    packageFile(require, "cytoscape-fcose", "cytoscape-fcose.js"),
+  ),
   "/explorer/vendor/cola.min.js": script(packageFile(cola, "webcola", "WebCola/cola.min.js")),
   "/explorer/vendor/cytoscape-cola.js": script(packageFile(require, "cytoscape-cola", "cytoscape-cola.js")),
 };
