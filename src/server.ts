@@ -10,6 +10,7 @@ import { schema } from "./graphql/schema.js";
 import { maskError, useCodedValidationErrors } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
+import { graphiqlTabs } from "./http/graphiql.js";
 import { limitPlugins } from "./http/limits.js";
 import {
   json,
@@ -53,7 +54,8 @@ export function createGraphQLHandler(options: HandlerOptions) {
     // Yoga's built-in liveness probe (empty 200); /health below answers the same question in JSON.
     healthCheckEndpoint: "/live",
     landingPage: false,
-    graphiql: http.graphiql,
+    // Opens on the README's example queries, one tab each, rather than the framework's welcome comment.
+    graphiql: http.graphiql ? { defaultTabs: graphiqlTabs, defaultQuery: graphiqlTabs[0]?.query } : false,
     // GraphiQL from the installed package, not from a CDN: it works offline and on closed networks.
     renderGraphiQL,
     maskedErrors: { maskError },

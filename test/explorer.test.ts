@@ -1,13 +1,18 @@
 import path from "node:path";
+import type { Core, EdgeSingular } from "cytoscape";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
+type Explorer = { explorer: { cy: Core; ready: Promise<void>; idle: () => Promise<void> } };
+
 /**
- * The explorer in real headless Chromium (Debian's, driven by playwright-core): search, expand, read a
- * citation, move the date slider; it saves the screenshot the README shows.
+ * The explorer in real headless Chromium (Debian's, driven by playwright-core) at 1400×900 and on a 390×844
+ * phone, against the seeded database: bundled edges, layout without overlaps, filters and their counts, the time
+ * window and the panel, paths, the view restored from its address, exports, and GraphiQL's default document. It
+ * saves the screenshots the README shows.
  */
 describe("graph explorer in a browser", () => {
   let db: Database;
@@ -16,6 +21,52 @@ describe("graph explorer in a browser", () => {
   let browser: Browser;
   let page: Page;
   const failedRequests: string[] = [];
+
+  /** Relations between two actors, either way, from the database. */
+  const between = async (a: string, b: string) => {
+    const { records } = await db.read(
+      `MATCH (:Actor {id: $a})-[r:RELATION]-(:Actor {id: $b}) WHERE r.retractedAt IS NULL
+       RETURN r.id AS id, r.type AS type ORDER BY id`,
+      { a, b },
+    );
+    return records.map((r) => ({ id: r.get("id") as string, type: r.get("type") as string }));
+  };
+
+  const open = async (target: Page, url: string) => {
+    await target.goto(`${base}${url}`);
+    await target.waitForFunction(() => document.body.dataset.ready === "true", null, { timeout: 60_000 });
+  };
+  /** Waits until every change asked of the explorer is drawn. */
+  const settled = (target: Page) => target.evaluate(() => (window as unknown as Explorer).explorer.idle());
+  const graphState = (target: Page) =>
+    target.evaluate(() => {
+      const { cy } = (window as unknown as Explorer).explorer;
+      return {
+        nodes: cy
+          .nodes()
+          .map((n) => n.id())
+          .sort(),
+        edges: cy
+          .edges()
+          .map((e) => ({ id: e.id(), label: e.data("label") as string, count: e.data("count") as number }))
+          .sort((x, y) => x.id.localeCompare(y.id)),
+        paths: cy.edges(".path").map((e) => e.id()),
+      };
+    });
+  /** Clicks an element where Cytoscape drew it. */
+  const click = async (target: Page, id: string) => {
+    const point = await target.evaluate((id) => {
+      const { cy } = (window as unknown as Explorer).explorer;
+      const element = cy.getElementById(id);
+      const box = cy.container()?.getBoundingClientRect() as DOMRect;
+      const position = element.isNode()
+        ? element.renderedPosition()
+        : (element as unknown as EdgeSingular).renderedMidpoint();
+      return { x: box.left + position.x, y: box.top + position.y };
+    }, id);
+    await target.mouse.click(point.x, point.y);
+    await settled(target);
+  };
 
   beforeAll(async () => {
     db = await seededDatabase();
@@ -31,10 +82,11 @@ describe("graph explorer in a browser", () => {
         "--disable-sync",
       ],
     });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
     // Everything the page loads must come from this server: no CDN.
     page.on("request", (request) => {
-      if (!request.url().startsWith(base)) failedRequests.push(request.url());
+      if (!request.url().startsWith(base) && !request.url().startsWith("blob:"))
+        failedRequests.push(request.url());
     });
     page.on("pageerror", (error) => failedRequests.push(`page error: ${error.message}`));
   });
@@ -44,61 +96,245 @@ describe("graph explorer in a browser", () => {
     await db.close();
   });
 
-  it("searches an actor, expands it, opens a citation with its quote highlighted", async () => {
-    await page.goto(`${base}/`);
-    await expect.poll(() => page.locator("#types input").count()).toBeGreaterThan(5);
-
+  it("bundles parallel edges into one labelled edge that expands, and lays out the Mali hub without overlaps", async () => {
+    await open(page, "/");
+    expect(await page.locator("#types .members input").count()).toBeGreaterThan(5);
     await page.fill("#search", "goita");
-    const result = page.locator("#results button", { hasText: "Assimi Goïta" });
-    await result.waitFor();
-    await result.click();
-    const shown = async () => Number((await page.textContent("#status"))?.match(/^(\d+) actors/)?.[1]);
-    await expect.poll(shown).toBeGreaterThan(1);
-
-    // The actor's panel lists its relations; expand Mali by clicking its node where Cytoscape drew it.
+    await page.locator("#results button", { hasText: "Assimi Goïta" }).click();
+    await settled(page);
+    expect((await graphState(page)).nodes.length).toBeGreaterThan(1);
     expect(await page.textContent("#details h2")).toBe("Assimi Goïta");
-    const click = async (selector: string) => {
-      const point = await page.evaluate((id) => {
-        const cy = (window as unknown as { explorer: { cy: import("cytoscape").Core } }).explorer.cy;
-        const element = cy.getElementById(id);
-        const box = cy.container()?.getBoundingClientRect() as DOMRect;
-        const position = element.isNode()
-          ? element.renderedPosition()
-          : (element as unknown as import("cytoscape").EdgeSingular).renderedMidpoint();
-        return { x: box.left + position.x, y: box.top + position.y };
-      }, selector);
-      await page.mouse.click(point.x, point.y);
-    };
-    const before = await shown();
-    await click("mali");
-    await expect.poll(shown).toBeGreaterThan(before);
-
+    await page.fill("#search", "wagner");
+    await page.locator("#results button", { hasText: "Wagner" }).first().click();
+    await settled(page);
+    expect((await graphState(page)).nodes).toContain("wagner");
+    await click(page, "mali");
+    expect((await graphState(page)).nodes).toContain("russia");
     expect(await page.textContent("#details h2")).toBe("Mali");
 
-    // Open Goïta's office from Mali's relations: the quote shows highlighted within its paragraph.
+    // Mali and Russia: one edge, labelled with types and the count the database holds.
+    const maliRussia = await between("mali", "russia");
+    expect(maliRussia.length).toBeGreaterThan(5);
+    const bundle = (await graphState(page)).edges.find((e) => e.id === "pair:mali~russia");
+    expect(bundle?.count).toBe(maliRussia.length);
+    expect(bundle?.label).toMatch(new RegExp(`\\(${maliRussia.length}\\)$`));
+
+    // No two nodes, labels included, overlap; nodes are sized by degree.
+    const layout = await page.evaluate(() => {
+      const { cy } = (window as unknown as Explorer).explorer;
+      const nodes = cy.nodes().toArray();
+      const overlaps: string[] = [];
+      for (let i = 0; i < nodes.length; i++) {
+        for (let j = i + 1; j < nodes.length; j++) {
+          const a = nodes[i]?.boundingBox({ includeLabels: true });
+          const b = nodes[j]?.boundingBox({ includeLabels: true });
+          if (a && b && a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) {
+            overlaps.push(`${nodes[i]?.id()} / ${nodes[j]?.id()}`);
+          }
+        }
+      }
+      const size = (id: string) => cy.getElementById(id).width();
+      return { overlaps, count: nodes.length, mali: size("mali"), camara: size("sadio-camara") };
+    });
+    expect(layout.count).toBeGreaterThan(15);
+    expect(layout.overlaps).toEqual([]);
+    expect(layout.mali).toBeGreaterThan(layout.camara);
+
+    // The bundle's panel lists its relations; "draw separately" draws each.
+    await click(page, "pair:mali~russia");
+    expect(await page.locator("#details .relations button").count()).toBe(maliRussia.length);
+    await page.click("#toggle-pair");
+    await settled(page);
+    const separate = (await graphState(page)).edges.map((e) => e.id);
+    expect(separate).toEqual(expect.arrayContaining(maliRussia.map((r) => r.id)));
+    expect(separate).not.toContain("pair:mali~russia");
+    expect(page.url()).toContain("open=mali~russia");
+
+    // Goïta's office, from Mali's panel: each quote marked within its paragraph, the source named by title or publisher.
+    await click(page, "mali");
     await page.locator('#details button[data-relation="rel-goita-office-mali"]').click();
     await page.locator("#details mark").first().waitFor();
     expect(await page.textContent("#details h2")).toBe("Assimi Goïta → Mali");
-    const marked = await page.locator("#details mark").allTextContents();
-    expect(marked.length).toBeGreaterThan(0);
+    const marked = await page.locator("#details .citation mark").allTextContents();
     const { records } = await db.read(
       "MATCH (c:Citation {relationId: 'rel-goita-office-mali'}) RETURN c.quote AS quote",
     );
     expect(marked).toEqual(expect.arrayContaining(records.map((r) => r.get("quote"))));
+    const sourceLinks = await page.locator("#details .citation [data-source]").allTextContents();
+    expect(sourceLinks.every((text) => !text.startsWith("src-"))).toBe(true);
 
     await page.screenshot({ path: path.join(projectRoot, "docs", "explorer.png") });
     expect(failedRequests).toEqual([]);
   });
 
-  it("moves the date slider: the graph as of a year shows only what was in force", async () => {
-    const count = async () => Number((await page.textContent("#status"))?.match(/(\d+) relations/)?.[1]);
-    const all = await count();
-    await page.uncheck("#all-dates");
-    await page.locator("#year").fill("2021");
-    await page.locator("#year").dispatchEvent("change");
-    await expect.poll(() => page.textContent("#status")).toMatch(/as of 2021-12-31\.$/);
-    expect(await count()).toBeLessThan(all);
-    await page.check("#all-dates");
-    await expect.poll(count).toBe(all);
+  it("opens an article with every citation marked", async () => {
+    await page.locator("#details .citation [data-source]").first().click();
+    await page.locator("#details .article mark").first().waitFor();
+    const key = new URL(page.url()).searchParams.get("selected")?.replace(/^source:/, "");
+    const { records } = await db.read("MATCH (c:Citation {sourceId: $key}) RETURN count(c) AS n", { key });
+    // Overlapping quotes share marks, so there are at least as many marked pieces as quotes that overlap none.
+    const citations = await page
+      .locator("#details .article mark")
+      .evaluateAll(
+        (marks) => new Set(marks.flatMap((m) => (m as HTMLElement).dataset.citations?.split(" ") ?? [])).size,
+      );
+    expect(citations).toBe(records[0]?.get("n"));
+  });
+
+  it("filters by relation type: only these types, isolated actors hidden, and the count of what is hidden", async () => {
+    await page.click("#types-none");
+    await page.locator('#types .members input[value="ARMS_SUPPLY"]').check();
+    await page.locator('#types .members input[value="DEPLOYMENT"]').check();
+    await settled(page);
+    const view = await page.evaluate(() => {
+      const { cy } = (window as unknown as Explorer).explorer;
+      return { isolated: cy.nodes().filter((n) => n.degree(false) === 0).length, edges: cy.edges().length };
+    });
+    expect(view.isolated).toBe(0);
+    expect(view.edges).toBeGreaterThan(0);
+    const hidden = await page.textContent("#hidden");
+    expect(hidden).toMatch(/\d+ relation\(s\) of unticked types/);
+    expect(hidden).toMatch(/\d+ actor\(s\) left without a drawn relation/);
+    expect(page.url()).toMatch(/types=(ARMS_SUPPLY,DEPLOYMENT|DEPLOYMENT,ARMS_SUPPLY)/);
+    await page.click("#types-all");
+    await settled(page);
+  });
+
+  it("moves the time window by months: the graph and the actor's panel agree, undated relations counted", async () => {
+    await click(page, "mali");
+    const before = (await graphState(page)).edges.length;
+    // A window on 2021: slider values are months since year 0.
+    await page.evaluate(() => {
+      const set = (id: string, value: number) => {
+        const input = document.getElementById(id) as HTMLInputElement;
+        input.value = String(value);
+        input.dispatchEvent(new Event("input"));
+      };
+      set("from", 2021 * 12);
+      set("to", 2021 * 12 + 11);
+    });
+    await page.selectOption("#undated", "hide");
+    await settled(page);
+    expect(await page.textContent("#status")).toMatch(/from 2021-01 to 2021-12\.$/);
+    expect(await page.textContent("#time-note")).toMatch(/^\d+ undated relation\(s\) hidden/);
+    const { edges } = await graphState(page);
+    expect(edges.length).toBeLessThan(before);
+    // The panel lists exactly the relations of Mali that are drawn (a bundle counts its relations).
+    const drawnOfMali = await page.evaluate(() => {
+      const { cy } = (window as unknown as Explorer).explorer;
+      return cy
+        .getElementById("mali")
+        .connectedEdges()
+        .map((e) => e.data("count") as number)
+        .reduce((a, b) => a + b, 0);
+    });
+    expect(await page.locator("#details .relations button").count()).toBe(drawnOfMali);
+    expect(await page.textContent("#details h2")).toBe("Mali");
+  });
+
+  it("restores a view from its address: actors, filters, time, selection", async () => {
+    const url = page.url();
+    const shown = await graphState(page);
+    const other = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await open(other, url.slice(base.length));
+    expect(await graphState(other)).toEqual(shown);
+    expect(await other.inputValue("#undated")).toBe("hide");
+    expect(await other.textContent("#status")).toBe(await page.textContent("#status"));
+    expect(await other.textContent("#details h2")).toBe("Mali");
+    // A selected relation that the window hides is said to be hidden, not shown as if drawn.
+    await open(
+      other,
+      `${url.slice(base.length).replace(/selected=[^&]*/, "")}&selected=relation:rel-wagner-deployment-mali`,
+    );
+    await other.locator("#details .notice").waitFor();
+    expect(await other.textContent("#details .notice")).toMatch(/not drawn under the current filters/);
+    expect(await other.textContent("#details h2")).toBe("Wagner → Mali");
+    await other.close();
+  });
+
+  it("draws and lists the shortest paths between two actors, each step with its citations", async () => {
+    await open(page, "/?actors=mali");
+    await page.fill("#path-from", "wagner");
+    await page.locator("#path-from-results button", { hasText: "Wagner" }).first().click();
+    await page.fill("#path-to", "goita");
+    await page.locator("#path-to-results button", { hasText: "Assimi Goïta" }).click();
+    await settled(page);
+    const response = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query:
+          '{ paths(from: "wagner", to: "assimi-goita", maxHops: 6, all: true) { steps { relation { key } } } }',
+      }),
+    });
+    const expected = (
+      (await response.json()) as { data: { paths: { steps: { relation: { key: string } }[] }[] } }
+    ).data.paths;
+    const keys = [...new Set(expected.flatMap((p) => p.steps.map((s) => s.relation.key)))].sort();
+    expect((await graphState(page)).paths.sort()).toEqual(keys);
+    expect(await page.locator("#details .paths > li").count()).toBe(expected.length);
+    expect(await page.locator("#details .paths blockquote").count()).toBeGreaterThan(0);
+    expect(page.url()).toContain("path=wagner,assimi-goita");
+  });
+
+  it("exports the view as PNG and GraphML", async () => {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-png")]);
+    const stream = await download.createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    expect([...Buffer.concat(chunks).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+    const href = await page.getAttribute("#export-graphml", "href");
+    expect(href).toBe("/export/graph.graphml?actor=mali");
+    const graphml = await (await fetch(`${base}${href}`)).text();
+    expect(graphml).toContain('<node id="mali">');
+  });
+
+  it("on a 390×844 phone, the graph has the screen and the panels fold away", async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    await open(phone, "/?actors=mali,wagner");
+    const area = await phone.evaluate(() => {
+      const box = document.getElementById("graph")?.getBoundingClientRect() as DOMRect;
+      const details = document.getElementById("details")?.getBoundingClientRect() as DOMRect;
+      return { width: box.width, height: box.height, detailsTop: details.top };
+    });
+    expect(area.width).toBe(390);
+    expect(area.height).toBeGreaterThan(600);
+    expect(area.detailsTop).toBeGreaterThanOrEqual(844);
+    expect((await graphState(phone)).nodes.length).toBeGreaterThan(10);
+    await phone.screenshot({ path: path.join(projectRoot, "docs", "explorer-phone.png") });
+    // The details sheet and the filters open from the bar, over the graph.
+    await phone.tap("#toggle-details");
+    await expect
+      .poll(() => phone.evaluate(() => document.body.classList.contains("details-open")))
+      .toBe(true);
+    await phone.tap("#toggle-controls");
+    await expect
+      .poll(() => phone.evaluate(() => document.getElementById("controls")?.getBoundingClientRect().left))
+      .toBe(0);
+    await phone.close();
+  });
+
+  it("opens GraphiQL on the README's examples, and the first runs", async () => {
+    const graphiql = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await graphiql.goto(`${base}/graphql`);
+    await graphiql.locator(".graphiql-execute-button").waitFor({ timeout: 60_000 });
+    expect(await graphiql.locator(".graphiql-tab").count()).toBe(8);
+    await expect
+      .poll(() => graphiql.locator(".graphiql-editor").first().textContent())
+      .toContain("RussianVisitsToMali");
+    const [answer] = await Promise.all([
+      graphiql.waitForResponse(
+        (r) => r.url().endsWith("/graphql") && (r.request().postData() ?? "").includes("RussianVisitsToMali"),
+      ),
+      graphiql.click(".graphiql-execute-button"),
+    ]);
+    const body = (await answer.json()) as { data?: { relations: { totalCount: number } }; errors?: unknown };
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.relations.totalCount).toBe(2);
+    await graphiql.close();
   });
 });

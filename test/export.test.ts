@@ -65,28 +65,133 @@ describe("exports for graph tools", () => {
     return { type: response.headers.get("content-type"), text: await response.text() };
   };
 
-  it("GraphML reads back in networkx with every node, edge, time qualifier and citation", async () => {
-    const { type, text } = await download("graph.graphml");
+  /** The GraphML export read by networkx's GraphML reader, which checks the keys' declared types. */
+  const readGraphml = async (query: string, script: string) => {
+    const { type, text } = await download(`graph.graphml${query}`);
     expect(type).toMatch(/graphml/);
-    const script = `
-import json, sys, networkx as nx
-g = nx.read_graphml(sys.stdin.buffer)
+    const prelude = "import json, sys, networkx as nx\ng = nx.read_graphml(sys.stdin.buffer)\n";
+    return JSON.parse(await run("/usr/bin/python3", ["-c", prelude + script], {}, text));
+  };
+
+  it("GraphML reads back in networkx with every node, edge, label, weight, date precision and citation", async () => {
+    const result = await readGraphml(
+      "",
+      `
 edge = next(d for _, _, d in g.edges(data=True) if d.get("type") == "VISIT" and d.get("at") == "2021-11-11")
+rise = next(d for _, _, d in g.edges(data=True) if d.get("type") == "RISE_TO_POWER")
 print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
   "citations": sum(len(json.loads(d["citations"])) for _, _, d in g.edges(data=True)),
-  "visit": edge, "directed": g.is_directed(), "goita": g.nodes["assimi-goita"]["name"]}))`;
-    const result = JSON.parse(await run("/usr/bin/python3", ["-c", script], {}, text));
+  "weights": sum(d["weight"] for _, _, d in g.edges(data=True)),
+  "unlabelled": sum(1 for _, _, d in g.edges(data=True) if d.get("label") != d["type"]),
+  "visit": edge, "rise": rise, "directed": g.is_directed(), "goita": g.nodes["assimi-goita"]}))`,
+    );
     expect(result).toMatchObject({
       nodes: counts.actors,
       edges: counts.relations,
       citations: counts.citations,
+      weights: counts.citations,
+      unlabelled: 0,
       directed: true,
     });
-    expect(result.goita).toBe("Assimi Goïta");
+    // Gephi labels nodes and edges by the attributes named `label`, and weighs edges by `weight`.
+    expect(result.goita).toMatchObject({ label: "Assimi Goïta", name: "Assimi Goïta", kind: "PERSON" });
+    expect(result.visit).toMatchObject({ label: "VISIT", at_precision: "DAY" });
+    expect(result.visit.weight).toBe(JSON.parse(result.visit.citations).length);
     expect(JSON.parse(result.visit.citations)[0]).toMatchObject({
       source: "src-004-dw-mali-dit-oui-russie",
       stance: "REPORTS",
     });
+    expect(result.rise).toMatchObject({ at: "2021-05", at_precision: "MONTH" });
+  });
+
+  it("filters an export by actor neighbourhood, kinds, types and date, as the API's subgraph does", async () => {
+    const { records } = await db.read(
+      `MATCH (a:Actor {id: 'wagner'})-[r:RELATION]-(b:Actor) WHERE r.retractedAt IS NULL
+       RETURN count(DISTINCT r) AS relations, collect(DISTINCT b.id) + 'wagner' AS actors`,
+    );
+    const around = records[0]?.toObject() as { relations: number; actors: string[] };
+    const wagner = await readGraphml(
+      "?actor=wagner",
+      'print(json.dumps({"nodes": sorted(g.nodes), "edges": g.number_of_edges()}))',
+    );
+    expect(wagner.edges).toBe(around.relations);
+    expect(wagner.nodes).toEqual([...around.actors].sort());
+
+    // Types and kinds: only visits between persons and states, and no actor left without a relation.
+    const visits = await readGraphml(
+      "?types=VISIT&kinds=PERSON,STATE",
+      `print(json.dumps({"types": sorted({d["type"] for _, _, d in g.edges(data=True)}),
+  "kinds": sorted({d["kind"] for _, d in g.nodes(data=True)}), "edges": g.number_of_edges(),
+  "isolated": nx.number_of_isolates(g)}))`,
+    );
+    const { records: visitRecords } = await db.read(
+      `MATCH (a:Actor)-[r:RELATION {type: 'VISIT'}]->(b:Actor)
+       WHERE r.retractedAt IS NULL AND a.kind IN ['PERSON', 'STATE'] AND b.kind IN ['PERSON', 'STATE']
+       RETURN count(r) AS n`,
+    );
+    expect(visits).toMatchObject({ types: ["VISIT"], isolated: 0, edges: visitRecords[0]?.get("n") });
+    expect(visits.kinds.every((k: string) => ["PERSON", "STATE"].includes(k))).toBe(true);
+
+    // asOf: what the API's subgraph answers for the same day, relation for relation.
+    const relations = parse((await download("relations.csv?actor=mali&asOf=2021-06-01")).text, {
+      columns: true,
+    }) as { id: string }[];
+    const response = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        query: '{ subgraph(actors: ["mali"], asOf: "2021-06-01") { edges { key } } }',
+      }),
+    });
+    const { data } = (await response.json()) as { data: { subgraph: { edges: { key: string }[] } } };
+    expect(relations.map((r) => r.id)).toEqual(data.subgraph.edges.map((e) => e.key));
+    expect(relations.length).toBeGreaterThan(0);
+
+    // The sources of a filtered export are those its relations cite.
+    const sources = parse((await download("sources.csv?types=RISE_TO_POWER")).text, {
+      columns: true,
+    }) as { id: string }[];
+    const { records: cited } = await db.read(
+      `MATCH ()-[r:RELATION {type: 'RISE_TO_POWER'}]->() MATCH (c:Citation {relationId: r.id})
+       RETURN collect(DISTINCT c.sourceId) AS ids`,
+    );
+    expect(sources.map((s) => s.id).sort()).toEqual([...(cited[0]?.get("ids") ?? [])].sort());
+  });
+
+  it("refuses a bad filter with 400 naming the parameter, the value and the rule", async () => {
+    const cases: [string, string, RegExp][] = [
+      ["types=VISITS", "BAD_USER_INPUT", /"types" must be one of .*got "VISITS"/],
+      ["kinds=STATE,PLANET", "BAD_USER_INPUT", /"kinds" must be one of .*got "PLANET"/],
+      ["asOf=2021-02-30", "BAD_USER_INPUT", /"asOf" must be a calendar day/],
+      ["from=2021-13", "BAD_USER_INPUT", /"from" must be a date/],
+      ["actor=mali&depth=4", "BAD_USER_INPUT", /"depth" must be a whole number from 1 to 3/],
+      ["depth=2", "BAD_USER_INPUT", /"depth" needs "actor"/],
+      ["actor=wagnr", "NOT_FOUND", /No actor with key "wagnr" \(actor\); did you mean "wagner"/],
+      ["type=VISIT", "BAD_USER_INPUT", /Unknown export parameter "type"/],
+      [Array.from({ length: 51 }, (_, i) => `actor=a${i}`).join("&"), "LIMIT_EXCEEDED", /at most 50/],
+    ];
+    for (const [query, code, message] of cases) {
+      const response = await fetch(`${base}/export/relations.csv?${query}`);
+      expect(response.status, query).toBe(400);
+      const body = await response.json();
+      expect(body.code, query).toBe(code);
+      expect(body.error, query).toMatch(message);
+    }
+  });
+
+  it("starts a CSV with a byte-order mark when asked (bom=1), for Excel", async () => {
+    const plain = await fetch(`${base}/export/actors.csv`);
+    const marked = await fetch(`${base}/export/actors.csv?bom=1`);
+    const [plainBytes, markedBytes] = [
+      new Uint8Array(await plain.arrayBuffer()),
+      new Uint8Array(await marked.arrayBuffer()),
+    ];
+    expect([...markedBytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect([...plainBytes.slice(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
+    expect(Buffer.from(markedBytes.slice(3)).equals(Buffer.from(plainBytes))).toBe(true);
+    // Other files have no mark to give.
+    const graphml = new Uint8Array(await (await fetch(`${base}/export/graph.graphml?bom=1`)).arrayBuffer());
+    expect(String.fromCharCode(...graphml.slice(0, 5))).toBe("<?xml");
   });
 
   it("Cytoscape.js JSON loads into a headless Cytoscape as it is", async () => {
@@ -116,6 +221,14 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
     for (const c of citations) {
       expect(texts.get(c.source_id)?.slice(Number(c.start), Number(c.end)).join(""), c.id).toBe(c.quote);
     }
+    const sources = await table("sources.csv");
+    expect(sources.map((s) => s.id).sort()).toEqual([...texts.keys()].sort());
+    expect(sources.find((s) => s.id === "src-004-dw-mali-dit-oui-russie")).toMatchObject({
+      title: "Le Mali dit oui à la Russie",
+      publisher: "DW",
+      published: "2021-11-11",
+      published_precision: "DAY",
+    });
     const relationIds = new Set(relations.map((r) => r.id));
     expect(citations.every((c) => relationIds.has(c.relation_id as string))).toBe(true);
     expect(relations.find((r) => r.id === "rel-goita-rise-to-power-mali")).toMatchObject({
@@ -137,9 +250,23 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
         "actors.csv",
         "relations.csv",
         "citations.csv",
+        "sources.csv",
       ]) {
         expect(await readFile(path.join(dir, name), "utf8"), name).toBe((await download(name)).text);
       }
+      // The same filter as over HTTP.
+      await run(
+        path.join(projectRoot, "node_modules/.bin/tsx"),
+        ["src/export/cli.ts", dir, "--actor", "wagner", "--types", "DEPLOYMENT,TRAINING", "--bom"],
+        { NEO4J_URI: inject("neo4jUri"), NEO4J_PASSWORD: inject("neo4jPassword") },
+      );
+      const filtered = await fetch(
+        `${base}/export/relations.csv?actor=wagner&types=DEPLOYMENT,TRAINING&bom=1`,
+      );
+      // Bytes, not text: decoding would drop the byte-order mark.
+      expect(
+        (await readFile(path.join(dir, "relations.csv"))).equals(Buffer.from(await filtered.arrayBuffer())),
+      ).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -147,9 +274,10 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
 
   it("writes the seed byte for byte as before exports streamed", async () => {
     // SHA-256 of each file for the seed, as the exports wrote it when they rendered it whole in memory. A change to
-    // the seed or to a format changes these on purpose; then check the new files and update them.
+    // the seed or to a format changes these on purpose; then check the new files and update them. GraphML changed
+    // when it gained `label`, `weight` and the date precisions for Gephi (the networkx test above reads them).
     const before = {
-      "graph.graphml": "535b5f7aea3333a08f2d03edd852907f870dfc0780a4afabd3ed13f8477c7c81",
+      "graph.graphml": "baf3427cb61583b425716b2d27a2bb2199a67488bd3a671916ea7419b4ed6265",
       "graph.cytoscape.json": "c35b69ba458ec4964c950af0721e3e8f53272cc3f21a561b1e99e6d5a6284ce1",
       "actors.csv": "b37fd447c5aaefc95c21eeae93293ece9c52b6f59792353e4fef170d68dbab74",
       "relations.csv": "d5220ce9734960b4e7dee0d85ba3aaa915afb99c56e1deb8a61eae66c1dcad7b",

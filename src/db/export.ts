@@ -4,8 +4,13 @@ import {
   type ActorRecord,
   actorFields,
   type CitationRecord,
+  filterParams,
+  type RelationFilter,
   type RelationRecord,
+  relationPredicate,
   relationWith,
+  type SourceRecord,
+  sourceFields,
 } from "./graph.js";
 
 /** A relation in force as exports carry it: with its citations, or none when they were not asked for. */
@@ -13,12 +18,54 @@ export interface ExportedRelation extends RelationRecord {
   citations: CitationRecord[];
 }
 
+/**
+ * The part of the graph an export reads (src/export/filter.ts makes it from the request): null fields select
+ * everything. Relations pass `relationPredicate` with `relations`, are among `relationKeys` and have both ends
+ * of `kinds`; actors are among `actorKeys`, of `kinds` and, when anything is filtered, have a selected relation;
+ * sources, likewise, are cited by a selected relation.
+ */
+export interface ExportSelection {
+  actorKeys: string[] | null;
+  relationKeys: string[] | null;
+  kinds: string[] | null;
+  relations: RelationFilter;
+}
+
+/** The whole graph. */
+export const wholeGraph: ExportSelection = {
+  actorKeys: null,
+  relationKeys: null,
+  kinds: null,
+  relations: {},
+};
+
+const isWhole = (s: ExportSelection) =>
+  s.actorKeys === null &&
+  s.relationKeys === null &&
+  s.kinds === null &&
+  Object.values(s.relations).every((v) => v === null || v === undefined);
+
+/** The Cypher predicate of a selected relation bound to `r`; its parameters are `selectionParams`'s. */
+const selectedRelation = `${relationPredicate}
+  AND ($relationKeys IS NULL OR r.id IN $relationKeys)
+  AND ($kinds IS NULL OR (startNode(r).kind IN $kinds AND endNode(r).kind IN $kinds))`;
+
+const selectionParams = (s: ExportSelection) => ({
+  ...filterParams(s.relations),
+  relationKeys: s.relationKeys,
+  actorKeys: s.actorKeys,
+  kinds: s.kinds,
+  whole: isWhole(s),
+});
+
 /** One export's read of the graph, in a read transaction of its own. */
 export interface ExportSource {
-  /** Every actor, by key. */
+  /** Every selected actor, by key. */
   actors(): AsyncGenerator<ActorRecord>;
-  /** Every relation in force, by key; with its citations (by key) when `citations` is true. */
+  /** Every selected relation in force, by key; with its citations (by key) when `citations` is true. */
   relations(citations: boolean): AsyncGenerator<ExportedRelation>;
+  /** Every source a selected relation cites (every source for the whole graph), by key. */
+  sources(): AsyncGenerator<SourceRecord>;
   /** Ends the export: closes the session, which rolls the transaction back. Idempotent; does not wait. */
   close(): void;
 }
@@ -40,26 +87,38 @@ export class ExportTimedOut extends Error {
 const fetchSize = 1000;
 
 /**
- * Actors in the graph and relations in force, what export limits are checked against: one query, which reads
- * the actor count from Neo4j's count store and one property of each relation, and holds nothing.
+ * Actors in the graph and selected relations in force, what export limits are checked against: one query,
+ * which reads the actor count from Neo4j's count store and a few properties of each relation, and holds nothing.
  */
-export async function exportCounts(db: Database): Promise<{ actors: number; relations: number }> {
+export async function exportCounts(
+  db: Database,
+  selection: ExportSelection = wholeGraph,
+): Promise<{ actors: number; relations: number }> {
   const { records } = await db.read(
     `CALL () { MATCH (a:Actor) RETURN count(a) AS actors }
-     CALL () { MATCH ()-[r:RELATION]->() WHERE r.retractedAt IS NULL RETURN count(r) AS relations }
+     CALL () { MATCH ()-[r:RELATION]->() WHERE ${selectedRelation} RETURN count(r) AS relations }
      RETURN actors, relations`,
+    selectionParams(selection),
   );
   return records[0]?.toObject() as { actors: number; relations: number };
 }
 
 // `IS NOT NULL` on the keys lets Neo4j read the key indexes in order instead of sorting the whole graph first.
-const actorsQuery = `MATCH (a:Actor) WHERE a.id IS NOT NULL RETURN a ${actorFields} AS row ORDER BY a.id`;
+const actorsQuery = `MATCH (a:Actor) WHERE a.id IS NOT NULL
+   AND ($actorKeys IS NULL OR a.id IN $actorKeys) AND ($kinds IS NULL OR a.kind IN $kinds)
+   AND ($whole OR EXISTS { MATCH (a)-[r:RELATION]-(:Actor) WHERE ${selectedRelation} })
+   RETURN a ${actorFields} AS row ORDER BY a.id`;
 
 const relationsQuery = (citations: boolean) =>
   `MATCH ()-[r:RELATION]->() USING INDEX r:RELATION(id)
-   WHERE r.id IS NOT NULL AND r.retractedAt IS NULL
+   WHERE r.id IS NOT NULL AND ${selectedRelation}
    RETURN r ${relationWith({ ends: false, citations })} AS row
    ORDER BY r.id`;
+
+const sourcesQuery = `MATCH (s:Source) WHERE s.id IS NOT NULL
+   AND ($whole OR EXISTS {
+     MATCH (c:Citation {sourceId: s.id}) MATCH ()-[r:RELATION {id: c.relationId}]->() WHERE ${selectedRelation} })
+   RETURN s ${sourceFields} AS row ORDER BY s.id`;
 
 /**
  * Opens the read of one export (`file` names it in the transaction's metadata, which SHOW TRANSACTIONS lists):
@@ -73,6 +132,8 @@ export async function openExport(
   db: Database,
   options: {
     file: string;
+    /** What to read; the whole graph by default. */
+    selection?: ExportSelection;
     timeoutMs: number;
     signal?: AbortSignal;
     onTimeout?: (error: ExportTimedOut) => void;
@@ -81,6 +142,7 @@ export async function openExport(
   },
 ): Promise<ExportSource> {
   const { file, timeoutMs, signal, onTimeout, onStop } = options;
+  const params = selectionParams(options.selection ?? wholeGraph);
   const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.READ, fetchSize });
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
@@ -120,7 +182,7 @@ export async function openExport(
     throw error;
   }
   async function* rows<T>(cypher: string): AsyncGenerator<T> {
-    const records = tx.run(cypher)[Symbol.asyncIterator]();
+    const records = tx.run(cypher, params)[Symbol.asyncIterator]();
     for (;;) {
       const next = await until(records.next());
       if (next.done) return;
@@ -135,6 +197,7 @@ export async function openExport(
         yield { ...r, citations: r.citations ?? [] };
       }
     },
+    sources: () => rows<SourceRecord>(sourcesQuery),
     close: () => stop.abort(),
   };
 }

@@ -100,7 +100,7 @@ const relationProperties = `key: r.id, .type, from: startNode(r).id, to: endNode
   retractedAt: toString(r.retractedAt), .retractedBy, .retractionReason`;
 const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
   speakerKey: c.speakerId, .stance }`;
-const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
+export const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
   .length }`;
 
 /**
@@ -135,7 +135,7 @@ const bareRelationFields = relationWith({ ends: false, citations: false });
  * of `filterParams`. A relation's time runs from its `at` or `start` date to its `end` date (open when none);
  * `asOf` and the date window keep only dated relations, since an undated one cannot be placed in time.
  */
-const relationPredicate = `r.retractedAt IS NULL
+export const relationPredicate = `r.retractedAt IS NULL
   AND ($types IS NULL OR r.type IN $types)
   AND ($contested IS NULL OR r.contested = $contested)
   AND ($asOf IS NULL OR (coalesce(r.atDate, r.startDate) <= $asOf AND coalesce(r.endDate, $asOf) >= $asOf))
@@ -154,7 +154,8 @@ function toDate(value: string | null | undefined): Neo4jDate<number> | null {
   return new neo4j.types.Date(year, month, day);
 }
 
-function filterParams(filter: RelationFilter) {
+/** The parameters of `relationPredicate` for `filter`: absent fields become nulls, which let everything pass. */
+export function filterParams(filter: RelationFilter) {
   return {
     types: filter.types?.length ? filter.types : null,
     contested: filter.contested ?? null,

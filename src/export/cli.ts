@@ -3,30 +3,54 @@ import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
 import { runCommand } from "../cli.js";
 import { exportCounts, openExport } from "../db/export.js";
-import { exportFiles, exportText } from "./formats.js";
+import { exportFilterParameters, exportSelection, parseExportFilter } from "./filter.js";
+import { exportFiles, exportText, isCsv, withByteOrderMark } from "./formats.js";
 
 /**
- * `npm run export -- DIR`: GraphML, Cytoscape.js JSON and three CSV tables of the whole graph, into DIR. Each file
- * is streamed from its own read transaction (EXPORT_TIMEOUT_MS applies; the HTTP size limits do not), written
- * as NAME.part and renamed when complete, so a failed export leaves no file that looks whole.
+ * `npm run export -- DIR [--actor KEY ... --depth N --kinds K,.. --types T,.. --asOf DAY --from DATE --to DATE]
+ * [--bom]`: GraphML, Cytoscape.js JSON and four CSV tables of the graph, or of the part the options name (the
+ * filter of `GET /export/FILE`, src/export/filter.ts), into DIR. Each file is streamed from its own read
+ * transaction (EXPORT_TIMEOUT_MS applies; the HTTP size limits do not), written as NAME.part and renamed when
+ * complete, so a failed export leaves no file that looks whole. `--bom` starts the CSVs with a byte-order mark.
  */
-const [dir] = process.argv.slice(2);
-if (!dir) {
-  console.error("usage: npm run export -- DIR");
+const usage =
+  "usage: npm run export -- DIR [--actor KEY]... [--depth 1-3] [--kinds K,...] [--types T,...] [--asOf YYYY-MM-DD] [--from DATE] [--to DATE] [--bom]";
+const options = {
+  ...Object.fromEntries(
+    exportFilterParameters.map((name) => [name, { type: "string", multiple: true } as const]),
+  ),
+  bom: { type: "boolean" },
+} as const;
+let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: typeof options }>>;
+try {
+  parsed = parseArgs({ allowPositionals: true, options });
+} catch (error) {
+  console.error(`${(error as Error).message}\n${usage}`);
   process.exit(2);
 }
+const [dir] = parsed.positionals;
+if (!dir || parsed.positionals.length > 1) {
+  console.error(usage);
+  process.exit(2);
+}
+const values = parsed.values as Record<string, string[] | boolean | undefined>;
 
 await runCommand(async ({ db, config }) => {
+  const filter = parseExportFilter((name) => (values[name] as string[] | undefined) ?? []);
+  // A neighbourhood is found in memory before streaming, so it keeps the HTTP bound; the whole graph has none.
+  const selection = await exportSelection(db, filter, config.http.exports.maxRelations);
   await mkdir(dir, { recursive: true });
-  const { actors, relations } = await exportCounts(db);
-  for (const [name, format] of Object.entries(exportFiles)) {
+  const { relations } = await exportCounts(db, selection);
+  for (const [name, known] of Object.entries(exportFiles)) {
+    const format = values.bom && isCsv(known) ? withByteOrderMark(known) : known;
     const file = path.join(dir, name);
-    const source = await openExport(db, { file: name, timeoutMs: config.http.exports.timeoutMs });
+    const source = await openExport(db, { file: name, selection, timeoutMs: config.http.exports.timeoutMs });
     await pipeline(Readable.from(exportText(format, source)), createWriteStream(`${file}.part`));
     await rename(`${file}.part`, file);
     console.log(`Wrote ${file}`);
   }
-  console.log(`${actors} actors, ${relations} relations`);
+  console.log(`${relations} relations`);
 });

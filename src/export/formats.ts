@@ -1,6 +1,6 @@
 import { stringify } from "csv-stringify/sync";
 import type { ExportedRelation, ExportSource } from "../db/export.js";
-import type { ActorRecord, CitationRecord } from "../db/graph.js";
+import type { ActorRecord, CitationRecord, SourceRecord } from "../db/graph.js";
 
 /**
  * The graph in the formats graph tools read. Every relation carries its time qualifiers and its citations
@@ -16,6 +16,17 @@ const actorRow = (a: ActorRecord) => ({
   kind: a.kind,
   aliases: a.aliases,
   description: a.description,
+});
+const sourceRow = (s: SourceRecord) => ({
+  id: s.key,
+  title: s.title,
+  publisher: s.publisher,
+  author: s.author,
+  published: s.published,
+  published_precision: s.publishedPrecision,
+  language: s.language,
+  file: s.file,
+  length: s.length,
 });
 const citationRow = (c: CitationRecord) => ({
   id: c.key,
@@ -86,22 +97,32 @@ export interface ExportFormat {
   actor?: (actor: ActorRecord, index: number) => string;
   /** A relation's text, likewise. */
   relation?: (relation: ExportedRelation, index: number) => string;
+  /** A source's text, after the relations, likewise. */
+  source?: (source: SourceRecord, index: number) => string;
   /** Whether the relations are read with their citations. */
   citations: boolean;
 }
 
-/** GraphML attributes and their types: a node's are actor fields; an edge's, relation fields and two more. */
+/**
+ * GraphML attributes and their types: a node's are actor fields; an edge's, relation fields and three more.
+ * Gephi's importer takes the attributes named `label` as the node and edge labels and `weight` as the edge
+ * weight (here the relation's number of citations); every other attribute becomes a column.
+ */
 const graphmlKeys = {
-  node: { name: "string", kind: "string", aliases: "string", description: "string" },
+  node: { label: "string", name: "string", kind: "string", aliases: "string", description: "string" },
   edge: {
+    label: "string",
     type: "string",
     role: "string",
     at: "string",
+    at_precision: "string",
     start: "string",
+    start_precision: "string",
     end: "string",
+    end_precision: "string",
     contested: "boolean",
     note: "string",
-    citation_count: "int",
+    weight: "double",
     citations: "string",
   },
 } as const;
@@ -138,14 +159,14 @@ const graphml: ExportFormat = {
     '  <graph id="actors" edgedefault="directed">',
     "",
   ].join("\n"),
-  actor: (a) => graphmlElement("node", { id: a.key }, actorRow(a)),
+  actor: (a) => graphmlElement("node", { id: a.key }, { ...actorRow(a), label: a.name }),
   middle: "",
   relation: (r) => {
     const row = relationRow(r);
     return graphmlElement(
       "edge",
       { id: row.id, source: row.from, target: row.to },
-      { ...row, citation_count: row.citations.length, citations: JSON.stringify(cited(row)) },
+      { ...row, label: row.type, weight: row.citations.length, citations: JSON.stringify(cited(row)) },
     );
   },
   tail: "  </graph>\n</graphml>\n",
@@ -202,6 +223,17 @@ const relationColumns = [
   "contested",
   "note",
 ] as const;
+const sourceColumns = [
+  "id",
+  "title",
+  "publisher",
+  "author",
+  "published",
+  "published_precision",
+  "language",
+  "file",
+  "length",
+] as const;
 const citationColumns = [
   "id",
   "relation_id",
@@ -238,7 +270,25 @@ export const exportFiles: Record<string, ExportFormat> = {
         .join(""),
     citations: true,
   },
+  "sources.csv": {
+    ...csv,
+    head: csvLine(sourceColumns),
+    source: (s) => csvRow(sourceRow(s), sourceColumns),
+    citations: false,
+  },
 };
+
+/** Whether `format` is a CSV table, which `withByteOrderMark` may start with a byte-order mark. */
+export const isCsv = (format: ExportFormat) => format.type.startsWith("text/csv");
+
+/**
+ * `format` with a UTF-8 byte-order mark before its text: Excel reads a CSV as UTF-8 (accents intact) only with
+ * one, while most other tools take it as part of the first column's name, so it is asked for (`bom=1`).
+ */
+export const withByteOrderMark = (format: ExportFormat): ExportFormat => ({
+  ...format,
+  head: `\uFEFF${format.head}`,
+});
 
 /** Characters (UTF-16 code units) gathered before a chunk is handed on: few writes, each of them small. */
 const chunkChars = 64 * 1024;
@@ -253,6 +303,8 @@ async function* pieces(format: ExportFormat, source: ExportSource): AsyncGenerat
   if (format.relation) {
     for await (const relation of source.relations(format.citations)) yield format.relation(relation, index++);
   }
+  index = 0;
+  if (format.source) for await (const s of source.sources()) yield format.source(s, index++);
   yield format.tail;
 }
 

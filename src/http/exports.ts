@@ -4,27 +4,28 @@ import type { Plugin } from "graphql-yoga";
 import { type Caller, readingCaller } from "../auth.js";
 import type { AuthConfig, HttpConfig } from "../config.js";
 import type { Database } from "../db/database.js";
-import { type ExportSource, exportCounts, openExport } from "../db/export.js";
-import { limitExceeded, unauthenticated } from "../errors.js";
-import { exportFiles, exportText } from "../export/formats.js";
+import { type ExportSelection, type ExportSource, exportCounts, openExport } from "../db/export.js";
+import { badInput, limitExceeded, unauthenticated } from "../errors.js";
+import { exportFilterParameters, exportSelection, parseExportFilter } from "../export/filter.js";
+import { exportFiles, exportText, isCsv, withByteOrderMark } from "../export/formats.js";
 import type { Logger } from "../logger.js";
 import { maskError } from "./errors.js";
 import { json } from "./plugins.js";
 
 type ExportLimits = HttpConfig["exports"];
 
-/** Refuses an export of a graph of `relations` relations that is over a limit for this caller. */
+/** Refuses an export of `relations` relations that is over a limit for this caller. */
 function admit(relations: number, caller: Caller | null, limits: ExportLimits): void {
   if (relations > limits.maxRelations) {
     throw limitExceeded(
-      `The graph has ${relations} relations; exports over HTTP may carry at most ${limits.maxRelations} ` +
+      `The export holds ${relations} relations; exports over HTTP may carry at most ${limits.maxRelations} ` +
         "(EXPORT_MAX_RELATIONS). `npm run export` on the server has no such limit.",
       { limit: limits.maxRelations, relations },
     );
   }
   if (!caller && relations > limits.openMaxRelations) {
     throw unauthenticated(
-      `The graph has ${relations} relations; exporting more than ${limits.openMaxRelations} ` +
+      `The export holds ${relations} relations; exporting more than ${limits.openMaxRelations} ` +
         "(EXPORT_OPEN_MAX_RELATIONS) needs an API key (Authorization: Bearer <key>).",
     );
   }
@@ -71,11 +72,12 @@ function responseBody(chunks: AsyncGenerator<string>, cut: (error: unknown) => b
 }
 
 /**
- * GET and HEAD /export/graph.graphml, /export/graph.cytoscape.json, /export/{actors,relations,citations}.csv:
- * the whole graph for graph tools, under the same read access as queries, streamed from one read transaction
- * (src/db/export.ts). Before anything is sent, the graph's relations are counted: over `maxRelations` no one
- * gets it (400 LIMIT_EXCEEDED), over `openMaxRelations` only callers with an API key (else 401
- * UNAUTHENTICATED). Once streaming, the status is sent: a failure (database gone, time budget spent) is logged
+ * GET and HEAD /export/graph.graphml, /export/graph.cytoscape.json, /export/{actors,relations,citations,sources}.csv:
+ * the graph for graph tools, or the part the query's filter names (src/export/filter.ts: `actor`, `depth`,
+ * `kinds`, `types`, `asOf`, `from`, `to`; a bad one answers 400 BAD_USER_INPUT), under the same read access as
+ * queries, streamed from one read transaction (src/db/export.ts). `bom=1` starts a CSV with a byte-order mark for
+ * Excel. Before anything is sent, the selected relations are counted: over `maxRelations` no one gets them (400
+ * LIMIT_EXCEEDED), over `openMaxRelations` only callers with an API key (else 401 UNAUTHENTICATED). Once streaming, the status is sent: a failure (database gone, time budget spent) is logged
  * and the connection is cut, so the client sees an incomplete response rather than a short file.
  */
 export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits, log: Logger): Plugin {
@@ -85,8 +87,8 @@ export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits,
     async onRequest({ request, url, endResponse, serverContext }) {
       if (!url.pathname.startsWith("/export/")) return;
       const name = url.pathname.slice("/export/".length);
-      const format = Object.hasOwn(exportFiles, name) ? exportFiles[name] : undefined;
-      if (!format) {
+      const known = Object.hasOwn(exportFiles, name) ? exportFiles[name] : undefined;
+      if (!known) {
         const names = Object.keys(exportFiles).join(", ");
         endResponse(json({ error: `No export "${name}"; try one of ${names}`, code: "NOT_FOUND" }, 404));
         return;
@@ -96,9 +98,20 @@ export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits,
         endResponse(json({ error: message, code: "METHOD_NOT_ALLOWED" }, 405, { allow: "GET, HEAD" }));
         return;
       }
+      const format = url.searchParams.get("bom") === "1" && isCsv(known) ? withByteOrderMark(known) : known;
+      let selection: ExportSelection;
       try {
         const caller = readingCaller(request.headers, auth);
-        admit((await exportCounts(db)).relations, caller, limits);
+        const allowed: readonly string[] = [...exportFilterParameters, "bom"];
+        const unknown = [...url.searchParams.keys()].find((key) => !allowed.includes(key));
+        if (unknown !== undefined) {
+          throw badInput(`Unknown export parameter "${unknown}"; the parameters are ${allowed.join(", ")}`, {
+            parameter: unknown,
+          });
+        }
+        const filter = parseExportFilter((parameter) => url.searchParams.getAll(parameter));
+        selection = await exportSelection(db, filter, limits.maxRelations);
+        admit((await exportCounts(db, selection)).relations, caller, limits);
       } catch (error) {
         endResponse(errorResponse(error, log));
         return;
@@ -139,6 +152,7 @@ export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits,
             running -= 1;
           },
           file: name,
+          selection,
           timeoutMs: limits.timeoutMs,
           signal: request.signal,
           // Before the status is sent, the pending read fails instead, and the client gets an error response.

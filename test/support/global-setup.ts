@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -18,10 +19,26 @@ let embedded: EmbeddedNeo4j | undefined;
 const dataDir = path.join(projectRoot, ".data", `test-${process.pid}`);
 
 /**
+ * Installs what the tests need beyond npm (Chromium for the browser test, Python with networkx for the GraphML
+ * round trip) when it is missing, so that `npm test` works on a fresh machine: scripts/install-system-deps.sh,
+ * idempotent, one dpkg query when everything is there. Where it may not install, the run stops with its message.
+ */
+function installSystemPackages(): void {
+  const script = path.join(projectRoot, "scripts", "install-system-deps.sh");
+  const { status, error } = spawnSync("bash", [script], { stdio: "inherit", cwd: projectRoot });
+  if (status !== 0) {
+    throw new Error(
+      `The tests need system packages that are missing and could not be installed (${error?.message ?? `scripts/install-system-deps.sh exited ${status}`}); see its message above.`,
+    );
+  }
+}
+
+/**
  * Starts a real Neo4j for the test run, with its own data directory and a free Bolt port, unless
  * NEO4J_TEST_URI names one to use instead. Tests reach it over Bolt like the service does.
  */
 export async function setup(project: TestProject): Promise<void> {
+  installSystemPackages();
   const external = process.env.NEO4J_TEST_URI;
   if (external) {
     project.provide("neo4jUri", external);
