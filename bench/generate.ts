@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
@@ -84,6 +85,12 @@ const describe = (result: BulkResult) =>
 const verdict = (rate: number, target: number) =>
   `target ${target.toLocaleString("en")}/s ${rate >= target ? "met" : "missed"}`;
 
+/** The machine's 1-minute load average over its cores: on a shared machine it says what a rate is worth. */
+const machine = () => ({
+  cores: os.availableParallelism(),
+  loadAverage: Number(os.loadavg()[0]?.toFixed(1)),
+});
+
 /** Records the figures of this run under `bulkLoad.SIZE` in bench/results/load.json, keeping the rest. */
 async function saveFigures(figures: Record<string, unknown>) {
   const file = path.join(projectRoot, "bench", "results", "load.json");
@@ -136,7 +143,7 @@ try {
       const result = await bulkLoad(database.db, sizes[size], { onProgress: bar.update });
       bar.stop();
       console.log(`bench-${size} loaded in transactions: ${describe(result)}`);
-      figures.transactional = { date: new Date().toISOString(), ...result };
+      figures.transactional = { date: new Date().toISOString(), ...result, ...machine() };
     }
   }
   if (increment > 0) {
@@ -157,9 +164,15 @@ try {
     console.log(
       `bench-${size} incremental load into the live database: ${describe(result)}; ${verdict(result.relationsPerSecond, targets.incremental)}`,
     );
-    figures.incremental = { date: new Date().toISOString(), ...result, target: targets.incremental };
+    figures.incremental = {
+      date: new Date().toISOString(),
+      ...result,
+      target: targets.incremental,
+      ...machine(),
+    };
     await deleteOrigin(database.db, origin);
   }
+  console.log(`machine: ${machine().cores} cores, load average ${machine().loadAverage}`);
   await saveFigures(figures);
 } catch (error) {
   console.error(error instanceof DomainError ? `${error.code}: ${error.message}` : error);

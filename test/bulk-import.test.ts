@@ -106,7 +106,7 @@ describe("bulk import into a new database", () => {
       relations: relations + 1,
       citations: loaded.citations,
     });
-    expect(Object.keys(result.result.phases)).toEqual(["checking", "importing", "indexing"]);
+    expect(Object.keys(result.result.phases)).toEqual(["checking", "importing", "starting", "indexing"]);
 
     expect(await snapshotGraph(imported.db)).toEqual(await snapshotGraph(db));
     const types = await propertyTypes(imported.db);

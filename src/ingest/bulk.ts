@@ -57,7 +57,7 @@ export interface BulkInput {
 }
 
 export interface BulkProgress {
-  /** `checking` (grammar, checks and the importer's files), an importer stage, `indexing`, or `writing`. */
+  /** `checking` (grammar, checks, the importer's files), an importer stage, `starting`, `indexing`, `writing`. */
   phase: string;
   /** Relations checked (or written) so far. */
   relations: number;
@@ -326,8 +326,11 @@ export async function importIntoNewDatabase(
     phases.importing = elapsed(started);
 
     started = performance.now();
-    onProgress({ phase: "indexing", relations: counts.relations });
+    onProgress({ phase: "starting", relations: counts.relations });
     const database = await openDatabase(config, log);
+    phases.starting = elapsed(started);
+    started = performance.now();
+    onProgress({ phase: "indexing", relations: counts.relations });
     try {
       await applySchema(database.db, log, { indexWaitSeconds: 3600 });
       await database.db.writeTransaction((tx) => setEmptyAliases(tx, fileSet.emptyAliases));
