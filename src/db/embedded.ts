@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
 import type { EmbeddedNeo4jConfig } from "../config.js";
@@ -154,6 +154,12 @@ const classpath = [launcherJar, path.join(targetDir, "lib", "*")].join(path.deli
 
 /** Where Neo4j keeps the store of database `neo4j` under an embedded home directory. */
 export const embeddedStoreDir = (dataDir: string) => path.join(dataDir, "data", "databases", "neo4j");
+
+/** Deletes database `neo4j`'s store and transaction logs under an embedded home directory (Neo4j stopped). */
+export async function removeEmbeddedStore(dataDir: string): Promise<void> {
+  await rm(embeddedStoreDir(dataDir), { recursive: true, force: true });
+  await rm(path.join(dataDir, "data", "transactions", "neo4j"), { recursive: true, force: true });
+}
 
 export interface StoreImportOptions {
   /** The embedded Neo4j's home directory (NEO4J_DATA_DIR); it must not be running. */

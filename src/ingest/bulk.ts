@@ -5,7 +5,7 @@ import type { ManagedTransaction } from "neo4j-driver";
 import type { z } from "zod";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
-import { embeddedStoreDir, importEmbeddedStore } from "../db/embedded.js";
+import { embeddedStoreDir, importEmbeddedStore, removeEmbeddedStore } from "../db/embedded.js";
 import { ImportFiles } from "../db/import-files.js";
 import { type OpenDatabase, openDatabase } from "../db/open.js";
 import { applySchema } from "../db/schema.js";
@@ -312,17 +312,23 @@ export async function importIntoNewDatabase(
     phases.checking = elapsed(started);
 
     started = performance.now();
-    await importEmbeddedStore(
-      {
-        dataDir,
-        heapMb: config.embedded.heapMb,
-        offHeapMb: Math.max(1024, config.embedded.pageCacheMb),
-        args: [...fileSet.args, ...(storeExists ? ["--overwrite-destination=true"] : [])],
-        onProgress: ({ stage, step, steps, percent }) =>
-          onProgress({ phase: `import ${step}/${steps} ${stage}`, relations: counts.relations, percent }),
-      },
-      log,
-    );
+    try {
+      await importEmbeddedStore(
+        {
+          dataDir,
+          heapMb: config.embedded.heapMb,
+          offHeapMb: Math.max(1024, config.embedded.pageCacheMb),
+          args: [...fileSet.args, ...(storeExists ? ["--overwrite-destination=true"] : [])],
+          onProgress: ({ stage, step, steps, percent }) =>
+            onProgress({ phase: `import ${step}/${steps} ${stage}`, relations: counts.relations, percent }),
+        },
+        log,
+      );
+    } catch (error) {
+      // A failed import leaves store files Neo4j cannot open; the database was new or empty, so drop them.
+      await removeEmbeddedStore(dataDir);
+      throw error;
+    }
     phases.importing = elapsed(started);
 
     started = performance.now();
