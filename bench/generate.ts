@@ -124,6 +124,7 @@ try {
       ...result,
       target: targets.import,
       aim: targets.importAim,
+      ...machine(),
     };
   } else {
     database = await openDatabase(config, log);
