@@ -1,14 +1,19 @@
 import type { Database } from "../src/db/database.js";
-import { createActors, createRelations, createSources } from "../src/db/writes.js";
-import type { SeedActorEntry } from "../src/seed/model.js";
-import { actorRow, citationRows, relationRow, sourceRow } from "../src/seed/rows.js";
-import { checkActor, checkRelation, type Knowledge, type RelationInput } from "../src/seed/validate.js";
+import {
+  type BulkActor,
+  type BulkBatch,
+  type BulkInput,
+  type BulkProgress,
+  type BulkResult,
+  loadIntoLiveDatabase,
+} from "../src/ingest/bulk.js";
 import { vocabulary } from "../src/seed/vocabulary.js";
 
 /**
  * A deterministic synthetic actor graph for the benchmark: a few hub states, many officials and units, a skewed
- * degree distribution, and 1 to 3 verbatim citations per relation over generated source texts. It goes through
- * the same checks (checkActor, checkRelation) and the same writes (src/db/writes.ts) as analysts' data.
+ * degree distribution, and 1 to 3 verbatim citations per relation over generated source texts. It is loaded
+ * through the bulk loads of src/ingest/bulk.ts: the grammar and checks of every write, then Neo4j's importer
+ * (a new database) or batched transactions (a live one).
  */
 
 export const sizes = { S: 10_000, M: 100_000, L: 1_000_000 } as const;
@@ -40,9 +45,9 @@ const sentencesPerSource = 20;
 export const actorKey = (n: number) => `syn-actor-${n}`;
 
 /** The actors: kinds in bands, states first, so that the skewed endpoint choice makes states the hubs. */
-export function syntheticActors(relations: number): SeedActorEntry[] {
+export function syntheticActors(relations: number): (BulkActor & { id: string; name: string })[] {
   const count = Math.max(50, Math.floor(relations / 5));
-  const actors: SeedActorEntry[] = [];
+  const actors: (BulkActor & { id: string; name: string })[] = [];
   let n = 0;
   for (const [kind, share] of kindMix) {
     const band = kind === "PERSON" ? count - n : Math.max(5, Math.floor(count * share));
@@ -54,47 +59,36 @@ export function syntheticActors(relations: number): SeedActorEntry[] {
   return actors;
 }
 
-export interface SyntheticBatch {
-  sources: {
-    id: string;
-    file: string;
-    text: string;
-    length: number;
-    title: null;
-    publisher: null;
-    author: null;
-    published: null;
-    language: string;
-  }[];
-  relations: RelationInput[];
-}
-
 /**
  * The relations, `batchSize` at a time, each batch with the sources its citations quote. Endpoints are drawn
- * with a cubic skew toward the first actors (the states): a few hubs, a long tail.
+ * with a cubic skew toward the first actors (the states): a few hubs, a long tail. Relation and source keys
+ * start with `prefix` ("syn", or another for relations added to a graph already loaded).
  */
 export function* syntheticBatches(
   relations: number,
   batchSize: number,
-  seed = 20261126,
-): Generator<SyntheticBatch> {
+  {
+    seed = 20261126,
+    prefix = "syn",
+    actorCount = relations,
+  }: { seed?: number; prefix?: string; actorCount?: number } = {},
+): Generator<BulkBatch> {
   const next = random(seed);
-  const actors = syntheticActors(relations);
+  const actors = syntheticActors(actorCount);
   const pick = () => Math.floor(actors.length * next() ** 3);
   const types = vocabulary.relationTypes.map((t) => t.name);
   const stances = ["ASSERTS", "REPORTS", "REPORTS", "ACCUSES", "DENIES"];
   let sourceNumber = 0;
   for (let first = 0; first < relations; first += batchSize) {
-    const batch: SyntheticBatch = { sources: [], relations: [] };
+    const batch = { sources: [] as BulkBatch["sources"], relations: [] as BulkBatch["relations"] };
     let sentences: string[] = [];
     const flush = () => {
       if (sentences.length === 0) return;
       const text = sentences.join(" ");
       batch.sources.push({
-        id: `syn-src-${sourceNumber}`,
-        file: `syn-src-${sourceNumber}.txt`,
+        id: `${prefix}-src-${sourceNumber}`,
+        file: `${prefix}-src-${sourceNumber}.txt`,
         text,
-        length: text.length,
         title: null,
         publisher: null,
         author: null,
@@ -120,7 +114,7 @@ export function* syntheticBatches(
         const start = sentences.reduce((length, s) => length + s.length + 1, 0);
         sentences.push(sentence);
         citations.push({
-          source: `syn-src-${sourceNumber}`,
+          source: `${prefix}-src-${sourceNumber}`,
           quote: sentence,
           start,
           end: start + sentence.length,
@@ -129,7 +123,7 @@ export function* syntheticBatches(
         });
       }
       batch.relations.push({
-        id: `syn-rel-${n}`,
+        id: `${prefix}-rel-${n}`,
         type,
         from: actorKey(from),
         to: actorKey(to),
@@ -146,71 +140,28 @@ export function* syntheticBatches(
   }
 }
 
+/** The synthetic graph of `relations` relations as a bulk input (origin 'synthetic'). */
+export function syntheticInput(relations: number, batchSize = 10_000): BulkInput {
+  return {
+    actors: syntheticActors(relations),
+    batches: syntheticBatches(relations, batchSize),
+    origin: "synthetic",
+  };
+}
+
 /**
- * Checks and writes the synthetic graph: actors first, then relations with their sources, one transaction per
- * batch of `batchSize` relations (batched UNWIND). Reports progress and returns relations per second.
+ * Loads the synthetic graph into a running database through batched transactions (src/ingest/bulk.ts
+ * loadIntoLiveDatabase), `batchSize` relations per transaction. Returns the figures.
  */
-export async function bulkLoad(
+export function bulkLoad(
   db: Database,
   relations: number,
-  options: { batchSize?: number; onProgress?: (loaded: number) => void } = {},
-): Promise<{ relations: number; citations: number; seconds: number; relationsPerSecond: number }> {
-  const batchSize = options.batchSize ?? 10_000;
-  const actors = syntheticActors(relations);
-  const actorKeys = new Set(actors.map((a) => a.id));
-  const problems: string[] = [];
-  const knowledge = (sources: SyntheticBatch["sources"]): Knowledge => {
-    const points = new Map(sources.map((s) => [s.id, Array.from(s.text)]));
-    return {
-      vocabulary,
-      hasActor: (key) => actorKeys.has(key),
-      sourcePoints: (key) => points.get(key),
-      nameOwner: () => undefined,
-    };
-  };
-  for (const actor of actors)
-    checkActor(actor, knowledge([]), (at, message) =>
-      problems.push(`${actor.id} ${at.join(".")}: ${message}`),
-    );
-  if (problems.length > 0) throw new Error(`synthetic actors rejected: ${problems.slice(0, 5).join("; ")}`);
-  const started = performance.now();
-  for (let i = 0; i < actors.length; i += batchSize) {
-    await db.writeTransaction((tx) =>
-      createActors(tx, actors.slice(i, i + batchSize).map(actorRow), "synthetic"),
-    );
-  }
-  let loaded = 0;
-  let citations = 0;
-  // Two batches in flight: while Neo4j writes one, Node checks and sends the next (2 cores, one each).
-  const inFlight: Promise<void>[] = [];
-  try {
-    for (const batch of syntheticBatches(relations, batchSize)) {
-      const known = knowledge(batch.sources);
-      const checked = batch.relations.map((relation) =>
-        checkRelation(relation, known, (at, message) =>
-          problems.push(`${relation.id} ${at.join(".")}: ${message}`),
-        ),
-      );
-      if (problems.length > 0)
-        throw new Error(`synthetic relations rejected: ${problems.slice(0, 5).join("; ")}`);
-      const write = db
-        .writeTransaction(async (tx) => {
-          await createSources(tx, batch.sources.map(sourceRow), "synthetic");
-          await createRelations(tx, checked.map(relationRow), checked.flatMap(citationRows), "synthetic");
-        })
-        .then(() => {
-          loaded += checked.length;
-          citations += checked.reduce((n, r) => n + r.citations.length, 0);
-          options.onProgress?.(loaded);
-        });
-      inFlight.push(write);
-      if (inFlight.length === 2) await inFlight.shift();
-    }
-    await Promise.all(inFlight);
-  } finally {
-    // A failed batch must not leave the other one running unobserved.
-    await Promise.allSettled(inFlight);
-  }
-  const seconds = (performance.now() - started) / 1000;
-  return { relations: loaded, citations, seconds, relationsPerSecond: Math.round(loaded / seconds) };
+  options: { batchSize?: number; onProgress?: (progress: BulkProgress) => void } = {},
+): Promise<BulkResult> {
+  return loadIntoLiveDatabase(
+    db,
+    vocabulary,
+    syntheticInput(relations, options.batchSize),
+    options.onProgress,
+  );
 }

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync } from "node:fs";
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
 import type { EmbeddedNeo4jConfig } from "../config.js";
@@ -149,9 +149,89 @@ export async function startEmbeddedNeo4j(config: EmbeddedNeo4jOptions, log: Logg
   };
 }
 
+/** The launcher's classpath: its jar and Neo4j's (the importer, neo4j-import-tool, comes with them). */
+const classpath = [launcherJar, path.join(targetDir, "lib", "*")].join(path.delimiter);
+
+/** Where Neo4j keeps the store of database `neo4j` under an embedded home directory. */
+export const embeddedStoreDir = (dataDir: string) => path.join(dataDir, "data", "databases", "neo4j");
+
+/** Deletes database `neo4j`'s store and transaction logs under an embedded home directory (Neo4j stopped). */
+export async function removeEmbeddedStore(dataDir: string): Promise<void> {
+  await rm(embeddedStoreDir(dataDir), { recursive: true, force: true });
+  await rm(path.join(dataDir, "data", "transactions", "neo4j"), { recursive: true, force: true });
+}
+
+export interface StoreImportOptions {
+  /** The embedded Neo4j's home directory (NEO4J_DATA_DIR); it must not be running. */
+  dataDir: string;
+  /** JVM heap of the importer, MiB. */
+  heapMb: number;
+  /** Most memory the importer may take outside the heap (its caches), MiB. */
+  offHeapMb: number;
+  /** Arguments of `neo4j-admin database import full` before the database name: inputs and CSV options. */
+  args: string[];
+  /** Each stage of the import as it starts (1 of 4 ...), then its percentage as it goes. */
+  onProgress?: (progress: { stage: string; step: number; steps: number; percent: number }) => void;
+}
+
+/**
+ * Runs Neo4j's offline importer, `neo4j-admin database import full` (org.neo4j.cli.AdminTool from the
+ * launcher's own Maven artifacts), on the embedded home directory `dataDir`, writing database `neo4j`.
+ * Resolves when the importer exits 0; otherwise rejects with its last output lines (a bad entry, a store
+ * that exists without --overwrite-destination, a store locked by a running Neo4j).
+ */
+export async function importEmbeddedStore(options: StoreImportOptions, log: Logger): Promise<void> {
+  await buildEmbeddedNeo4j(log);
+  await mkdir(options.dataDir, { recursive: true });
+  const java = spawn(
+    "java",
+    [
+      `-Xmx${options.heapMb}m`,
+      "-XX:+ExitOnOutOfMemoryError",
+      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "-cp",
+      classpath,
+      "org.neo4j.cli.AdminTool",
+      "database",
+      "import",
+      "full",
+      `--max-off-heap-memory=${options.offHeapMb}m`,
+      ...options.args,
+      "neo4j",
+    ],
+    {
+      stdio: ["ignore", "pipe", "pipe"],
+      // No neo4j.conf: the defaults place the store where DatabaseManagementServiceBuilder(dataDir) looks.
+      env: { ...process.env, NEO4J_HOME: options.dataDir, NEO4J_CONF: path.join(options.dataDir, "conf") },
+    },
+  );
+  const output: string[] = [];
+  let stage = { stage: "", step: 0, steps: 0 };
+  const onLine = (line: string) => {
+    output.push(line);
+    if (output.length > 60) output.shift();
+    const started = /^\((\d+)\/(\d+)\) (.+?) \d{4}-\d{2}-\d{2}/.exec(line);
+    if (started) {
+      stage = { stage: started[3] as string, step: Number(started[1]), steps: Number(started[2]) };
+      options.onProgress?.({ ...stage, percent: 0 });
+    }
+    const percent = /\s(\d+)% ∆/.exec(line);
+    if (percent && stage.step > 0) options.onProgress?.({ ...stage, percent: Number(percent[1]) });
+  };
+  readline.createInterface({ input: java.stdout }).on("line", onLine);
+  readline.createInterface({ input: java.stderr }).on("line", onLine);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    java.once("error", (error) => reject(new Error(`Cannot start java: ${error.message}`)));
+    java.once("close", resolve);
+  });
+  if (code !== 0) {
+    throw new Error(`Neo4j's importer failed (exit ${code}):\n${output.join("\n")}`);
+  }
+}
+
 /** Spawns the launcher JVM; its stderr, and its stdout once ready, are appended to `logFile`. */
 function spawnJava(config: EmbeddedNeo4jOptions, port: number, logFile: string): ChildProcess {
-  const classpath = [launcherJar, path.join(targetDir, "lib", "*")].join(path.delimiter);
   const java = spawn(
     "java",
     [

@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
+import neo4j from "neo4j-driver";
 import { projectRoot } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
@@ -17,8 +18,15 @@ export function cypherStatements(text: string): string[] {
     .filter((statement) => statement.length > 0);
 }
 
-/** Applies every `schema/*.cypher` file in name order, then waits for the indexes to come online. */
-export async function applySchema(db: Database, log: Logger): Promise<number> {
+/**
+ * Applies every `schema/*.cypher` file in name order, then waits for the indexes to come online, at most
+ * `indexWaitSeconds` (60 by default; an import populates its indexes here, which takes minutes at 1M relations).
+ */
+export async function applySchema(
+  db: Database,
+  log: Logger,
+  { indexWaitSeconds = 60 }: { indexWaitSeconds?: number } = {},
+): Promise<number> {
   const files = (await readdir(schemaDir)).filter((file) => file.endsWith(".cypher")).sort();
   let applied = 0;
   for (const file of files) {
@@ -31,7 +39,11 @@ export async function applySchema(db: Database, log: Logger): Promise<number> {
       applied += 1;
     }
   }
-  await db.driver.executeQuery("CALL db.awaitIndexes(60)", {}, { database: db.name });
+  await db.driver.executeQuery(
+    "CALL db.awaitIndexes($seconds)",
+    { seconds: neo4j.int(indexWaitSeconds) },
+    { database: db.name },
+  );
   log.info({ statements: applied, files }, "Schema applied");
   return applied;
 }

@@ -125,6 +125,48 @@ export async function createMentions(tx: ManagedTransaction, rows: MentionRow[])
   );
 }
 
+/**
+ * Gives these actors their empty list of aliases, which the offline importer's CSV cannot express
+ * (./import-files.ts); the other lists are never empty (foldedNames holds the name).
+ */
+export async function setEmptyAliases(tx: ManagedTransaction, keys: readonly string[]) {
+  if (keys.length === 0) return;
+  await tx.run("UNWIND $keys AS key MATCH (a:Actor {id: key}) SET a.aliases = []", { keys });
+}
+
+/**
+ * Removes every record whose origin is `origin` (a bulk load undone): its citations, relations, sources and
+ * actors, 10,000 per transaction so that no transaction outgrows its memory. Returns how many were removed.
+ */
+export async function deleteOrigin(db: Database, origin: string): Promise<number> {
+  let removed = 0;
+  for (const pattern of [
+    "MATCH (x:Citation {origin: $origin})",
+    "MATCH ()-[x:RELATION {origin: $origin}]->()",
+    "MATCH (x:Source {origin: $origin})",
+    "MATCH (x:Actor {origin: $origin})",
+  ]) {
+    for (;;) {
+      const { records } = await db.writeTransaction((tx) =>
+        tx.run(`${pattern} WITH x LIMIT 10000 DETACH DELETE x RETURN count(*) AS n`, { origin }),
+      );
+      const n = Number(records[0]?.get("n") ?? 0);
+      removed += n;
+      if (n === 0) break;
+    }
+  }
+  return removed;
+}
+
+/** How many nodes the database holds besides those with these labels (its bookkeeping). */
+export async function countNodesBesides(db: Database, labels: string[]): Promise<number> {
+  const { records } = await db.read(
+    "MATCH (n) WHERE none(label IN labels(n) WHERE label IN $labels) RETURN count(n) AS n",
+    { labels },
+  );
+  return Number(records[0]?.get("n") ?? 0);
+}
+
 /** Sets an actor's properties; returns the properties it had before, for the history. */
 export async function updateActor(
   tx: ManagedTransaction,

@@ -46,7 +46,7 @@ export const sourcesFile = z.strictObject({
   ),
 });
 
-const actorEntry = z.strictObject({
+export const actorEntry = z.strictObject({
   id,
   name,
   kind: z.string(),
@@ -116,7 +116,7 @@ const checkEnds = (relation: { from?: unknown; to?: unknown }, ctx: z.Refinement
 const relationEntry = z
   .strictObject({ ...relationFields, citations: citations(citation) })
   .superRefine(checkEnds);
-const looseRelationEntry = z
+export const looseRelationEntry = z
   .strictObject({ ...relationFields, citations: citations(looseCitation) })
   .superRefine(checkEnds);
 
@@ -153,6 +153,8 @@ export const batchInput = z.strictObject({
   actors: z.array(actorEntry),
   relations: z.array(looseRelationEntry),
 });
+/** A source of a bulk load (src/ingest/bulk.ts): its key given, its text with it. */
+export const bulkSource = sourcesFile.shape.sources.element.extend({ text: sourceText });
 export const mergeInput = z.strictObject({ into: id, from: id });
 export const retractInput = z.strictObject({ key: id, reason: shortText });
 export const editInput = z.strictObject({ key: id, patch: actorPatch });

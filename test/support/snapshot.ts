@@ -30,3 +30,20 @@ function canonicalJson(value: unknown): string {
       : inner,
   );
 }
+
+/**
+ * Every property's Cypher type per label and relationship type ("Citation.start: FLOAT NOT NULL"), sorted:
+ * the snapshot reads numbers back as JavaScript numbers, so an INTEGER and a FLOAT look the same there.
+ */
+export async function propertyTypes(db: Database): Promise<string[]> {
+  const { records } = await db.read(
+    `MATCH (n) UNWIND keys(n) AS key
+     RETURN DISTINCT reduce(s = '', l IN labels(n) | s + l) + '.' + key + ': ' + valueType(n[key]) AS line
+     ORDER BY line`,
+  );
+  const { records: relationships } = await db.read(
+    `MATCH ()-[r]->() UNWIND keys(r) AS key
+     RETURN DISTINCT type(r) + '.' + key + ': ' + valueType(r[key]) AS line ORDER BY line`,
+  );
+  return [...records, ...relationships].map((r) => r.get("line") as string);
+}
