@@ -164,6 +164,8 @@ export async function bulkLoad(
     return {
       vocabulary,
       hasActor: (key) => actorKeys.has(key),
+      // Synthetic relations address none.
+      hasRelation: () => false,
       sourcePoints: (key) => points.get(key),
       nameOwner: () => undefined,
     };
