@@ -338,7 +338,7 @@ describe("GraphQL API over the seed corpus", () => {
       [
         '{ timeline(actor: "mali", asOf: "2021-02-30") { key } }',
         "BAD_USER_INPUT",
-        /Date must be a calendar day/,
+        /Date must be a calendar date/,
       ],
       ["{ actors(first: 500) { totalCount } }", "BAD_USER_INPUT", /"first" must be between 0 and 100/],
       ['{ actor(key: "mali", name: "Mali") { key } }', "BAD_USER_INPUT", /exactly one of "key" and "name"/],

@@ -41,6 +41,11 @@ const relationRow = (r: ExportedRelation) => ({
   end_precision: r.endPrecision,
   contested: r.contested,
   note: r.note,
+  // The relations this one answers or is about (a denial: what it denies), by key; their answers are the
+  // relations whose addresses hold their key.
+  addresses: r.addresses,
+  places: r.placeNames,
+  place_actor_ids: r.placeActorIds.filter((key) => key !== ""),
   citations: r.citations.map(citationRow),
 });
 type RelationRow = ReturnType<typeof relationRow>;
@@ -101,6 +106,9 @@ const graphmlKeys = {
     end: "string",
     contested: "boolean",
     note: "string",
+    addresses: "string",
+    places: "string",
+    place_actor_ids: "string",
     citation_count: "int",
     citations: "string",
   },
@@ -163,6 +171,9 @@ const cytoscapeEdge: readonly Column<RelationRow>[] = [
   "end",
   "contested",
   "note",
+  "addresses",
+  "places",
+  "place_actor_ids",
 ];
 /** An element of a JSON array, with the comma before every one but the first. */
 const jsonElement = (value: unknown, index: number) => `${index > 0 ? "," : ""}${JSON.stringify(value)}`;
@@ -201,6 +212,9 @@ const relationColumns = [
   "end_precision",
   "contested",
   "note",
+  "addresses",
+  "places",
+  "place_actor_ids",
 ] as const;
 const citationColumns = [
   "id",

@@ -3,10 +3,13 @@ import type { Database } from "../db/database.js";
 import {
   type ActorRecord,
   actorsByKeys,
+  answersOfRelations,
   type CitationRecord,
   citationsOfRelations,
   citationsOfSources,
   type Direction,
+  type LedgerRecord,
+  ledgersOfRelations,
   type MentionRecord,
   mentionsOfSources,
   type RelationFilter,
@@ -77,6 +80,16 @@ export function createLoaders(db: Database) {
     citationsOfRelation: new DataLoader<string, CitationRecord[]>(async (keys) =>
       groupByKey(keys, await citationsOfRelations(db, keys), (c) => c.relationKey),
     ),
+    /** Who says what about a relation (src/db/graph.ts ledgersOfRelations). */
+    ledger: new DataLoader<string, LedgerRecord | null>(async (keys) =>
+      byKey(keys, await ledgersOfRelations(db, keys), (l) => l.key),
+    ),
+    /** Keys of the relations that address a relation: its answers. */
+    answeredBy: new DataLoader<string, string[]>(async (keys) =>
+      groupByKey(keys, await answersOfRelations(db, keys), (a) => a.addressed).map((rows) =>
+        rows.map((row) => row.key),
+      ),
+    ),
     citationsOfSource: new DataLoader<string, CitationRecord[]>(async (keys) =>
       groupByKey(keys, await citationsOfSources(db, keys), (c) => c.sourceKey),
     ),
@@ -144,6 +157,9 @@ export function forgetWritten(loaders: Loaders, touched: Touched): void {
     loaders.relation.clear(key);
     loaders.citationsOfRelation.clear(key);
   }
+  // A new or retracted relation changes the answers of those it addresses, and ledgers count parties' offices.
+  loaders.answeredBy.clearAll();
+  loaders.ledger.clearAll();
   for (const key of touched.sources ?? []) {
     for (const loader of [
       loaders.source,

@@ -2,7 +2,7 @@ import { notFound } from "../../errors.js";
 import { sliceCodePoints } from "../../seed/text.js";
 import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";
-import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
+import { ActorRef, CitationRef, PartialDateRef, partialDate, RelationRef, SourceRef } from "../refs.js";
 import { StanceEnum } from "./vocabulary.js";
 
 interface CitationContext {
@@ -59,6 +59,17 @@ builder.node(CitationRef, {
       nullable: true,
       description: "Who the source attributes the statement to; null when it is the source's own voice.",
       resolve: (c, _args, { loaders }) => (c.speakerKey ? loaders.actor.load(c.speakerKey) : null),
+    }),
+    reportedOn: t.field({
+      type: PartialDateRef,
+      nullable: true,
+      description:
+        "When it was reported: its source's publication date, as precise as the source states it; null when the " +
+        "source is undated.",
+      resolve: async (c, _args, { loaders }) => {
+        const source = await loaders.source.load(c.sourceKey);
+        return source ? partialDate(source.published, source.publishedPrecision) : null;
+      },
     }),
     source: t.field({
       type: SourceRef,
