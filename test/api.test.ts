@@ -188,8 +188,9 @@ describe("GraphQL API over the seed corpus", () => {
     });
 
     it("tells a timeline in date order", async () => {
+      // Dated relations only: undated ones placed by their report date are the claims suite's.
       const { timeline } = await data(
-        `{ timeline(actor: "mali") { key at { earliest } start { earliest } } }`,
+        `{ timeline(actor: "mali", byReportDate: false) { key at { earliest } start { earliest } } }`,
       );
       const dates = timeline.map((r: Data) => r.at?.earliest ?? r.start?.earliest);
       expect(dates.length).toBeGreaterThan(3);
