@@ -158,7 +158,9 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
     };
     const now: Record<string, string> = {};
     for (const name of Object.keys(before)) {
-      now[name] = createHash("sha256").update((await download(name)).text).digest("hex");
+      now[name] = createHash("sha256")
+        .update((await download(name)).text)
+        .digest("hex");
     }
     expect(now).toEqual(before);
   });
