@@ -10,6 +10,9 @@ CREATE CONSTRAINT seed_state_id IF NOT EXISTS FOR (m:SeedState) REQUIRE m.id IS 
 // A relation is one RELATION relationship between two actors; its id is unique across the graph.
 CREATE CONSTRAINT relation_id IF NOT EXISTS FOR ()-[r:RELATION]-() REQUIRE r.id IS UNIQUE;
 CREATE INDEX relation_type IF NOT EXISTS FOR ()-[r:RELATION]-() ON (r.type);
+// Claim -> its answers: the few relations that address others (a denial, an accusation) are found by this index
+// on their list of addressed keys, which only they have (src/db/graph.ts answersOfRelations).
+CREATE INDEX relation_addresses IF NOT EXISTS FOR ()-[r:RELATION]-() ON (r.addresses);
 
 // Relation -> citations: an index seek on the citation's relation id.
 CREATE INDEX citation_relation IF NOT EXISTS FOR (c:Citation) ON (c.relationId);

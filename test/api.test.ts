@@ -188,8 +188,9 @@ describe("GraphQL API over the seed corpus", () => {
     });
 
     it("tells a timeline in date order", async () => {
+      // Dated relations only: undated ones placed by their report date are the claims suite's.
       const { timeline } = await data(
-        `{ timeline(actor: "mali") { key at { earliest } start { earliest } } }`,
+        `{ timeline(actor: "mali", byReportDate: false) { key at { earliest } start { earliest } } }`,
       );
       const dates = timeline.map((r: Data) => r.at?.earliest ?? r.start?.earliest);
       expect(dates.length).toBeGreaterThan(3);
@@ -338,7 +339,7 @@ describe("GraphQL API over the seed corpus", () => {
       [
         '{ timeline(actor: "mali", asOf: "2021-02-30") { key } }',
         "BAD_USER_INPUT",
-        /Date must be a calendar day/,
+        /Date must be a calendar date/,
       ],
       ["{ actors(first: 500) { totalCount } }", "BAD_USER_INPUT", /"first" must be between 0 and 100/],
       ['{ actor(key: "mali", name: "Mali") { key } }', "BAD_USER_INPUT", /exactly one of "key" and "name"/],

@@ -24,6 +24,10 @@ const examples = {
   search: 'searchActors(query: "goita")',
   source: 'source(key: "src-004-dw-mali-dit-oui-russie")',
   stats: "stats {",
+  ledger: "claims(orderBy: FEWEST_SOURCES)",
+  changes: 'changes(from: "2021", to: "2025"',
+  knownOn: 'knownOn: "2022-01-01" }',
+  lavrov: 'citations(speaker: "sergei-lavrov")',
 } as const;
 
 type Name = { name: string };
@@ -293,5 +297,89 @@ describe("README example queries", () => {
     expect(stats.relationsByType).toContainEqual({ key: "VISIT", count: visits });
     expect(Math.max(...stats.relationsByType.map((c) => c.count))).toBe(visits);
     expect(stats.actorsByKind).toContainEqual({ key: "PERSON", count: 11 });
+  });
+
+  it("shows who disputes what with the ledger, fewest sources first, and what answers each claim", async () => {
+    type Ledger = {
+      sources: number;
+      singleSource: boolean;
+      assertedOnlyByAParty: boolean;
+      stances: { stance: string; citations: number; sources: number; speakers: Name[] }[];
+    };
+    type Claim = { relation: { type: string; answeredBy: { type: string; from: Name }[] }; ledger: Ledger };
+    const { claims } = await run<{ claims: Claim[] }>("ledger");
+    const contested = corpus.relations.filter((r) => r.contested);
+    expect(claims).toHaveLength(contested.length);
+    const sources = claims.map((c) => c.ledger.sources);
+    expect(sources).toEqual([...sources].sort((a, b) => a - b));
+    const attacks = claims[0];
+    expect(attacks?.relation.type).toBe("ATTACK");
+    expect(attacks?.ledger.singleSource).toBe(true);
+    expect(attacks?.relation.answeredBy).toEqual([{ type: "DENIAL", from: { name: "Sergueï Lavrov" } }]);
+    expect(attacks?.ledger.stances.find((s) => s.stance === "DENIES")?.speakers).toEqual([
+      { name: "Sergueï Lavrov" },
+    ]);
+    expect(claims.every((c) => !c.ledger.assertedOnlyByAParty)).toBe(true);
+    for (const claim of claims) {
+      const seeded = contested.filter((r) => r.type === claim.relation.type);
+      expect(seeded.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("lists what changed around Mali between 2021 and 2025, in time order, each with a quote", async () => {
+    type Change = {
+      kind: string;
+      on: { value: string; precision: string };
+      relation: { type: string; from: Name; to: Name };
+      citations: { quote: string; source: { key: string } }[];
+    };
+    const { changes } = await run<{ changes: Change[] }>("changes");
+    const began = corpus.relations.filter(
+      (r) =>
+        (r.from === "mali" || r.to === "mali") &&
+        (r.at ?? r.start ?? "0") >= "2021" &&
+        (r.at ?? r.start ?? "9") < "2026",
+    );
+    expect(changes.filter((c) => c.kind === "BEGAN")).toHaveLength(began.length);
+    const dates = changes.map((c) => firstDayOf(c.on.value));
+    expect(dates).toEqual([...dates].sort());
+    for (const change of changes) {
+      expect(change.citations).toHaveLength(1);
+      const text = corpus.sources.find((s) => s.id === change.citations[0]?.source.key)?.text;
+      expect(text).toContain(change.citations[0]?.quote);
+      if (change.kind === "FIRST_REPORTED")
+        expect(change.on).toEqual({ value: "2021-11-11", precision: "DAY" });
+    }
+    expect(changes.map((c) => c.relation.type)).toEqual(
+      expect.arrayContaining(["RISE_TO_POWER", "ARMS_SUPPLY"]),
+    );
+  });
+
+  it("shows what was known on 1 January 2022: DW's article of 11 November 2021 only", async () => {
+    type Known = { citations: { quote: string; reportedOn: PartialDate }[] };
+    const { relations } = await run<{ relations: Connection<Known> }>("knownOn");
+    const dw = corpus.relations.filter((r) =>
+      r.citations.some((c) => c.source === "src-004-dw-mali-dit-oui-russie"),
+    );
+    expect(relations.totalCount).toBe(dw.length);
+    const text = corpus.sources.find((s) => s.id === "src-004-dw-mali-dit-oui-russie")?.text;
+    for (const { node } of relations.edges) {
+      expect(node.citations.length).toBeGreaterThan(0);
+      for (const c of node.citations) {
+        expect(c.reportedOn).toEqual({ value: "2021-11-11", precision: "DAY" });
+        expect(text).toContain(c.quote);
+      }
+    }
+  });
+
+  it("gives Lavrov's own quotes only", async () => {
+    type Spoken = { type: string; citations: Citation[] };
+    const { relations } = await run<{ relations: Connection<Spoken> }>("lavrov");
+    const his = corpus.relations.filter((r) => r.citations.some((c) => c.speaker === "sergei-lavrov"));
+    expect(relations.edges.map((e) => e.node.type).sort()).toEqual(his.map((r) => r.type).sort());
+    const quotes = relations.edges.flatMap((e) => e.node.citations.map((c) => c.quote)).sort();
+    expect(quotes).toEqual(
+      his.flatMap((r) => r.citations.filter((c) => c.speaker === "sergei-lavrov").map((c) => c.quote)).sort(),
+    );
   });
 });

@@ -45,8 +45,11 @@ const isWhole = (s: ExportSelection) =>
   s.kinds === null &&
   Object.values(s.relations).every((v) => v === null || v === undefined);
 
-/** The Cypher predicate of a selected relation bound to `r`; its parameters are `selectionParams`'s. */
-const selectedRelation = `${relationPredicate}
+/**
+ * The Cypher predicate of a relation bound to `r` that `s` selects (the clauses of its filters only); its
+ * parameters are `selectionParams`'s.
+ */
+const selectedRelation = (s: ExportSelection) => `${relationPredicate(s.relations)}
   AND ($relationKeys IS NULL OR r.id IN $relationKeys)
   AND ($kinds IS NULL OR (startNode(r).kind IN $kinds AND endNode(r).kind IN $kinds))`;
 
@@ -96,7 +99,7 @@ export async function exportCounts(
 ): Promise<{ actors: number; relations: number }> {
   const { records } = await db.read(
     `CALL () { MATCH (a:Actor) RETURN count(a) AS actors }
-     CALL () { MATCH ()-[r:RELATION]->() WHERE ${selectedRelation} RETURN count(r) AS relations }
+     CALL () { MATCH ()-[r:RELATION]->() WHERE ${selectedRelation(selection)} RETURN count(r) AS relations }
      RETURN actors, relations`,
     selectionParams(selection),
   );
@@ -104,20 +107,20 @@ export async function exportCounts(
 }
 
 // `IS NOT NULL` on the keys lets Neo4j read the key indexes in order instead of sorting the whole graph first.
-const actorsQuery = `MATCH (a:Actor) WHERE a.id IS NOT NULL
+const actorsQuery = (s: ExportSelection) => `MATCH (a:Actor) WHERE a.id IS NOT NULL
    AND ($actorKeys IS NULL OR a.id IN $actorKeys) AND ($kinds IS NULL OR a.kind IN $kinds)
-   AND ($whole OR EXISTS { MATCH (a)-[r:RELATION]-(:Actor) WHERE ${selectedRelation} })
+   AND ($whole OR EXISTS { MATCH (a)-[r:RELATION]-(:Actor) WHERE ${selectedRelation(s)} })
    RETURN a ${actorFields} AS row ORDER BY a.id`;
 
-const relationsQuery = (citations: boolean) =>
+const relationsQuery = (s: ExportSelection, citations: boolean) =>
   `MATCH ()-[r:RELATION]->() USING INDEX r:RELATION(id)
-   WHERE r.id IS NOT NULL AND ${selectedRelation}
+   WHERE r.id IS NOT NULL AND ${selectedRelation(s)}
    RETURN r ${relationWith({ ends: false, citations })} AS row
    ORDER BY r.id`;
 
-const sourcesQuery = `MATCH (s:Source) WHERE s.id IS NOT NULL
+const sourcesQuery = (selection: ExportSelection) => `MATCH (s:Source) WHERE s.id IS NOT NULL
    AND ($whole OR EXISTS {
-     MATCH (c:Citation {sourceId: s.id}) MATCH ()-[r:RELATION {id: c.relationId}]->() WHERE ${selectedRelation} })
+     MATCH (c:Citation {sourceId: s.id}) MATCH ()-[r:RELATION {id: c.relationId}]->() WHERE ${selectedRelation(selection)} })
    RETURN s ${sourceFields} AS row ORDER BY s.id`;
 
 /**
@@ -142,7 +145,8 @@ export async function openExport(
   },
 ): Promise<ExportSource> {
   const { file, timeoutMs, signal, onTimeout, onStop } = options;
-  const params = selectionParams(options.selection ?? wholeGraph);
+  const selection = options.selection ?? wholeGraph;
+  const params = selectionParams(selection);
   const session = db.driver.session({ database: db.name, defaultAccessMode: neo4j.session.READ, fetchSize });
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal?.reason);
@@ -190,14 +194,14 @@ export async function openExport(
     }
   }
   return {
-    actors: () => rows<ActorRecord>(actorsQuery),
+    actors: () => rows<ActorRecord>(actorsQuery(selection)),
     relations: async function* (citations) {
       // The shared projection leaves citations out when they are not read; the formats expect a list.
-      for await (const r of rows<RelationRecord>(relationsQuery(citations))) {
+      for await (const r of rows<RelationRecord>(relationsQuery(selection, citations))) {
         yield { ...r, citations: r.citations ?? [] };
       }
     },
-    sources: () => rows<SourceRecord>(sourcesQuery),
+    sources: () => rows<SourceRecord>(sourcesQuery(selection)),
     close: () => stop.abort(),
   };
 }

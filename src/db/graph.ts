@@ -1,4 +1,5 @@
-import neo4j, { type Date as Neo4jDate } from "neo4j-driver";
+import neo4j from "neo4j-driver";
+import { firstDay, lastDay } from "../seed/dates.js";
 import type { Database } from "./database.js";
 
 /**
@@ -29,6 +30,11 @@ export interface RelationRecord {
   startPrecision: string | null;
   end: string | null;
   endPrecision: string | null;
+  /** Keys of the relations this one answers or is about (a denial: what it denies). */
+  addresses: string[];
+  /** Where it happens, as its quotes write it, and beside each name the actor it is, or "" when none. */
+  placeNames: string[];
+  placeActorIds: string[];
   /** The two ends, when the query fetched them with the relation. */
   fromActor?: ActorRecord;
   toActor?: ActorRecord;
@@ -73,19 +79,33 @@ export interface MentionRecord {
 
 export type Direction = "OUTGOING" | "INCOMING" | "BOTH";
 
-/** What narrows the relations a traversal follows; every field is optional. */
+/**
+ * What narrows the relations a traversal follows; every field is optional. Dates are partial ("2021",
+ * "2021-05", "2021-05-24"), each standing for the whole period it names.
+ */
 export interface RelationFilter {
   types?: string[] | null;
-  /** Only relations in force on that day (dated ones: undated relations are left out). */
+  /** Only relations in force at some time in that period (dated ones: undated relations are left out). */
   asOf?: string | null;
-  /** Only relations whose time overlaps [from, to]. */
+  /** Only relations whose time overlaps [first day of from, last day of to]. */
   from?: string | null;
   to?: string | null;
+  /** Only relations that a source published by the end of that period states (undated sources: none). */
+  knownOn?: string | null;
   source?: string | null;
   speaker?: string | null;
   stances?: string[] | null;
   contested?: boolean | null;
+  /** Only relations whose place qualifier is this actor (key). */
+  place?: string | null;
+  /** Only relations cited from one source only (true), or from two or more (false). */
+  singleSource?: boolean | null;
+  /** Only relations that only their parties assert (true), or that someone else states too (false). */
+  assertedOnlyByAParty?: boolean | null;
 }
+
+/** How a list of relations is ordered: by time (undated last), or by the number of sources citing each. */
+export type RelationOrder = "TIME" | "MOST_SOURCES" | "FEWEST_SOURCES";
 
 /**
  * The projections of the records, each in one place: the API's queries and the exports (src/db/export.ts) read
@@ -96,7 +116,8 @@ export const actorFields = "{ key: a.id, .name, .kind, .aliases, .description }"
 const endpoint = (node: string) =>
   `{ key: ${node}.id, name: ${node}.name, kind: ${node}.kind, aliases: ${node}.aliases, description: ${node}.description }`;
 const relationProperties = `key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .role, .note, .contested,
-  .at, .atPrecision, .start, .startPrecision, .end, .endPrecision,
+  .at, .atPrecision, .start, .startPrecision, .end, .endPrecision, addresses: coalesce(r.addresses, []),
+  placeNames: coalesce(r.placeNames, []), placeActorIds: coalesce(r.placeActorIds, []),
   retractedAt: toString(r.retractedAt), .retractedBy, .retractionReason`;
 const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
   speakerKey: c.speakerId, .stance }`;
@@ -131,40 +152,94 @@ const relationFields = relationWith({ ends: true, citations: false });
 const bareRelationFields = relationWith({ ends: false, citations: false });
 
 /**
- * The relation predicate shared by every traversal, on a relationship bound to `r`. Its parameters are those
- * of `filterParams`. A relation's time runs from its `at` or `start` date to its `end` date (open when none);
- * `asOf` and the date window keep only dated relations, since an undated one cannot be placed in time.
+ * The first and the last day of the period a stored date stands for, as Cypher expressions: `date` is a stored
+ * comparable date (the first or the last day of its period) and `precision` its precision (YEAR, MONTH, DAY).
  */
-export const relationPredicate = `r.retractedAt IS NULL
-  AND ($types IS NULL OR r.type IN $types)
-  AND ($contested IS NULL OR r.contested = $contested)
-  AND ($asOf IS NULL OR (coalesce(r.atDate, r.startDate) <= $asOf AND coalesce(r.endDate, $asOf) >= $asOf))
-  AND ($windowFrom IS NULL OR (coalesce(r.atDate, r.startDate) IS NOT NULL
-        AND coalesce(r.endDate, r.atEndDate, date('9999-12-31')) >= $windowFrom))
-  AND ($windowTo IS NULL OR coalesce(r.atDate, r.startDate) <= $windowTo)
-  AND ($source IS NULL AND $speaker IS NULL AND $stances IS NULL OR EXISTS {
-        MATCH (c:Citation {relationId: r.id})
-        WHERE ($source IS NULL OR c.sourceId = $source)
-          AND ($speaker IS NULL OR c.speakerId = $speaker)
-          AND ($stances IS NULL OR c.stance IN $stances) })`;
+const firstDayOf = (date: string, precision: string) =>
+  `CASE ${precision} WHEN 'YEAR' THEN date.truncate('year', ${date}) WHEN 'MONTH' THEN date.truncate('month', ${date}) ELSE ${date} END`;
+const lastDayOf = (date: string, precision: string) =>
+  `CASE ${precision} WHEN 'YEAR' THEN date.truncate('year', ${date}) + duration('P1Y') - duration('P1D')
+     WHEN 'MONTH' THEN date.truncate('month', ${date}) + duration('P1M') - duration('P1D') ELSE ${date} END`;
+/** The last day a source `s` may have been published on (null when it is undated). */
+const publishedBy = (s: string) => lastDayOf(`${s}.publishedDate`, `${s}.publishedPrecision`);
 
-function toDate(value: string | null | undefined): Neo4jDate<number> | null {
-  if (!value) return null;
-  const [year, month, day] = value.split("-").map(Number) as [number, number, number];
-  return new neo4j.types.Date(year, month, day);
+/** The number of distinct sources that cite the relation bound to `r`. */
+const sourceCount = "size(COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN DISTINCT c.sourceId })";
+
+/**
+ * Whether a citation `c` of the relation `r` is spoken by a party to it: one of its two ends, or an actor that is
+ * part of one (PART_OF) or holds an office in one (OFFICE), as the graph's own relations say.
+ */
+const spokenByAParty = `(c.speakerId IS NOT NULL AND (c.speakerId IN [startNode(r).id, endNode(r).id] OR EXISTS {
+    MATCH (:Actor {id: c.speakerId})-[p:RELATION]->(party:Actor)
+    WHERE p.type IN ['PART_OF', 'OFFICE'] AND p.retractedAt IS NULL AND party.id IN [startNode(r).id, endNode(r).id] }))`;
+
+/**
+ * Whether the relation `r` is asserted only by a party to it: it has citations that state it (any stance but
+ * DENIES) and every one of them is spoken by a party (see spokenByAParty); a source's own voice is no party.
+ */
+const assertedOnlyByAParty = `(EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE c.stance <> 'DENIES' }
+  AND NOT EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE c.stance <> 'DENIES' AND NOT ${spokenByAParty} })`;
+
+/**
+ * The relation predicate shared by every traversal, on a relationship bound to `r`: the clauses of the filters
+ * given, and only those, so that a traversal does not pay (in planning or in reading citations) for filters it
+ * does not use. The clauses are fixed texts; the values are the parameters of `filterParams`. A relation's time
+ * runs from its `at` or `start` date to its `end` date (open when none); `asOf` keeps those in force at some time
+ * in its period, and the date window those whose time overlaps it. Both keep only dated relations, since an
+ * undated one cannot be placed in time.
+ */
+export function relationPredicate(filter: RelationFilter): string {
+  const citationFilters = [
+    filter.source != null ? "c.sourceId = $source" : null,
+    filter.speaker != null ? "c.speakerId = $speaker" : null,
+    filter.stances?.length ? "c.stance IN $stances" : null,
+    filter.knownOn != null
+      ? `EXISTS { MATCH (c)-[:IN_SOURCE]->(s:Source) WHERE ${publishedBy("s")} <= $knownOn }`
+      : null,
+  ].filter((clause) => clause !== null);
+  return [
+    "r.retractedAt IS NULL",
+    filter.types?.length ? "r.type IN $types" : null,
+    filter.contested != null ? "r.contested = $contested" : null,
+    filter.asOf != null
+      ? `coalesce(r.atDate, r.startDate) <= $asOfLast AND coalesce(r.endDate, $asOfFirst) >= $asOfFirst`
+      : null,
+    filter.from != null
+      ? `coalesce(r.atDate, r.startDate) IS NOT NULL
+         AND coalesce(r.endDate, r.atEndDate, date('9999-12-31')) >= $windowFrom`
+      : null,
+    filter.to != null ? "coalesce(r.atDate, r.startDate) <= $windowTo" : null,
+    filter.place != null ? "$place IN coalesce(r.placeActorIds, [])" : null,
+    citationFilters.length > 0
+      ? `EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE ${citationFilters.join(" AND ")} }`
+      : null,
+    filter.singleSource != null ? `(${sourceCount} = 1) = $singleSource` : null,
+    filter.assertedOnlyByAParty != null ? `${assertedOnlyByAParty} = $assertedOnlyByAParty` : null,
+  ]
+    .filter((clause) => clause !== null)
+    .map((clause) => `(${clause})`)
+    .join("\n  AND ");
 }
 
-/** The parameters of `relationPredicate` for `filter`: absent fields become nulls, which let everything pass. */
+const firstDayOrNull = (value: string | null | undefined) => (value ? firstDay(value) : null);
+const lastDayOrNull = (value: string | null | undefined) => (value ? lastDay(value) : null);
+
 export function filterParams(filter: RelationFilter) {
   return {
     types: filter.types?.length ? filter.types : null,
     contested: filter.contested ?? null,
-    asOf: toDate(filter.asOf),
-    windowFrom: toDate(filter.from),
-    windowTo: toDate(filter.to),
+    asOfFirst: firstDayOrNull(filter.asOf),
+    asOfLast: lastDayOrNull(filter.asOf),
+    windowFrom: firstDayOrNull(filter.from),
+    windowTo: lastDayOrNull(filter.to),
+    knownOn: lastDayOrNull(filter.knownOn),
     source: filter.source ?? null,
     speaker: filter.speaker ?? null,
     stances: filter.stances?.length ? filter.stances : null,
+    place: filter.place ?? null,
+    singleSource: filter.singleSource ?? null,
+    assertedOnlyByAParty: filter.assertedOnlyByAParty ?? null,
   };
 }
 
@@ -301,7 +376,7 @@ export async function relationsOfActors(
   const { records } = await db.read(
     `MATCH (a:Actor) WHERE a.id IN $keys
      CALL (a) {
-       MATCH ${pattern(direction, "a")} WHERE ${relationPredicate}
+       MATCH ${pattern(direction, "a")} WHERE ${relationPredicate(filter)}
        WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id LIMIT $limit
        RETURN collect(r ${relationWith(parts)}) AS relations
      }
@@ -312,29 +387,40 @@ export async function relationsOfActors(
 }
 
 /**
- * One keyset page of the relations that pass the filter, around `actor` if given, in date then key order
- * (undated last). The sort key is a string in that order: "0" and the date, or "1" when undated, then "|" and
- * the relation's key.
+ * The sort key of a relation `r` in a list's order, a string: by time, "0" and the date, or "1" when undated;
+ * by sources, the number of distinct sources as six digits (counted down from 999999 for MOST_SOURCES); then
+ * "|" and the relation's key.
+ */
+const relationSortKeys: Record<RelationOrder, string> = {
+  TIME: `coalesce("0" + toString(coalesce(r.atDate, r.startDate)), "1")`,
+  MOST_SOURCES: `right("00000" + toString(999999 - ${sourceCount}), 6)`,
+  FEWEST_SOURCES: `right("00000" + toString(${sourceCount}), 6)`,
+};
+const relationSortKey = (order: RelationOrder) => `${relationSortKeys[order]} + "|" + r.id`;
+
+/**
+ * One keyset page of the relations that pass the filter, around `actor` if given, in `page.order` (by default
+ * date then key, undated last), with the sort keys of relationSortKey.
  */
 export async function relationsPage(
   db: Database,
   actor: string | null,
   direction: Direction,
   filter: RelationFilter,
-  page: KeysetPage<string> & { withCitations: boolean },
+  page: KeysetPage<string> & { withCitations: boolean; order?: RelationOrder },
 ): Promise<{ actorFound: boolean; total: number; relations: Keyed<RelationRecord, string>[] }> {
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
   // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
   // collection of everything). Whether the actor exists comes back too, saving a round trip to ask.
   const match = `MATCH ${actor === null ? "(:Actor)-[r:RELATION]->(:Actor)" : pattern(direction)}
-     WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate}`;
+     WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate(filter)}`;
   const { records } = await db.read(
     `CALL () { OPTIONAL MATCH (a:Actor {id: $actor}) RETURN $actor IS NULL OR a IS NOT NULL AS actorFound }
      CALL () { ${match} RETURN count(DISTINCT r) AS total }
      CALL () {
        ${match}
        WITH DISTINCT r
-       WITH r, coalesce("0" + toString(coalesce(r.atDate, r.startDate)), "1") + "|" + r.id AS sortKey
+       WITH r, ${relationSortKey(page.order ?? "TIME")} AS sortKey
        ${keysetWindow("r, sortKey", "sortKey", page.backward)}
        RETURN collect({ node: r ${relationWith({ ends: true, citations: page.withCitations })}, key: sortKey }) AS page
      }
@@ -375,7 +461,7 @@ export async function neighbourhood(
   if (!Number.isInteger(depth) || depth < 1) throw new Error("depth must be a positive integer");
   const hop = `CALL (frontier, relations) {
        UNWIND frontier AS a
-       MATCH ${pattern(direction, "a")} WHERE ${relationPredicate} AND NOT r IN relations
+       MATCH ${pattern(direction, "a")} WHERE ${relationPredicate(filter)} AND NOT r IN relations
        WITH r, b LIMIT $rows
        RETURN collect(DISTINCT r) AS followed, collect(DISTINCT b) AS far
      }
@@ -424,7 +510,7 @@ export async function shortestPaths(
      OPTIONAL MATCH (b:Actor {id: $to})
      CALL (a, b) {
        MATCH p = ALL SHORTEST
-         (a) (()${arrow(direction, `r:RELATION WHERE ${relationPredicate}`)}()){1,${maxHops}} (b)
+         (a) (()${arrow(direction, `r:RELATION WHERE ${relationPredicate(filter)}`)}()){1,${maxHops}} (b)
        WITH p ORDER BY [r IN relationships(p) | r.id] LIMIT $limit
        RETURN collect([r IN relationships(p) | r ${relationWith({ ends: true, citations: options.withCitations })}]) AS paths
      }
@@ -440,22 +526,188 @@ export async function shortestPaths(
   };
 }
 
-/** The first `limit` dated relations of one actor, or between two, in time order. */
+/** The earliest publication date (first day) among the dated sources citing the relation `r`, or null. */
+const firstReportedDate = `COLLECT { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source)
+    WHERE s.publishedDate IS NOT NULL RETURN s.publishedDate ORDER BY s.publishedDate LIMIT 1 }[0]`;
+
+/**
+ * The first `limit` relations of one actor, or between two, in time order: each placed by its own date (`at` or
+ * `start`), or, when `byReportDate` is set and it has none, by the date its first dated source was published.
+ * Relations with neither are left out. Ties go by key.
+ */
 export async function timeline(
   db: Database,
   actor: string,
   other: string | null,
   filter: RelationFilter,
   limit: number,
+  byReportDate = true,
 ): Promise<RelationRecord[]> {
   const { records } = await db.read(
     `MATCH (a:Actor {id: $actor})-[r:RELATION]-(b:Actor)
-     WHERE ($other IS NULL OR b.id = $other) AND coalesce(r.atDate, r.startDate) IS NOT NULL AND ${relationPredicate}
-     WITH DISTINCT r ORDER BY coalesce(r.atDate, r.startDate), r.id LIMIT $limit
+     WHERE ($other IS NULL OR b.id = $other) AND ${relationPredicate(filter)}
+     WITH DISTINCT r
+     WITH r, coalesce(r.atDate, r.startDate) AS held
+     WITH r, coalesce(held, CASE WHEN $byReportDate THEN ${firstReportedDate} END) AS placed
+     WHERE placed IS NOT NULL
+     WITH r, placed ORDER BY placed, r.id LIMIT $limit
      RETURN r ${relationFields} AS relation`,
-    { actor, other, ...filterParams(filter), limit: neo4j.int(limit) },
+    { actor, other, byReportDate, ...filterParams(filter), limit: neo4j.int(limit) },
   );
   return records.map((r) => r.get("relation"));
+}
+
+/** How many citations of a relation take one stance, from how many sources, spoken by whom. */
+export interface StanceTallyRecord {
+  stance: string;
+  citations: number;
+  sources: number;
+  /** Keys of the distinct actors the sources attribute these citations to. */
+  speakerKeys: string[];
+  /** Citations in a source's own voice (no speaker). */
+  unattributed: number;
+}
+
+/** Who says what about a relation, counted over all its citations. */
+export interface LedgerRecord {
+  key: string;
+  stances: StanceTallyRecord[];
+  citations: number;
+  sources: number;
+  speakers: number;
+  singleSource: boolean;
+  assertedOnlyByAParty: boolean;
+  /** The publication date of the relation's first dated source, as written, and its precision. */
+  firstReported: string | null;
+  firstReportedPrecision: string | null;
+}
+
+/** The ledger of each relation found, by key (see LedgerRecord); the same definitions as the relation filters. */
+export async function ledgersOfRelations(db: Database, keys: readonly string[]): Promise<LedgerRecord[]> {
+  const { records } = await db.read(
+    `UNWIND $keys AS key
+     MATCH ()-[r:RELATION {id: key}]->()
+     CALL (r) {
+       MATCH (c:Citation {relationId: r.id})
+       WITH c.stance AS stance, count(c) AS citations, count(DISTINCT c.sourceId) AS sources,
+            collect(DISTINCT c.speakerId) AS speakerKeys, count(c) - count(c.speakerId) AS unattributed
+       ORDER BY stance
+       RETURN collect({ stance: stance, citations: citations, sources: sources, speakerKeys: speakerKeys,
+                        unattributed: unattributed }) AS stances
+     }
+     CALL (r) {
+       MATCH (c:Citation {relationId: r.id})
+       RETURN count(c) AS citations, count(DISTINCT c.sourceId) AS sources, count(DISTINCT c.speakerId) AS speakers
+     }
+     RETURN {
+       key: r.id, stances: stances, citations: citations, sources: sources, speakers: speakers,
+       singleSource: sources = 1,
+       assertedOnlyByAParty: ${assertedOnlyByAParty},
+       firstReported: COLLECT { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source)
+         WHERE s.publishedDate IS NOT NULL RETURN [s.published, s.publishedPrecision] ORDER BY s.publishedDate LIMIT 1 }[0]
+     } AS ledger`,
+    { keys },
+  );
+  return records.map((record) => {
+    const { firstReported, ...ledger } = record.get("ledger");
+    return {
+      ...ledger,
+      firstReported: firstReported?.[0] ?? null,
+      firstReportedPrecision: firstReported?.[1] ?? null,
+    };
+  });
+}
+
+/**
+ * The keys of the relations (not retracted) that address each of `keys`, in key order: the answers to a claim.
+ * Only relations that address something are read (the relation_addresses index), not the whole graph.
+ */
+export async function answersOfRelations(
+  db: Database,
+  keys: readonly string[],
+): Promise<{ addressed: string; key: string }[]> {
+  const { records } = await db.read(
+    `MATCH ()-[a:RELATION]->() WHERE a.addresses IS NOT NULL AND a.retractedAt IS NULL
+     UNWIND a.addresses AS addressed
+     WITH addressed, a WHERE addressed IN $keys
+     RETURN addressed, a.id AS key ORDER BY key`,
+    { keys },
+  );
+  return records.map((r) => ({ addressed: r.get("addressed"), key: r.get("key") }));
+}
+
+/** What a change between two dates is: a relation began (or happened), ended, or was first reported. */
+export type ChangeKind = "BEGAN" | "ENDED" | "FIRST_REPORTED";
+
+export interface TimeChangeRecord {
+  kind: ChangeKind;
+  /** The date it changed on, as written, and its precision. */
+  on: string;
+  precision: string;
+  relation: RelationRecord;
+  /** For BEGAN and ENDED, the relation's citations; for FIRST_REPORTED, those of its first dated sources. */
+  citations: CitationRecord[];
+}
+
+/**
+ * What changed between the first day of `from` and the last day of `to`, around `actor` if given: relations that
+ * began (an event's `at`, a state's `start`), ended (`end`) or were first reported (the publication date of their
+ * first dated source) in that window, a date of a month or a year counting when its period overlaps the window.
+ * The first `limit`, by date (first day), then kind, then relation key; each with its citations (at most
+ * `citationsFetchedPerRelation`).
+ */
+export async function changesBetween(
+  db: Database,
+  window: { from: string; to: string },
+  actor: string | null,
+  types: string[] | null,
+  limit: number,
+): Promise<TimeChangeRecord[]> {
+  const match = actor === null ? "MATCH ()-[r:RELATION]->()" : "MATCH (:Actor {id: $actor})-[r:RELATION]-()";
+  const overlaps = (first: string, last: string) => `(${first} <= $to AND ${last} >= $from)`;
+  const citations = (where: string) =>
+    `COLLECT { MATCH (c:Citation {relationId: r.id}) ${where}
+               RETURN c ${citationFields} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`;
+  const { records } = await db.read(
+    `CALL () {
+       ${match}
+       WHERE r.retractedAt IS NULL AND ($types IS NULL OR r.type IN $types)
+       WITH DISTINCT r
+       WITH r, COLLECT { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source)
+                         WHERE s.publishedDate IS NOT NULL RETURN s ORDER BY s.publishedDate LIMIT 1 }[0] AS first
+       WITH r, [
+         CASE WHEN r.atDate IS NOT NULL AND ${overlaps("r.atDate", "r.atEndDate")}
+              THEN { kind: 'BEGAN', on: r.at, precision: r.atPrecision, date: r.atDate } END,
+         CASE WHEN r.startDate IS NOT NULL
+                   AND ${overlaps("r.startDate", lastDayOf("r.startDate", "r.startPrecision"))}
+              THEN { kind: 'BEGAN', on: r.start, precision: r.startPrecision, date: r.startDate } END,
+         CASE WHEN r.endDate IS NOT NULL AND ${overlaps(firstDayOf("r.endDate", "r.endPrecision"), "r.endDate")}
+              THEN { kind: 'ENDED', on: r.end, precision: r.endPrecision,
+                     date: ${firstDayOf("r.endDate", "r.endPrecision")} } END,
+         CASE WHEN first IS NOT NULL AND ${overlaps("first.publishedDate", publishedBy("first"))}
+              THEN { kind: 'FIRST_REPORTED', on: first.published, precision: first.publishedPrecision,
+                     date: first.publishedDate } END
+       ] AS found
+       UNWIND [change IN found WHERE change IS NOT NULL] AS change
+       WITH r, change ORDER BY change.date, change.kind, r.id LIMIT $limit
+       RETURN collect({
+         kind: change.kind, on: change.on, precision: change.precision,
+         relation: r ${relationFields},
+         citations: CASE change.kind
+           WHEN 'FIRST_REPORTED' THEN ${citations(`WHERE EXISTS { MATCH (c)-[:IN_SOURCE]->(s:Source) WHERE s.publishedDate = change.date }`)}
+           ELSE ${citations("")} END
+       }) AS changes
+     }
+     RETURN changes`,
+    {
+      actor,
+      types,
+      from: firstDay(window.from),
+      to: lastDay(window.to),
+      limit: neo4j.int(limit),
+    },
+  );
+  return records[0]?.get("changes") ?? [];
 }
 
 /** The first `citationsFetchedPerRelation` citations of each relation, by key. */

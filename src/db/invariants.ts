@@ -57,7 +57,8 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     rows("MATCH (a:Actor) RETURN a.id AS key, a.name AS name, a.aliases AS aliases, a.foldedNames AS folded"),
     rows(
       `MATCH ()-[r:RELATION]->()
-       RETURN r.id AS key, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c.stance } AS stances`,
+       RETURN r.id AS key, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c.stance } AS stances,
+              coalesce(r.addresses, []) AS addresses, coalesce(r.placeActorIds, []) AS placeActors`,
     ),
     rows(
       `MATCH (c:Citation)
@@ -138,6 +139,17 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
   }
 
   const actorKeys = new Set(actors.map((a) => String(a.key)));
+  const relationKeys = new Set(relations.map((r) => String(r.key)));
+  for (const relation of relations) {
+    for (const addressed of relation.addresses as string[]) {
+      if (!relationKeys.has(addressed))
+        fail("linked", relation.key, `addresses "${addressed}", which does not exist`);
+    }
+    for (const place of relation.placeActors as string[]) {
+      if (place !== "" && !actorKeys.has(place))
+        fail("linked", relation.key, `its place actor "${place}" does not exist`);
+    }
+  }
   for (const citation of citations) {
     const key = citation.key;
     if (!citation.hasRelation) fail("linked", key, `its relation "${citation.relation}" does not exist`);

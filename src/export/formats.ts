@@ -52,6 +52,11 @@ const relationRow = (r: ExportedRelation) => ({
   end_precision: r.endPrecision,
   contested: r.contested,
   note: r.note,
+  // The relations this one answers or is about (a denial: what it denies), by key; their answers are the
+  // relations whose addresses hold their key.
+  addresses: r.addresses,
+  places: r.placeNames,
+  place_actor_ids: r.placeActorIds.filter((key) => key !== ""),
   citations: r.citations.map(citationRow),
 });
 type RelationRow = ReturnType<typeof relationRow>;
@@ -123,6 +128,9 @@ const graphmlKeys = {
     contested: "boolean",
     note: "string",
     weight: "double",
+    addresses: "string",
+    places: "string",
+    place_actor_ids: "string",
     citations: "string",
   },
 } as const;
@@ -184,6 +192,9 @@ const cytoscapeEdge: readonly Column<RelationRow>[] = [
   "end",
   "contested",
   "note",
+  "addresses",
+  "places",
+  "place_actor_ids",
 ];
 /** An element of a JSON array, with the comma before every one but the first. */
 const jsonElement = (value: unknown, index: number) => `${index > 0 ? "," : ""}${JSON.stringify(value)}`;
@@ -222,6 +233,9 @@ const relationColumns = [
   "end_precision",
   "contested",
   "note",
+  "addresses",
+  "places",
+  "place_actor_ids",
 ] as const;
 const sourceColumns = [
   "id",

@@ -25,6 +25,10 @@ export const bounds = {
   relationsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
   mentionsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
   claims: { default: 100, max: 1000 },
+  /** Relations that address one relation: its answers. */
+  answersOfRelation: { default: 20, max: 100 },
+  /** Changes between two dates. */
+  changes: { default: 100, max: 1000 },
   timeline: { default: 100, max: 1000 },
   history: { default: 100, max: 1000 },
   /** Relations a neighbourhood or subgraph may hold; a bigger one is refused, since a cut graph misleads. */

@@ -4,7 +4,7 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import RelayPlugin from "@pothos/plugin-relay";
 import { type GraphQLResolveInfo, isObjectType } from "graphql";
 import { badInput } from "../errors.js";
-import { isCalendarDate } from "../seed/validate.js";
+import { dateProblem } from "../seed/grammar.js";
 import { bounds } from "./bounds.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -90,11 +90,15 @@ function checkNodeType(info: GraphQLResolveInfo, typename: string): void {
 builder.queryType({ description: "Read access to the actor graph and its sources." });
 
 builder.scalarType("Date", {
-  description: "A calendar day, YYYY-MM-DD.",
+  description:
+    "A calendar date as precise as known: a year (YYYY), a month (YYYY-MM) or a day (YYYY-MM-DD). As an " +
+    "argument it stands for the whole period it names, not its first day (see each argument).",
   serialize: (value) => value,
   parseValue: (value) => {
-    if (typeof value !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(value) || !isCalendarDate(value)) {
-      throw badInput(`Date must be a calendar day written YYYY-MM-DD; got ${JSON.stringify(value)}`);
+    if (typeof value !== "string" || dateProblem(value) !== null) {
+      throw badInput(
+        `Date must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got ${JSON.stringify(value)}`,
+      );
     }
     return value;
   },

@@ -3,10 +3,13 @@ import DataLoader from "dataloader";
 import type { Database } from "../db/database.js";
 import {
   type ActorRecord,
+  answersOfRelations,
   type CitationRecord,
   citationsOfRelations,
   citationsOfSources,
   type Direction,
+  type LedgerRecord,
+  ledgersOfRelations,
   type MentionRecord,
   mentionsOfSources,
   type RelationFilter,
@@ -77,6 +80,16 @@ export function createLoaders(db: Database) {
     ),
     citationsOfRelation: new DataLoader<string, CitationRecord[]>(async (keys) =>
       groupByKey(keys, await citationsOfRelations(db, keys), (c) => c.relationKey),
+    ),
+    /** Who says what about a relation (src/db/graph.ts ledgersOfRelations). */
+    ledger: new DataLoader<string, LedgerRecord | null>(async (keys) =>
+      byKey(keys, await ledgersOfRelations(db, keys), (l) => l.key),
+    ),
+    /** Keys of the relations that address a relation: its answers. */
+    answeredBy: new DataLoader<string, string[]>(async (keys) =>
+      groupByKey(keys, await answersOfRelations(db, keys), (a) => a.addressed).map((rows) =>
+        rows.map((row) => row.key),
+      ),
     ),
     citationsOfSource: new DataLoader<string, CitationRecord[]>(async (keys) =>
       groupByKey(keys, await citationsOfSources(db, keys), (c) => c.sourceKey),
@@ -151,6 +164,9 @@ export function forgetWritten(context: GraphQLContext, touched: Touched): void {
   // Citation keys extend their relation's key: the citations of a touched relation are forgotten with it.
   const citations = CitationRef.getDataloader(context);
   if (touched.relations?.length) citations.clearAll();
+  // A new or retracted relation changes the answers of those it addresses, and ledgers count parties' offices.
+  loaders.answeredBy.clearAll();
+  loaders.ledger.clearAll();
   for (const key of touched.sources ?? []) {
     SourceRef.getDataloader(context).clear(key);
     for (const loader of [

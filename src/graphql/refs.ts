@@ -48,3 +48,15 @@ export const SourceRef = builder.loadableNodeRef("Source", {
   sort: (source: SourceRecord) => source.key,
   cacheResolved: (source: SourceRecord) => source.key,
 });
+
+/** A date as precise as the source gives it: its value as written (YYYY, YYYY-MM, YYYY-MM-DD), its precision. */
+export interface PartialDate {
+  value: string;
+  precision: string;
+}
+/** Implemented in types/relation.ts; citations and changes carry dates too. */
+export const PartialDateRef = builder.objectRef<PartialDate>("PartialDate");
+
+/** A stored date and precision as a PartialDate, or null when the sources give none. */
+export const partialDate = (value: string | null, precision: string | null): PartialDate | null =>
+  value && precision ? { value, precision } : null;

@@ -152,6 +152,8 @@ class BulkChecker {
         {
           vocabulary: this.vocabulary,
           hasActor: () => true,
+          // An actor addresses no relation.
+          hasRelation: () => true,
           sourcePoints: () => undefined,
           nameOwner: (name) => known.nameOwners.get(name),
         },
@@ -194,9 +196,12 @@ class BulkChecker {
       points.set(source.id, sourcePoints);
       return stored === undefined ? [sourceRow({ ...source, length: sourcePoints.length })] : [];
     });
+    const batchRelations = new Set(relations.map(({ relation }) => relation.id));
     const knowledge: Knowledge = {
       vocabulary: this.vocabulary,
       hasActor: (key) => committed.hasActor(key),
+      // A relation may address one stored, or one of its own batch.
+      hasRelation: (key) => batchRelations.has(key) || committed.hasRelation(key),
       sourcePoints: (key) => {
         const own = points.get(key);
         if (own) return own;

@@ -91,7 +91,12 @@ interface Idempotent<T> {
 
 /** The actors a batch's relations refer to: their ends and the speakers of their citations. */
 const actorsOf = (relations: readonly RelationInput[]) =>
-  relations.flatMap((r) => [r.from, r.to, ...r.citations.flatMap((c) => (c.speaker ? [c.speaker] : []))]);
+  relations.flatMap((r) => [
+    r.from,
+    r.to,
+    ...r.citations.flatMap((c) => (c.speaker ? [c.speaker] : [])),
+    ...(r.places ?? []).flatMap((p) => (p.actor ? [p.actor] : [])),
+  ]);
 /** The sources a batch's relations cite. */
 const sourcesOf = (relations: readonly RelationInput[]) =>
   relations.flatMap((r) => r.citations.map((c) => c.source));
@@ -226,7 +231,8 @@ export async function applyBatch(
     const keys = {
       actors: [...new Set([...batch.actors.map((a) => a.id), ...actorsOf(batch.relations)])],
       sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(batch.relations)])],
-      relations: batch.relations.map((r) => r.id),
+      // The batch's own keys (each must be new) and the keys its relations address (each must exist).
+      relations: [...new Set(batch.relations.flatMap((r) => [r.id, ...r.addresses]))],
       names: batch.actors.flatMap((a) => [a.name, ...a.aliases].map(foldName)),
     };
     const known = await knownRecords(tx, keys);
@@ -255,6 +261,7 @@ export async function applyBatch(
     const knowledge: Knowledge = {
       vocabulary,
       hasActor: (key) => actorKeys.has(key),
+      hasRelation: (key) => known.relations.includes(key) || batch.relations.some((r) => r.id === key),
       sourcePoints: (key) => points.get(key),
       nameOwner: (name) => nameOwners.get(name),
       actorSuggestions: (key) => suggestions.get(key) ?? [],
@@ -371,6 +378,7 @@ export async function editActor(
     const knowledge: Knowledge = {
       vocabulary,
       hasActor: () => true,
+      hasRelation: () => true,
       sourcePoints: () => undefined,
       nameOwner: (name) => owners.get(name),
     };

@@ -24,6 +24,13 @@ try {
     Object.entries(report.relationsByType).sort(([, a], [, b]) => b - a),
     ["type", "relations"],
   );
+  const reported = report.dates.filter((d) => d.reported !== null).length;
+  table(
+    `Dates: ${report.dates.filter((d) => d.held !== null).length} relations dated by their quotes, ` +
+      `${reported} with a report date, ${report.dates.length - reported} without (their sources are undated)`,
+    report.dates.map((d) => [d.relationId, d.held ?? "-", d.reported ?? "-", d.undatedBecause ?? ""]),
+    ["relation", "holds", "first reported", "why no report date"],
+  );
   table(
     "Per source",
     Object.entries(report.bySource).map(([id, s]) => [id, s.relations, s.citations, s.actorsMentioned]),

@@ -15,8 +15,21 @@ export interface Gap extends Sentence {
   explanation: string | null;
 }
 
+/** A relation's two time axes: when it holds, and when it was first reported. */
+export interface RelationDates {
+  relationId: string;
+  /** Its own date as written: `at`, else `start` (with "…end" when it ends); null when its quotes give none. */
+  held: string | null;
+  /** The earliest publication date of the sources citing it, as written; null when none of them is dated. */
+  reported: string | null;
+  /** Why `reported` is null: the sources citing it, none of which states its publication date. */
+  undatedBecause: string | null;
+}
+
 export interface CoverageReport {
   relationsByType: Record<string, number>;
+  /** Every relation with its dates, in the seed's order. */
+  dates: RelationDates[];
   bySource: Record<string, { relations: number; citations: number; actorsMentioned: number }>;
   byActor: Record<string, { relations: number; mentions: number }>;
   /** Sentences that name two or more known actors and that no citation overlaps, with no explanation. */
@@ -84,6 +97,24 @@ export function coverageReport(corpus: SeedCorpus): CoverageReport {
       (bySource[citation.source] as { citations: number }).citations += 1;
   }
 
+  const published = new Map(corpus.sources.map((source) => [source.id, source.published]));
+  const dates = corpus.relations.map((relation): RelationDates => {
+    const sourceIds = [...new Set(relation.citations.map((c) => c.source))];
+    // Partial dates of one form sort as they fall; the earliest first day wins among mixed precisions.
+    const reported =
+      sourceIds
+        .map((id) => published.get(id) ?? null)
+        .filter((date): date is string => date !== null)
+        .sort()[0] ?? null;
+    const own = relation.at ?? relation.start;
+    return {
+      relationId: relation.id,
+      held: own === null ? null : relation.end ? `${own}…${relation.end}` : own,
+      reported,
+      undatedBecause: reported === null ? `no publication date in ${sourceIds.join(", ")}` : null,
+    };
+  });
+
   const gaps: Gap[] = [];
   const explained: Gap[] = [];
   for (const source of corpus.sources) {
@@ -101,5 +132,5 @@ export function coverageReport(corpus: SeedCorpus): CoverageReport {
       (reason ? explained : gaps).push({ ...sentence, actorIds, explanation: reason });
     }
   }
-  return { relationsByType, bySource, byActor, gaps, explained };
+  return { relationsByType, dates, bySource, byActor, gaps, explained };
 }

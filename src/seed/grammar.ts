@@ -24,6 +24,10 @@ export const limits = {
   quote: 5_000,
   /** Citations of one relation. */
   citations: 100,
+  /** Relations one relation addresses (a denial answers a claim; an accusation charges one). */
+  addresses: 20,
+  /** Places one relation names. */
+  places: 20,
   /** A BCP 47 language tag (RFC 5646 asks implementations to take at least 35 characters). */
   language: 35,
   /** A client's idempotency key. */

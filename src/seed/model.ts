@@ -92,6 +92,9 @@ const citations = <T extends z.ZodType>(item: T) =>
     .min(1, "every relation needs at least one citation")
     .max(limits.citations, `at most ${limits.citations} citations`);
 
+/** Where a relation happens, as its quotes write it, and the actor (a state) the place is, when it is one. */
+const place = z.strictObject({ name, actor: id.nullable().default(null) });
+
 const relationFields = {
   id,
   type: z.string(),
@@ -102,6 +105,9 @@ const relationFields = {
   start: optionalDate,
   end: optionalDate,
   note: optionalText,
+  /** Keys of the relations this one answers or is about: a denial points at what it denies. */
+  addresses: z.array(id).max(limits.addresses, `at most ${limits.addresses} addressed relations`).default([]),
+  places: z.array(place).max(limits.places, `at most ${limits.places} places`).default([]),
 };
 /** A relation joins two actors: `from` and `to` differ. */
 const checkEnds = (relation: { from?: unknown; to?: unknown }, ctx: z.RefinementCtx<unknown>) => {

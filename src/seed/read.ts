@@ -185,11 +185,13 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
 
   // The seed is checked against itself: its own actors, sources and names.
   const actorIds = new Set(actorEntries.map((a) => a.id));
+  const relationIds = new Set(relationEntries.map((r) => r.id));
   const sourcesById = new Map(sources.map((s) => [s.id, { source: s, points: codePoints(s.text) }]));
   const nameOwners = new Map<string, string>();
   const knowledge: Knowledge = {
     vocabulary,
     hasActor: (key) => actorIds.has(key),
+    hasRelation: (key) => relationIds.has(key),
     sourcePoints: (key) => sourcesById.get(key)?.points,
     nameOwner: (name) => nameOwners.get(name),
   };

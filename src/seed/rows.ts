@@ -56,6 +56,15 @@ export function relationRow(relation: CheckedRelation): RelationRow {
       ...(relation.at ? { atEndDate: lastDay(relation.at) } : {}),
       ...dateProperties("start", relation.start, "first"),
       ...dateProperties("end", relation.end, "last"),
+      // Lists only when there is something in them: the answeredBy lookup seeks relations that have addresses.
+      ...(relation.addresses.length > 0 ? { addresses: relation.addresses } : {}),
+      // Neo4j lists hold no null: a place that is no actor has "" beside its name.
+      ...(relation.places.length > 0
+        ? {
+            placeNames: relation.places.map((p) => p.name),
+            placeActorIds: relation.places.map((p) => p.actor ?? ""),
+          }
+        : {}),
     },
   };
 }

@@ -17,6 +17,8 @@ export type Report = (at: Path, message: string) => void;
 export interface Knowledge {
   vocabulary: Vocabulary;
   hasActor(key: string): boolean;
+  /** Whether a relation has this key (stored, or earlier in the batch). */
+  hasRelation(key: string): boolean;
   /** The source's text as code points, if the source exists. */
   sourcePoints(key: string): readonly string[] | undefined;
   /** The actor that already answers to this folded name, if any. */
@@ -37,7 +39,11 @@ export type CitationInput = Omit<SeedCitationEntry, "start" | "end"> & {
   start?: number | null;
   end?: number | null;
 };
-export type RelationInput = Omit<SeedRelationEntry, "citations"> & { citations: CitationInput[] };
+export type RelationInput = Omit<SeedRelationEntry, "citations" | "addresses" | "places"> & {
+  citations: CitationInput[];
+  addresses?: readonly string[] | undefined;
+  places?: readonly { name: string; actor: string | null }[] | undefined;
+};
 export type CheckedCitation = SeedCitationEntry & { id: string };
 export type CheckedRelation = Omit<SeedRelationEntry, "citations"> & {
   citations: CheckedCitation[];
@@ -141,5 +147,28 @@ export function checkRelation(
       id: `${relation.id}#${n + 1}`,
     };
   });
-  return { ...relation, citations, contested: citations.some((c) => c.stance === "DENIES") };
+  const addresses = [...(relation.addresses ?? [])];
+  addresses.forEach((key, n) => {
+    const at = ["addresses", n];
+    if (key === relation.id) report(at, `a relation cannot address itself ("${key}")`);
+    else if (addresses.indexOf(key) < n) report(at, `addresses "${key}" twice`);
+    else if (!knowledge.hasRelation(key)) report(at, `unknown relation "${key}"`);
+  });
+  const places = (relation.places ?? []).map((place) => ({ name: place.name, actor: place.actor ?? null }));
+  places.forEach((place, n) => {
+    // Only what the articles say: a place is written in one of the relation's own quotes.
+    if (!citations.some((c) => c.quote.includes(place.name))) {
+      report(["places", n, "name"], `place "${place.name}" is not written in any of the relation's quotes`);
+    }
+    if (place.actor !== null && !knowledge.hasActor(place.actor)) {
+      report(["places", n, "actor"], unknownActor(place.actor, knowledge));
+    }
+  });
+  return {
+    ...relation,
+    addresses,
+    places,
+    citations,
+    contested: citations.some((c) => c.stance === "DENIES"),
+  };
 }

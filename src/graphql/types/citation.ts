@@ -2,7 +2,7 @@ import { sliceCodePoints } from "../../seed/text.js";
 import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";
 import { referenced } from "../loaders.js";
-import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
+import { ActorRef, CitationRef, PartialDateRef, partialDate, RelationRef, SourceRef } from "../refs.js";
 import { StanceEnum } from "./vocabulary.js";
 
 interface CitationContext {
@@ -52,6 +52,17 @@ CitationRef.implement({
       nullable: true,
       description: "Who the source attributes the statement to; null when it is the source's own voice.",
       resolve: (c) => c.speakerKey,
+    }),
+    reportedOn: t.field({
+      type: PartialDateRef,
+      nullable: true,
+      description:
+        "When it was reported: its source's publication date, as precise as the source states it; null when the " +
+        "source is undated.",
+      resolve: async (c, _args, context) => {
+        const source = await referenced(SourceRef, context, "source", c.sourceKey);
+        return partialDate(source.published, source.publishedPrecision);
+      },
     }),
     source: t.field({
       type: SourceRef,

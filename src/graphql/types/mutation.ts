@@ -197,6 +197,14 @@ const CitationInput = builder.inputType("CitationInput", {
   }),
 });
 
+const PlaceInput = builder.inputType("PlaceInput", {
+  description: "Where a relation happens, as one of its quotes writes it.",
+  fields: (t) => ({
+    name: t.string({ required: true, description: "The place as written in one of the relation's quotes." }),
+    actor: t.string({ description: "Key of the actor (a state) the place is, when it is one." }),
+  }),
+});
+
 const AssertRelationInput = builder.inputType("AssertRelationInput", {
   description: "A relation that cited passages state.",
   fields: (t) => ({
@@ -209,6 +217,10 @@ const AssertRelationInput = builder.inputType("AssertRelationInput", {
     start: t.string({ description: "When a state began." }),
     end: t.string({ description: "When a state ended." }),
     note: t.string({ description: "Why a qualifier is what it is." }),
+    addresses: t.stringList({
+      description: "Keys of the relations this one answers or is about (a denial: what it denies).",
+    }),
+    places: t.field({ type: [PlaceInput], description: "Where it happens, where its quotes say." }),
     citations: t.field({ type: [CitationInput], required: true, description: "At least one citation." }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
@@ -334,6 +346,8 @@ builder.mutationFields((t) => ({
         start: input.start ?? null,
         end: input.end ?? null,
         note: input.note ?? null,
+        addresses: input.addresses ?? [],
+        places: (input.places ?? []).map((p) => ({ name: p.name, actor: p.actor ?? null })),
         citations: input.citations.map((c) => ({
           source: c.source,
           quote: c.quote,

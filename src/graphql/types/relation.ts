@@ -1,26 +1,41 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { type CitationRecord, type RelationRecord, relationsPage, timeline } from "../../db/graph.js";
-import { badInput } from "../../errors.js";
+import {
+  type CitationRecord,
+  type LedgerRecord,
+  type RelationOrder,
+  type RelationRecord,
+  relationsPage,
+  type StanceTallyRecord,
+  timeline,
+} from "../../db/graph.js";
+import { badInput, notFound } from "../../errors.js";
 import { firstDay, lastDay } from "../../seed/dates.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
+import { type CitationFilter, citationFilterArgs, filterCitations } from "../citation-filter.js";
 import type { GraphQLContext } from "../context.js";
-import { relationEnd } from "../loaders.js";
+import { referenced, relationEnd } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
-import { ActorRef, CitationRef, RelationRef } from "../refs.js";
-import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
+import {
+  ActorRef,
+  CitationRef,
+  type PartialDate,
+  PartialDateRef,
+  partialDate,
+  RelationRef,
+} from "../refs.js";
+import {
+  asOfDescription,
+  knownOnDescription,
+  relationFilterArgs,
+  toRelationFilter,
+} from "../relation-filter.js";
 import { selects } from "../selection.js";
 import { actorArgument, requireKeys, unknownActor } from "../unknown.js";
 import { DirectionEnum, PrecisionEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
-/** A date as precise as the source gives it, with the first and last day it may stand for. */
-interface PartialDate {
-  value: string;
-  precision: string;
-}
-
-const PartialDateRef = builder.objectRef<PartialDate>("PartialDate").implement({
+PartialDateRef.implement({
   description: "A date as precise as the source states it: a year, a month or a day.",
   fields: (t) => ({
     value: t.exposeString("value", { description: "As the seed gives it: YYYY, YYYY-MM or YYYY-MM-DD." }),
@@ -42,8 +57,94 @@ const PartialDateRef = builder.objectRef<PartialDate>("PartialDate").implement({
   }),
 });
 
-const partialDate = (value: string | null, precision: string | null): PartialDate | null =>
-  value && precision ? { value, precision } : null;
+interface Place {
+  name: string;
+  actorKey: string | null;
+}
+
+const PlaceRef = builder.objectRef<Place>("Place").implement({
+  description: "Where a relation happens, as one of its quotes writes it.",
+  fields: (t) => ({
+    name: t.exposeString("name", { description: "The place as written." }),
+    actor: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: "The actor (a state) the place is; null when it is none (\"d'autres pays d'Afrique\").",
+      resolve: (p, _args, context) =>
+        p.actorKey ? referenced(ActorRef, context, "actor", p.actorKey) : null,
+    }),
+  }),
+});
+
+const StanceTallyRef = builder.objectRef<StanceTallyRecord>("StanceTally").implement({
+  description: "The citations of a relation that take one stance: how many, from how many sources, by whom.",
+  fields: (t) => ({
+    stance: t.field({ type: StanceEnum, resolve: (s) => s.stance as never, description: "The stance." }),
+    citations: t.exposeInt("citations", { description: "Citations taking it." }),
+    sources: t.exposeInt("sources", { description: "Distinct sources of those citations." }),
+    speakers: t.field({
+      type: [ActorRef],
+      description: "The distinct actors the sources attribute them to, by key (not the sources' own voice).",
+      // As many as the citations, which the grammar bounds (at most 100 a relation).
+      complexity: { field: 1, multiplier: 5 },
+      resolve: (s, _args, context) =>
+        Promise.all([...s.speakerKeys].sort().map((key) => referenced(ActorRef, context, "actor", key))),
+    }),
+    unattributed: t.exposeInt("unattributed", {
+      description: "Of those citations, how many are in a source's own voice (no speaker).",
+    }),
+  }),
+});
+
+const LedgerRef = builder.objectRef<LedgerRecord>("Ledger").implement({
+  description:
+    "Who says what about a relation, counted over all its citations: per stance the citations, distinct sources " +
+    "and speakers, and flags for a claim that rests on little.",
+  fields: (t) => ({
+    stances: t.field({
+      type: [StanceTallyRef],
+      description: "One tally per stance that the citations take, by stance name.",
+      resolve: (l) => l.stances,
+    }),
+    citations: t.exposeInt("citations", { description: "All its citations." }),
+    sources: t.exposeInt("sources", { description: "Distinct sources citing it." }),
+    speakers: t.exposeInt("speakers", { description: "Distinct actors its citations are attributed to." }),
+    singleSource: t.exposeBoolean("singleSource", { description: "Whether one source alone states it." }),
+    assertedOnlyByAParty: t.exposeBoolean("assertedOnlyByAParty", {
+      description:
+        "Whether only parties to it state it: every citation that does not deny it is spoken by one of its two " +
+        "actors, or by an actor that is PART_OF one or holds an OFFICE in one (a source's own voice is no party).",
+    }),
+  }),
+});
+
+const requireLedger = async (loaders: GraphQLContext["loaders"], key: string) =>
+  (await loaders.ledger.load(key)) ?? Promise.reject(notFound("relation", key));
+
+const TimeBasisEnum = builder.enumType("TimeBasis", {
+  description: "What places a relation in time on a timeline.",
+  values: {
+    AT: { value: "AT", description: "When it happened (an event)." },
+    START: { value: "START", description: "When it began (a state of affairs)." },
+    REPORTED: {
+      value: "REPORTED",
+      description: "Undated: when its first dated source was published, not when it happened.",
+    },
+  },
+});
+
+interface TimelineDate {
+  date: PartialDate;
+  basis: "AT" | "START" | "REPORTED";
+}
+
+const TimelineDateRef = builder.objectRef<TimelineDate>("TimelineDate").implement({
+  description: "Where a relation stands on a timeline, and on what that rests.",
+  fields: (t) => ({
+    date: t.field({ type: PartialDateRef, resolve: (d) => d.date, description: "The date." }),
+    basis: t.field({ type: TimeBasisEnum, resolve: (d) => d.basis, description: "What the date is." }),
+  }),
+});
 
 interface Retraction {
   at: string;
@@ -113,16 +214,71 @@ RelationRef.implement({
     citations: t.field({
       type: [CitationRef],
       description: "The passages that state the relation, with speaker and stance, by key.",
-      args: {
-        stances: t.arg({ type: [StanceEnum], description: "Only these stances." }),
-        ...citationLimitArgs,
-      },
+      args: { ...citationFilterArgs, ...citationLimitArgs },
       complexity: listComplexity(bounds.citationsOfRelation),
-      resolve: (r, { stances, limit }, context, info) =>
-        boundedList(bounds.citationsOfRelation, limit, context, info, async () => {
-          const citations = r.citations ?? (await context.loaders.citationsOfRelation.load(r.key));
-          return stances?.length ? citations.filter((c) => stances.includes(c.stance as never)) : citations;
+      resolve: (r, { limit, ...filter }, context, info) =>
+        boundedList(bounds.citationsOfRelation, limit, context, info, async () =>
+          filterCitations(
+            r.citations ?? (await context.loaders.citationsOfRelation.load(r.key)),
+            filter,
+            context,
+            info,
+          ),
+        ),
+    }),
+    places: t.field({
+      type: [PlaceRef],
+      description: "Where it happens, where its quotes name a place; empty when they name none.",
+      resolve: (r) => r.placeNames.map((name, i) => ({ name, actorKey: r.placeActorIds[i] || null })),
+    }),
+    addresses: t.field({
+      type: [RelationRef],
+      description:
+        "The relations this one answers or is about, by key: a denial points at what it denies, an accusation " +
+        "at what it charges.",
+      resolve: (r) => r.addresses,
+    }),
+    answeredBy: t.field({
+      type: [RelationRef],
+      description: "The relations (not retracted) that address this one, by key: the denials of a claim, ...",
+      args: limitArgs(bounds.answersOfRelation, "relations"),
+      complexity: listComplexity(bounds.answersOfRelation),
+      resolve: (r, { limit }, context, info) =>
+        boundedList(bounds.answersOfRelation, limit, context, info, async (count) => {
+          const keys = (await context.loaders.answeredBy.load(r.key)).slice(0, count);
+          const found = await RelationRef.getDataloader(context).loadMany(keys);
+          return found.filter((a): a is RelationRecord => a !== null && !(a instanceof Error));
         }),
+    }),
+    ledger: t.field({
+      type: LedgerRef,
+      description: "Who says what about it: citations, sources and speakers per stance, and flags.",
+      resolve: (r, _args, { loaders }) => requireLedger(loaders, r.key),
+    }),
+    firstReportedOn: t.field({
+      type: PartialDateRef,
+      nullable: true,
+      description:
+        "When it was first reported: the publication date of its first dated source; null when no source " +
+        "citing it is dated.",
+      resolve: async (r, _args, { loaders }) => {
+        const ledger = await requireLedger(loaders, r.key);
+        return partialDate(ledger.firstReported, ledger.firstReportedPrecision);
+      },
+    }),
+    timelineDate: t.field({
+      type: TimelineDateRef,
+      nullable: true,
+      description:
+        "Where it stands on a timeline: its own date (at, else start), else its first report date (basis " +
+        "REPORTED), else null.",
+      resolve: async (r, _args, { loaders }) => {
+        const own = partialDate(r.at, r.atPrecision) ?? partialDate(r.start, r.startPrecision);
+        if (own) return { date: own, basis: r.at ? "AT" : "START" } as const;
+        const ledger = await requireLedger(loaders, r.key);
+        const reported = partialDate(ledger.firstReported, ledger.firstReportedPrecision);
+        return reported ? ({ date: reported, basis: "REPORTED" } as const) : null;
+      },
     }),
   }),
 });
@@ -132,21 +288,28 @@ interface Claim {
   citations: CitationRecord[];
 }
 
-/** The relations list's order: by date (undated last), then key; its sort keys are strings (see relationsPage). */
-const relationOrder = byKey("relations");
-
 const citationLimitArgs = limitArgs(bounds.citationsOfRelation, "citations");
 
-/** A side of a claim: its citations whose stance `keep` accepts, within the field's limit. */
+/** A side of a claim: its citations whose stance `keep` accepts and that pass the filter, within the limit. */
 const claimSide =
   (keep: (stance: string) => boolean) =>
-  (claim: Claim, { limit }: { limit?: number | null }, context: GraphQLContext, info: GraphQLResolveInfo) =>
+  (
+    claim: Claim,
+    { limit, ...filter }: { limit?: number | null } & CitationFilter,
+    context: GraphQLContext,
+    info: GraphQLResolveInfo,
+  ) =>
     boundedList(bounds.citationsOfRelation, limit, context, info, () =>
-      claim.citations.filter((citation) => keep(citation.stance)),
+      filterCitations(
+        claim.citations.filter((citation) => keep(citation.stance)),
+        filter,
+        context,
+        info,
+      ),
     );
 
 const ClaimRef = builder.objectRef<Claim>("Claim").implement({
-  description: "A contested relation, with each side's citations.",
+  description: "A contested relation, with each side's citations and its ledger.",
   fields: (t) => ({
     relation: t.field({
       type: RelationRef,
@@ -156,19 +319,47 @@ const ClaimRef = builder.objectRef<Claim>("Claim").implement({
     supporting: t.field({
       type: [CitationRef],
       description: "Citations that assert, report or accuse it.",
-      args: citationLimitArgs,
+      args: { ...citationFilterArgs, ...citationLimitArgs },
       complexity: listComplexity(bounds.citationsOfRelation),
       resolve: claimSide((stance) => stance !== "DENIES"),
     }),
     denying: t.field({
       type: [CitationRef],
       description: "Citations that deny it.",
-      args: citationLimitArgs,
+      args: { ...citationFilterArgs, ...citationLimitArgs },
       complexity: listComplexity(bounds.citationsOfRelation),
       resolve: claimSide((stance) => stance === "DENIES"),
     }),
+    ledger: t.field({
+      type: LedgerRef,
+      description: "Who says what about it (the same as relation.ledger).",
+      resolve: (c, _args, { loaders }) => requireLedger(loaders, c.relation.key),
+    }),
   }),
 });
+
+const RelationOrderEnum = builder.enumType("RelationOrder", {
+  description: "How a list of relations is ordered; ties go by key.",
+  values: {
+    TIME: { value: "TIME", description: "By date (at, else start), undated last." },
+    MOST_SOURCES: { value: "MOST_SOURCES", description: "Most distinct sources citing it first." },
+    FEWEST_SOURCES: { value: "FEWEST_SOURCES", description: "Fewest distinct sources citing it first." },
+  },
+});
+
+/** Each order's cursors name it, so that a cursor of one order is refused by another. */
+const relationOrders: Record<RelationOrder, ReturnType<typeof byKey>> = {
+  TIME: byKey("relations"),
+  MOST_SOURCES: byKey("relations by most sources"),
+  FEWEST_SOURCES: byKey("relations by fewest sources"),
+};
+
+/** The ledger's flags as filters of a list of relations or claims. */
+const ledgerFilterFields = {
+  singleSource: "Only relations that one source alone states (true), or that two or more state (false).",
+  assertedOnlyByAParty:
+    "Only relations that only their parties state (true: see Ledger.assertedOnlyByAParty), or the others (false).",
+} as const;
 
 const RelationsFilterInput = builder.inputType("RelationsFilter", {
   description: "Narrows a list of relations; every field is optional and they combine with AND.",
@@ -179,8 +370,14 @@ const RelationsFilterInput = builder.inputType("RelationsFilter", {
       type: DirectionEnum,
       description: "With actor: which side it is on (default BOTH); OUTGOING or INCOMING need actor.",
     }),
-    from: t.field({ type: "Date", description: "Only relations whose time reaches this day or later." }),
-    to: t.field({ type: "Date", description: "Only relations whose time begins on or before this day." }),
+    from: t.field({
+      type: "Date",
+      description: "Only relations whose time reaches the first day of this period or later.",
+    }),
+    to: t.field({
+      type: "Date",
+      description: "Only relations whose time begins on or before the last day of this period.",
+    }),
     source: t.string({ description: "Only relations cited from this source (key)." }),
     speaker: t.string({ description: "Only relations with a citation spoken by this actor (key)." }),
     stances: t.field({
@@ -188,10 +385,11 @@ const RelationsFilterInput = builder.inputType("RelationsFilter", {
       description: "Only relations with a citation of one of these stances.",
     }),
     contested: t.boolean({ description: "Only contested (true) or uncontested (false) relations." }),
-    asOf: t.field({
-      type: "Date",
-      description: "Only relations in force on that day (see Actor.relations).",
-    }),
+    asOf: t.field({ type: "Date", description: asOfDescription }),
+    knownOn: t.field({ type: "Date", description: knownOnDescription }),
+    place: t.string({ description: "Only relations whose place qualifier is this actor (key)." }),
+    singleSource: t.boolean({ description: ledgerFilterFields.singleSource }),
+    assertedOnlyByAParty: t.boolean({ description: ledgerFilterFields.assertedOnlyByAParty }),
   }),
 });
 
@@ -207,26 +405,34 @@ builder.queryFields((t) => ({
   }),
   relations: t.connection({
     type: RelationRef,
-    description: "Relations that pass the filter, in time order (undated last), then by key.",
+    description:
+      "Relations that pass the filter, in the order asked (by default by time, undated last), then by key.",
     args: {
       filter: t.arg({ type: RelationsFilterInput, description: "What to keep; everything when absent." }),
+      orderBy: t.arg({ type: RelationOrderEnum, defaultValue: "TIME", description: "The list's order." }),
     },
     complexity: connectionComplexity,
     resolve: async (_root, args, { db, budget }, info) => {
       const filter = args.filter ?? {};
-      if (filter.from && filter.to && filter.from > filter.to) throw badInput('"from" is after "to"');
+      if (filter.from && filter.to && lastDay(filter.to).toString() < firstDay(filter.from).toString()) {
+        throw badInput('"from" is after "to"');
+      }
       if (filter.actor == null && filter.direction != null && filter.direction !== "BOTH") {
         throw badInput(`"direction" ${filter.direction} needs "actor"`);
       }
-      // An unknown speaker or source would match nothing, silently: it is refused as an unknown actor is.
+      // An unknown speaker, place or source would match nothing, silently: it is refused as an unknown actor is.
       await requireKeys(
         { db },
         {
-          actors: filter.speaker == null ? [] : [["filter.speaker", filter.speaker]],
+          actors: [
+            ...(filter.speaker == null ? [] : [["filter.speaker", filter.speaker] as [string, string]]),
+            ...(filter.place == null ? [] : [["filter.place", filter.place] as [string, string]]),
+          ],
           sources: filter.source == null ? [] : [["filter.source", filter.source]],
         },
       );
-      return keysetConnection(args, budget, relationOrder, async (window) => {
+      const order = args.orderBy ?? "TIME";
+      return keysetConnection(args, budget, relationOrders[order], async (window) => {
         const page = await relationsPage(
           db,
           filter.actor ?? null,
@@ -236,12 +442,16 @@ builder.queryFields((t) => ({
             asOf: filter.asOf ?? null,
             from: filter.from ?? null,
             to: filter.to ?? null,
+            knownOn: filter.knownOn ?? null,
             source: filter.source ?? null,
             speaker: filter.speaker ?? null,
             stances: filter.stances?.length ? [...filter.stances] : null,
             contested: filter.contested ?? null,
+            place: filter.place ?? null,
+            singleSource: filter.singleSource ?? null,
+            assertedOnlyByAParty: filter.assertedOnlyByAParty ?? null,
           },
-          { ...window, withCitations: selects(info, ["edges", "node", "citations"]) },
+          { ...window, order, withCitations: selects(info, ["edges", "node", "citations"]) },
         );
         if (!page.actorFound) throw await unknownActor({ db }, filter.actor as string, "filter.actor");
         return { total: page.total, items: page.relations };
@@ -250,31 +460,53 @@ builder.queryFields((t) => ({
   }),
   claims: t.field({
     type: [ClaimRef],
-    description: "Every contested relation, with the citations on each side.",
+    description: "Every contested relation, with the citations on each side and its ledger.",
     args: {
       actor: t.arg.string({ description: "Only claims involving this actor (key)." }),
+      singleSource: t.arg.boolean({ description: ledgerFilterFields.singleSource }),
+      assertedOnlyByAParty: t.arg.boolean({ description: ledgerFilterFields.assertedOnlyByAParty }),
+      orderBy: t.arg({ type: RelationOrderEnum, defaultValue: "TIME", description: "The list's order." }),
       ...limitArgs(bounds.claims, "claims"),
     },
     complexity: listComplexity(bounds.claims),
-    resolve: (_root, { actor, limit }, context, info) =>
-      boundedList(bounds.claims, limit, context, info, async (count) => {
+    resolve: (_root, args, context, info) =>
+      boundedList(bounds.claims, args.limit, context, info, async (count) => {
         const page = await relationsPage(
           context.db,
-          actor ?? null,
+          args.actor ?? null,
           "BOTH",
-          { contested: true },
-          { after: null, before: null, limit: count, backward: false, withCitations: true },
+          {
+            contested: true,
+            singleSource: args.singleSource ?? null,
+            assertedOnlyByAParty: args.assertedOnlyByAParty ?? null,
+          },
+          {
+            after: null,
+            before: null,
+            limit: count,
+            backward: false,
+            withCitations: true,
+            order: args.orderBy ?? "TIME",
+          },
         );
-        if (!page.actorFound) throw await unknownActor(context, actor as string, "actor");
+        if (!page.actorFound) throw await unknownActor(context, args.actor as string, "actor");
         return page.relations.map(({ node }) => ({ relation: node, citations: node.citations ?? [] }));
       }),
   }),
   timeline: t.field({
     type: [RelationRef],
-    description: "The dated relations of an actor, or between two actors, in time order.",
+    description:
+      "The relations of an actor, or between two actors, in time order: each at its own date, or, when undated " +
+      "and byReportDate is true, at the date it was first reported (its timelineDate says which).",
     args: {
       actor: t.arg.string({ required: true, description: "Actor key." }),
       other: t.arg.string({ description: "Only relations with this other actor (key)." }),
+      byReportDate: t.arg.boolean({
+        defaultValue: true,
+        description:
+          "Place undated relations by the publication date of their first dated source (timelineDate.basis " +
+          "REPORTED); false leaves them out.",
+      }),
       ...relationFilterArgs,
       ...limitArgs(bounds.timeline, "relations"),
     },
@@ -283,7 +515,14 @@ builder.queryFields((t) => ({
       boundedList(bounds.timeline, args.limit, context, info, async (count) => {
         await actorArgument(context, args.actor, "actor");
         if (args.other != null) await actorArgument(context, args.other, "other");
-        return timeline(context.db, args.actor, args.other ?? null, toRelationFilter(args), count);
+        return timeline(
+          context.db,
+          args.actor,
+          args.other ?? null,
+          toRelationFilter(args),
+          count,
+          args.byReportDate ?? true,
+        );
       }),
   }),
 }));

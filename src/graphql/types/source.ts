@@ -2,6 +2,7 @@ import { type MentionRecord, sourcesPage } from "../../db/graph.js";
 import { limitArgs } from "../args.js";
 import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
+import { citationFilterArgs, filterCitations } from "../citation-filter.js";
 import { referenced } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
@@ -46,11 +47,11 @@ SourceRef.implement({
     citations: t.field({
       type: [CitationRef],
       description: "The quotes taken from this source, in text order.",
-      args: limitArgs(bounds.citationsOfSource, "citations"),
+      args: { ...citationFilterArgs, ...limitArgs(bounds.citationsOfSource, "citations") },
       complexity: listComplexity(bounds.citationsOfSource),
-      resolve: (s, { limit }, context, info) =>
-        boundedList(bounds.citationsOfSource, limit, context, info, () =>
-          context.loaders.citationsOfSource.load(s.key),
+      resolve: (s, { limit, ...filter }, context, info) =>
+        boundedList(bounds.citationsOfSource, limit, context, info, async () =>
+          filterCitations(await context.loaders.citationsOfSource.load(s.key), filter, context, info),
         ),
     }),
     relations: t.field({
