@@ -279,8 +279,8 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
     // both graph files and relations.csv with the corpus review and the addresses and places columns (decision
     // record 014).
     const before = {
-      "graph.graphml": "PENDING",
-      "graph.cytoscape.json": "PENDING",
+      "graph.graphml": "5ed6e5d6a9741f50b7ff3e6c3ad761be2ff86e89049381f39f67908e122d072d",
+      "graph.cytoscape.json": "f3bb6d0b0d901c1013c02a44196233fe0ef40deb05f4024f168e1d7a77e8b4cd",
       "actors.csv": "b37fd447c5aaefc95c21eeae93293ece9c52b6f59792353e4fef170d68dbab74",
       "relations.csv": "d8a8f5aca674f086fd5af17a17233a54e8c4ec3a70bf9fb938e387b352d12eca",
       "citations.csv": "fcd8905b149d3c3221f491a048f69de15037deccde1869635bc3794592872b3f",
