@@ -77,6 +77,59 @@ const examples: { question: string; query: string }[] = [
 `,
   },
   {
+    question: "Who disputes what, and how much rests on it?",
+    query: `query ClaimLedgers {
+  claims(orderBy: FEWEST_SOURCES) {
+    relation { type from { name } to { name } answeredBy { type from { name } } }
+    ledger {
+      sources
+      singleSource
+      assertedOnlyByAParty
+      stances { stance citations sources speakers { name } }
+    }
+  }
+}
+`,
+  },
+  {
+    question: "What changed between 2021 and 2025?",
+    query: `query ChangesAroundMali {
+  changes(from: "2021", to: "2025", actor: "mali") {
+    kind
+    on { value precision }
+    relation { type from { name } to { name } }
+    citations(limit: 1) { quote source { key } }
+  }
+}
+`,
+  },
+  {
+    question: "What was known on 1 January 2022?",
+    query: `query KnownOnFirstJanuary2022 {
+  relations(first: 30, filter: { knownOn: "2022-01-01" }) {
+    totalCount
+    edges {
+      node {
+        type
+        from { name }
+        to { name }
+        citations(knownOn: "2022-01-01") { quote speaker { name } reportedOn { value precision } }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    question: "Lavrov's own words: his citations only.",
+    query: `query LavrovsOwnWords {
+  relations(filter: { speaker: "sergei-lavrov" }) {
+    edges { node { type from { name } to { name } citations(speaker: "sergei-lavrov") { quote stance } } }
+  }
+}
+`,
+  },
+  {
     question: "What did the graph look like on 1 June 2021?",
     query: `query GraphOnFirstJune2021 {
   subgraph(actors: ["mali", "russia", "barkhane"], depth: 2, asOf: "2021-06-01") {
