@@ -3,6 +3,7 @@ import path from "node:path";
 import { projectRoot } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
+import { refreshSearchFields } from "./search.js";
 
 export const schemaDir = path.join(projectRoot, "schema");
 
@@ -17,7 +18,10 @@ export function cypherStatements(text: string): string[] {
     .filter((statement) => statement.length > 0);
 }
 
-/** Applies every `schema/*.cypher` file in name order, then waits for the indexes to come online. */
+/**
+ * Applies every `schema/*.cypher` file in name order, waits for the indexes to come online, then brings the
+ * records' search fields up to date (src/db/search.ts refreshSearchFields).
+ */
 export async function applySchema(db: Database, log: Logger): Promise<number> {
   const files = (await readdir(schemaDir)).filter((file) => file.endsWith(".cypher")).sort();
   let applied = 0;
@@ -32,6 +36,8 @@ export async function applySchema(db: Database, log: Logger): Promise<number> {
     }
   }
   await db.driver.executeQuery("CALL db.awaitIndexes(60)", {}, { database: db.name });
+  // Records written before the search analysis changed get its fields anew.
+  await refreshSearchFields(db, log);
   log.info({ statements: applied, files }, "Schema applied");
   return applied;
 }

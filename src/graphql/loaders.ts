@@ -19,6 +19,7 @@ import {
   sourcesByKeys,
   sourceTexts,
 } from "../db/graph.js";
+import { mentionsOfActors } from "../db/search.js";
 import { notFound } from "../errors.js";
 import { codePoints } from "../seed/text.js";
 
@@ -87,6 +88,9 @@ export function createLoaders(db: Database) {
     ),
     mentionsOfSource: new DataLoader<string, MentionRecord[]>(async (keys) =>
       groupByKey(keys, await mentionsOfSources(db, keys), (m) => m.sourceKey),
+    ),
+    mentionsOfActor: new DataLoader<string, MentionRecord[]>(async (keys) =>
+      groupByKey(keys, await mentionsOfActors(db, keys), (m) => m.actorKey),
     ),
     /** Relations of an actor; keys that share a direction and filter are answered by one query. */
     relationsOfActor: new DataLoader<RelationsOfActorKey, RelationRecord[], string>(
@@ -157,6 +161,7 @@ export function forgetWritten(loaders: Loaders, touched: Touched): void {
     }
   }
   loaders.relationsOfActor.clearAll();
+  loaders.mentionsOfActor.clearAll();
 }
 
 /**
