@@ -63,19 +63,33 @@ async function runScored<T>(
 }
 
 /**
- * The score of an actor hit: its match tier (3 an exact name or alias, 2 every word a word prefix of one name,
- * 1 the rest: typing errors, or words found across several names) plus Lucene's score squashed into [0, 1),
- * which orders the hits within a tier.
+ * The score of an actor hit, from its names and the query alone, so that it never changes while the index
+ * changes around it (a keyset cursor holds it): its match tier (3 an exact name or alias, 2 every word a word
+ * prefix of one name, 1 the rest: typing errors, or words found across several names) plus, below 1, how closely
+ * its best name fits: the share of the query's words that are whole words of it (for typing errors: found as
+ * prefixes in any name), and its shortness in words.
  */
 const actorScore = `CASE
     WHEN $phrase IN a.searchNames THEN ${matchTier.EXACT}
-    WHEN any(form IN a.searchNames WHERE all(word IN $words WHERE (' ' + form) CONTAINS (' ' + word)))
-      THEN ${matchTier.PREFIX}
-    ELSE ${matchTier.FUZZY} END + score / (score + 1)`;
+    WHEN size(fits) > 0 THEN ${matchTier.PREFIX}
+    ELSE ${matchTier.FUZZY} END
+  + 0.999 * CASE
+    WHEN size(fits) > 0 THEN reduce(best = 0.0, fit IN fits | CASE WHEN fit > best THEN fit ELSE best END)
+    ELSE (toFloat(size([word IN $words WHERE any(form IN a.searchNames WHERE (' ' + form) CONTAINS (' ' + word))]))
+          / size($words)
+          + 1.0 / reduce(shortest = 1000, form IN a.searchNames |
+              CASE WHEN size(split(form, ' ')) < shortest THEN size(split(form, ' ')) ELSE shortest END)) / 2
+    END`;
+
+/** For each name of `a` whose words the query's words all begin: how closely it fits, in [0, 1]. */
+const prefixFits = `[form IN a.searchNames WHERE all(word IN $words WHERE (' ' + form) CONTAINS (' ' + word)) |
+    (toFloat(size([word IN $words WHERE (' ' + form + ' ') CONTAINS (' ' + word + ' ')])) / size($words)
+     + 1.0 / size(split(form, ' '))) / 2]`;
 
 /**
  * One keyset page of the actors that `lucene` (built by actorLuceneQuery from `words`) finds, optionally of some
- * kinds, ranked by actorScore then key.
+ * kinds, ranked by actorScore then key. Lucene chooses the hits; its own score, which depends on the whole
+ * index, is not used.
  */
 export async function searchActors(
   db: Database,
@@ -88,6 +102,7 @@ export async function searchActors(
     db,
     `CALL db.index.fulltext.queryNodes('actor_search', $lucene) YIELD node AS a, score
      WHERE $kinds IS NULL OR a.kind IN $kinds
+     WITH a, ${prefixFits} AS fits
      WITH a, ${actorScore} AS score
      ${scoredPage(page.backward, "a", actorFields)}`,
     { lucene, words, phrase: words.join(" "), kinds },

@@ -149,23 +149,33 @@ export const prefixesAll = (form: string, words: readonly string[]) =>
   words.every((word) => ` ${form}`.includes(` ${word}`));
 
 /**
- * Which of an actor's names a query matched, and how: an exact name form first, then one whose words the query's
- * words begin, then the one fewest typing errors away (each query word against the closest word of the name, or
- * its beginning), the canonical name winning ties.
+ * How closely a name form that the query's words all begin fits the query, in [0, 1]: the share of the query's
+ * words that are whole words of it, and its shortness in words (src/db/search.ts computes the same in Cypher).
+ */
+export function prefixFit(form: string, words: readonly string[]): number {
+  const whole = words.filter((word) => ` ${form} `.includes(` ${word} `)).length;
+  return (whole / words.length + 1 / form.split(" ").length) / 2;
+}
+
+/**
+ * Which of an actor's names a query matched, and how: an exact name form first, then the best fitting one whose
+ * words the query's words begin, then the one fewest typing errors away (each query word against the closest
+ * word of the name, or its beginning), the canonical name winning ties.
  */
 export function matchedName(
   names: readonly string[],
   words: readonly string[],
 ): { name: string; match: NameMatch } {
   const phrase = words.join(" ");
-  let best = { name: names[0] ?? "", match: "FUZZY" as NameMatch, typos: Number.POSITIVE_INFINITY };
+  let best = { name: names[0] ?? "", match: "FUZZY" as NameMatch, rank: Number.NEGATIVE_INFINITY };
   for (const name of names) {
     const form = nameForm(name);
     const match: NameMatch = form === phrase ? "EXACT" : prefixesAll(form, words) ? "PREFIX" : "FUZZY";
     const nameWords = form.split(" ");
-    const typos =
+    // Higher is better: the fit of a prefix match, or fewer typing errors.
+    const rank =
       match === "FUZZY"
-        ? words.reduce(
+        ? -words.reduce(
             (sum, word) =>
               sum +
               Math.min(
@@ -173,9 +183,9 @@ export function matchedName(
               ),
             0,
           )
-        : 0;
-    if (matchTier[match] > matchTier[best.match] || (match === best.match && typos < best.typos)) {
-      best = { name, match, typos };
+        : prefixFit(form, words);
+    if (matchTier[match] > matchTier[best.match] || (match === best.match && rank > best.rank)) {
+      best = { name, match, rank };
     }
   }
   return { name: best.name, match: best.match };

@@ -238,7 +238,8 @@ builder.queryFields((t) => ({
         score: e.float({
           description:
             "How well it matched: 3 to 4 for an exact name, 2 to 3 for word prefixes, 1 to 2 for typing errors; " +
-            "within each, Lucene's relevance.",
+            "within each, higher for more of the query's words whole in the name and for shorter names. It " +
+            "depends on the actor's names and the query alone.",
           resolve: (edge) => edge.score,
         }),
         match: e.field({
