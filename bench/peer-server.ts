@@ -15,7 +15,8 @@ const typeDefs = /* GraphQL */ `
     name: String!
     kind: String!
     aliases: [String!]!
-    searchNames: [String!]
+    "A list of strings in the graph: @neo4j/graphql accepts only String fields in @fulltext; it is never selected."
+    searchNames: String
     outgoing: [Actor!]! @relationship(type: "RELATION", direction: OUT, properties: "Relation")
     incoming: [Actor!]! @relationship(type: "RELATION", direction: IN, properties: "Relation")
   }
