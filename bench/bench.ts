@@ -161,7 +161,15 @@ try {
     const ratio = Math.round((ours.p50 / floor.p50) * 100) / 100;
     const throughputVsPeer =
       "throughput" in peer ? Math.round((ours.throughput / peer.throughput) * 100) / 100 : null;
-    results.push({ query: query.name, floor, service: ours, peer, p50Ratio: ratio, throughputVsPeer });
+    results.push({
+      query: query.name,
+      measuredAt: new Date().toISOString(),
+      floor,
+      service: ours,
+      peer,
+      p50Ratio: ratio,
+      throughputVsPeer,
+    });
     console.log(
       `${query.name.padEnd(24)} floor p50 ${floor.p50} ms ${floor.throughput}/s | ` +
         `service p50 ${ours.p50} ms p99 ${ours.p99} ms ${ours.throughput}/s | ` +
@@ -180,19 +188,28 @@ try {
   console.log(`service RSS after the run: ${rss} MB ${verdict(rss <= targets.rssMb)}`);
   await mkdir(path.join(projectRoot, "bench", "results"), { recursive: true });
   const file = path.join(projectRoot, "bench", "results", `bench-${size}.json`);
-  // A partial run (--only) replaces its queries' figures and keeps the others, in the query set's order.
-  const kept = only
-    ? ((JSON.parse(await readFile(file, "utf8").catch(() => '{"results":[]}')).results ?? []) as {
-        query: string;
-      }[])
-    : [];
+  // A partial run (--only) replaces its queries' figures (each result says when it was measured) and keeps the
+  // others and the full run's date, duration and memory, in the query set's order.
+  const run = {
+    date: new Date().toISOString(),
+    size,
+    relations: sizes[size],
+    concurrency,
+    seconds,
+    serviceRssMb: rss,
+  };
+  const earlier = only
+    ? (JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as Partial<typeof run> & {
+        results?: { query: string }[];
+      })
+    : {};
   const merged = benchQueries.flatMap(
-    (query) => results.find((r) => r.query === query.name) ?? kept.find((r) => r.query === query.name) ?? [],
+    (query) =>
+      results.find((r) => r.query === query.name) ??
+      earlier.results?.find((r) => r.query === query.name) ??
+      [],
   );
-  await writeFile(
-    file,
-    `${JSON.stringify({ date: new Date().toISOString(), size, relations: sizes[size], concurrency, seconds, serviceRssMb: rss, results: merged }, null, 2)}\n`,
-  );
+  await writeFile(file, `${JSON.stringify({ ...run, ...earlier, results: merged }, null, 2)}\n`);
 } finally {
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(
