@@ -26,6 +26,8 @@ export const bounds = {
   relationsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
   mentionsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
   mentionsOfActor: { default: 100, max: sourcesFetchedPerActor - 1 },
+  /** Passages around the matches of one source hit of searchSources. */
+  snippets: { default: 3, max: 20 },
   claims: { default: 100, max: 1000 },
   timeline: { default: 100, max: 1000 },
   history: { default: 100, max: 1000 },

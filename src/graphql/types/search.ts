@@ -141,8 +141,7 @@ const SnippetRef = builder.objectRef<Snippet>("Snippet").implement({
   }),
 });
 
-/** Most snippets one source hit gives, and the widest context around a match, in code points on each side. */
-const snippetBound = { default: 3, max: 20 };
+/** The widest context around a match, in code points on each side. */
 const maxSnippetChars = 500;
 
 /**
@@ -347,7 +346,7 @@ builder.queryFields((t) => ({
           type: [SnippetRef],
           description: `Passages around the matched words, in text order. Reads the whole text: it costs ${bigTextCost} in the query's estimated cost.`,
           args: {
-            ...limitArgs(snippetBound, "passages"),
+            ...limitArgs(bounds.snippets, "passages"),
             chars: e.arg.int({
               defaultValue: 80,
               description: `Code points of context on each side of a matched word (0 to ${maxSnippetChars}).`,
@@ -355,10 +354,10 @@ builder.queryFields((t) => ({
           },
           complexity: (args) => ({
             field: bigTextCost,
-            multiplier: Math.max(0, Math.min(args.limit ?? snippetBound.default, snippetBound.max)),
+            multiplier: Math.max(0, Math.min(args.limit ?? bounds.snippets.default, bounds.snippets.max)),
           }),
           resolve: (edge, { limit, chars }, context, info) =>
-            boundedList(snippetBound, limit, context, info, async (count) => {
+            boundedList(bounds.snippets, limit, context, info, async (count) => {
               const width = inRange('"chars" of snippets', chars ?? 80, maxSnippetChars);
               const text = (await context.loaders.sourceText.load(edge.node.key)) ?? "";
               return snippetsOf(edge.node.key, text, highlights(text, edge.terms), width, count);
