@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
@@ -15,18 +15,24 @@ import { type Size, sizes } from "./synthetic.js";
  * `npm run bench:generate`), each query of bench/queries.ts against (a) the floor, hand-written Cypher behind a
  * bare Node endpoint, (b) this service and (c) @neo4j/graphql over the same labels behind the same HTTP stack;
  * p50, p99 and throughput under fixed concurrency, the ratios b/a (p50) and b/c (throughput), and the service's
- * memory. Results go to bench/results/bench-SIZE.json.
+ * memory. Results go to bench/results/bench-SIZE.json; `--only "search,quote search"` measures those queries alone.
  */
 const { values } = parseArgs({
   options: {
     size: { type: "string", default: "S" },
     concurrency: { type: "string", default: "8" },
     seconds: { type: "string", default: "5" },
+    only: { type: "string" },
   },
 });
 const size = values.size as Size;
 const concurrency = Number(values.concurrency);
 const seconds = Number(values.seconds);
+/** `--only "search,quote search"`: measure these queries alone; the saved results keep the others' figures. */
+const only = values.only?.split(",").map((name) => name.trim());
+const queries = benchQueries
+  .map((query, index) => ({ query, index }))
+  .filter(({ query }) => !only || only.includes(query.name));
 
 /** Starts a node process running `script` and waits for `marker` on its output. */
 async function startProcess(
@@ -134,7 +140,7 @@ try {
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query }),
     });
-  const senders = benchQueries.map((query, index) => ({
+  const senders = queries.map(({ query, index }) => ({
     floor: () => fetch(`http://127.0.0.1:${floorPort}/q/${index}`, { method: "POST" }),
     service: post(servicePort, query.graphql(params)),
     peer: "unsupported" in query.peer ? null : post(peerPort, query.peer(params)),
@@ -144,9 +150,9 @@ try {
   for (const sender of senders) {
     for (const send of [sender.floor, sender.service, sender.peer]) if (send) await drive(send, 1);
   }
-  const results = [];
-  for (const [index, query] of benchQueries.entries()) {
-    const sender = senders[index] as (typeof senders)[number];
+  const results: ({ query: string } & Record<string, unknown>)[] = [];
+  for (const [position, { query }] of queries.entries()) {
+    const sender = senders[position] as (typeof senders)[number];
     const floor = await measure(sender.floor);
     const ours = await measure(sender.service);
     const peer = sender.peer
@@ -155,7 +161,15 @@ try {
     const ratio = Math.round((ours.p50 / floor.p50) * 100) / 100;
     const throughputVsPeer =
       "throughput" in peer ? Math.round((ours.throughput / peer.throughput) * 100) / 100 : null;
-    results.push({ query: query.name, floor, service: ours, peer, p50Ratio: ratio, throughputVsPeer });
+    results.push({
+      query: query.name,
+      measuredAt: new Date().toISOString(),
+      floor,
+      service: ours,
+      peer,
+      p50Ratio: ratio,
+      throughputVsPeer,
+    });
     console.log(
       `${query.name.padEnd(24)} floor p50 ${floor.p50} ms ${floor.throughput}/s | ` +
         `service p50 ${ours.p50} ms p99 ${ours.p99} ms ${ours.throughput}/s | ` +
@@ -173,10 +187,29 @@ try {
   );
   console.log(`service RSS after the run: ${rss} MB ${verdict(rss <= targets.rssMb)}`);
   await mkdir(path.join(projectRoot, "bench", "results"), { recursive: true });
-  await writeFile(
-    path.join(projectRoot, "bench", "results", `bench-${size}.json`),
-    `${JSON.stringify({ date: new Date().toISOString(), size, relations: sizes[size], concurrency, seconds, serviceRssMb: rss, results }, null, 2)}\n`,
+  const file = path.join(projectRoot, "bench", "results", `bench-${size}.json`);
+  // A partial run (--only) replaces its queries' figures (each result says when it was measured) and keeps the
+  // others and the full run's date, duration and memory, in the query set's order.
+  const run = {
+    date: new Date().toISOString(),
+    size,
+    relations: sizes[size],
+    concurrency,
+    seconds,
+    serviceRssMb: rss,
+  };
+  const earlier = only
+    ? (JSON.parse(await readFile(file, "utf8").catch(() => "{}")) as Partial<typeof run> & {
+        results?: { query: string }[];
+      })
+    : {};
+  const merged = benchQueries.flatMap(
+    (query) =>
+      results.find((r) => r.query === query.name) ??
+      earlier.results?.find((r) => r.query === query.name) ??
+      [],
   );
+  await writeFile(file, `${JSON.stringify({ ...run, ...earlier, results: merged }, null, 2)}\n`);
 } finally {
   for (const child of children) child.kill("SIGTERM");
   await Promise.all(

@@ -10,12 +10,13 @@ import neo4j from "neo4j-driver";
  * their source; queries that need a relation's citations have no peer equivalent.
  */
 const typeDefs = /* GraphQL */ `
-  type Actor @node @fulltext(indexes: [{ indexName: "actor_names", queryName: "searchActors", fields: ["searchText"] }]) {
+  type Actor @node @fulltext(indexes: [{ indexName: "actor_search", queryName: "searchActors", fields: ["searchNames"] }]) {
     id: ID!
     name: String!
     kind: String!
     aliases: [String!]!
-    searchText: String
+    "A list of strings in the graph: @neo4j/graphql accepts only String fields in @fulltext; it is never selected."
+    searchNames: String
     outgoing: [Actor!]! @relationship(type: "RELATION", direction: OUT, properties: "Relation")
     incoming: [Actor!]! @relationship(type: "RELATION", direction: IN, properties: "Relation")
   }

@@ -1,3 +1,5 @@
+import { actorLuceneQuery, queryWords, textLuceneQuery } from "../src/search/analysis.js";
+
 /**
  * The benchmark's query set, each asked two ways: as GraphQL to this service, and as the hand-written Cypher a
  * bare endpoint would run for the same answer (the floor Neo4j itself sets).
@@ -17,12 +19,20 @@ export interface BenchQuery {
 export function paramsFor(relations: number) {
   const actors = Math.max(50, Math.floor(relations / 5));
   const person = Math.floor(actors * 0.8);
+  const search = `person ${person}`;
+  const quoteSearch = `relation ${Math.floor(relations * 0.37)}`;
   return {
     hub: "syn-actor-0",
     person: `syn-actor-${person}`,
     other: `syn-actor-${Math.floor(actors * 0.9)}`,
-    search: `person ${person}`,
-    lucene: `person* AND ${person}*`,
+    search,
+    // The Lucene queries the service sends for these texts (src/search/analysis.ts): the floor sends the same.
+    lucene: actorLuceneQuery(queryWords(search)),
+    quoteSearch,
+    // Neither word is a French stop word, so the stop word list (read from Neo4j by the service) changes nothing.
+    quoteLucene: textLuceneQuery(queryWords(quoteSearch), new Set()),
+    // @neo4j/graphql's phrase for the same search over the same index.
+    peerPhrase: `person* AND ${person}*`,
   };
 }
 export type BenchParams = ReturnType<typeof paramsFor>;
@@ -40,12 +50,26 @@ export const benchQueries: BenchQuery[] = [
   {
     name: "search",
     peer: (p) =>
-      `{ searchActors(phrase: "${p.lucene}", first: 10) { totalCount edges { node { id name } } } }`,
+      `{ searchActors(phrase: "${p.peerPhrase}", first: 10) { totalCount edges { node { id name } } } }`,
     graphql: (p) =>
-      `{ searchActors(query: "${p.search}", first: 10) { totalCount edges { node { key name } } } }`,
+      `{ searchActors(query: "${p.search}", first: 10) { totalCount edges { score match matchedName node { key name } } } }`,
+    // The floor ranks by Lucene's score alone; the service ranks by match tier (exact, prefix, typos) and fit.
     cypher: [
-      `CALL db.index.fulltext.queryNodes('actor_names', $lucene) YIELD node AS a, score
+      `CALL db.index.fulltext.queryNodes('actor_search', $lucene) YIELD node AS a, score
        WITH a, score ORDER BY score DESC, a.id WITH collect(a { key: a.id, .name }) AS matched
+       RETURN size(matched) AS total, matched[0..10] AS page`,
+    ],
+  },
+  {
+    name: "quote search",
+    peer: {
+      unsupported: "@neo4j/graphql has no text analysis or highlights: it would search the raw quotes",
+    },
+    graphql: (p) =>
+      `{ searchQuotes(query: "${p.quoteSearch}", first: 10) { totalCount edges { score highlights { start end } node { key quote } } } }`,
+    cypher: [
+      `CALL db.index.fulltext.queryNodes('citation_search', $quoteLucene) YIELD node AS c, score
+       WITH c, score ORDER BY score DESC, c.id WITH collect(c { key: c.id, .quote, .start }) AS matched
        RETURN size(matched) AS total, matched[0..10] AS page`,
     ],
   },

@@ -21,9 +21,17 @@ CREATE INDEX citation_source IF NOT EXISTS FOR (c:Citation) ON (c.sourceId);
 
 CREATE INDEX actor_kind IF NOT EXISTS FOR (a:Actor) ON (a.kind);
 
-// Actor search by any name form, accents and case folded (standard-folding = ASCII folding + lower case).
-CREATE FULLTEXT INDEX actor_names IF NOT EXISTS FOR (a:Actor) ON EACH [a.searchText]
-  OPTIONS { indexConfig: { `fulltext.analyzer`: 'standard-folding' } };
+// Search (docs/decisions/011-search.md). Each record carries its analysed form, written by src/search/analysis.ts
+// (folded words, elision dropped; stemmed for texts), so the indexes only split on spaces ('whitespace').
+// The first index, on 'standard-folding', dropped English stop words such as "a": it is replaced.
+DROP INDEX actor_names IF EXISTS;
+CREATE FULLTEXT INDEX actor_search IF NOT EXISTS FOR (a:Actor) ON EACH [a.searchNames]
+  OPTIONS { indexConfig: { `fulltext.analyzer`: 'whitespace' } };
+CREATE FULLTEXT INDEX citation_search IF NOT EXISTS FOR (c:Citation) ON EACH [c.searchText]
+  OPTIONS { indexConfig: { `fulltext.analyzer`: 'whitespace' } };
+CREATE FULLTEXT INDEX source_search IF NOT EXISTS FOR (s:Source) ON EACH [s.searchText]
+  OPTIONS { indexConfig: { `fulltext.analyzer`: 'whitespace' } };
+CREATE CONSTRAINT search_state_id IF NOT EXISTS FOR (m:SearchState) REQUIRE m.id IS UNIQUE;
 
 // The history of analysts' writes; a client's idempotency key is used once.
 CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE;

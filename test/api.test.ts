@@ -343,7 +343,6 @@ describe("GraphQL API over the seed corpus", () => {
       ],
       ["{ actors(first: 500) { totalCount } }", "BAD_USER_INPUT", /"first" must be between 0 and 100/],
       ['{ actor(key: "mali", name: "Mali") { key } }', "BAD_USER_INPUT", /exactly one of "key" and "name"/],
-      ['{ searchActors(query: "  !!! ") { totalCount } }', "BAD_USER_INPUT", /at least one letter or digit/],
       [
         '{ relations(filter: { from: "2022-01-01", to: "2021-01-01" }) { totalCount } }',
         "BAD_USER_INPUT",

@@ -48,7 +48,7 @@ const luceneSyntax = [
   "[a TO z]",
   "/.*/",
   "+-&&||!{}^~?:",
-  "searchText:mali^10",
+  "searchNames:mali^10",
 ];
 
 /** Each class of bad request: a name and how to make one. */

@@ -22,6 +22,8 @@ const examples = {
   claims: "claims {",
   asOf: 'asOf: "2021-06-01"',
   search: 'searchActors(query: "goita")',
+  quotes: 'searchQuotes(query: "instructeurs"',
+  mentions: 'actor(key: "barkhane") { mentionedIn',
   source: 'source(key: "src-004-dw-mali-dit-oui-russie")',
   stats: "stats {",
   ledger: "claims(orderBy: FEWEST_SOURCES)",
@@ -285,6 +287,40 @@ describe("README example queries", () => {
         context: expect.objectContaining({ quote: expect.stringContaining("des munitions, des armements") }),
       }),
     );
+  });
+
+  it("finds every quote saying instructeur or instructeurs, highlighting the word in its source", async () => {
+    type Hit = {
+      highlights: { start: number; end: number }[];
+      mentions: { actor: Name; start: number; end: number }[];
+      node: { quote: string; source: { key: string } };
+    };
+    const { searchQuotes } = await run<{ searchQuotes: Connection<Hit> & { edges: Hit[] } }>("quotes");
+    const saying = corpus.relations
+      .flatMap((r) => r.citations)
+      .filter((c) => /instructeurs?\b/i.test(c.quote));
+    expect(searchQuotes.totalCount).toBe(saying.length);
+    for (const hit of searchQuotes.edges) {
+      const text = Array.from(corpus.sources.find((s) => s.id === hit.node.source.key)?.text ?? "");
+      for (const span of hit.highlights) {
+        expect(text.slice(span.start, span.end).join("").toLowerCase()).toMatch(/^instructeurs?$/);
+      }
+    }
+  });
+
+  it("lists the sources that mention Barkhane, which its full-text search finds too", async () => {
+    type Answer = {
+      actor: { mentionedIn: { source: { key: string }; count: number }[] };
+      searchSources: { edges: { node: { key: string }; snippets: { text: string }[] }[] };
+    };
+    const { actor, searchSources } = await run<Answer>("mentions");
+    const mentioning = [...corpus.mentions]
+      .filter(([, mentions]) => mentions.some((m) => m.actorId === "barkhane"))
+      .map(([source]) => source)
+      .sort();
+    expect(actor.mentionedIn.map((m) => m.source.key)).toEqual(mentioning);
+    expect(searchSources.edges.map((e) => e.node.key).sort()).toEqual(mentioning);
+    for (const edge of searchSources.edges) expect(edge.snippets[0]?.text).toMatch(/Barkhane/);
   });
 
   it("counts actors per kind and relations per type", async () => {

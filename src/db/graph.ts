@@ -119,7 +119,7 @@ const relationProperties = `key: r.id, .type, from: startNode(r).id, to: endNode
   .at, .atPrecision, .start, .startPrecision, .end, .endPrecision, addresses: coalesce(r.addresses, []),
   placeNames: coalesce(r.placeNames, []), placeActorIds: coalesce(r.placeActorIds, []),
   retractedAt: toString(r.retractedAt), .retractedBy, .retractionReason`;
-const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
+export const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
   speakerKey: c.speakerId, .stance }`;
 export const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
   .length }`;
@@ -308,39 +308,6 @@ export async function actorByFoldedName(db: Database, foldedName: string): Promi
   );
   return records[0]?.get("actor") ?? null;
 }
-
-/**
- * Full-text search over names and aliases (the index folds accents and case). `luceneQuery` is built by the
- * caller from plain word tokens only, so no user text reaches Lucene's syntax.
- */
-export async function searchActors(
-  db: Database,
-  luceneQuery: string,
-  kinds: string[] | null,
-  page: KeysetPage<SearchKey>,
-): Promise<{ total: number; actors: Keyed<ActorRecord, SearchKey>[] }> {
-  // Best score first, then by key: the keyset compares (score, key) both ways.
-  const { records } = await db.read(
-    `CALL db.index.fulltext.queryNodes('actor_names', $query) YIELD node AS a, score
-     WHERE $kinds IS NULL OR a.kind IN $kinds
-     WITH collect({ a: a, score: score }) AS matched
-     CALL (matched) {
-       UNWIND matched AS m
-       WITH m.a AS a, m.score AS score
-       WHERE ($after IS NULL OR score < $after[0] OR (score = $after[0] AND a.id > $after[1]))
-         AND ($before IS NULL OR score > $before[0] OR (score = $before[0] AND a.id < $before[1]))
-       WITH a, score ORDER BY ${page.backward ? "score, a.id DESC" : "score DESC, a.id"} LIMIT $limit
-       // Only the page's actors are projected; the others are only counted.
-       RETURN collect({ node: a ${actorFields}, key: [score, a.id] }) AS page
-     }
-     RETURN size(matched) AS total, page`,
-    { query: luceneQuery, kinds, ...keysetParams(page) },
-  );
-  return { total: records[0]?.get("total") ?? 0, actors: inListOrder(page, records[0]?.get("page") ?? []) };
-}
-
-/** The sort key of a search hit: its score, then its key. */
-export type SearchKey = [number, string];
 
 /** One keyset page of the actors, optionally of some kinds, in key order (the sort key is the key). */
 export async function listActors(

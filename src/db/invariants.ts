@@ -1,3 +1,4 @@
+import { nameForms } from "../search/analysis.js";
 import {
   canonicalLanguage,
   keyProblem,
@@ -54,7 +55,9 @@ interface Row {
 export async function checkGraph(db: Database): Promise<GraphCheck> {
   const rows = async (cypher: string) => (await db.read(cypher)).records.map((r) => r.toObject() as Row);
   const [actors, relations, citations, sources, mentions, changes] = await Promise.all([
-    rows("MATCH (a:Actor) RETURN a.id AS key, a.name AS name, a.aliases AS aliases, a.foldedNames AS folded"),
+    rows(
+      "MATCH (a:Actor) RETURN a.id AS key, a.name AS name, a.aliases AS aliases, a.foldedNames AS folded, a.searchNames AS searchNames",
+    ),
     rows(
       `MATCH ()-[r:RELATION]->()
        RETURN r.id AS key, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c.stance } AS stances,
@@ -101,6 +104,10 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
       JSON.stringify([...((actor.folded as string[]) ?? [])].sort()) !== JSON.stringify([...folded].sort())
     ) {
       fail("grammar", actor.key, "foldedNames do not match the name and aliases");
+    }
+    // Search finds an actor by these: stale ones would hide it (src/search/analysis.ts).
+    if (JSON.stringify(actor.searchNames ?? []) !== JSON.stringify(nameForms(names))) {
+      fail("grammar", actor.key, "searchNames do not match the name and aliases");
     }
     // Lookups by name read the stored folded names: those must have one owner each.
     for (const name of new Set((actor.folded as string[]) ?? [])) {

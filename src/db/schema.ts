@@ -4,6 +4,7 @@ import neo4j from "neo4j-driver";
 import { projectRoot } from "../config.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
+import { refreshSearchFields } from "./search.js";
 
 export const schemaDir = path.join(projectRoot, "schema");
 
@@ -20,7 +21,8 @@ export function cypherStatements(text: string): string[] {
 
 /**
  * Applies every `schema/*.cypher` file in name order, then waits for the indexes to come online, at most
- * `indexWaitSeconds` (60 by default; an import populates its indexes here, which takes minutes at 1M relations).
+ * `indexWaitSeconds` (60 by default; an import populates its indexes here, which takes minutes at 1M relations), then brings the records' search
+ * fields up to date (src/db/search.ts refreshSearchFields).
  */
 export async function applySchema(
   db: Database,
@@ -44,6 +46,8 @@ export async function applySchema(
     { seconds: neo4j.int(indexWaitSeconds) },
     { database: db.name },
   );
+  // Records written before the search analysis changed get its fields anew.
+  await refreshSearchFields(db, log);
   log.info({ statements: applied, files }, "Schema applied");
   return applied;
 }

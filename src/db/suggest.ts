@@ -1,4 +1,5 @@
 import neo4j, { type Record as Neo4jRecord } from "neo4j-driver";
+import { actorLuceneQuery, queryWords } from "../search/analysis.js";
 import { foldName } from "../seed/text.js";
 
 /**
@@ -17,33 +18,27 @@ export type Read = (
 /** Most suggestions one error offers. */
 export const maxSuggestions = 3;
 
-/** Most words of the text that the full-text query looks for, and their longest form: enough for any name. */
+/** Most words of the text that the full-text query looks for: enough for any key or name. */
 const maxWords = 10;
-const maxWordLength = 40;
 
-/** The words of `text` as the name index holds them: folded (accents and case), letters and digits only. */
-function wordsOf(text: string): string[] {
-  return foldName(text)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((word) => word.length > 0)
-    .slice(0, maxWords)
-    .map((word) => word.slice(0, maxWordLength));
-}
+/** The words of `text` as the search indexes hold them (src/search/analysis.ts). */
+const wordsOf = (text: string) => queryWords(text).slice(0, maxWords);
 
 /**
  * Up to three actor keys close to `text`: the actors one of whose names is `text` (accents, case and spacing
- * ignored) first, then the best matches of the name index for any of its words, as a word prefix or within two
- * typing errors (for words of four letters or more), then by key.
+ * ignored) first, then the best matches of the name index for any of its words, exactly, as a word prefix or within
+ * typing errors (src/search/analysis.ts typosAllowed), then by key.
  */
 export async function suggestActors(read: Read, text: string): Promise<string[]> {
   const words = wordsOf(text);
   if (words.length === 0) return [];
-  const lucene = words.map((word) => (word.length >= 4 ? `${word}* OR ${word}~` : `${word}*`)).join(" OR ");
+  // Any word may match: a key's words are not all in a name.
+  const lucene = actorLuceneQuery(words, false);
   const { records } = await read(
     `CALL () {
        MATCH (a:Actor) WHERE $name IN a.foldedNames RETURN a, 1.0e9 AS score
        UNION
-       CALL db.index.fulltext.queryNodes('actor_names', $query, {limit: $limit}) YIELD node AS a, score
+       CALL db.index.fulltext.queryNodes('actor_search', $query, {limit: $limit}) YIELD node AS a, score
        RETURN a, score
      }
      WITH a, max(score) AS score ORDER BY score DESC, a.id LIMIT $limit

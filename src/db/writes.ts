@@ -193,7 +193,7 @@ export async function mergeActors(
   tx: ManagedTransaction,
   fromKey: string,
   intoKey: string,
-  names: { aliases: string[]; foldedNames: string[]; searchText: string },
+  names: { aliases: string[]; foldedNames: string[]; searchNames: string[] },
 ): Promise<{ absorbed: Record<string, unknown>; relations: string[]; citations: number; mentions: number }> {
   const result = await tx.run(
     `MATCH (from:Actor {id: $from}), (into:Actor {id: $into})
@@ -229,7 +229,7 @@ export async function mergeActors(
        DELETE m
        RETURN count(*) AS mentions
      }
-     SET into.aliases = $names.aliases, into.foldedNames = $names.foldedNames, into.searchText = $names.searchText
+     SET into.aliases = $names.aliases, into.foldedNames = $names.foldedNames, into.searchNames = $names.searchNames
      DETACH DELETE from
      RETURN absorbed, outgoing + incoming AS relations, citations, mentions`,
     { from: fromKey, into: intoKey, names },

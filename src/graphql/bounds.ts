@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import { citationsFetchedPerRelation, itemsFetchedPerSource } from "../db/graph.js";
+import { sourcesFetchedPerActor } from "../db/search.js";
 import { badInput } from "../errors.js";
 import type { RequestBudget } from "./budget.js";
 
@@ -24,6 +25,9 @@ export const bounds = {
   citationsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
   relationsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
   mentionsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
+  mentionsOfActor: { default: 100, max: sourcesFetchedPerActor - 1 },
+  /** Passages around the matches of one source hit of searchSources. */
+  snippets: { default: 3, max: 20 },
   claims: { default: 100, max: 1000 },
   /** Relations that address one relation: its answers. */
   answersOfRelation: { default: 20, max: 100 },

@@ -19,6 +19,7 @@ import {
   relationsOfSources,
   sourceTexts,
 } from "../db/graph.js";
+import { mentionsOfActors } from "../db/search.js";
 import { notFound } from "../errors.js";
 import { codePoints } from "../seed/text.js";
 import type { GraphQLContext } from "./context.js";
@@ -102,6 +103,9 @@ export function createLoaders(db: Database) {
     mentionsOfSource: new DataLoader<string, MentionRecord[]>(async (keys) =>
       groupByKey(keys, await mentionsOfSources(db, keys), (m) => m.sourceKey),
     ),
+    mentionsOfActor: new DataLoader<string, MentionRecord[]>(async (keys) =>
+      groupByKey(keys, await mentionsOfActors(db, keys), (m) => m.actorKey),
+    ),
     /**
      * Relations of an actor, with the actor itself (the same query brings it); keys that share a direction,
      * filter, parts and size are answered by one query.
@@ -180,6 +184,7 @@ export function forgetWritten(context: GraphQLContext, touched: Touched): void {
     }
   }
   loaders.relationsOfActor.clearAll();
+  loaders.mentionsOfActor.clearAll();
 }
 
 /** What loads a loadable ref's records for a request: its loader, or any object with the same `load`. */

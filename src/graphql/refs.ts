@@ -3,11 +3,13 @@ import {
   actorsByKeys,
   type CitationRecord,
   citationsOfRelations,
+  type MentionRecord,
   type RelationRecord,
   relationsByKeys,
   type SourceRecord,
   sourcesByKeys,
 } from "../db/graph.js";
+import type { Mention } from "../seed/mentions.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -60,3 +62,8 @@ export const PartialDateRef = builder.objectRef<PartialDate>("PartialDate");
 /** A stored date and precision as a PartialDate, or null when the sources give none. */
 export const partialDate = (value: string | null, precision: string | null): PartialDate | null =>
   value && precision ? { value, precision } : null;
+
+/** Where a source names an actor: all its mentions there (a source's list, an actor's mentionedIn). */
+export const MentionRef = builder.objectRef<MentionRecord>("Mention");
+/** One mention, a span of a source's text (a new source's mentions, a search hit's). */
+export const MentionHitRef = builder.objectRef<Mention>("MentionHit");

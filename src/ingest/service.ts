@@ -445,7 +445,7 @@ export async function absorbActor(
     const merged = await mergeActors(tx, input.from, input.into, {
       aliases,
       foldedNames: props.foldedNames as string[],
-      searchText: props.searchText as string,
+      searchNames: props.searchNames as string[],
     });
     const changeId = randomUUID();
     const result = {

@@ -38,6 +38,8 @@ function toRows(corpus: SeedCorpus) {
 /** The code that decides what a load writes: a change to it must reload an unchanged seed too. */
 const loaderFiles = [
   "seed/load.ts",
+  "seed/rows.ts",
+  "search/analysis.ts",
   "seed/mentions.ts",
   "seed/text.ts",
   "seed/dates.ts",

@@ -20,7 +20,7 @@ const isWordChar = (char: string | undefined) => char !== undefined && /[\p{L}\p
  * boundaries. Where names overlap ("Fédération de Russie" and "Russie") the longest match wins.
  */
 export function findMentions(text: string, actors: readonly NamedActor[]): Mention[] {
-  const { folded, origin } = foldForMatching(text);
+  const { folded, origin, length } = foldForMatching(text);
   const candidates: { actorId: string; from: number; to: number }[] = [];
   for (const actor of actors) {
     const names = new Set([actor.name, ...actor.aliases].map(foldName).filter((name) => name.length > 0));
@@ -41,7 +41,9 @@ export function findMentions(text: string, actors: readonly NamedActor[]): Menti
     mentions.push({
       actorId: candidate.actorId,
       start: origin[candidate.from] as number,
-      end: (origin[candidate.to - 1] as number) + 1,
+      // A mention ends after its last letter's combining marks (NFD "Traore\u0301"), which fold to nothing: at
+      // the next unit's code point, or the text's end.
+      end: Math.max((origin[candidate.to - 1] as number) + 1, origin[candidate.to] ?? length),
     });
   }
   return mentions;

@@ -1,4 +1,5 @@
 import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "../db/seed-store.js";
+import { indexedTerms, nameForms } from "../search/analysis.js";
 import { dateProperties, lastDay } from "./dates.js";
 import type { Mention } from "./mentions.js";
 import type { SeedActorEntry, SeedSourceEntry } from "./model.js";
@@ -21,6 +22,7 @@ export function sourceRow(source: SeedSourceEntry & { text: string; length: numb
       language: source.language,
       text: source.text,
       length: source.length,
+      searchText: indexedTerms(source.text),
       ...dateProperties("published", source.published, "first"),
     },
   };
@@ -34,9 +36,9 @@ export function actorRow(actor: SeedActorEntry): ActorRow {
       kind: actor.kind,
       aliases: actor.aliases,
       description: actor.description,
-      // For lookups by any name form: exact (foldedNames) and full-text (searchText, see schema/).
+      // For lookups by any name form: exact (foldedNames) and search (searchNames, src/search/analysis.ts).
       foldedNames: [...new Set([actor.name, ...actor.aliases].map(foldName))],
-      searchText: [actor.name, ...actor.aliases].join(" | "),
+      searchNames: nameForms([actor.name, ...actor.aliases]),
     },
   };
 }
@@ -79,6 +81,7 @@ export function citationRows(relation: CheckedRelation): CitationRow[] {
       sourceId: c.source,
       speakerId: c.speaker,
       quote: c.quote,
+      searchText: indexedTerms(c.quote),
       start: c.start,
       end: c.end,
       stance: c.stance,

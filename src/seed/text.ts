@@ -28,12 +28,14 @@ export function findAllCodePoints(points: readonly string[], needle: string): nu
 /**
  * Folds text for matching names: no accents, lower case, typographic apostrophes and no-break spaces
  * made plain. Returns the folded string and, for each of its UTF-16 units, the code point offset in the
- * original it came from, so that a match maps back to exact source offsets.
+ * original it came from, so that a match maps back to exact source offsets; and the original's length in code
+ * points. Combining marks (NFD accents) fold to nothing, so no unit comes from them.
  */
-export function foldForMatching(text: string): { folded: string; origin: number[] } {
+export function foldForMatching(text: string): { folded: string; origin: number[]; length: number } {
   let folded = "";
   const origin: number[] = [];
-  codePoints(text).forEach((point, index) => {
+  const points = codePoints(text);
+  points.forEach((point, index) => {
     const plain = point
       .normalize("NFD")
       .replace(/\p{M}/gu, "")
@@ -43,7 +45,7 @@ export function foldForMatching(text: string): { folded: string; origin: number[
     for (let k = 0; k < plain.length; k += 1) origin.push(index);
     folded += plain;
   });
-  return { folded, origin };
+  return { folded, origin, length: points.length };
 }
 
 /** Folds a name the same way, for comparing names with each other. */

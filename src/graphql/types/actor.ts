@@ -4,22 +4,15 @@ import {
   type GraphQLResolveInfo,
   getArgumentValues,
 } from "graphql";
-import {
-  type ActorRecord,
-  actorByFoldedName,
-  type Direction,
-  listActors,
-  type SearchKey,
-  searchActors,
-} from "../../db/graph.js";
+import { type ActorRecord, actorByFoldedName, type Direction, listActors } from "../../db/graph.js";
 import { badInput } from "../../errors.js";
 import { foldName } from "../../seed/text.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { RelationsOfActorKey } from "../loaders.js";
-import { byKey, type KeysetOrder, keysetConnection } from "../pagination.js";
-import { ActorRef, RelationRef } from "../refs.js";
+import { byKey, keysetConnection } from "../pagination.js";
+import { ActorRef, MentionRef, RelationRef } from "../refs.js";
 import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
 import { selectedFields, selects } from "../selection.js";
 import { ActorKindEnum, DirectionEnum, vocabulary } from "./vocabulary.js";
@@ -65,6 +58,18 @@ ActorRef.implement({
           return (await context.loaders.relationsOfActor.load(key)).relations;
         }),
     }),
+    mentionedIn: t.field({
+      type: [MentionRef],
+      description:
+        "The sources that name the actor (any of its names or aliases, accents and case ignored), by source key, " +
+        "each with the spans of every mention.",
+      args: limitArgs(bounds.mentionsOfActor, "sources"),
+      complexity: listComplexity(bounds.mentionsOfActor),
+      resolve: (actor, { limit }, context, info) =>
+        boundedList(bounds.mentionsOfActor, limit, context, info, () =>
+          context.loaders.mentionsOfActor.load(actor.key),
+        ),
+    }),
   }),
 });
 
@@ -84,19 +89,6 @@ for (const kind of vocabulary.actorKinds) {
     fields: () => ({}),
   });
 }
-
-/** Search hits: best score first, then by key; a cursor holds the hit's [score, key]. */
-const searchOrder: KeysetOrder<SearchKey> = {
-  name: "searchActors",
-  parse: (value) =>
-    Array.isArray(value) &&
-    value.length === 2 &&
-    typeof value[0] === "number" &&
-    Number.isFinite(value[0]) &&
-    typeof value[1] === "string"
-      ? [value[0], value[1]]
-      : undefined,
-};
 
 builder.queryFields((t) => ({
   actor: t.field({
@@ -129,30 +121,6 @@ builder.queryFields((t) => ({
         const page = await listActors(db, args.kinds?.length ? args.kinds : null, window);
         return { total: page.total, items: page.actors };
       }),
-  }),
-  searchActors: t.connection({
-    type: ActorRef,
-    description:
-      "Actors whose names or aliases contain every word of the query as a word prefix, ignoring accents, case and " +
-      'punctuation ("goita", "LAVROV", "forces armees"), best match first, then by key.',
-    args: {
-      query: t.arg.string({ required: true, description: "Words to look for." }),
-      kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }),
-    },
-    complexity: connectionComplexity,
-    resolve: (_root, args, { db, budget }) => {
-      const words = foldName(args.query)
-        .split(/[^\p{L}\p{N}]+/u)
-        .filter((word) => word.length > 0);
-      if (words.length === 0) throw badInput('"query" needs at least one letter or digit');
-      if (words.length > 10) throw badInput('"query" may have at most 10 words');
-      // Only letters and digits reach Lucene: no user text can change the query's syntax.
-      const lucene = words.map((word) => `${word}*`).join(" AND ");
-      return keysetConnection(args, budget, searchOrder, async (window) => {
-        const page = await searchActors(db, lucene, args.kinds?.length ? args.kinds : null, window);
-        return { total: page.total, items: page.actors };
-      });
-    },
   }),
 }));
 

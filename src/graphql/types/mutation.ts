@@ -14,7 +14,7 @@ import { limitArgs } from "../args.js";
 import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { forgetWritten, referenced } from "../loaders.js";
-import { ActorRef, RelationRef, SourceRef } from "../refs.js";
+import { ActorRef, MentionHitRef, RelationRef, SourceRef } from "../refs.js";
 import { ActorKindEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
 /**
@@ -32,7 +32,7 @@ const locateInput = (_section: string, _index: number, path: readonly (string | 
 
 const clientKeyDescription = "Your idempotency key: a retry with the same key and input changes nothing.";
 
-const MentionHitRef = builder.objectRef<Mention>("MentionHit").implement({
+MentionHitRef.implement({
   description: "A place where a new source names a known actor.",
   fields: (t) => ({
     actor: t.field({

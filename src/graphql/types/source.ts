@@ -1,15 +1,21 @@
-import { type MentionRecord, sourcesPage } from "../../db/graph.js";
+import { sourcesPage } from "../../db/graph.js";
+import { notFound } from "../../errors.js";
 import { limitArgs } from "../args.js";
 import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { citationFilterArgs, filterCitations } from "../citation-filter.js";
 import { referenced } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
-import { ActorRef, CitationRef, RelationRef, SourceRef } from "../refs.js";
+import { ActorRef, CitationRef, MentionRef, RelationRef, SourceRef } from "../refs.js";
 
-const MentionRef = builder.objectRef<MentionRecord>("Mention").implement({
-  description: "Where a source names an actor (any of its names or aliases).",
+MentionRef.implement({
+  description: "Where a source names an actor (any of its names or aliases), with every span.",
   fields: (t) => ({
+    source: t.field({
+      type: SourceRef,
+      description: "The source.",
+      resolve: (m, _args, context) => referenced(SourceRef, context, "source", m.sourceKey),
+    }),
     actor: t.field({
       type: ActorRef,
       description: "The actor named.",
