@@ -152,6 +152,9 @@ const examples: { question: string; query: string }[] = [
   searchActors(query: "goita") {
     totalCount
     edges {
+      score
+      match
+      matchedName
       node {
         key
         name
@@ -159,6 +162,31 @@ const examples: { question: string; query: string }[] = [
         relations(types: [RISE_TO_POWER, OFFICE, VISIT]) { type to { name } role at { value precision } }
       }
     }
+  }
+}
+`,
+  },
+  {
+    question: 'Which quotes say "instructeurs", and who do they name?',
+    query: `query QuotesSayingInstructeurs {
+  searchQuotes(query: "instructeurs", first: 5) {
+    totalCount
+    edges {
+      score
+      highlights { start end }
+      mentions { actor { name } start end }
+      node { quote source { key } relation { type from { name } to { name } } }
+    }
+  }
+}
+`,
+  },
+  {
+    question: "Which sources mention Barkhane?",
+    query: `query SourcesMentioningBarkhane {
+  actor(key: "barkhane") { mentionedIn { source { key } count starts ends } }
+  searchSources(query: "Barkhane") {
+    edges { node { key title } snippets(limit: 2, chars: 60) { text start end highlights { start end } } }
   }
 }
 `,
