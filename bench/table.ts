@@ -38,7 +38,7 @@ for (const run of runs) {
     `- ${run.size}: b/a p50 ≤ ${targets.p50Ratio} on every query ${mark(slowest <= targets.p50Ratio)} (highest ${slowest}; ` +
       `${ratios.filter((r: number) => r <= targets.p50RatioAim).length} of ${ratios.length} within the aim of ${targets.p50RatioAim}); ` +
       `throughput ≥ the peer's ${mark(behind.length === 0)}${behind.length ? ` (behind on ${behind.map((r: { query: string }) => r.query).join(", ")})` : ""}; ` +
-      `service RSS ${run.serviceRssMb} MB ≤ ${targets.rssMb} MB ${mark(run.serviceRssMb <= targets.rssMb)}`,
+      `service RSS ${run.serviceRssMb} MB ≤ ${targets.rssMb} MB ${mark(run.serviceRssMb <= targets.rssMb)} (run of ${run.date.slice(0, 10)})`,
   );
 }
 const twoHop = (size: string) =>
@@ -48,6 +48,6 @@ const twoHop = (size: string) =>
 const [small, large] = [twoHop("S"), twoHop("L")];
 console.log(
   small && large
-    ? `- two-hop p50 at L within ${targets.twoHopGrowth}× of S: ${Math.round((large.service.p50 / small.service.p50) * 100) / 100}× ${mark(large.service.p50 <= targets.twoHopGrowth * small.service.p50)}`
+    ? `- two-hop p50 at L within ${targets.twoHopGrowth}× of S: ${Math.round((large.service.p50 / small.service.p50) * 100) / 100}× ${mark(large.service.p50 <= targets.twoHopGrowth * small.service.p50)} (runs of ${runs.find((run) => run.size === "S").date.slice(0, 10)} and ${runs.find((run) => run.size === "L").date.slice(0, 10)})`
     : "- two-hop p50 at L within 2× of S: not measured (no L run)",
 );
