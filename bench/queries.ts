@@ -37,6 +37,13 @@ export function paramsFor(relations: number) {
 }
 export type BenchParams = ReturnType<typeof paramsFor>;
 
+/**
+ * The targets that `npm run bench` and `npm run bench:table` print beside the figures: service / floor p50 at
+ * most `p50Ratio` on every query (aim `p50RatioAim`), service throughput at least the peer's, service RSS after
+ * the run at most `rssMb`, and the two-hop neighbourhood's p50 at L at most `twoHopGrowth` times that at S.
+ */
+export const targets = { p50Ratio: 1.5, p50RatioAim: 1.2, rssMb: 300, twoHopGrowth: 2 };
+
 const relationFields =
   "r { key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .at, .start, .end, .contested }";
 
@@ -89,7 +96,7 @@ export const benchQueries: BenchQuery[] = [
     peer: (p) =>
       `{ actors(where: { id: { eq: "${p.person}" } }) { id name outgoing { id name outgoing { id name } incoming { id name } } incoming { id name outgoing { id name } incoming { id name } } } }`,
     graphql: (p) =>
-      `{ neighbourhood(actor: "${p.person}", depth: 2) { nodes { key name } edges { key type } } }`,
+      `{ neighbourhood(actor: "${p.person}", depth: 2, limit: 5000) { nodes { key name } edges { key type } } }`,
     cypher: [
       `MATCH (a:Actor {id: $person})-[r1:RELATION]-(b:Actor)
        OPTIONAL MATCH (b)-[r2:RELATION]-(c:Actor)

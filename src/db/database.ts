@@ -42,6 +42,8 @@ export class Database {
     readonly name: string,
     /** Every transaction's timeout, in milliseconds: Neo4j aborts a query that runs longer. */
     readonly queryTimeoutMs: number,
+    /** How long a read retries a transient failure (an unreachable database, a leader election), in ms. */
+    readonly maxRetryMs: number,
     /** Shared by the views `withSignal` makes, so that the original counts their reads too. */
     private readonly counter = { roundTrips: 0 },
     private readonly scope?: RequestScope,
@@ -59,24 +61,49 @@ export class Database {
    * Writes are not cut by the signal: a write abandoned half-way would leave its outcome unknown.
    */
   withSignal(signal: AbortSignal, deadline = Number.POSITIVE_INFINITY): Database {
-    return new Database(this.driver, this.name, this.queryTimeoutMs, this.counter, { signal, deadline });
+    return new Database(this.driver, this.name, this.queryTimeoutMs, this.maxRetryMs, this.counter, {
+      signal,
+      deadline,
+    });
   }
 
-  /** Runs one read query with automatic retries on transient errors (and routing to readers in a cluster). */
-  async read<T extends RecordShape = RecordShape>(cypher: string, params: Record<string, unknown> = {}) {
+  /**
+   * Runs one read query, routed to readers in a cluster, retrying transient errors for up to `maxRetryMs`.
+   * It runs as an auto-commit transaction: one exchange with the database (RUN and PULL together), where the
+   * driver's managed transaction (`executeQuery`) adds BEGIN and COMMIT, which cost about as much again on both
+   * sides for the one-statement reads the API makes (decision record 015). A read changes nothing, so a retry is
+   * always safe.
+   */
+  async read<T extends RecordShape = RecordShape>(
+    cypher: string,
+    params: Record<string, unknown> = {},
+  ): Promise<QueryResult<T>> {
     this.scope?.signal.throwIfAborted();
     const left = (this.scope?.deadline ?? Number.POSITIVE_INFINITY) - Date.now();
     // At least 1 ms: Neo4j reads a timeout of 0 as "none".
     const timeoutMs = Math.max(1, Math.min(this.queryTimeoutMs, left));
     this.counter.roundTrips += 1;
     return bounded(timeoutMs + answerGraceMs, this.scope?.signal, (signal) =>
-      this.driver.executeQuery<QueryResult<T>>(cypher, params, {
-        database: this.name,
-        routing: neo4j.routing.READ,
-        transactionConfig: { timeout: timeoutMs },
-        signal,
-      }),
+      retryTransient(this.maxRetryMs, signal, () => this.autoCommit<T>(cypher, params, timeoutMs, signal)),
     );
+  }
+
+  /** One auto-commit read; `signal` closes its session, which stops the query on the server. */
+  private async autoCommit<T extends RecordShape>(
+    cypher: string,
+    params: Record<string, unknown>,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<QueryResult<T>> {
+    const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
+    const close = () => void session.close();
+    signal.addEventListener("abort", close, { once: true });
+    try {
+      return await session.run<T>(cypher, params, { timeout: timeoutMs });
+    } finally {
+      signal.removeEventListener("abort", close);
+      await session.close();
+    }
   }
 
   /** Runs `work` as one write transaction: everything it does commits together or not at all. */
@@ -111,6 +138,29 @@ export class Database {
 
   async close(): Promise<void> {
     await this.driver.close();
+  }
+}
+
+/**
+ * `attempt`, tried again while it fails with an error the driver calls retriable (the database unreachable,
+ * a leader election, a transient error) and `maxRetryMs` have not passed since the first try: the driver's own
+ * rule for managed transactions (waits of about 1 s, doubling, with 20% jitter). Stops when `signal` aborts.
+ */
+async function retryTransient<T>(
+  maxRetryMs: number,
+  signal: AbortSignal,
+  attempt: () => Promise<T>,
+): Promise<T> {
+  const started = Date.now();
+  for (let delayMs = 1000; ; delayMs *= 2) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!neo4j.isRetryableError(error) || signal.aborted || Date.now() - started >= maxRetryMs) throw error;
+    }
+    const jittered = delayMs * (0.8 + Math.random() * 0.4);
+    await new Promise((resolve) => setTimeout(resolve, jittered));
+    signal.throwIfAborted();
   }
 }
 
@@ -166,7 +216,7 @@ export async function connect(
     try {
       await driver.verifyConnectivity({ database: config.database });
       log.info({ uri: config.uri, database: config.database }, "Connected to Neo4j");
-      return new Database(driver, config.database, config.queryTimeoutMs);
+      return new Database(driver, config.database, config.queryTimeoutMs, config.maxRetryMs);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const code = (error as { code?: string }).code;

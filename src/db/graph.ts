@@ -410,8 +410,9 @@ export async function relationsByKeys(db: Database, keys: readonly string[]): Pr
 }
 
 /**
- * The seed actors found, every actor within `depth` hops of them and every relation followed on the way, in
- * one query: the breadth-first hops are unrolled (depth is an integer the caller has validated). A hop expands
+ * The seed actors found, every actor within `depth` hops of them and every relation followed on the way, each
+ * list by key (Cypher orders strings by code point, which for keys, lower-case a-z, digits and hyphens, is their
+ * alphabetical order too), in one query: the breadth-first hops are unrolled (depth is an integer the caller has validated). A hop expands
  * all the actors the previous one reached, so its cost follows the size of the result, not of the graph.
  * Past `limit` relations the walk stops and `complete` is false: the caller refuses rather than answer a
  * graph cut at random. Each hop takes at most two rows per new relation beyond the limit, so the database's
@@ -439,8 +440,10 @@ export async function neighbourhood(
      WITH collect(s) AS found
      WITH found, found AS frontier, [] AS relations
      ${Array(depth).fill(hop).join("\n")}
-     CALL (found) { UNWIND found AS a WITH DISTINCT a RETURN collect(a ${actorFields}) AS actors }
-     CALL (relations) { UNWIND relations AS r WITH DISTINCT r RETURN collect(r ${bareRelationFields}) AS edges }
+     CALL (found) { UNWIND found AS a WITH DISTINCT a ORDER BY a.id RETURN collect(a ${actorFields}) AS actors }
+     CALL (relations) {
+       UNWIND relations AS r WITH DISTINCT r ORDER BY r.id RETURN collect(r ${bareRelationFields}) AS edges
+     }
      RETURN actors, edges`,
     { seeds, ...filterParams(filter), limit: neo4j.int(limit), rows: neo4j.int(2 * (limit + 1)) },
   );

@@ -170,7 +170,9 @@ export class ImportFiles {
         // Not known to survive the importer's array parsing as an item (a place that is no actor's is ""):
         // refused rather than risk a graph that differs from a transactional load.
         if (value.some((item) => item === "")) {
-          throw new Error(`import: ${table}.${property} of ${id} holds an empty item; load it transactionally`);
+          throw new Error(
+            `import: ${table}.${property} of ${id} holds an empty item; load it transactionally`,
+          );
         }
         row.push(quoted(value.join(arrayDelimiter)));
       } else if (typeof value === "string") {

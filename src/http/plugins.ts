@@ -1,3 +1,4 @@
+import { isUtf8 } from "node:buffer";
 import { randomUUID } from "node:crypto";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import type { Plugin } from "graphql-yoga";
@@ -13,23 +14,22 @@ export const json = (body: unknown, status: number, headers: Record<string, stri
 
 /** Gives each request an id (the caller's X-Request-Id, or a new one), echoes it and logs the request's outcome. */
 export function useRequestLog(log: Logger): Plugin {
-  const started = new WeakMap<Request, { id: string; at: number }>();
+  const started = new WeakMap<Request, { id: string; at: number; path: string }>();
   return {
-    onRequest({ request }) {
+    onRequest({ request, url }) {
       const given = request.headers.get("x-request-id");
       const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
-      started.set(request, { id, at: performance.now() });
+      started.set(request, { id, at: performance.now(), path: url.pathname });
     },
     onResponse({ request, response }) {
       const entry = started.get(request);
       if (!entry) return;
       response.headers.set("x-request-id", entry.id);
-      const url = new URL(request.url);
       log.info(
         {
           reqId: entry.id,
           method: request.method,
-          path: url.pathname,
+          path: entry.path,
           status: response.status,
           ms: Math.round((performance.now() - entry.at) * 10) / 10,
         },
@@ -108,13 +108,11 @@ export function useSecurityHeaders(): Plugin {
 
 /** Refuses a POST body that is not valid UTF-8 (400), instead of letting the decoder replace bytes silently. */
 export function useStrictUtf8(): Plugin {
-  const decoder = new TextDecoder("utf-8", { fatal: true });
   return {
     async onRequest({ request, endResponse }) {
       if (request.method !== "POST") return;
-      try {
-        decoder.decode(await request.clone().arrayBuffer());
-      } catch {
+      // isUtf8 checks the bytes without decoding them into a string that nothing would read.
+      if (!isUtf8(await request.clone().arrayBuffer())) {
         endResponse(
           json(
             {

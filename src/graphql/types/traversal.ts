@@ -134,8 +134,8 @@ async function expand(
   const reached = new Set(actors.map((actor) => actor.key));
   const missing = seeds.find((key) => !reached.has(key));
   if (missing !== undefined) throw await unknownActor(context, missing, argument);
-  const byKey = <T extends { key: string }>(items: T[]) => items.sort((a, b) => a.key.localeCompare(b.key));
-  return { nodes: byKey(actors), edges: byKey(relations) };
+  // Both lists come by key: sorting them here cost about as much CPU as the rest of the request.
+  return { nodes: actors, edges: relations };
 }
 
 const traversalArgs = builder.args((t) => ({
