@@ -1,5 +1,4 @@
 import { sourcesPage } from "../../db/graph.js";
-import { notFound } from "../../errors.js";
 import { limitArgs } from "../args.js";
 import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
