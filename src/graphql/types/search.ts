@@ -1,6 +1,8 @@
 import type { Database } from "../../db/database.js";
+import type { Keyed, KeysetPage } from "../../db/graph.js";
 import {
   frenchStopWords,
+  type Scored,
   type SearchKey,
   searchActors,
   searchCitations,
@@ -28,6 +30,7 @@ import {
   listComplexity,
 } from "../bounds.js";
 import { builder } from "../builder.js";
+import type { GraphQLContext } from "../context.js";
 import type { Loaders } from "../loaders.js";
 import { type KeysetOrder, keysetConnection } from "../pagination.js";
 import { ActorRef, CitationRef, MentionHitRef, SourceRef } from "../refs.js";
@@ -173,11 +176,30 @@ function snippetsOf(
   return snippets;
 }
 
-/** What a text search needs: the query's Lucene form and the terms its hits highlight. */
-async function textQuery(db: Database, query: string) {
-  const words = wordsOfQuery(query);
+/**
+ * One keyset page of a full-text search of quotes or sources (`search`, over its index), ordered as the list
+ * `name`, with the terms its hits highlight: the query's words as the indexes hold them, stop words optional.
+ * @throws BAD_USER_INPUT for a bad page or cursor, or too many words.
+ */
+async function textSearch<T>(
+  name: string,
+  args: Parameters<typeof keysetConnection>[0] & { query: string },
+  { db, budget }: Pick<GraphQLContext, "db" | "budget">,
+  search: (
+    db: Database,
+    lucene: string,
+    page: KeysetPage<SearchKey>,
+  ) => Promise<{ total: number; hits: Keyed<Scored<T>, SearchKey>[] }>,
+) {
+  const words = wordsOfQuery(args.query);
   const stopWords = await frenchStopWords(db);
-  return { words, lucene: textLuceneQuery(words, stopWords), terms: highlightTerms(words, stopWords) };
+  const lucene = textLuceneQuery(words, stopWords);
+  const connection = await keysetConnection(args, budget, searchOrder(name), async (window) => {
+    if (words.length === 0) return noMatch;
+    const page = await search(db, lucene, window);
+    return { total: page.total, items: page.hits };
+  });
+  return { connection, terms: highlightTerms(words, stopWords) };
 }
 
 const queryArg = (what: string) =>
@@ -262,18 +284,8 @@ builder.queryFields((t) => ({
         "relevant first, then by key.",
       args: queryArg('Words to find, e.g. "instructeurs russes".'),
       complexity: connectionComplexity,
-      resolve: async (_root, args, { db, budget }) => {
-        const { words, lucene, terms } = await textQuery(db, args.query);
-        const connection = await keysetConnection(
-          args,
-          budget,
-          searchOrder("searchQuotes"),
-          async (window) => {
-            if (words.length === 0) return noMatch;
-            const page = await searchCitations(db, lucene, window);
-            return { total: page.total, items: page.hits };
-          },
-        );
+      resolve: async (_root, args, context) => {
+        const { connection, terms } = await textSearch("searchQuotes", args, context, searchCitations);
         return {
           ...connection,
           edges: connection.edges.map(({ node, cursor }) => ({
@@ -315,18 +327,8 @@ builder.queryFields((t) => ({
         "then by key; each edge gives passages around the matches.",
       args: queryArg('Words to find, e.g. "Barkhane".'),
       complexity: connectionComplexity,
-      resolve: async (_root, args, { db, budget }) => {
-        const { words, lucene, terms } = await textQuery(db, args.query);
-        const connection = await keysetConnection(
-          args,
-          budget,
-          searchOrder("searchSources"),
-          async (window) => {
-            if (words.length === 0) return noMatch;
-            const page = await searchSources(db, lucene, window);
-            return { total: page.total, items: page.hits };
-          },
-        );
+      resolve: async (_root, args, context) => {
+        const { connection, terms } = await textSearch("searchSources", args, context, searchSources);
         return {
           ...connection,
           edges: connection.edges.map(({ node, cursor }) => ({
