@@ -6,6 +6,7 @@ import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-
 import { type AuthConfig, type HttpConfig, type LimitsConfig, loadConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
+import { useProjection } from "./graphql/projection.js";
 import { schema } from "./graphql/schema.js";
 import { maskError, useCodedValidationErrors } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
@@ -77,6 +78,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
       useExplorer(),
       useCodedValidationErrors(),
       ...limitPlugins(limits),
+      useProjection(),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
         endpoint: "/ready",

@@ -2,16 +2,14 @@ import neo4j, { type Transaction } from "neo4j-driver";
 import { answerGraceMs, type Database } from "./database.js";
 import {
   type ActorRecord,
-  actorFields,
   type CitationRecord,
   filterParams,
   type RelationFilter,
   type RelationRecord,
   relationPredicate,
-  relationWith,
   type SourceRecord,
-  sourceFields,
 } from "./graph.js";
+import { actorMap, relationMap, sourceMap, wholeRecords } from "./projection.js";
 
 /** A relation in force as exports carry it: with its citations, or none when they were not asked for. */
 export interface ExportedRelation extends RelationRecord {
@@ -110,18 +108,18 @@ export async function exportCounts(
 const actorsQuery = (s: ExportSelection) => `MATCH (a:Actor) WHERE a.id IS NOT NULL
    AND ($actorKeys IS NULL OR a.id IN $actorKeys) AND ($kinds IS NULL OR a.kind IN $kinds)
    AND ($whole OR EXISTS { MATCH (a)-[r:RELATION]-(:Actor) WHERE ${selectedRelation(s)} })
-   RETURN a ${actorFields} AS row ORDER BY a.id`;
+   RETURN a ${actorMap(wholeRecords)} AS row ORDER BY a.id`;
 
 const relationsQuery = (s: ExportSelection, citations: boolean) =>
   `MATCH ()-[r:RELATION]->() USING INDEX r:RELATION(id)
    WHERE r.id IS NOT NULL AND ${selectedRelation(s)}
-   RETURN r ${relationWith({ ends: false, citations })} AS row
+   RETURN r ${relationMap(wholeRecords, { ends: false, citations })} AS row
    ORDER BY r.id`;
 
 const sourcesQuery = (selection: ExportSelection) => `MATCH (s:Source) WHERE s.id IS NOT NULL
    AND ($whole OR EXISTS {
      MATCH (c:Citation {sourceId: s.id}) MATCH ()-[r:RELATION {id: c.relationId}]->() WHERE ${selectedRelation(selection)} })
-   RETURN s ${sourceFields} AS row ORDER BY s.id`;
+   RETURN s ${sourceMap(wholeRecords)} AS row ORDER BY s.id`;
 
 /**
  * Opens the read of one export (`file` names it in the transaction's metadata, which SHOW TRANSACTIONS lists):

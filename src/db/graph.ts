@@ -1,6 +1,16 @@
 import neo4j from "neo4j-driver";
 import { firstDay, lastDay } from "../seed/dates.js";
 import type { Database } from "./database.js";
+import {
+  actorMap,
+  citationMap,
+  citationsFetchedPerRelation,
+  type Projection,
+  type RelationParts,
+  relationMap,
+  sourceMap,
+  wholeRecords,
+} from "./projection.js";
 
 /**
  * The read queries of the GraphQL API, one named function each. Every value reaches Cypher as a parameter;
@@ -106,50 +116,6 @@ export interface RelationFilter {
 
 /** How a list of relations is ordered: by time (undated last), or by the number of sources citing each. */
 export type RelationOrder = "TIME" | "MOST_SOURCES" | "FEWEST_SOURCES";
-
-/**
- * The projections of the records, each in one place: the API's queries and the exports (src/db/export.ts) read
- * actors, citations and relations through these. Each is a map projection on the variable named in it.
- */
-export const actorFields = "{ key: a.id, .name, .kind, .aliases, .description }";
-/** An actor's fields from a node expression such as startNode(r): relations carry their ends, saving a trip. */
-const endpoint = (node: string) =>
-  `{ key: ${node}.id, name: ${node}.name, kind: ${node}.kind, aliases: ${node}.aliases, description: ${node}.description }`;
-const relationProperties = `key: r.id, .type, from: startNode(r).id, to: endNode(r).id, .role, .note, .contested,
-  .at, .atPrecision, .start, .startPrecision, .end, .endPrecision, addresses: coalesce(r.addresses, []),
-  placeNames: coalesce(r.placeNames, []), placeActorIds: coalesce(r.placeActorIds, []),
-  retractedAt: toString(r.retractedAt), .retractedBy, .retractionReason`;
-export const citationFields = `{ key: c.id, relationKey: c.relationId, sourceKey: c.sourceId, .quote, .start, .end,
-  speakerKey: c.speakerId, .stance }`;
-export const sourceFields = `{ key: s.id, .file, .title, .publisher, .author, .published, .publishedPrecision, .language,
-  .length }`;
-
-/**
- * Most citations fetched for one relation: one more than the API lets a client ask for (its bound,
- * src/graphql/bounds.ts), so that a cut list is known to be cut.
- */
-export const citationsFetchedPerRelation = 501;
-
-/** What a relation is fetched with: its two ends' actors, its citations. */
-export interface RelationParts {
-  ends: boolean;
-  citations: boolean;
-}
-
-/**
- * A relation with the parts the client selected: fetching them in the same query saves the round trip that
- * their loaders would make, and leaving out the others saves reading and sending them.
- */
-export const relationWith = (parts: RelationParts) =>
-  `{ ${relationProperties}${parts.ends ? `, fromActor: ${endpoint("startNode(r)")}, toActor: ${endpoint("endNode(r)")}` : ""}${
-    parts.citations
-      ? `, citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationFields} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`
-      : ""
-  } }`;
-/** A relation with its two ends, for lists whose clients usually ask for `from` and `to`. */
-const relationFields = relationWith({ ends: true, citations: false });
-/** A relation alone, where the query returns the actors separately (subgraphs). */
-const bareRelationFields = relationWith({ ends: false, citations: false });
 
 /**
  * The first and the last day of the period a stored date stands for, as Cypher expressions: `date` is a stored
@@ -293,17 +259,23 @@ const arrow = (direction: Direction, relationship: string) =>
 const pattern = (direction: Direction, from = "a:Actor") =>
   `(${from})${arrow(direction, "r:RELATION")}(b:Actor)`;
 
-export async function actorsByKeys(db: Database, keys: readonly string[]): Promise<ActorRecord[]> {
-  const { records } = await db.read(`MATCH (a:Actor) WHERE a.id IN $keys RETURN a ${actorFields} AS actor`, {
-    keys,
-  });
+/** The actors of these keys (in no order; a key that names none is left out), with `projection`'s properties. */
+export async function actorsByKeys(
+  db: Database,
+  keys: readonly string[],
+  projection: Projection = wholeRecords,
+): Promise<ActorRecord[]> {
+  const { records } = await db.read(
+    `MATCH (a:Actor) WHERE a.id IN $keys RETURN a ${actorMap(projection)} AS actor`,
+    { keys },
+  );
   return records.map((r) => r.get("actor"));
 }
 
 /** The actor one of whose names or aliases folds to `foldedName` (accents, case and spacing ignored). */
 export async function actorByFoldedName(db: Database, foldedName: string): Promise<ActorRecord | null> {
   const { records } = await db.read(
-    `MATCH (a:Actor) WHERE $name IN a.foldedNames RETURN a ${actorFields} AS actor ORDER BY a.id LIMIT 1`,
+    `MATCH (a:Actor) WHERE $name IN a.foldedNames RETURN a ${actorMap(wholeRecords)} AS actor ORDER BY a.id LIMIT 1`,
     { name: foldedName },
   );
   return records[0]?.get("actor") ?? null;
@@ -314,13 +286,14 @@ export async function listActors(
   db: Database,
   kinds: string[] | null,
   page: KeysetPage<string>,
+  projection: Projection = wholeRecords,
 ): Promise<{ total: number; actors: Keyed<ActorRecord, string>[] }> {
   const { records } = await db.read(
     `CALL () { MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds RETURN count(a) AS total }
      CALL () {
        MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds
        ${keysetWindow("a", "a.id", page.backward)}
-       RETURN collect({ node: a ${actorFields}, key: a.id }) AS page
+       RETURN collect({ node: a ${actorMap(projection)}, key: a.id }) AS page
      }
      RETURN total, page`,
     { kinds, ...keysetParams(page) },
@@ -339,15 +312,16 @@ export async function relationsOfActors(
   filter: RelationFilter,
   parts: RelationParts,
   limit: number,
+  projection: Projection = wholeRecords,
 ): Promise<{ actor: ActorRecord; relations: RelationRecord[] }[]> {
   const { records } = await db.read(
     `MATCH (a:Actor) WHERE a.id IN $keys
      CALL (a) {
        MATCH ${pattern(direction, "a")} WHERE ${relationPredicate(filter)}
        WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id LIMIT $limit
-       RETURN collect(r ${relationWith(parts)}) AS relations
+       RETURN collect(r ${relationMap(projection, parts)}) AS relations
      }
-     RETURN a ${actorFields} AS actor, relations`,
+     RETURN a ${actorMap(projection)} AS actor, relations`,
     { keys: actorKeys, ...filterParams(filter), limit: neo4j.int(limit) },
   );
   return records.map((r) => ({ actor: r.get("actor"), relations: r.get("relations") }));
@@ -375,6 +349,7 @@ export async function relationsPage(
   direction: Direction,
   filter: RelationFilter,
   page: KeysetPage<string> & { withCitations: boolean; order?: RelationOrder },
+  projection: Projection = wholeRecords,
 ): Promise<{ actorFound: boolean; total: number; relations: Keyed<RelationRecord, string>[] }> {
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
   // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
@@ -389,7 +364,7 @@ export async function relationsPage(
        WITH DISTINCT r
        WITH r, ${relationSortKey(page.order ?? "TIME")} AS sortKey
        ${keysetWindow("r, sortKey", "sortKey", page.backward)}
-       RETURN collect({ node: r ${relationWith({ ends: true, citations: page.withCitations })}, key: sortKey }) AS page
+       RETURN collect({ node: r ${relationMap(projection, { ends: true, citations: page.withCitations })}, key: sortKey }) AS page
      }
      RETURN actorFound, total, page`,
     { actor, ...filterParams(filter), ...keysetParams(page) },
@@ -401,9 +376,15 @@ export async function relationsPage(
   };
 }
 
-export async function relationsByKeys(db: Database, keys: readonly string[]): Promise<RelationRecord[]> {
+/** The relations of these keys (in no order; a key that names none is left out), with their two ends. */
+export async function relationsByKeys(
+  db: Database,
+  keys: readonly string[],
+  projection: Projection = wholeRecords,
+): Promise<RelationRecord[]> {
   const { records } = await db.read(
-    `UNWIND $keys AS key MATCH ()-[r:RELATION {id: key}]->() RETURN r ${relationFields} AS relation`,
+    `UNWIND $keys AS key MATCH ()-[r:RELATION {id: key}]->()
+     RETURN r ${relationMap(projection, { ends: true, citations: false })} AS relation`,
     { keys },
   );
   return records.map((r) => r.get("relation"));
@@ -425,6 +406,7 @@ export async function neighbourhood(
   direction: Direction,
   filter: RelationFilter,
   limit: number,
+  projection: Projection = wholeRecords,
 ): Promise<{ actors: ActorRecord[]; relations: RelationRecord[]; complete: boolean }> {
   if (!Number.isInteger(depth) || depth < 1) throw new Error("depth must be a positive integer");
   const hop = `CALL (frontier, relations) {
@@ -440,9 +422,9 @@ export async function neighbourhood(
      WITH collect(s) AS found
      WITH found, found AS frontier, [] AS relations
      ${Array(depth).fill(hop).join("\n")}
-     CALL (found) { UNWIND found AS a WITH DISTINCT a ORDER BY a.id RETURN collect(a ${actorFields}) AS actors }
+     CALL (found) { UNWIND found AS a WITH DISTINCT a ORDER BY a.id RETURN collect(a ${actorMap(projection)}) AS actors }
      CALL (relations) {
-       UNWIND relations AS r WITH DISTINCT r ORDER BY r.id RETURN collect(r ${bareRelationFields}) AS edges
+       UNWIND relations AS r WITH DISTINCT r ORDER BY r.id RETURN collect(r ${relationMap(projection)}) AS edges
      }
      RETURN actors, edges`,
     { seeds, ...filterParams(filter), limit: neo4j.int(limit), rows: neo4j.int(2 * (limit + 1)) },
@@ -472,6 +454,7 @@ export async function shortestPaths(
     limit: number;
     withCitations: boolean;
   },
+  projection: Projection = wholeRecords,
 ): Promise<{ from: ActorRecord | null; to: ActorRecord | null; paths: RelationRecord[][] }> {
   if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
   // The two ends come back with the paths, so that an unknown key costs no extra round trip to report.
@@ -482,10 +465,10 @@ export async function shortestPaths(
        MATCH p = ALL SHORTEST
          (a) (()${arrow(direction, `r:RELATION WHERE ${relationPredicate(filter)}`)}()){1,${maxHops}} (b)
        WITH p ORDER BY [r IN relationships(p) | r.id] LIMIT $limit
-       RETURN collect([r IN relationships(p) | r ${relationWith({ ends: true, citations: options.withCitations })}]) AS paths
+       RETURN collect([r IN relationships(p) | r ${relationMap(projection, { ends: true, citations: options.withCitations })}]) AS paths
      }
-     RETURN CASE WHEN a IS NULL THEN null ELSE ${endpoint("a")} END AS from,
-            CASE WHEN b IS NULL THEN null ELSE ${endpoint("b")} END AS to, paths`,
+     RETURN CASE WHEN a IS NULL THEN null ELSE a ${actorMap(projection)} END AS from,
+            CASE WHEN b IS NULL THEN null ELSE b ${actorMap(projection, "b")} END AS to, paths`,
     { from, to, ...filterParams(filter), limit: neo4j.int(options.limit) },
   );
   const record = records[0];
@@ -521,7 +504,7 @@ export async function timeline(
      WITH r, coalesce(held, CASE WHEN $byReportDate THEN ${firstReportedDate} END) AS placed
      WHERE placed IS NOT NULL
      WITH r, placed ORDER BY placed, r.id LIMIT $limit
-     RETURN r ${relationFields} AS relation`,
+     RETURN r ${relationMap(wholeRecords, { ends: true, citations: false })} AS relation`,
     { actor, other, byReportDate, ...filterParams(filter), limit: neo4j.int(limit) },
   );
   return records.map((r) => r.get("relation"));
@@ -637,7 +620,7 @@ export async function changesBetween(
   const overlaps = (first: string, last: string) => `(${first} <= $to AND ${last} >= $from)`;
   const citations = (where: string) =>
     `COLLECT { MATCH (c:Citation {relationId: r.id}) ${where}
-               RETURN c ${citationFields} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`;
+               RETURN c ${citationMap(wholeRecords)} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`;
   const { records } = await db.read(
     `CALL () {
        ${match}
@@ -662,7 +645,7 @@ export async function changesBetween(
        WITH r, change ORDER BY change.date, change.kind, r.id LIMIT $limit
        RETURN collect({
          kind: change.kind, on: change.on, precision: change.precision,
-         relation: r ${relationFields},
+         relation: r ${relationMap(wholeRecords, { ends: true, citations: false })},
          citations: CASE change.kind
            WHEN 'FIRST_REPORTED' THEN ${citations(`WHERE EXISTS { MATCH (c)-[:IN_SOURCE]->(s:Source) WHERE s.publishedDate = change.date }`)}
            ELSE ${citations("")} END
@@ -684,6 +667,7 @@ export async function changesBetween(
 export async function citationsOfRelations(
   db: Database,
   relationKeys: readonly string[],
+  projection: Projection = wholeRecords,
 ): Promise<CitationRecord[]> {
   const { records } = await db.read(
     `UNWIND $keys AS key
@@ -691,7 +675,7 @@ export async function citationsOfRelations(
        MATCH (c:Citation {relationId: key})
        RETURN c ORDER BY c.id LIMIT ${citationsFetchedPerRelation}
      }
-     RETURN c ${citationFields} AS citation`,
+     RETURN c ${citationMap(projection)} AS citation`,
     { keys: relationKeys },
   );
   return records.map((r) => r.get("citation"));
@@ -707,6 +691,7 @@ export const itemsFetchedPerSource = 1001;
 export async function citationsOfSources(
   db: Database,
   sourceKeys: readonly string[],
+  projection: Projection = wholeRecords,
 ): Promise<CitationRecord[]> {
   const { records } = await db.read(
     `UNWIND $keys AS key
@@ -714,7 +699,7 @@ export async function citationsOfSources(
        MATCH (c:Citation {sourceId: key})
        RETURN c ORDER BY c.start, c.id LIMIT ${itemsFetchedPerSource}
      }
-     RETURN c ${citationFields} AS citation`,
+     RETURN c ${citationMap(projection)} AS citation`,
     { keys: sourceKeys },
   );
   return records.map((r) => r.get("citation"));
@@ -727,6 +712,7 @@ export async function citationsOfSources(
 export async function relationsOfSources(
   db: Database,
   sourceKeys: readonly string[],
+  projection: Projection = wholeRecords,
 ): Promise<{ sourceKey: string; relation: RelationRecord }[]> {
   const { records } = await db.read(
     `UNWIND $keys AS sourceKey
@@ -736,7 +722,7 @@ export async function relationsOfSources(
        MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
        RETURN r ORDER BY r.id LIMIT ${itemsFetchedPerSource}
      }
-     RETURN sourceKey, r ${relationFields} AS relation`,
+     RETURN sourceKey, r ${relationMap(projection, { ends: true, citations: false })} AS relation`,
     { keys: sourceKeys },
   );
   return records.map((r) => ({ sourceKey: r.get("sourceKey"), relation: r.get("relation") }));
@@ -759,9 +745,14 @@ export async function mentionsOfSources(
   return records.map((r) => r.toObject() as MentionRecord);
 }
 
-export async function sourcesByKeys(db: Database, keys: readonly string[]): Promise<SourceRecord[]> {
+/** The sources of these keys (in no order; a key that names none is left out), without their texts. */
+export async function sourcesByKeys(
+  db: Database,
+  keys: readonly string[],
+  projection: Projection = wholeRecords,
+): Promise<SourceRecord[]> {
   const { records } = await db.read(
-    `MATCH (s:Source) WHERE s.id IN $keys RETURN s ${sourceFields} AS source`,
+    `MATCH (s:Source) WHERE s.id IN $keys RETURN s ${sourceMap(projection)} AS source`,
     { keys },
   );
   return records.map((r) => r.get("source"));
@@ -783,12 +774,13 @@ export async function sourceTexts(
 export async function sourcesPage(
   db: Database,
   page: KeysetPage<string>,
+  projection: Projection = wholeRecords,
 ): Promise<{ total: number; sources: Keyed<SourceRecord, string>[] }> {
   const { records } = await db.read(
     `CALL () { MATCH (s:Source) RETURN count(s) AS total }
      CALL () {
        MATCH (s:Source) ${keysetWindow("s", "s.id", page.backward)}
-       RETURN collect({ node: s ${sourceFields}, key: s.id }) AS page
+       RETURN collect({ node: s ${sourceMap(projection)}, key: s.id }) AS page
      }
      RETURN total, page`,
     keysetParams(page),

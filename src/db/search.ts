@@ -2,17 +2,8 @@ import neo4j from "neo4j-driver";
 import type { Logger } from "../logger.js";
 import { indexedTerms, matchTier, nameForm, nameForms } from "../search/analysis.js";
 import type { Database } from "./database.js";
-import {
-  type ActorRecord,
-  actorFields,
-  type CitationRecord,
-  citationFields,
-  type Keyed,
-  type KeysetPage,
-  type MentionRecord,
-  type SourceRecord,
-  sourceFields,
-} from "./graph.js";
+import type { ActorRecord, CitationRecord, Keyed, KeysetPage, MentionRecord, SourceRecord } from "./graph.js";
+import { actorMap, citationMap, sourceMap, wholeRecords } from "./projection.js";
 
 /**
  * The search queries: full-text indexes of Neo4j (schema/constraints.cypher) over the analysed forms that
@@ -104,7 +95,7 @@ export async function searchActors(
      WHERE $kinds IS NULL OR a.kind IN $kinds
      WITH a, ${prefixFits} AS fits
      WITH a, ${actorScore} AS score
-     ${scoredPage(page.backward, "a", actorFields)}`,
+     ${scoredPage(page.backward, "a", actorMap(wholeRecords))}`,
     { lucene, words, phrase: words.join(" "), kinds },
     page,
   );
@@ -115,7 +106,7 @@ export async function searchCitations(db: Database, lucene: string, page: Keyset
   return runScored<CitationRecord>(
     db,
     `CALL db.index.fulltext.queryNodes('citation_search', $lucene) YIELD node AS c, score
-     ${scoredPage(page.backward, "c", citationFields)}`,
+     ${scoredPage(page.backward, "c", citationMap(wholeRecords))}`,
     { lucene },
     page,
   );
@@ -126,7 +117,7 @@ export async function searchSources(db: Database, lucene: string, page: KeysetPa
   return runScored<SourceRecord>(
     db,
     `CALL db.index.fulltext.queryNodes('source_search', $lucene) YIELD node AS s, score
-     ${scoredPage(page.backward, "s", sourceFields)}`,
+     ${scoredPage(page.backward, "s", sourceMap(wholeRecords))}`,
     { lucene },
     page,
   );

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { citationsFetchedPerRelation, itemsFetchedPerSource } from "../db/graph.js";
+import { itemsFetchedPerSource } from "../db/graph.js";
+import { citationsFetchedPerRelation } from "../db/projection.js";
 import { sourcesFetchedPerActor } from "../db/search.js";
 import { badInput } from "../errors.js";
 import type { RequestBudget } from "./budget.js";

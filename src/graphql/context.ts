@@ -2,6 +2,7 @@ import { initContextCache } from "@pothos/core";
 import { type Caller, readingCaller } from "../auth.js";
 import type { AuthConfig, LimitsConfig } from "../config.js";
 import type { Database } from "../db/database.js";
+import { type Projection, wholeRecords } from "../db/projection.js";
 import { RequestBudget } from "./budget.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
@@ -13,6 +14,11 @@ export interface GraphQLContext {
   /** The database as this request sees it: its reads give up when the request's budget aborts. */
   db: Database;
   loaders: Loaders;
+  /**
+   * The record properties this request's document reads (src/graphql/projection.ts), set before execution;
+   * whole records until then. A holder, shared by the loaders and by Yoga's copies of the context.
+   */
+  projection: { current: Projection };
   /** The request's items, bytes and time; resolvers charge it (see src/graphql/bounds.ts). */
   budget: RequestBudget;
   /** null for an anonymous caller. */
@@ -33,5 +39,13 @@ export function createContext(
   // The deadline also cuts each read's transaction timeout to what the request has left.
   const requestDb = db.withSignal(budget.signal, Date.now() + limits.requestTimeoutMs);
   // The loadable refs' loaders live in the context cache, which survives Yoga copying the context.
-  return { ...initContextCache(), db: requestDb, loaders: createLoaders(requestDb), budget, caller };
+  const projection = { current: wholeRecords };
+  return {
+    ...initContextCache(),
+    db: requestDb,
+    loaders: createLoaders(requestDb, projection),
+    projection,
+    budget,
+    caller,
+  };
 }

@@ -13,12 +13,12 @@ import {
   type MentionRecord,
   mentionsOfSources,
   type RelationFilter,
-  type RelationParts,
   type RelationRecord,
   relationsOfActors,
   relationsOfSources,
   sourceTexts,
 } from "../db/graph.js";
+import type { Projection, RelationParts } from "../db/projection.js";
 import { mentionsOfActors } from "../db/search.js";
 import { notFound } from "../errors.js";
 import { codePoints } from "../seed/text.js";
@@ -61,9 +61,10 @@ export interface ActorRelations {
 
 /**
  * Per-request loaders: each gathers the keys asked for in one tick of the event loop and answers them with
- * one query, so a nested query costs a number of round trips set by its depth, not by its result size.
+ * one query, so a nested query costs a number of round trips set by its depth, not by its result size. The
+ * records they read hold the request's `projection` (src/graphql/projection.ts).
  */
-export function createLoaders(db: Database) {
+export function createLoaders(db: Database, projection: { current: Projection }) {
   const sourceText = new DataLoader<string, string | null>(async (keys) =>
     byKey(keys, await sourceTexts(db, keys), (s) => s.key).map((row) => row?.text ?? null),
   );
@@ -80,7 +81,7 @@ export function createLoaders(db: Database) {
       ),
     ),
     citationsOfRelation: new DataLoader<string, CitationRecord[]>(async (keys) =>
-      groupByKey(keys, await citationsOfRelations(db, keys), (c) => c.relationKey),
+      groupByKey(keys, await citationsOfRelations(db, keys, projection.current), (c) => c.relationKey),
     ),
     /** Who says what about a relation (src/db/graph.ts ledgersOfRelations). */
     ledger: new DataLoader<string, LedgerRecord | null>(async (keys) =>
@@ -93,11 +94,11 @@ export function createLoaders(db: Database) {
       ),
     ),
     citationsOfSource: new DataLoader<string, CitationRecord[]>(async (keys) =>
-      groupByKey(keys, await citationsOfSources(db, keys), (c) => c.sourceKey),
+      groupByKey(keys, await citationsOfSources(db, keys, projection.current), (c) => c.sourceKey),
     ),
     relationsOfSource: new DataLoader<string, RelationRecord[]>(async (keys) =>
-      groupByKey(keys, await relationsOfSources(db, keys), (row) => row.sourceKey).map((rows) =>
-        rows.map((row) => row.relation),
+      groupByKey(keys, await relationsOfSources(db, keys, projection.current), (row) => row.sourceKey).map(
+        (rows) => rows.map((row) => row.relation),
       ),
     ),
     mentionsOfSource: new DataLoader<string, MentionRecord[]>(async (keys) =>
@@ -127,6 +128,7 @@ export function createLoaders(db: Database) {
             first.filter,
             first.parts,
             first.fetch,
+            projection.current,
           );
           for (const { actor, relations } of rows) {
             answers.set(relationsKey({ ...first, actorKey: actor.key }), { actor, relations });

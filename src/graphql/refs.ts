@@ -24,14 +24,14 @@ import type { GraphQLContext } from "./context.js";
  */
 
 export const ActorRef = builder.loadableInterfaceRef("Actor", {
-  load: (keys: string[], { db }: GraphQLContext) => actorsByKeys(db, keys),
+  load: (keys: string[], { db, projection }: GraphQLContext) => actorsByKeys(db, keys, projection.current),
   sort: (actor: ActorRecord) => actor.key,
   cacheResolved: (actor: ActorRecord) => actor.key,
 });
 
 export const RelationRef = builder.loadableNodeRef("Relation", {
   id: { resolve: (relation) => relation.key },
-  load: (keys: string[], { db }: GraphQLContext) => relationsByKeys(db, keys),
+  load: (keys: string[], { db, projection }: GraphQLContext) => relationsByKeys(db, keys, projection.current),
   sort: (relation: RelationRecord) => relation.key,
   cacheResolved: (relation: RelationRecord) => relation.key,
 });
@@ -39,14 +39,14 @@ export const RelationRef = builder.loadableNodeRef("Relation", {
 /** A citation's key is its relation's key, "#" and its number: its relation's citations are fetched. */
 export const CitationRef = builder.loadableNodeRef("Citation", {
   id: { resolve: (citation) => citation.key },
-  load: (keys: string[], { db }: GraphQLContext) =>
-    citationsOfRelations(db, [...new Set(keys.map((key) => key.split("#")[0] ?? ""))]),
+  load: (keys: string[], { db, projection }: GraphQLContext) =>
+    citationsOfRelations(db, [...new Set(keys.map((key) => key.split("#")[0] ?? ""))], projection.current),
   sort: (citation: CitationRecord) => citation.key,
 });
 
 export const SourceRef = builder.loadableNodeRef("Source", {
   id: { resolve: (source) => source.key },
-  load: (keys: string[], { db }: GraphQLContext) => sourcesByKeys(db, keys),
+  load: (keys: string[], { db, projection }: GraphQLContext) => sourcesByKeys(db, keys, projection.current),
   sort: (source: SourceRecord) => source.key,
   cacheResolved: (source: SourceRecord) => source.key,
 });

@@ -12,6 +12,7 @@ import { boundedList, bounds, connectionComplexity, listComplexity } from "../bo
 import { builder } from "../builder.js";
 import type { RelationsOfActorKey } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
+import { reads } from "../projection.js";
 import { ActorRef, MentionRef, RelationRef } from "../refs.js";
 import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
 import { selectedFields, selects } from "../selection.js";
@@ -40,6 +41,7 @@ ActorRef.implement({
       description: "What the sources say it is.",
     }),
     relations: t.field({
+      extensions: reads({}),
       type: [RelationRef],
       description: "The actor's relations, in time order (undated last), then by key.",
       args: {
@@ -59,6 +61,7 @@ ActorRef.implement({
         }),
     }),
     mentionedIn: t.field({
+      extensions: reads({}),
       type: [MentionRef],
       description:
         "The sources that name the actor (any of its names or aliases, accents and case ignored), by source key, " +
@@ -116,9 +119,9 @@ builder.queryFields((t) => ({
     description: "Every actor, optionally of some kinds, in key order.",
     args: { kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }) },
     complexity: connectionComplexity,
-    resolve: (_root, args, { db, budget }) =>
+    resolve: (_root, args, { db, budget, projection }) =>
       keysetConnection(args, budget, byKey("actors"), async (window) => {
-        const page = await listActors(db, args.kinds?.length ? args.kinds : null, window);
+        const page = await listActors(db, args.kinds?.length ? args.kinds : null, window, projection.current);
         return { total: page.total, items: page.actors };
       }),
   }),

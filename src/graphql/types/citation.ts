@@ -2,6 +2,7 @@ import { sliceCodePoints } from "../../seed/text.js";
 import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";
 import { referenced } from "../loaders.js";
+import { reads } from "../projection.js";
 import { ActorRef, CitationRef, PartialDateRef, partialDate, RelationRef, SourceRef } from "../refs.js";
 import { StanceEnum } from "./vocabulary.js";
 
@@ -48,12 +49,14 @@ CitationRef.implement({
       description: "The speaker's stance.",
     }),
     speaker: t.field({
+      extensions: reads({}),
       type: ActorRef,
       nullable: true,
       description: "Who the source attributes the statement to; null when it is the source's own voice.",
       resolve: (c) => c.speakerKey,
     }),
     reportedOn: t.field({
+      extensions: reads({}),
       type: PartialDateRef,
       nullable: true,
       description:
@@ -65,16 +68,19 @@ CitationRef.implement({
       },
     }),
     source: t.field({
+      extensions: reads({}),
       type: SourceRef,
       description: "The source the quote is from.",
       resolve: (c, _args, context) => referenced(SourceRef, context, "source", c.sourceKey),
     }),
     relation: t.field({
+      extensions: reads({}),
       type: RelationRef,
       description: "The relation the quote states.",
       resolve: (c, _args, context) => referenced(RelationRef, context, "relation", c.relationKey),
     }),
     context: t.field({
+      extensions: reads({ citation: ["start", "end"] }),
       type: CitationContextRef,
       description: "The quote within its paragraph, for reading and highlighting.",
       args: {

@@ -17,6 +17,7 @@ import { type CitationFilter, citationFilterArgs, filterCitations } from "../cit
 import type { GraphQLContext } from "../context.js";
 import { referenced, relationEnd } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
+import { reads } from "../projection.js";
 import {
   ActorRef,
   CitationRef,
@@ -183,18 +184,21 @@ RelationRef.implement({
       description: "For OFFICE: the office as the source writes it.",
     }),
     at: t.field({
+      extensions: reads({ relation: ["at", "atPrecision"] }),
       type: PartialDateRef,
       nullable: true,
       description: "When an event happened, if the sources date it.",
       resolve: (r) => partialDate(r.at, r.atPrecision),
     }),
     start: t.field({
+      extensions: reads({ relation: ["start", "startPrecision"] }),
       type: PartialDateRef,
       nullable: true,
       description: "When a state of affairs began, if the sources date it.",
       resolve: (r) => partialDate(r.start, r.startPrecision),
     }),
     end: t.field({
+      extensions: reads({ relation: ["end", "endPrecision"] }),
       type: PartialDateRef,
       nullable: true,
       description: "When a state of affairs ended, if the sources date it.",
@@ -203,6 +207,7 @@ RelationRef.implement({
     contested: t.exposeBoolean("contested", { description: "Whether a citation denies the relation." }),
     note: t.exposeString("note", { nullable: true, description: "Why a qualifier is what it is." }),
     retraction: t.field({
+      extensions: reads({ relation: ["retractedAt", "retractedBy", "retractionReason"] }),
       type: RetractionRef,
       nullable: true,
       description: "Set when the relation was retracted: traversals no longer follow it.",
@@ -212,6 +217,7 @@ RelationRef.implement({
           : null,
     }),
     citations: t.field({
+      extensions: reads({}),
       type: [CitationRef],
       description: "The passages that state the relation, with speaker and stance, by key.",
       args: { ...citationFilterArgs, ...citationLimitArgs },
@@ -227,6 +233,7 @@ RelationRef.implement({
         ),
     }),
     places: t.field({
+      extensions: reads({ relation: ["placeNames", "placeActorIds"] }),
       type: [PlaceRef],
       description: "Where it happens, where its quotes name a place; empty when they name none.",
       resolve: (r) => r.placeNames.map((name, i) => ({ name, actorKey: r.placeActorIds[i] || null })),
@@ -239,6 +246,7 @@ RelationRef.implement({
       resolve: (r) => r.addresses,
     }),
     answeredBy: t.field({
+      extensions: reads({}),
       type: [RelationRef],
       description: "The relations (not retracted) that address this one, by key: the denials of a claim, ...",
       args: limitArgs(bounds.answersOfRelation, "relations"),
@@ -251,11 +259,13 @@ RelationRef.implement({
         }),
     }),
     ledger: t.field({
+      extensions: reads({}),
       type: LedgerRef,
       description: "Who says what about it: citations, sources and speakers per stance, and flags.",
       resolve: (r, _args, { loaders }) => requireLedger(loaders, r.key),
     }),
     firstReportedOn: t.field({
+      extensions: reads({}),
       type: PartialDateRef,
       nullable: true,
       description:
@@ -267,6 +277,7 @@ RelationRef.implement({
       },
     }),
     timelineDate: t.field({
+      extensions: reads({ relation: ["at", "atPrecision", "start", "startPrecision"] }),
       type: TimelineDateRef,
       nullable: true,
       description:
@@ -412,7 +423,7 @@ builder.queryFields((t) => ({
       orderBy: t.arg({ type: RelationOrderEnum, defaultValue: "TIME", description: "The list's order." }),
     },
     complexity: connectionComplexity,
-    resolve: async (_root, args, { db, budget }, info) => {
+    resolve: async (_root, args, { db, budget, projection }, info) => {
       const filter = args.filter ?? {};
       if (filter.from && filter.to && lastDay(filter.to).toString() < firstDay(filter.from).toString()) {
         throw badInput('"from" is after "to"');
@@ -452,6 +463,7 @@ builder.queryFields((t) => ({
             assertedOnlyByAParty: filter.assertedOnlyByAParty ?? null,
           },
           { ...window, order, withCitations: selects(info, ["edges", "node", "citations"]) },
+          projection.current,
         );
         if (!page.actorFound) throw await unknownActor({ db }, filter.actor as string, "filter.actor");
         return { total: page.total, items: page.relations };
@@ -488,6 +500,7 @@ builder.queryFields((t) => ({
             withCitations: true,
             order: args.orderBy ?? "TIME",
           },
+          context.projection.current,
         );
         if (!page.actorFound) throw await unknownActor(context, args.actor as string, "actor");
         return page.relations.map(({ node }) => ({ relation: node, citations: node.citations ?? [] }));

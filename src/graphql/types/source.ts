@@ -5,6 +5,7 @@ import { builder } from "../builder.js";
 import { citationFilterArgs, filterCitations } from "../citation-filter.js";
 import { referenced } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
+import { reads } from "../projection.js";
 import { ActorRef, CitationRef, MentionRef, RelationRef, SourceRef } from "../refs.js";
 
 MentionRef.implement({
@@ -44,12 +45,14 @@ SourceRef.implement({
     language: t.exposeString("language", { description: "BCP 47 language tag, e.g. fr." }),
     length: t.exposeInt("length", { description: "Length of the text in Unicode code points." }),
     text: t.string({
+      extensions: reads({}),
       description: `The full text, exactly as received. Fetched only when selected; it costs ${bigTextCost} in the query's estimated cost and its length in the response budget.`,
       complexity: bigTextCost,
       resolve: async (s, _args, { loaders, budget }) =>
         budget.chargeText((await loaders.sourceText.load(s.key)) ?? ""),
     }),
     citations: t.field({
+      extensions: reads({}),
       type: [CitationRef],
       description: "The quotes taken from this source, in text order.",
       args: { ...citationFilterArgs, ...limitArgs(bounds.citationsOfSource, "citations") },
@@ -60,6 +63,7 @@ SourceRef.implement({
         ),
     }),
     relations: t.field({
+      extensions: reads({}),
       type: [RelationRef],
       description: "The relations this source supports, by key.",
       args: limitArgs(bounds.relationsOfSource, "relations"),
@@ -70,6 +74,7 @@ SourceRef.implement({
         ),
     }),
     mentions: t.field({
+      extensions: reads({}),
       type: [MentionRef],
       description: "The actors the source names, in order of first mention.",
       args: limitArgs(bounds.mentionsOfSource, "actors"),
@@ -99,9 +104,9 @@ builder.queryFields((t) => ({
     type: SourceRef,
     description: "Every source, in key order.",
     complexity: connectionComplexity,
-    resolve: (_root, args, { db, budget }) =>
+    resolve: (_root, args, { db, budget, projection }) =>
       keysetConnection(args, budget, byKey("sources"), async (window) => {
-        const page = await sourcesPage(db, window);
+        const page = await sourcesPage(db, window, projection.current);
         return { total: page.total, items: page.sources };
       }),
   }),

@@ -122,6 +122,7 @@ async function expand(
     direction,
     toRelationFilter(args),
     limit,
+    context.projection.current,
   );
   if (!complete) {
     throw limitExceeded(
@@ -216,6 +217,7 @@ builder.queryFields((t) => ({
         (args.direction ?? "BOTH") as Direction,
         toRelationFilter(args),
         { limit: args.all ? maxPaths : 1, withCitations: selects(info, ["steps", "relation", "citations"]) },
+        context.projection.current,
       );
       if (!from) throw await unknownActor(context, args.from, "from");
       if (!to) throw await unknownActor(context, args.to, "to");

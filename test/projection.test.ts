@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { execute, parse } from "graphql";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { projectRoot } from "../src/config.js";
+import type { Database } from "../src/db/database.js";
+import { createContext } from "../src/graphql/context.js";
+import { projectionOf } from "../src/graphql/projection.js";
+import { schema } from "../src/graphql/schema.js";
+import { defaultLimits } from "../src/server.js";
+import { graphqlClient } from "./support/graphql.js";
+import { seededDatabase } from "./support/server.js";
+
+/**
+ * Reads bring back only the record properties the document selects (src/graphql/projection.ts): a lean read
+ * must answer exactly what a read of whole records answers, whichever paths reach the same records.
+ */
+
+const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
+const readmeExamples = [...readme.matchAll(/^```graphql\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
+
+/** Documents where one record is reached by paths that select different fields, or a field reads more than its name. */
+const mixedPaths = [
+  // The same actors as bare nodes of a neighbourhood, then with every field through the relations' ends.
+  `{ neighbourhood(actor: "mali", depth: 1) { nodes { key } edges { key } }
+     relations(first: 30, filter: { actor: "mali" }) { edges { node { key type role note contested
+       at { value precision earliest latest } start { value precision } end { value precision }
+       retraction { at } places { name actor { key } } addresses { key } timelineDate { basis date { value } }
+       from { key name kind aliases description } to { ... on Actor { name description } } } } } }`,
+  // Partial dates selected alone must bring their precision.
+  `{ actor(key: "mali") { relations(limit: 40) { key start { value precision } end { precision } at { latest } } } }`,
+  // A citation filter reads speakers and stances the selection does not name.
+  `{ actor(key: "russia") { relations(limit: 40) { key citations(speaker: "sergei-lavrov", stances: [DENIES, ASSERTS]) { quote } } } }`,
+  // A citation's report date reads its source's publication date; knownOn reads it too.
+  `{ relations(first: 20, filter: { knownOn: "2022-01-01" }) { edges { node { key
+       citations(knownOn: "2022-01-01") { reportedOn { value precision } source { key } } } } }
+     sources(first: 5) { edges { node { key title publisher author published language length file } } } }`,
+  // Paths: steps' ends and forward read the relation's ends; the ends themselves select little.
+  `{ paths(from: "wagner", to: "assimi-goita", all: true) { length steps { forward from { key } to { name }
+       relation { key type citations(limit: 2) { key context(chars: 20) { before quote after } } } } } }`,
+  // Fragments on the actor kinds, and global ids.
+  `{ actors(first: 50) { edges { node { id key ... on Person { name aliases } ... on State { description } } } } }`,
+];
+
+describe("projections of the records", () => {
+  let db: Database;
+  let client: ReturnType<typeof graphqlClient>;
+  beforeAll(async () => {
+    db = await seededDatabase();
+    client = graphqlClient(db);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
+
+  it("reads only what a two-hop neighbourhood of keys and names selects", () => {
+    const projection = projectionOf(
+      schema,
+      parse(`{ neighbourhood(actor: "mali", depth: 2) { nodes { key name } edges { key type } } }`),
+    );
+    expect(projection).toEqual({
+      actor: ["key", "name", "kind"],
+      relation: ["key", "type", "from", "to"],
+      citation: ["key", "relationKey", "sourceKey", "speakerKey", "stance"],
+      source: ["key", "published", "publishedPrecision"],
+    });
+  });
+
+  it("reads a date's precision with the date, and the properties a field declares", () => {
+    const projection = projectionOf(
+      schema,
+      parse(
+        `{ relations(first: 1) { edges { node { start { value } places { name } retraction { at } } } } }`,
+      ),
+    );
+    expect(projection.relation).toEqual([
+      "key",
+      "type",
+      "from",
+      "to",
+      "start",
+      "startPrecision",
+      "placeNames",
+      "placeActorIds",
+      "retractedAt",
+      "retractedBy",
+      "retractionReason",
+    ]);
+  });
+
+  it.each([...readmeExamples, ...mixedPaths].map((document, i) => [i, document]))(
+    "document %i answers the same as with whole records",
+    async (_i, document) => {
+      const lean = await client(document);
+      expect(lean.errors).toBeUndefined();
+      // Executed without the server's plugins, the context keeps whole records.
+      const whole = await execute({
+        schema,
+        document: parse(document),
+        contextValue: createContext(db, { apiKeys: [], readAccess: "open" }, defaultLimits, new Headers()),
+      });
+      expect(whole.errors).toBeUndefined();
+      expect(JSON.parse(JSON.stringify(lean.data))).toEqual(JSON.parse(JSON.stringify(whole.data)));
+      expect(JSON.stringify(lean.data).length).toBeGreaterThan(20);
+    },
+  );
+});
