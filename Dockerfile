@@ -7,6 +7,7 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY schema ./schema
 COPY seed ./seed
+RUN npm run build
 USER node
 EXPOSE 4000
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "dist/src/main.js"]

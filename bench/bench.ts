@@ -7,6 +7,7 @@ import { loadConfig, projectRoot } from "../src/config.js";
 import { openDatabase } from "../src/db/open.js";
 import { createLogger } from "../src/logger.js";
 import { freePort } from "../src/net.js";
+import { buildService, serviceCommand } from "./load-lib.js";
 import { benchQueries, paramsFor, targets } from "./queries.js";
 import { type Size, sizes } from "./synthetic.js";
 
@@ -34,13 +35,13 @@ const queries = benchQueries
   .map((query, index) => ({ query, index }))
   .filter(({ query }) => !only || only.includes(query.name));
 
-/** Starts a node process running `script` and waits for `marker` on its output. */
+/** Starts a node process with `args` (a TypeScript script through tsx, or the built service) and waits for `marker` on its output. */
 async function startProcess(
-  args: string[],
+  args: readonly string[],
   env: Record<string, string>,
   marker: RegExp,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+  const child = spawn(process.execPath, args, {
     cwd: projectRoot,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -113,18 +114,24 @@ try {
   const servicePort = await freePort();
   children.push(
     await startProcess(
-      ["bench/floor-server.ts"],
+      ["--import", "tsx", "bench/floor-server.ts"],
       { ...env, PORT: String(floorPort), BENCH_RELATIONS: String(sizes[size]) },
       /FLOOR_READY/,
     ),
   );
   const peerPort = await freePort();
   children.push(
-    await startProcess(["bench/peer-server.ts"], { ...env, PORT: String(peerPort) }, /PEER_READY/),
+    await startProcess(
+      ["--import", "tsx", "bench/peer-server.ts"],
+      { ...env, PORT: String(peerPort) },
+      /PEER_READY/,
+    ),
   );
   const params = paramsFor(sizes[size]);
+  // The service as `npm start` runs it: built from src/ into JavaScript.
+  buildService();
   const service = await startProcess(
-    ["src/main.ts"],
+    [serviceCommand[1]],
     { ...env, PORT: String(servicePort), SEED_ON_START: "false", LOG_FORMAT: "json", LOG_LEVEL: "info" },
     /GraphQL service ready/,
   );

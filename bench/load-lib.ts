@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import readline from "node:readline";
 import { projectRoot } from "../src/config.js";
 
@@ -9,6 +10,17 @@ import { projectRoot } from "../src/config.js";
  * by the test suite.
  */
 
+/**
+ * The service as `npm start` runs it: the JavaScript that `npm run build` compiles from src/ (about a second),
+ * so that the load test and the benchmarks measure what production runs. Call `buildService` first.
+ */
+export const serviceCommand = [process.execPath, path.join(projectRoot, "dist", "src", "main.js")] as const;
+
+/** Compiles src/ into dist/ (`npm run build`); run once before starting `serviceCommand`, never concurrently. */
+export function buildService(): void {
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: projectRoot, stdio: "inherit" });
+}
+
 export interface Service {
   child: ChildProcess;
   pid: number;
@@ -17,10 +29,11 @@ export interface Service {
   logs: string[];
 }
 
-/** Starts `src/main.ts` as its own node process (so its pid is the service's) and waits until it is ready. */
+/** Starts the service (`serviceCommand`) as its own node process and waits until it is ready. */
 export async function startService(env: Record<string, string>): Promise<Service> {
   const { NEO4J_URI: _unset, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+  const [node, main] = serviceCommand;
+  const child = spawn(node, [main], {
     cwd: projectRoot,
     env: { ...inherited, LOG_FORMAT: "json", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -4,7 +4,7 @@ import { parseArgs } from "node:util";
 import { generateApiKey } from "../src/auth.js";
 import { projectRoot } from "../src/config.js";
 import { freePort } from "../src/net.js";
-import { loadTest } from "./load-lib.js";
+import { buildService, loadTest } from "./load-lib.js";
 
 /**
  * `npm run load [-- --clients 16 --seconds 10 --rounds 5]`: the bounded load test on loopback. Prints each
@@ -24,6 +24,7 @@ const rounds = Number(values.rounds);
 console.log(
   `Load test: ${clients} clients, ${rounds} rounds of ${seconds} s, 90% reads / 10% writes, on loopback`,
 );
+buildService();
 const report = await loadTest({
   clients,
   seconds,

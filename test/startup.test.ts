@@ -4,10 +4,14 @@ import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { serviceCommand } from "../bench/load-lib.js";
 import { projectRoot } from "../src/config.js";
 import { freePort } from "../src/net.js";
 
-/** `npm start` as a newcomer runs it: the real entry point, the embedded Neo4j, the real seed. */
+/**
+ * `npm start` as a newcomer runs it: the built entry point (the suite's global set-up builds it), the embedded
+ * Neo4j, the real seed.
+ */
 interface Started {
   child: ChildProcess;
   logs: Record<string, unknown>[];
@@ -19,11 +23,11 @@ const running = new Set<ChildProcess>();
 
 function start(env: Record<string, string>): Started {
   const { NEO4J_URI: _ignored, ...inherited } = process.env;
-  const child = spawn(path.join(projectRoot, "node_modules/.bin/tsx"), ["src/main.ts"], {
+  const child = spawn(serviceCommand[0], [serviceCommand[1]], {
     cwd: projectRoot,
     env: { ...inherited, LOG_FORMAT: "json", NEO4J_DATA_DIR: dataDir, NEO4J_HEAP_MB: "512", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so that a failed test can end tsx and the node process under it at once.
+    // Its own process group, so that a failed test can end the service and the JVM under it at once.
     detached: true,
   });
   running.add(child);

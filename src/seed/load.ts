@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { projectRoot } from "../config.js";
 import type { Database } from "../db/database.js";
 import {
   countGraph,
@@ -35,7 +36,10 @@ function toRows(corpus: SeedCorpus) {
   };
 }
 
-/** The code that decides what a load writes: a change to it must reload an unchanged seed too. */
+/**
+ * The code that decides what a load writes: a change to it must reload an unchanged seed too. Its TypeScript
+ * sources are read, whether this runs from them or from their build (dist/).
+ */
 const loaderFiles = [
   "seed/load.ts",
   "seed/rows.ts",
@@ -46,7 +50,7 @@ const loaderFiles = [
   "seed/grammar.ts",
   "seed/model.ts",
   "db/seed-store.ts",
-].map((file) => path.join(import.meta.dirname, "..", file));
+].map((file) => path.join(projectRoot, "src", file));
 
 /** Identifies a load: the seed files' hash and the loader code that turns them into the graph. */
 async function loadHash(corpus: SeedCorpus): Promise<string> {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { buildService } from "../../bench/load-lib.js";
 import { projectRoot } from "../../src/config.js";
 import { type EmbeddedNeo4j, startEmbeddedNeo4j } from "../../src/db/embedded.js";
 import { createLogger } from "../../src/logger.js";
@@ -39,6 +40,8 @@ function installSystemPackages(): void {
  */
 export async function setup(project: TestProject): Promise<void> {
   installSystemPackages();
+  // The tests that start the service as its own process run the build, as `npm start` does.
+  buildService();
   const external = process.env.NEO4J_TEST_URI;
   if (external) {
     project.provide("neo4jUri", external);
