@@ -119,10 +119,12 @@ export const benchQueries: BenchQuery[] = [
     name: "relation page",
     peer: (p) =>
       `{ actors(where: { id: { eq: "${p.hub}" } }) { outgoingConnection(first: 20) { totalCount edges { properties { id type } node { id } } } } }`,
+    // The hub's outgoing relations, the question the peer's `outgoingConnection` answers (it has no order: the
+    // service and the floor order by date).
     graphql: (p) =>
-      `{ relations(first: 20, filter: { actor: "${p.hub}" }) { totalCount edges { node { key type from { key } to { key } } } } }`,
+      `{ relations(first: 20, filter: { actor: "${p.hub}", direction: OUTGOING }) { totalCount edges { node { key type from { key } to { key } } } } }`,
     cypher: [
-      `MATCH (a:Actor {id: $hub})-[r:RELATION]-(b:Actor)
+      `MATCH (a:Actor {id: $hub})-[r:RELATION]->(b:Actor)
        WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id
        WITH collect(${relationFields}) AS matched
        RETURN size(matched) AS total, matched[0..20] AS page`,

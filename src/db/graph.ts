@@ -328,14 +328,23 @@ export async function relationsOfActors(
 }
 
 /**
- * The sort key of a relation `r` in a list's order, a string: by time, "0" and the date, or "1" when undated;
- * by sources, the number of distinct sources as six digits (counted down from 999999 for MOST_SOURCES); then
- * "|" and the relation's key.
+ * A relation `r`'s place in a list's order, as the value Cypher orders first (then by key): its date (undated
+ * last, as Cypher orders nulls last), or the number of distinct sources, counted down for MOST_SOURCES.
+ */
+const relationOrderValues: Record<RelationOrder, string> = {
+  TIME: "coalesce(r.atDate, r.startDate)",
+  MOST_SOURCES: `999999 - ${sourceCount}`,
+  FEWEST_SOURCES: sourceCount,
+};
+
+/**
+ * The same place as a string that cursors carry and compare: by time, "0" and the date, or "1" when undated;
+ * by sources, the order value as six digits; then "|" and the relation's key.
  */
 const relationSortKeys: Record<RelationOrder, string> = {
-  TIME: `coalesce("0" + toString(coalesce(r.atDate, r.startDate)), "1")`,
-  MOST_SOURCES: `right("00000" + toString(999999 - ${sourceCount}), 6)`,
-  FEWEST_SOURCES: `right("00000" + toString(${sourceCount}), 6)`,
+  TIME: `coalesce("0" + toString(${relationOrderValues.TIME}), "1")`,
+  MOST_SOURCES: `right("00000" + toString(${relationOrderValues.MOST_SOURCES}), 6)`,
+  FEWEST_SOURCES: `right("00000" + toString(${relationOrderValues.FEWEST_SOURCES}), 6)`,
 };
 const relationSortKey = (order: RelationOrder) => `${relationSortKeys[order]} + "|" + r.id`;
 
@@ -353,17 +362,27 @@ export async function relationsPage(
 ): Promise<{ actorFound: boolean; total: number; relations: Keyed<RelationRecord, string>[] }> {
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
   // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
-  // collection of everything). Whether the actor exists comes back too, saving a round trip to ask.
+  // collection of everything). Whether the actor exists comes back too, saving a round trip to ask. Each
+  // relation matches once (from a bound actor, relations have two different ends; without one, the pattern is
+  // directed), so no DISTINCT is needed.
   const match = `MATCH ${actor === null ? "(:Actor)-[r:RELATION]->(:Actor)" : pattern(direction)}
      WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate(filter)}`;
+  const order = page.order ?? "TIME";
+  const way = page.backward ? "DESC" : "ASC";
+  // A first (or last) page orders by the values themselves and builds sort keys for its own rows only; a page
+  // after or before a cursor compares every candidate's key with it.
+  const window =
+    page.after === null && page.before === null
+      ? `WITH r ORDER BY ${relationOrderValues[order]} ${way}, r.id ${way} LIMIT $limit
+         WITH r, ${relationSortKey(order)} AS sortKey`
+      : `WITH r, ${relationSortKey(order)} AS sortKey
+         ${keysetWindow("r, sortKey", "sortKey", page.backward)}`;
   const { records } = await db.read(
     `CALL () { OPTIONAL MATCH (a:Actor {id: $actor}) RETURN $actor IS NULL OR a IS NOT NULL AS actorFound }
-     CALL () { ${match} RETURN count(DISTINCT r) AS total }
+     CALL () { ${match} RETURN count(r) AS total }
      CALL () {
        ${match}
-       WITH DISTINCT r
-       WITH r, ${relationSortKey(page.order ?? "TIME")} AS sortKey
-       ${keysetWindow("r, sortKey", "sortKey", page.backward)}
+       ${window}
        RETURN collect({ node: r ${relationMap(projection, { ends: true, citations: page.withCitations })}, key: sortKey }) AS page
      }
      RETURN actorFound, total, page`,
