@@ -29,6 +29,23 @@ export interface Service {
   logs: string[];
 }
 
+/** The services startService started that have not exited yet. */
+const running = new Set<ChildProcess>();
+
+/**
+ * Stops (SIGKILL) every service startService started that is still running and waits for them to exit: for a
+ * test that gave up (a timeout) half-way, so that no service, and through it no JVM, outlives it.
+ */
+export async function stopServices(): Promise<void> {
+  await Promise.all(
+    [...running].map((child) => {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGKILL");
+      return exited;
+    }),
+  );
+}
+
 /** Starts the service (`serviceCommand`) as its own node process and waits until it is ready. */
 export async function startService(env: Record<string, string>): Promise<Service> {
   const { NEO4J_URI: _unset, ...inherited } = process.env;
@@ -38,8 +55,14 @@ export async function startService(env: Record<string, string>): Promise<Service
     env: { ...inherited, LOG_FORMAT: "json", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
   const logs: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on("exit", (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   const ready = new Promise<{ pid: number; url: string }>((resolve, reject) => {
     for (const stream of [child.stdout, child.stderr]) {
       readline.createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
@@ -204,71 +227,81 @@ export async function loadTest(options: {
   });
   const quote = "Moscou a livré des radars à Bamako";
   let service = await startService(await env());
-  const added = await fetch(`${service.base}/graphql`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${editor.key}` },
-    body: JSON.stringify({
-      query: 'mutation ($t: String!) { addSource(input: { text: $t, language: "fr" }) { source { key } } }',
-      variables: { t: `${quote} (load test).` },
-    }),
-  });
-  const source = (await added.json()).data.addSource.source.key as string;
-  const run = Date.now().toString(36);
-  const rounds: LoadReport["rounds"] = [];
-  for (let index = 0; index < options.rounds; index += 1) {
-    const {
-      acceptedWrites: _writes,
-      errorSamples,
-      ...result
-    } = await runRound({
-      base: service.base,
-      clients: options.clients,
-      seconds: options.seconds,
-      writes: { apiKey: editor.key, source, quote, prefix: `rel-load-${run}-r${index}` },
-    });
-    if (errorSamples.length > 0) console.error(errorSamples.join("\n"));
-    const round = { ...result, rssMb: rssMb(service.pid) };
-    rounds.push(round);
-    options.onRound?.(round, index);
-  }
-
-  // Graceful shutdown under load: SIGTERM half-way through a round.
-  let signalled: () => void = () => {};
-  const stopping = new Promise<void>((resolve) => {
-    signalled = resolve;
-  });
-  const cut = runRound({
-    base: service.base,
-    clients: options.clients,
-    seconds: options.seconds * 2,
-    writes: { apiKey: editor.key, source, quote, prefix: `rel-load-${run}-cut` },
-    stopping,
-  });
-  setTimeout(() => {
-    signalled();
-    service.child.kill("SIGTERM");
-  }, options.seconds * 1000);
-  const last = await cut;
-  const exitCode = await service.exited;
-  service = await startService(await env());
-  let lost = 0;
-  for (const key of last.acceptedWrites) {
-    const response = await fetch(`${service.base}/graphql`, {
+  try {
+    const added = await fetch(`${service.base}/graphql`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", authorization: `Bearer ${editor.key}` },
       body: JSON.stringify({
-        query: "query ($k: String!) { relation(key: $k) { key } }",
-        variables: { k: key },
+        query: 'mutation ($t: String!) { addSource(input: { text: $t, language: "fr" }) { source { key } } }',
+        variables: { t: `${quote} (load test).` },
       }),
     });
-    if (!(await response.json()).data?.relation) lost += 1;
+    const source = (await added.json()).data.addSource.source.key as string;
+    const run = Date.now().toString(36);
+    const rounds: LoadReport["rounds"] = [];
+    for (let index = 0; index < options.rounds; index += 1) {
+      const {
+        acceptedWrites: _writes,
+        errorSamples,
+        ...result
+      } = await runRound({
+        base: service.base,
+        clients: options.clients,
+        seconds: options.seconds,
+        writes: { apiKey: editor.key, source, quote, prefix: `rel-load-${run}-r${index}` },
+      });
+      if (errorSamples.length > 0) console.error(errorSamples.join("\n"));
+      const round = { ...result, rssMb: rssMb(service.pid) };
+      rounds.push(round);
+      options.onRound?.(round, index);
+    }
+
+    // Graceful shutdown under load: SIGTERM half-way through a round.
+    let signalled: () => void = () => {};
+    const stopping = new Promise<void>((resolve) => {
+      signalled = resolve;
+    });
+    const cut = runRound({
+      base: service.base,
+      clients: options.clients,
+      seconds: options.seconds * 2,
+      writes: { apiKey: editor.key, source, quote, prefix: `rel-load-${run}-cut` },
+      stopping,
+    });
+    setTimeout(() => {
+      signalled();
+      service.child.kill("SIGTERM");
+    }, options.seconds * 1000);
+    const last = await cut;
+    const exitCode = await service.exited;
+    service = await startService(await env());
+    let lost = 0;
+    for (const key of last.acceptedWrites) {
+      const response = await fetch(`${service.base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          query: "query ($k: String!) { relation(key: $k) { key } }",
+          variables: { k: key },
+        }),
+      });
+      if (!(await response.json()).data?.relation) lost += 1;
+    }
+    service.child.kill("SIGTERM");
+    await service.exited;
+    return {
+      clients: options.clients,
+      secondsPerRound: options.seconds,
+      rounds,
+      shutdown: {
+        acceptedWrites: last.acceptedWrites.length,
+        lostWrites: lost,
+        errors: last.errors,
+        exitCode,
+      },
+    };
+  } finally {
+    // A failure half-way (a request that throws, a test's timeout) must not leave the service running.
+    await stopServices();
   }
-  service.child.kill("SIGTERM");
-  await service.exited;
-  return {
-    clients: options.clients,
-    secondsPerRound: options.seconds,
-    rounds,
-    shutdown: { acceptedWrites: last.acceptedWrites.length, lostWrites: lost, errors: last.errors, exitCode },
-  };
 }

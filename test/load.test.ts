@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { loadTest } from "../bench/load-lib.js";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { loadTest, stopServices } from "../bench/load-lib.js";
 import { generateApiKey } from "../src/auth.js";
 import { projectRoot } from "../src/config.js";
 import { freePort } from "../src/net.js";
@@ -9,6 +9,8 @@ import { freePort } from "../src/net.js";
 /** A short run of `npm run load`: no error under concurrent reads and writes, and none lost on SIGTERM. */
 describe("load on loopback", () => {
   const dataDir = path.join(projectRoot, ".data", `test-load-${process.pid}`);
+  // A run cut by the test's timeout keeps going in the background: its service is stopped here.
+  afterEach(stopServices);
   afterAll(() => rm(dataDir, { recursive: true, force: true }));
 
   it("answers every request of 6 concurrent clients and loses no accepted write on a graceful shutdown", async () => {
