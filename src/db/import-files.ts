@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import neo4j from "neo4j-driver";
+import { assertKnownProperties, type PropertyTable, propertyColumns } from "./properties.js";
 import type { ActorRow, CitationRow, RelationRow, SourceRow } from "./seed-store.js";
 
 /**
@@ -12,80 +12,11 @@ import type { ActorRow, CitationRow, RelationRow, SourceRow } from "./seed-store
  * or null property is an empty field, which the importer leaves out, as `SET n = row.props` leaves out nulls.
  */
 
-/** A property's importer type: what the driver makes of the JavaScript value the transactional write sends. */
-type ColumnType = "string" | "string[]" | "double" | "boolean" | "date";
-
-/** A JavaScript number travels over Bolt as a float, so transactional writes store offsets as FLOAT. */
-const typeOf = (value: unknown): ColumnType | undefined => {
-  if (typeof value === "string") return "string";
-  if (typeof value === "number") return "double";
-  if (typeof value === "boolean") return "boolean";
-  if (neo4j.isDate(value as object)) return "date";
-  if (Array.isArray(value) && value.every((item) => typeof item === "string")) return "string[]";
-  return undefined;
-};
-
 /**
  * Separates array items. The grammar refuses control characters in names and aliases (the only arrays
  * written), so U+001F never occurs inside an item.
  */
 export const arrayDelimiter = "\u001f";
-
-/** The property columns of each node label and relationship type, besides `id` and `origin`. */
-const columns = {
-  Actor: {
-    name: "string",
-    kind: "string",
-    aliases: "string[]",
-    description: "string",
-    foldedNames: "string[]",
-    searchNames: "string[]",
-  },
-  Source: {
-    file: "string",
-    title: "string",
-    publisher: "string",
-    author: "string",
-    language: "string",
-    text: "string",
-    length: "double",
-    published: "string",
-    publishedPrecision: "string",
-    publishedDate: "date",
-    searchText: "string",
-  },
-  Citation: {
-    relationId: "string",
-    sourceId: "string",
-    speakerId: "string",
-    quote: "string",
-    searchText: "string",
-    start: "double",
-    end: "double",
-    stance: "string",
-  },
-  RELATION: {
-    type: "string",
-    role: "string",
-    note: "string",
-    contested: "boolean",
-    at: "string",
-    atPrecision: "string",
-    atDate: "date",
-    atEndDate: "date",
-    start: "string",
-    startPrecision: "string",
-    startDate: "date",
-    end: "string",
-    endPrecision: "string",
-    endDate: "date",
-    addresses: "string[]",
-    placeNames: "string[]",
-    placeActorIds: "string[]",
-  },
-} as const satisfies Record<string, Record<string, ColumnType>>;
-
-type Table = keyof typeof columns;
 
 const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
@@ -124,7 +55,7 @@ export interface ImportFileSet {
  * than be dropped.
  */
 export class ImportFiles {
-  private readonly files: Record<Table | "IN_SOURCE" | "SPOKEN_BY", DataFile>;
+  private readonly files: Record<PropertyTable | "IN_SOURCE" | "SPOKEN_BY", DataFile>;
   private readonly emptyAliases: string[] = [];
 
   constructor(
@@ -143,20 +74,10 @@ export class ImportFiles {
   }
 
   /** The CSV fields of a row's `props` in the columns' order, `id` and `origin` first. */
-  private fields(table: Table, id: string, props: Record<string, unknown>): string[] {
+  private fields(table: PropertyTable, id: string, props: Record<string, unknown>): string[] {
     const file = this.files[table];
-    const known: Record<string, ColumnType> = columns[table];
-    for (const [property, value] of Object.entries(props)) {
-      if (value === null || value === undefined) continue;
-      const wanted = known[property];
-      if (wanted === undefined) throw new Error(`import: ${table} property "${property}" has no column`);
-      if (
-        typeOf(value) !== wanted &&
-        !(wanted === "string[]" && Array.isArray(value) && value.length === 0)
-      ) {
-        throw new Error(`import: ${table} property "${property}" of ${id} is not a ${wanted}`);
-      }
-    }
+    const known: Record<string, unknown> = propertyColumns[table];
+    assertKnownProperties(table, id, props);
     const row = [quoted(id), quoted(this.origin)];
     for (const property of Object.keys(known)) {
       const value = props[property];
@@ -208,8 +129,10 @@ export class ImportFiles {
   /** Closes the data files, writes the header files and returns the importer's arguments. */
   async finish(): Promise<ImportFileSet> {
     await Promise.all(Object.values(this.files).map((f) => f.close()));
-    const header = (table: Table) =>
-      Object.entries(columns[table]).map(([name, type]) => (type === "string" ? name : `${name}:${type}`));
+    const header = (table: PropertyTable) =>
+      Object.entries(propertyColumns[table]).map(([name, type]) =>
+        type === "string" ? name : `${name}:${type}`,
+      );
     const inputs: [string, "nodes" | "relationships", string[]][] = [
       ["Actor", "nodes", ["id:ID(Actor)", "origin", ...header("Actor")]],
       ["Source", "nodes", ["id:ID(Source)", "origin", ...header("Source")]],
