@@ -9,6 +9,7 @@ import { embeddedStoreDir, importEmbeddedStore, removeEmbeddedStore } from "../d
 import { ImportFiles } from "../db/import-files.js";
 import { type OpenDatabase, openDatabase } from "../db/open.js";
 import { applySchema } from "../db/schema.js";
+import { markSearchFieldsCurrent } from "../db/search.js";
 import type { CitationRow, RelationRow, SourceRow } from "../db/seed-store.js";
 import {
   countNodesBesides,
@@ -343,6 +344,8 @@ export async function importIntoNewDatabase(
     started = performance.now();
     onProgress({ phase: "indexing", relations: counts.relations });
     try {
+      // The rows carry this code's search fields already: without the mark, the schema rewrites every one.
+      await markSearchFieldsCurrent(database.db);
       await applySchema(database.db, log, { indexWaitSeconds: 3600 });
       await database.db.writeTransaction((tx) => setEmptyAliases(tx, fileSet.emptyAliases));
     } catch (error) {
