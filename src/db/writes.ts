@@ -24,7 +24,10 @@ export async function lockGraph(tx: ManagedTransaction): Promise<void> {
   await tx.run("MERGE (l:WriteLock {id: 'graph'}) SET l.held = true REMOVE l.held");
 }
 
-/** What the database already holds that a batch refers to: one round trip, inside the write's transaction. */
+/**
+ * What the database already holds that a batch refers to: one round trip, inside the write's transaction.
+ * Names are looked up by reading every actor, so only when there are names to look up (new actors).
+ */
 export async function knownRecords(
   tx: Reader,
   keys: { actors: string[]; sources: string[]; relations: string[]; names: string[] },
@@ -38,7 +41,8 @@ export async function knownRecords(
     `CALL () { MATCH (a:Actor) WHERE a.id IN $actors RETURN collect(a.id) AS actors }
      CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect({key: s.id, text: s.text}) AS sources }
      CALL () { UNWIND $relations AS key MATCH ()-[r:RELATION {id: key}]->() RETURN collect(r.id) AS relations }
-     CALL () { MATCH (a:Actor) WHERE any(name IN a.foldedNames WHERE name IN $names)
+     CALL () { WITH $names AS names WHERE size(names) > 0
+               MATCH (a:Actor) WHERE any(name IN a.foldedNames WHERE name IN $names)
                UNWIND [name IN a.foldedNames WHERE name IN $names] AS name
                RETURN collect({name: name, key: a.id}) AS nameOwners }
      RETURN actors, sources, relations, nameOwners`,
