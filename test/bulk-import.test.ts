@@ -9,7 +9,13 @@ import { embeddedStoreDir } from "../src/db/embedded.js";
 import { checkGraph } from "../src/db/invariants.js";
 import type { OpenDatabase } from "../src/db/open.js";
 import { DomainError } from "../src/errors.js";
-import { type BulkInput, importIntoNewDatabase, loadIntoLiveDatabase } from "../src/ingest/bulk.js";
+import {
+  type BulkBatch,
+  type BulkInput,
+  importIntoNewDatabase,
+  loadIntoLiveDatabase,
+} from "../src/ingest/bulk.js";
+import { ValidationError } from "../src/ingest/service.js";
 import { vocabulary } from "../src/seed/vocabulary.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { propertyTypes, snapshotGraph } from "./support/snapshot.js";
@@ -182,6 +188,47 @@ describe("bulk import into a new database", () => {
     expect((second as Error).message).toMatch(
       /batch 0 relations\.1\.citations\.0\.start: offsets 3-12 do not match/,
     );
+    expect(existsSync(embeddedStoreDir(badDir))).toBe(false);
+  }, 120_000);
+
+  it("checks batches on worker threads with the outcome of a check in this thread", async () => {
+    /** The synthetic input in batches of 100, with batch 2 changed by `change`. */
+    const changed = (change: (batch: BulkBatch, first: BulkBatch) => void): BulkInput => {
+      const batches = [...syntheticBatches(300, 100)];
+      change(batches[2] as BulkBatch, batches[0] as BulkBatch);
+      return { actors: syntheticActors(300), batches, origin: "synthetic" };
+    };
+    const refusals = async (input: () => BulkInput) => {
+      const [inThread, onWorkers] = await Promise.all(
+        [0, 2].map((checkThreads) =>
+          importIntoNewDatabase(configFor(badDir), vocabulary, input(), quietLog, undefined, {
+            checkThreads,
+          }).catch((error: unknown) => error),
+        ),
+      );
+      expect(onWorkers).toBeInstanceOf(ValidationError);
+      expect((onWorkers as ValidationError).problems).toEqual((inThread as ValidationError).problems);
+      return (onWorkers as ValidationError).problems.map((p) => `${p.where}: ${p.message}`);
+    };
+
+    // Problems the grammar and the checks find within the batch.
+    const within = await refusals(() =>
+      changed((batch) => {
+        Object.assign(batch.relations[3] as object, { to: "nobody", type: "NOT_A_TYPE" });
+        Object.assign(batch.relations[7] as object, { id: "Not A Key" });
+      }),
+    );
+    expect(within).toContain('batch 2 relations.3.to: unknown actor "nobody"');
+    expect(within).toContain('batch 2 relations.3.type: unknown relation type "NOT_A_TYPE"');
+    expect(within.some((p) => p.startsWith("batch 2 relations.7.id: "))).toBe(true);
+
+    // A key of an earlier batch, which a worker cannot see: the batch is checked again in this thread.
+    const across = await refusals(() =>
+      changed((batch, first) => {
+        Object.assign(batch.relations[5] as object, { id: first.relations[4]?.id });
+      }),
+    );
+    expect(across).toEqual(['batch 2 relations.5.id: relation "syn-rel-4" already exists']);
     expect(existsSync(embeddedStoreDir(badDir))).toBe(false);
   }, 120_000);
 

@@ -1,7 +1,7 @@
 import { createWriteStream, type WriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
-import neo4j from "neo4j-driver";
+import { assertKnownProperties, type PropertyTable, propertyColumns } from "./properties.js";
 import type { ActorRow, CitationRow, RelationRow, SourceRow } from "./seed-store.js";
 
 /**
@@ -12,153 +12,64 @@ import type { ActorRow, CitationRow, RelationRow, SourceRow } from "./seed-store
  * or null property is an empty field, which the importer leaves out, as `SET n = row.props` leaves out nulls.
  */
 
-/** A property's importer type: what the driver makes of the JavaScript value the transactional write sends. */
-type ColumnType = "string" | "string[]" | "double" | "boolean" | "date";
-
-/** A JavaScript number travels over Bolt as a float, so transactional writes store offsets as FLOAT. */
-const typeOf = (value: unknown): ColumnType | undefined => {
-  if (typeof value === "string") return "string";
-  if (typeof value === "number") return "double";
-  if (typeof value === "boolean") return "boolean";
-  if (neo4j.isDate(value as object)) return "date";
-  if (Array.isArray(value) && value.every((item) => typeof item === "string")) return "string[]";
-  return undefined;
-};
-
 /**
  * Separates array items. The grammar refuses control characters in names and aliases (the only arrays
  * written), so U+001F never occurs inside an item.
  */
 export const arrayDelimiter = "\u001f";
 
-/** The property columns of each node label and relationship type, besides `id` and `origin`. */
-const columns = {
-  Actor: {
-    name: "string",
-    kind: "string",
-    aliases: "string[]",
-    description: "string",
-    foldedNames: "string[]",
-    searchNames: "string[]",
-  },
-  Source: {
-    file: "string",
-    title: "string",
-    publisher: "string",
-    author: "string",
-    language: "string",
-    text: "string",
-    length: "double",
-    published: "string",
-    publishedPrecision: "string",
-    publishedDate: "date",
-    searchText: "string",
-  },
-  Citation: {
-    relationId: "string",
-    sourceId: "string",
-    speakerId: "string",
-    quote: "string",
-    searchText: "string",
-    start: "double",
-    end: "double",
-    stance: "string",
-  },
-  RELATION: {
-    type: "string",
-    role: "string",
-    note: "string",
-    contested: "boolean",
-    at: "string",
-    atPrecision: "string",
-    atDate: "date",
-    atEndDate: "date",
-    start: "string",
-    startPrecision: "string",
-    startDate: "date",
-    end: "string",
-    endPrecision: "string",
-    endDate: "date",
-    addresses: "string[]",
-    placeNames: "string[]",
-    placeActorIds: "string[]",
-  },
-} as const satisfies Record<string, Record<string, ColumnType>>;
-
-type Table = keyof typeof columns;
-
 const quoted = (text: string) => `"${text.replaceAll('"', '""')}"`;
 
-/** One CSV data file; it remembers whether a value spans lines (the importer must be told) and the longest. */
-class DataFile {
-  readonly stream: WriteStream;
-  multiline = false;
-  longestBytes = 0;
-  constructor(readonly file: string) {
-    this.stream = createWriteStream(file, { highWaterMark: 1 << 20 });
-  }
-  /** Appends lines; resolves once the stream can take more, so memory stays bounded. */
-  async write(lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
-    if (!this.stream.write(`${lines.join("\n")}\n`)) {
-      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
-    }
-  }
-  close(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
-  }
-}
+/** The importer's data files: a node label, a relationship type, or one of the citations' relationships. */
+export type ImportFileName = PropertyTable | "IN_SOURCE" | "SPOKEN_BY";
+const fileNames: Record<ImportFileName, string> = {
+  Actor: "actors",
+  Source: "sources",
+  Citation: "citations",
+  RELATION: "relations",
+  IN_SOURCE: "in-source",
+  SPOKEN_BY: "spoken-by",
+};
 
-/** What an importer run reads: `--nodes` and `--relationships` arguments, and the options they need. */
-export interface ImportFileSet {
-  args: string[];
+/**
+ * Rows made CSV lines for the importer, plain data (strings and numbers) that a worker thread can hand over:
+ * per data file, its new lines joined, and whether a value spans lines (the importer must be told).
+ */
+export interface ImportChunk {
+  text: Partial<Record<ImportFileName, string>>;
+  multiline: ImportFileName[];
+  /** Longest value so far, in bytes at most (UTF-16 units × 3): the importer's read buffer must hold it. */
+  longestBytes: number;
   /** Actors without aliases: an empty list is an empty field, which the importer leaves out; set after. */
   emptyAliases: string[];
 }
 
 /**
- * Writes the importer's input into `dir` as rows arrive. Rows must satisfy the model: a property the columns
- * above do not know, or of another type, is a bug in this file or in src/seed/rows.ts and fails loudly rather
- * than be dropped.
+ * Makes the CSV lines of rows, in memory and without I/O, so that it runs on a worker thread as well. Rows
+ * must satisfy the model: a property the columns (./properties.ts) do not know, or of another type, is a bug
+ * in src/seed/rows.ts and fails loudly rather than be dropped.
  */
-export class ImportFiles {
-  private readonly files: Record<Table | "IN_SOURCE" | "SPOKEN_BY", DataFile>;
-  private readonly emptyAliases: string[] = [];
+export class ImportLines {
+  /** Per file, its lines joined, one piece per call. */
+  private lines: Partial<Record<ImportFileName, string[]>> = {};
+  private multiline = new Set<ImportFileName>();
+  private longestBytes = 0;
+  private emptyAliases: string[] = [];
 
-  constructor(
-    private readonly dir: string,
-    private readonly origin: string,
-  ) {
-    const open = (name: string) => new DataFile(path.join(dir, `${name}.csv`));
-    this.files = {
-      Actor: open("actors"),
-      Source: open("sources"),
-      Citation: open("citations"),
-      RELATION: open("relations"),
-      IN_SOURCE: open("in-source"),
-      SPOKEN_BY: open("spoken-by"),
-    };
+  constructor(private readonly origin: string) {}
+
+  private add(file: ImportFileName, lines: string[]): void {
+    if (lines.length === 0) return;
+    const pieces = this.lines[file] ?? [];
+    pieces.push(lines.join("\n"));
+    this.lines[file] = pieces;
   }
 
   /** The CSV fields of a row's `props` in the columns' order, `id` and `origin` first. */
-  private fields(table: Table, id: string, props: Record<string, unknown>): string[] {
-    const file = this.files[table];
-    const known: Record<string, ColumnType> = columns[table];
-    for (const [property, value] of Object.entries(props)) {
-      if (value === null || value === undefined) continue;
-      const wanted = known[property];
-      if (wanted === undefined) throw new Error(`import: ${table} property "${property}" has no column`);
-      if (
-        typeOf(value) !== wanted &&
-        !(wanted === "string[]" && Array.isArray(value) && value.length === 0)
-      ) {
-        throw new Error(`import: ${table} property "${property}" of ${id} is not a ${wanted}`);
-      }
-    }
+  private fields(table: PropertyTable, id: string, props: Record<string, unknown>): string[] {
+    assertKnownProperties(table, id, props);
     const row = [quoted(id), quoted(this.origin)];
-    for (const property of Object.keys(known)) {
+    for (const property of Object.keys(propertyColumns[table])) {
       const value = props[property];
       if (value === null || value === undefined) row.push("");
       else if (Array.isArray(value)) {
@@ -176,40 +87,123 @@ export class ImportFiles {
         }
         row.push(quoted(value.join(arrayDelimiter)));
       } else if (typeof value === "string") {
-        if (value.includes("\n") || value.includes("\r")) file.multiline = true;
-        file.longestBytes = Math.max(file.longestBytes, value.length * 3);
+        if (value.includes("\n") || value.includes("\r")) this.multiline.add(table);
+        this.longestBytes = Math.max(this.longestBytes, value.length * 3);
         row.push(quoted(value));
       } else row.push(String(value));
     }
     return row;
   }
 
-  async actors(rows: readonly ActorRow[]): Promise<void> {
-    await this.files.Actor.write(rows.map((r) => this.fields("Actor", r.id, r.props).join(",")));
+  actors(rows: readonly ActorRow[]): void {
+    this.add(
+      "Actor",
+      rows.map((r) => this.fields("Actor", r.id, r.props).join(",")),
+    );
   }
 
-  async sources(rows: readonly SourceRow[]): Promise<void> {
-    await this.files.Source.write(rows.map((r) => this.fields("Source", r.id, r.props).join(",")));
+  sources(rows: readonly SourceRow[]): void {
+    this.add(
+      "Source",
+      rows.map((r) => this.fields("Source", r.id, r.props).join(",")),
+    );
   }
 
-  async relations(relations: readonly RelationRow[], citations: readonly CitationRow[]): Promise<void> {
-    await this.files.RELATION.write(
+  relations(relations: readonly RelationRow[], citations: readonly CitationRow[]): void {
+    this.add(
+      "RELATION",
       relations.map((r) =>
         [quoted(r.from), quoted(r.to), ...this.fields("RELATION", r.id, r.props)].join(","),
       ),
     );
-    await this.files.Citation.write(citations.map((c) => this.fields("Citation", c.id, c.props).join(",")));
-    await this.files.IN_SOURCE.write(citations.map((c) => `${quoted(c.id)},${quoted(c.sourceId)}`));
-    await this.files.SPOKEN_BY.write(
+    this.add(
+      "Citation",
+      citations.map((c) => this.fields("Citation", c.id, c.props).join(",")),
+    );
+    this.add(
+      "IN_SOURCE",
+      citations.map((c) => `${quoted(c.id)},${quoted(c.sourceId)}`),
+    );
+    this.add(
+      "SPOKEN_BY",
       citations.flatMap((c) => (c.speakerId === null ? [] : [`${quoted(c.id)},${quoted(c.speakerId)}`])),
     );
+  }
+
+  /** The lines made since the last call, and what the importer must be told; then starts afresh. */
+  take(): ImportChunk {
+    const chunk: ImportChunk = {
+      text: Object.fromEntries(
+        Object.entries(this.lines).map(([file, pieces]) => [file, `${pieces.join("\n")}\n`]),
+      ),
+      multiline: [...this.multiline],
+      longestBytes: this.longestBytes,
+      emptyAliases: this.emptyAliases,
+    };
+    this.lines = {};
+    this.multiline = new Set();
+    this.longestBytes = 0;
+    this.emptyAliases = [];
+    return chunk;
+  }
+}
+
+/** One CSV data file, written with large buffered writes. */
+class DataFile {
+  readonly stream: WriteStream;
+  constructor(readonly file: string) {
+    this.stream = createWriteStream(file, { highWaterMark: 1 << 20 });
+  }
+  /** Appends text; resolves once the stream can take more, so memory stays bounded. */
+  async write(text: string): Promise<void> {
+    if (!this.stream.write(text)) {
+      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+    }
+  }
+  close(): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
+}
+
+/** What an importer run reads: `--nodes` and `--relationships` arguments, and the options they need. */
+export interface ImportFileSet {
+  args: string[];
+  /** Actors without aliases: an empty list is an empty field, which the importer leaves out; set after. */
+  emptyAliases: string[];
+}
+
+/** Writes the importer's input into `dir`, chunk after chunk (ImportLines), in the order given. */
+export class ImportFiles {
+  private readonly files: Record<ImportFileName, DataFile>;
+  private readonly emptyAliases: string[] = [];
+  private readonly multiline = new Set<ImportFileName>();
+  private longestBytes = 0;
+
+  constructor(private readonly dir: string) {
+    this.files = Object.fromEntries(
+      Object.entries(fileNames).map(([name, file]) => [name, new DataFile(path.join(dir, `${file}.csv`))]),
+    ) as Record<ImportFileName, DataFile>;
+  }
+
+  /** Appends a chunk's lines to their files. */
+  async write(chunk: ImportChunk): Promise<void> {
+    for (const [name, text] of Object.entries(chunk.text) as [ImportFileName, string][]) {
+      await this.files[name].write(text);
+    }
+    for (const name of chunk.multiline) this.multiline.add(name);
+    this.longestBytes = Math.max(this.longestBytes, chunk.longestBytes);
+    this.emptyAliases.push(...chunk.emptyAliases);
   }
 
   /** Closes the data files, writes the header files and returns the importer's arguments. */
   async finish(): Promise<ImportFileSet> {
     await Promise.all(Object.values(this.files).map((f) => f.close()));
-    const header = (table: Table) =>
-      Object.entries(columns[table]).map(([name, type]) => (type === "string" ? name : `${name}:${type}`));
+    const header = (table: PropertyTable) =>
+      Object.entries(propertyColumns[table]).map(([name, type]) =>
+        type === "string" ? name : `${name}:${type}`,
+      );
     const inputs: [string, "nodes" | "relationships", string[]][] = [
       ["Actor", "nodes", ["id:ID(Actor)", "origin", ...header("Actor")]],
       ["Source", "nodes", ["id:ID(Source)", "origin", ...header("Source")]],
@@ -224,15 +218,13 @@ export class ImportFiles {
     ];
     const args: string[] = [];
     for (const [name, kind, fields] of inputs) {
-      const data = this.files[name as keyof typeof this.files].file;
+      const data = this.files[name as ImportFileName].file;
       const headerFile = data.replace(/\.csv$/, "-header.csv");
       await writeFile(headerFile, `${fields.join(",")}\n`);
       args.push(`--${kind}=${name}=${headerFile},${data}`);
     }
-    const multiline = Object.values(this.files)
-      .filter((f) => f.multiline)
-      .map((f) => f.file);
-    const longest = Math.max(...Object.values(this.files).map((f) => f.longestBytes));
+    const multiline = [...this.multiline].map((name) => this.files[name].file);
+    const longest = this.longestBytes;
     return {
       args: [
         ...args,

@@ -1,5 +1,6 @@
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import type { Database } from "./database.js";
+import { assertKnownProperties, propertyMapCypher } from "./properties.js";
 import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "./seed-store.js";
 
 /**
@@ -23,7 +24,10 @@ export async function lockGraph(tx: ManagedTransaction): Promise<void> {
   await tx.run("MERGE (l:WriteLock {id: 'graph'}) SET l.held = true REMOVE l.held");
 }
 
-/** What the database already holds that a batch refers to: one round trip, inside the write's transaction. */
+/**
+ * What the database already holds that a batch refers to: one round trip, inside the write's transaction.
+ * Names are looked up by reading every actor, so only when there are names to look up (new actors).
+ */
 export async function knownRecords(
   tx: Reader,
   keys: { actors: string[]; sources: string[]; relations: string[]; names: string[] },
@@ -37,7 +41,8 @@ export async function knownRecords(
     `CALL () { MATCH (a:Actor) WHERE a.id IN $actors RETURN collect(a.id) AS actors }
      CALL () { MATCH (s:Source) WHERE s.id IN $sources RETURN collect({key: s.id, text: s.text}) AS sources }
      CALL () { UNWIND $relations AS key MATCH ()-[r:RELATION {id: key}]->() RETURN collect(r.id) AS relations }
-     CALL () { MATCH (a:Actor) WHERE any(name IN a.foldedNames WHERE name IN $names)
+     CALL () { WITH $names AS names WHERE size(names) > 0
+               MATCH (a:Actor) WHERE any(name IN a.foldedNames WHERE name IN $names)
                UNWIND [name IN a.foldedNames WHERE name IN $names] AS name
                RETURN collect({name: name, key: a.id}) AS nameOwners }
      RETURN actors, sources, relations, nameOwners`,
@@ -93,26 +98,41 @@ export async function createActors(tx: ManagedTransaction, rows: ActorRow[], ori
   );
 }
 
+/**
+ * Creates relations and their citations (with IN_SOURCE and, where a speaker is given, SPOKEN_BY). The endpoints,
+ * sources and speakers must exist (the caller checked them under the write lock). Properties are written as
+ * map literals in CREATE, from the declared columns (./properties.ts): a map SET made the planner add Eager
+ * operators that held every row, twice per statement. Throws on a row property that has no column.
+ */
 export async function createRelations(
   tx: ManagedTransaction,
   relations: RelationRow[],
   citations: CitationRow[],
   origin = "analyst",
 ) {
+  for (const r of relations) assertKnownProperties("RELATION", r.id, r.props);
+  for (const c of citations) assertKnownProperties("Citation", c.id, c.props);
   await tx.run(
     `UNWIND $relations AS row
-     MATCH (a:Actor {id: row.from}), (b:Actor {id: row.to})
-     CREATE (a)-[r:RELATION]->(b) SET r = row.props, r.id = row.id, r.origin = $origin`,
+     MATCH (a:Actor {id: row.from})
+     MATCH (b:Actor {id: row.to})
+     CREATE (a)-[:RELATION {id: row.id, origin: $origin, ${propertyMapCypher("RELATION")}}]->(b)`,
     { relations, origin },
   );
   await tx.run(
     `UNWIND $citations AS row
      MATCH (s:Source {id: row.sourceId})
-     CREATE (c:Citation)-[:IN_SOURCE]->(s) SET c = row.props, c.id = row.id, c.origin = $origin
-     WITH c, row
-     OPTIONAL MATCH (speaker:Actor {id: row.speakerId})
-     FOREACH (_ IN CASE WHEN speaker IS NULL THEN [] ELSE [1] END | CREATE (c)-[:SPOKEN_BY]->(speaker))`,
+     CREATE (:Citation {id: row.id, origin: $origin, ${propertyMapCypher("Citation")}})-[:IN_SOURCE]->(s)`,
     { citations, origin },
+  );
+  await tx.run(
+    `UNWIND $spoken AS row
+     MATCH (c:Citation {id: row.id})
+     MATCH (speaker:Actor {id: row.speakerId})
+     CREATE (c)-[:SPOKEN_BY]->(speaker)`,
+    {
+      spoken: citations.flatMap((c) => (c.speakerId === null ? [] : [{ id: c.id, speakerId: c.speakerId }])),
+    },
   );
 }
 

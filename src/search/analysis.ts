@@ -26,9 +26,23 @@ const wordChar = /[\p{L}\p{N}]/u;
 const expanded: Record<string, string> = { œ: "oe", æ: "ae", ß: "ss" };
 
 /** One code point folded: no accents (NFC or NFD alike), lower case, ligatures written out. */
-function foldPoint(point: string): string {
+function foldPointUncached(point: string): string {
   const plain = point.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
   return expanded[plain] ?? plain;
+}
+
+/**
+ * Folded code points seen so far: normalising each code point anew was most of the cost of analysing a text
+ * (bulk loads analyse every quote and source). Texts use a few thousand distinct code points, so it stays small.
+ */
+const foldedPoints = new Map<string, string>();
+function foldPoint(point: string): string {
+  let folded = foldedPoints.get(point);
+  if (folded === undefined) {
+    folded = foldPointUncached(point);
+    foldedPoints.set(point, folded);
+  }
+  return folded;
 }
 
 /**
@@ -83,8 +97,21 @@ export function nameForms(names: readonly string[]): string[] {
   return [...new Set(names.map(nameForm).filter((form) => form.length > 0))];
 }
 
+/** Terms of the words seen lately: a vocabulary repeats, and stemming each word anew cost a third of indexing. */
+const stems = new Map<string, string>();
+/** Most words remembered (about 10 MB); the memory is dropped whole when full. */
+const maxStems = 100_000;
+
 /** A word as the text indexes hold it: folded, then stemmed (Snowball French), so that inflections meet. */
-export const termOf = (word: string) => (/\p{N}/u.test(word) ? word : frenchStemmer(word));
+export const termOf = (word: string) => {
+  let term = stems.get(word);
+  if (term === undefined) {
+    term = /\p{N}/u.test(word) ? word : frenchStemmer(word);
+    if (stems.size >= maxStems) stems.clear();
+    stems.set(word, term);
+  }
+  return term;
+};
 
 /** The terms of a text, joined by spaces: the property that the quote and source indexes hold. */
 export function indexedTerms(text: string): string {
