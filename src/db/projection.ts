@@ -5,8 +5,8 @@ import type { ActorRecord, CitationRecord, RelationRecord, SourceRecord } from "
  * a property costs the database, the wire and above all the driver, which decodes every value one by one: a
  * two-hop neighbourhood of 217 relations cost the service 10 ms of CPU to decode as whole records against
  * 2.6 ms for the keys, names and types it was asked for (docs/decisions/016-projections.md). The API
- * therefore reads what the client's document selects (src/graphql/projection.ts); exports and writes read whole
- * records (`wholeRecords`).
+ * therefore reads what the client's document selects (src/graphql/projection.ts); exports, search hits and reads
+ * outside a GraphQL request read whole records (`wholeRecords`).
  */
 
 /** A relation's own properties: its two ends' actors and its citations are parts, fetched on request. */
@@ -23,63 +23,69 @@ export interface Projection {
   source: readonly SourceProperty[];
 }
 
-/** Each property's entry in a map projection, on a node or relationship expression `x`. */
-const actorEntries: Record<ActorProperty, (x: string) => string> = {
-  key: (x) => `key: ${x}.id`,
-  name: (x) => `name: ${x}.name`,
-  kind: (x) => `kind: ${x}.kind`,
-  aliases: (x) => `aliases: ${x}.aliases`,
-  description: (x) => `description: ${x}.description`,
+/**
+ * How each property is read from a node or relationship expression `x`: null when it is stored under its own
+ * name, else the expression that reads it. The order of each table is the order of its records' properties.
+ */
+type Reading<P extends string> = Record<P, ((x: string) => string) | null>;
+const byId = (x: string) => `${x}.id`;
+const listOrEmpty = (property: string) => (x: string) => `coalesce(${x}.${property}, [])`;
+const actorReading: Reading<ActorProperty> = {
+  key: byId,
+  name: null,
+  kind: null,
+  aliases: null,
+  description: null,
 };
-const relationEntries: Record<RelationProperty, (x: string) => string> = {
-  key: (x) => `key: ${x}.id`,
-  type: (x) => `type: ${x}.type`,
-  from: (x) => `from: startNode(${x}).id`,
-  to: (x) => `to: endNode(${x}).id`,
-  role: (x) => `role: ${x}.role`,
-  note: (x) => `note: ${x}.note`,
-  contested: (x) => `contested: ${x}.contested`,
-  at: (x) => `at: ${x}.at`,
-  atPrecision: (x) => `atPrecision: ${x}.atPrecision`,
-  start: (x) => `start: ${x}.start`,
-  startPrecision: (x) => `startPrecision: ${x}.startPrecision`,
-  end: (x) => `end: ${x}.end`,
-  endPrecision: (x) => `endPrecision: ${x}.endPrecision`,
-  addresses: (x) => `addresses: coalesce(${x}.addresses, [])`,
-  placeNames: (x) => `placeNames: coalesce(${x}.placeNames, [])`,
-  placeActorIds: (x) => `placeActorIds: coalesce(${x}.placeActorIds, [])`,
-  retractedAt: (x) => `retractedAt: toString(${x}.retractedAt)`,
-  retractedBy: (x) => `retractedBy: ${x}.retractedBy`,
-  retractionReason: (x) => `retractionReason: ${x}.retractionReason`,
+const relationReading: Reading<RelationProperty> = {
+  key: byId,
+  type: null,
+  from: (x) => `startNode(${x}).id`,
+  to: (x) => `endNode(${x}).id`,
+  role: null,
+  note: null,
+  contested: null,
+  at: null,
+  atPrecision: null,
+  start: null,
+  startPrecision: null,
+  end: null,
+  endPrecision: null,
+  addresses: listOrEmpty("addresses"),
+  placeNames: listOrEmpty("placeNames"),
+  placeActorIds: listOrEmpty("placeActorIds"),
+  retractedAt: (x) => `toString(${x}.retractedAt)`,
+  retractedBy: null,
+  retractionReason: null,
 };
-const citationEntries: Record<CitationProperty, (x: string) => string> = {
-  key: (x) => `key: ${x}.id`,
-  relationKey: (x) => `relationKey: ${x}.relationId`,
-  sourceKey: (x) => `sourceKey: ${x}.sourceId`,
-  quote: (x) => `quote: ${x}.quote`,
-  start: (x) => `start: ${x}.start`,
-  end: (x) => `end: ${x}.end`,
-  speakerKey: (x) => `speakerKey: ${x}.speakerId`,
-  stance: (x) => `stance: ${x}.stance`,
+const citationReading: Reading<CitationProperty> = {
+  key: byId,
+  relationKey: (x) => `${x}.relationId`,
+  sourceKey: (x) => `${x}.sourceId`,
+  quote: null,
+  start: null,
+  end: null,
+  speakerKey: (x) => `${x}.speakerId`,
+  stance: null,
 };
-const sourceEntries: Record<SourceProperty, (x: string) => string> = {
-  key: (x) => `key: ${x}.id`,
-  file: (x) => `file: ${x}.file`,
-  title: (x) => `title: ${x}.title`,
-  publisher: (x) => `publisher: ${x}.publisher`,
-  author: (x) => `author: ${x}.author`,
-  published: (x) => `published: ${x}.published`,
-  publishedPrecision: (x) => `publishedPrecision: ${x}.publishedPrecision`,
-  language: (x) => `language: ${x}.language`,
-  length: (x) => `length: ${x}.length`,
+const sourceReading: Reading<SourceProperty> = {
+  key: byId,
+  file: null,
+  title: null,
+  publisher: null,
+  author: null,
+  published: null,
+  publishedPrecision: null,
+  language: null,
+  length: null,
 };
 
 /** Every property of each kind of record, by kind. */
 export const recordProperties = {
-  actor: Object.keys(actorEntries) as ActorProperty[],
-  relation: Object.keys(relationEntries) as RelationProperty[],
-  citation: Object.keys(citationEntries) as CitationProperty[],
-  source: Object.keys(sourceEntries) as SourceProperty[],
+  actor: Object.keys(actorReading) as ActorProperty[],
+  relation: Object.keys(relationReading) as RelationProperty[],
+  citation: Object.keys(citationReading) as CitationProperty[],
+  source: Object.keys(sourceReading) as SourceProperty[],
 } satisfies Projection;
 
 /**
@@ -97,18 +103,19 @@ export const alwaysRead = {
 /** Whole records: for exports, writes' answers and every read outside a GraphQL request. */
 export const wholeRecords: Projection = recordProperties;
 
-const mapOf = <P extends string>(
-  entries: Record<P, (x: string) => string>,
-  properties: readonly P[],
-  x: string,
-) => `{ ${properties.map((property) => entries[property](x)).join(", ")} }`;
+/** The entries of a map projection of `properties`, read from `x`. */
+const entriesOf = <P extends string>(reading: Reading<P>, properties: readonly P[], x: string) =>
+  properties.map((property) => `${property}: ${reading[property]?.(x) ?? `${x}.${property}`}`);
+const mapOf = (entries: string[]) => `{ ${entries.join(", ")} }`;
 
 /** The map projection of an actor bound to (or given by the expression) `x`, e.g. `a` or `startNode(r)`. */
-export const actorMap = (projection: Projection, x = "a") => mapOf(actorEntries, projection.actor, x);
+export const actorMap = (projection: Projection, x = "a") =>
+  mapOf(entriesOf(actorReading, projection.actor, x));
 /** The map projection of a citation bound to `c`. */
-export const citationMap = (projection: Projection) => mapOf(citationEntries, projection.citation, "c");
+export const citationMap = (projection: Projection) =>
+  mapOf(entriesOf(citationReading, projection.citation, "c"));
 /** The map projection of a source bound to `s`. */
-export const sourceMap = (projection: Projection) => mapOf(sourceEntries, projection.source, "s");
+export const sourceMap = (projection: Projection) => mapOf(entriesOf(sourceReading, projection.source, "s"));
 
 /** Most citations fetched with one relation: one more than the API lets a client ask for (src/graphql/bounds.ts). */
 export const citationsFetchedPerRelation = 501;
@@ -127,7 +134,7 @@ export function relationMap(
   projection: Projection,
   parts: RelationParts = { ends: false, citations: false },
 ) {
-  const entries = projection.relation.map((property) => relationEntries[property]("r"));
+  const entries = entriesOf(relationReading, projection.relation, "r");
   if (parts.ends) {
     entries.push(
       `fromActor: ${actorMap(projection, "startNode(r)")}`,
@@ -139,5 +146,5 @@ export function relationMap(
       `citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationMap(projection)} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`,
     );
   }
-  return `{ ${entries.join(", ")} }`;
+  return mapOf(entries);
 }
