@@ -3,13 +3,13 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
 import { parseArgs } from "node:util";
-import { loadConfig, projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/config.js";
 import { openDatabase } from "../src/db/open.js";
 import { createLogger } from "../src/logger.js";
 import { freePort } from "../src/net.js";
 import { buildService, serviceCommand } from "./load-lib.js";
 import { benchQueries, paramsFor, targets } from "./queries.js";
-import { type Size, sizes } from "./synthetic.js";
+import { type Size, sizes, syntheticConfig } from "./synthetic.js";
 
 /**
  * `npm run bench -- --size S|M|L [--concurrency 8 --seconds 5]`: on the synthetic graph of that size (made by
@@ -93,13 +93,7 @@ async function measure(send: () => Promise<Response>) {
   };
 }
 
-const config = loadConfig({
-  ...process.env,
-  NEO4J_DATA_DIR: path.join(projectRoot, ".data", `bench-${size}`),
-  NEO4J_HEAP_MB: process.env.NEO4J_HEAP_MB ?? "2048",
-  NEO4J_PAGECACHE_MB: process.env.NEO4J_PAGECACHE_MB ?? "2048",
-  NEO4J_BOLT_PORT: "0",
-});
+const config = syntheticConfig(size);
 const database = await openDatabase(config, createLogger({ level: "warn", format: "pretty" }));
 const children: ChildProcess[] = [];
 try {

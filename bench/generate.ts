@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { loadConfig, projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/config.js";
 import { embeddedStoreDir } from "../src/db/embedded.js";
 import { type OpenDatabase, openDatabase } from "../src/db/open.js";
 import { applySchema } from "../src/db/schema.js";
@@ -18,7 +18,15 @@ import {
 } from "../src/ingest/bulk.js";
 import { createLogger } from "../src/logger.js";
 import { vocabulary } from "../src/seed/vocabulary.js";
-import { bulkLoad, type Size, sizes, syntheticBatches, syntheticInput } from "./synthetic.js";
+import {
+  bulkLoad,
+  type Size,
+  sizes,
+  syntheticBatches,
+  syntheticConfig,
+  syntheticDataDir,
+  syntheticInput,
+} from "./synthetic.js";
 
 /**
  * `npm run bench:generate -- --size S|M|L [--transactional] [--increment N]`: the synthetic graph of that size
@@ -41,16 +49,9 @@ if (!(size in sizes) || !Number.isInteger(increment) || increment < 0) {
   console.error(`--size must be one of ${Object.keys(sizes).join(", ")}; --increment a whole number`);
   process.exit(2);
 }
-const dataDir = path.join(projectRoot, ".data", `bench-${size}`);
-const config = loadConfig({
-  ...process.env,
-  NEO4J_DATA_DIR: dataDir,
-  NEO4J_HEAP_MB: process.env.NEO4J_HEAP_MB ?? "2048",
-  NEO4J_PAGECACHE_MB: process.env.NEO4J_PAGECACHE_MB ?? "2048",
-  NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? "0",
-  // The invariant checker and the removal of the increment read the whole graph at once.
-  QUERY_TIMEOUT_MS: process.env.QUERY_TIMEOUT_MS ?? "600000",
-});
+const dataDir = syntheticDataDir(size);
+// The invariant checker and the removal of the increment read the whole graph at once.
+const config = syntheticConfig(size, { QUERY_TIMEOUT_MS: process.env.QUERY_TIMEOUT_MS ?? "600000" });
 const log = createLogger({ level: "warn", format: "pretty" });
 const targets = { import: 100_000, importAim: 200_000, incremental: 10_000 };
 

@@ -1,14 +1,12 @@
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse, specifiedRules, validate } from "graphql";
 import neo4j from "neo4j-driver";
-import { loadConfig, projectRoot } from "../src/config.js";
 import { openDatabase } from "../src/db/open.js";
 import { schema } from "../src/graphql/schema.js";
 import { createLogger } from "../src/logger.js";
 import { createGraphQLHandler } from "../src/server.js";
 import { benchQueries, paramsFor } from "./queries.js";
-import { type Size, sizes } from "./synthetic.js";
+import { type Size, sizes, syntheticConfig } from "./synthetic.js";
 
 /**
  * `npm run bench:pipeline -- --size S [--requests 200]`: where the service's own CPU goes per request, one
@@ -31,14 +29,7 @@ async function cpuPerCall(run: () => unknown): Promise<number> {
   return Math.round(((used.user + used.system) / 1000 / requests) * 100) / 100;
 }
 
-const config = loadConfig({
-  ...process.env,
-  NEO4J_DATA_DIR: path.join(projectRoot, ".data", `bench-${size}`),
-  NEO4J_HEAP_MB: process.env.NEO4J_HEAP_MB ?? "2048",
-  NEO4J_PAGECACHE_MB: process.env.NEO4J_PAGECACHE_MB ?? "2048",
-  NEO4J_BOLT_PORT: "0",
-  SEED_ON_START: "false",
-});
+const config = syntheticConfig(size, { SEED_ON_START: "false" });
 const log = createLogger({ level: "silent", format: "json" });
 const database = await openDatabase(config, log);
 const driver = neo4j.driver(

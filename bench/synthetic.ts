@@ -1,3 +1,5 @@
+import path from "node:path";
+import { loadConfig, projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import {
   type BulkActor,
@@ -18,6 +20,24 @@ import { vocabulary } from "../src/seed/vocabulary.js";
 
 export const sizes = { S: 10_000, M: 100_000, L: 1_000_000 } as const;
 export type Size = keyof typeof sizes;
+
+/** Where the synthetic graph of `size` lives: its own embedded Neo4j's data directory. */
+export const syntheticDataDir = (size: Size) => path.join(projectRoot, ".data", `bench-${size}`);
+
+/**
+ * The configuration the benchmark scripts open the synthetic graph of `size` with: its data directory, 2 GB of
+ * heap and of page cache unless the environment says otherwise, a free Bolt port, then `overrides`.
+ */
+export function syntheticConfig(size: Size, overrides: Record<string, string> = {}) {
+  return loadConfig({
+    ...process.env,
+    NEO4J_DATA_DIR: syntheticDataDir(size),
+    NEO4J_HEAP_MB: process.env.NEO4J_HEAP_MB ?? "2048",
+    NEO4J_PAGECACHE_MB: process.env.NEO4J_PAGECACHE_MB ?? "2048",
+    NEO4J_BOLT_PORT: process.env.NEO4J_BOLT_PORT ?? "0",
+    ...overrides,
+  });
+}
 
 /** mulberry32: small, fast and the same on every machine for a given seed. */
 export function random(seed: number) {
