@@ -101,27 +101,34 @@ export async function searchActors(
   );
 }
 
-/** One keyset page of the citations whose quotes `lucene` (built by textLuceneQuery) finds, by score then key. */
-export async function searchCitations(db: Database, lucene: string, page: KeysetPage<SearchKey>) {
-  return runScored<CitationRecord>(
+/**
+ * One keyset page of the records that the full-text index `index` finds for `lucene` (built by
+ * textLuceneQuery), by score then key, bound to `variable` and projected by `projection`.
+ */
+function searchText<T>(
+  db: Database,
+  index: "citation_search" | "source_search",
+  variable: string,
+  projection: string,
+  lucene: string,
+  page: KeysetPage<SearchKey>,
+) {
+  return runScored<T>(
     db,
-    `CALL db.index.fulltext.queryNodes('citation_search', $lucene) YIELD node AS c, score
-     ${scoredPage(page.backward, "c", citationMap(wholeRecords))}`,
+    `CALL db.index.fulltext.queryNodes('${index}', $lucene) YIELD node AS ${variable}, score
+     ${scoredPage(page.backward, variable, projection)}`,
     { lucene },
     page,
   );
 }
 
-/** One keyset page of the sources whose texts `lucene` (built by textLuceneQuery) finds, by score then key. */
-export async function searchSources(db: Database, lucene: string, page: KeysetPage<SearchKey>) {
-  return runScored<SourceRecord>(
-    db,
-    `CALL db.index.fulltext.queryNodes('source_search', $lucene) YIELD node AS s, score
-     ${scoredPage(page.backward, "s", sourceMap(wholeRecords))}`,
-    { lucene },
-    page,
-  );
-}
+/** One keyset page of the citations whose quotes `lucene` finds, by score then key. */
+export const searchCitations = (db: Database, lucene: string, page: KeysetPage<SearchKey>) =>
+  searchText<CitationRecord>(db, "citation_search", "c", citationMap(wholeRecords), lucene, page);
+
+/** One keyset page of the sources whose texts `lucene` finds, by score then key. */
+export const searchSources = (db: Database, lucene: string, page: KeysetPage<SearchKey>) =>
+  searchText<SourceRecord>(db, "source_search", "s", sourceMap(wholeRecords), lucene, page);
 
 /** Most sources fetched per actor for `Actor.mentionedIn`: one more than the API's bound, to know a cut. */
 export const sourcesFetchedPerActor = 1001;
