@@ -3,6 +3,12 @@ import type { BulkBatch } from "./bulk.js";
 import type { ImportBatchOutcome } from "./bulk-check.js";
 import type { CheckWorkerData } from "./check-worker.js";
 
+/** A worker's code that imports the TypeScript module `entry` through tsx's API. */
+function throughTsx(entry: string): string {
+  const tsx = import.meta.resolve("tsx/esm/api");
+  return `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
+}
+
 /**
  * Worker threads that check an import's batches (./check-worker.ts) while the main thread reads the input and
  * writes the importer's files: the checks are most of an import's CPU time in Node (docs/decisions/013).
@@ -17,15 +23,17 @@ export class CheckPool {
   private next = 0;
 
   /**
-   * Starts `threads` workers, each loading the TypeScript sources through tsx's API, as the main thread does
-   * (`--import tsx` in a worker's options does not reach its entry module under every runner).
+   * Starts `threads` workers running the check worker the way this module runs: its build (dist/, `npm run
+   * build`) directly, or its TypeScript source through tsx's API as the main thread does (`--import tsx` in a
+   * worker's options does not reach its entry module under every runner).
    */
   constructor(threads: number, data: CheckWorkerData) {
-    const tsx = import.meta.resolve("tsx/esm/api");
-    const entry = new URL("./check-worker.ts", import.meta.url).href;
-    const bootstrap = `import(${JSON.stringify(tsx)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry)}, ${JSON.stringify(entry)}))`;
+    const compiled = import.meta.url.endsWith(".js");
+    const entry = new URL(compiled ? "./check-worker.js" : "./check-worker.ts", import.meta.url);
     for (let n = 0; n < threads; n += 1) {
-      const worker = new Worker(bootstrap, { eval: true, workerData: data });
+      const worker = compiled
+        ? new Worker(entry, { workerData: data })
+        : new Worker(throughTsx(entry.href), { eval: true, workerData: data });
       worker.on("message", (message: { number: number; outcome?: ImportBatchOutcome; error?: string }) => {
         const waiting = this.pending.get(message.number);
         this.pending.delete(message.number);
