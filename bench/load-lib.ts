@@ -16,9 +16,12 @@ import { projectRoot } from "../src/config.js";
  */
 export const serviceCommand = [process.execPath, path.join(projectRoot, "dist", "src", "main.js")] as const;
 
-/** Compiles src/ into dist/ (`npm run build`); run once before starting `serviceCommand`, never concurrently. */
+/**
+ * Compiles src/ into dist/ (`npm run build`, about a second; given up after 2 minutes); run once before
+ * starting `serviceCommand`, never concurrently.
+ */
 export function buildService(): void {
-  execFileSync("npm", ["run", "build", "--silent"], { cwd: projectRoot, stdio: "inherit" });
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: projectRoot, stdio: "inherit", timeout: 120_000 });
 }
 
 export interface Service {
