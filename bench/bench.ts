@@ -125,7 +125,7 @@ try {
   // The service as `npm start` runs it: built from src/ into JavaScript.
   buildService();
   const service = await startProcess(
-    [serviceCommand[1]],
+    serviceCommand.slice(1),
     { ...env, PORT: String(servicePort), SEED_ON_START: "false", LOG_FORMAT: "json", LOG_LEVEL: "info" },
     /GraphQL service ready/,
   );

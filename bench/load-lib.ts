@@ -11,10 +11,16 @@ import { projectRoot } from "../src/config.js";
  */
 
 /**
- * The service as `npm start` runs it: the JavaScript that `npm run build` compiles from src/ (about a second),
- * so that the load test and the benchmarks measure what production runs. Call `buildService` first.
+ * The service as `npm start` runs it: node with the start script's flags (its heap ceiling) on the JavaScript
+ * that `npm run build` compiles from src/ (about a second), so that the load test and the benchmarks measure
+ * what production runs. Relative paths are from the project root. Call `buildService` first.
  */
-export const serviceCommand = [process.execPath, path.join(projectRoot, "dist", "src", "main.js")] as const;
+export const serviceCommand: readonly string[] = [
+  process.execPath,
+  ...(JSON.parse(readFileSync(path.join(projectRoot, "package.json"), "utf8")).scripts.start as string)
+    .split(/\s+/)
+    .slice(1),
+];
 
 /**
  * Compiles src/ into dist/ (`npm run build`, about a second; given up after 2 minutes); run once before
@@ -52,8 +58,8 @@ export async function stopServices(): Promise<void> {
 /** Starts the service (`serviceCommand`) as its own node process and waits until it is ready. */
 export async function startService(env: Record<string, string>): Promise<Service> {
   const { NEO4J_URI: _unset, ...inherited } = process.env;
-  const [node, main] = serviceCommand;
-  const child = spawn(node, [main], {
+  const [node, ...args] = serviceCommand;
+  const child = spawn(node as string, args, {
     cwd: projectRoot,
     env: { ...inherited, LOG_FORMAT: "json", LOG_LEVEL: "info", ...env },
     stdio: ["ignore", "pipe", "pipe"],

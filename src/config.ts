@@ -123,6 +123,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         default: 15_000,
         desc: "Longest one GraphQL request may execute, database waits included",
       }),
+      MAX_COST_IN_FLIGHT: positiveInt({
+        default: 200_000,
+        desc: "Most estimated cost (see MAX_COST) executing at once; a request beyond it waits its turn",
+      }),
+      MAX_QUEUED_REQUESTS: positiveInt({
+        default: 64,
+        desc: "Most requests waiting for room under MAX_COST_IN_FLIGHT; more answer 503 OVERLOADED at once",
+      }),
+      QUEUE_TIMEOUT_MS: positiveInt({
+        default: 5_000,
+        desc: "Longest a request waits for room under MAX_COST_IN_FLIGHT before it answers 503 OVERLOADED",
+      }),
       MAX_BODY_BYTES: positiveInt({ default: 262_144, desc: "Largest request body, in bytes" }),
       EXPORT_MAX_RELATIONS: positiveInt({
         default: 250_000,
@@ -209,6 +221,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxItems: raw.MAX_RESULT_ITEMS,
       maxResponseBytes: raw.MAX_RESPONSE_BYTES,
       requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
+      maxCostInFlight: raw.MAX_COST_IN_FLIGHT,
+      maxQueued: raw.MAX_QUEUED_REQUESTS,
+      queueTimeoutMs: raw.QUEUE_TIMEOUT_MS,
     },
     seedDir: path.resolve(projectRoot, raw.SEED_DIR),
     seedOnStart: raw.SEED_ON_START,

@@ -22,7 +22,9 @@ export type ErrorCode =
   /** A request that ran out of time; it may well time out again. */
   | "QUERY_TIMEOUT"
   /** The database cannot answer now; the same request may succeed shortly. */
-  | "SERVICE_UNAVAILABLE";
+  | "SERVICE_UNAVAILABLE"
+  /** The service has as much work in flight as it takes; the same request may succeed in a moment. */
+  | "OVERLOADED";
 
 /** An error a client caused or can act on: a code, a message that says what to do, and its figures. */
 export class DomainError extends Error {
@@ -72,3 +74,7 @@ export const limitExceeded = (message: string, details: Record<string, number> =
 export const queryTimeout = (message: string) => new DomainError("QUERY_TIMEOUT", message);
 
 export const serviceUnavailable = (message: string) => new DomainError("SERVICE_UNAVAILABLE", message);
+
+/** A request the service had no room for: `details` gives the figures of what is in flight. */
+export const overloaded = (message: string, details: Record<string, number>) =>
+  new DomainError("OVERLOADED", message, details);

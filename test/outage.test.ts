@@ -15,6 +15,7 @@ import { freePort } from "../src/net.js";
 import { loadSeed } from "../src/seed/load.js";
 import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
 import { seedDir } from "./support/seed-copy.js";
+import { postGraphQL } from "./support/server.js";
 
 /**
  * The database goes away while the service runs: stopped, frozen (SIGSTOP) or killed (SIGKILL). Requests fail
@@ -70,24 +71,8 @@ describe("database outage", () => {
       },
       log,
     );
-  const graphql = async (query: string, variables: Record<string, unknown> = {}, key?: string) => {
-    const started = performance.now();
-    const response = await fetch(`${base}/graphql`, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        accept: "application/graphql-response+json",
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-    return {
-      status: response.status,
-      retryAfter: response.headers.get("retry-after"),
-      body: await response.json(),
-      ms: performance.now() - started,
-    };
-  };
+  const graphql = (query: string, variables: Record<string, unknown> = {}, key?: string) =>
+    postGraphQL(base, query, variables, key);
   const ready = async () => {
     const started = performance.now();
     const response = await fetch(`${base}/ready`);

@@ -23,7 +23,7 @@ const running = new Set<ChildProcess>();
 
 function start(env: Record<string, string>): Started {
   const { NEO4J_URI: _ignored, ...inherited } = process.env;
-  const child = spawn(serviceCommand[0], [serviceCommand[1]], {
+  const child = spawn(serviceCommand[0] as string, serviceCommand.slice(1), {
     cwd: projectRoot,
     env: { ...inherited, LOG_FORMAT: "json", NEO4J_DATA_DIR: dataDir, NEO4J_HEAP_MB: "512", ...env },
     stdio: ["ignore", "pipe", "pipe"],

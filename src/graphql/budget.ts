@@ -31,6 +31,8 @@ const bytesPerItem = 64;
 export class RequestBudget {
   private readonly controller = new AbortController();
   private timer: NodeJS.Timeout | undefined;
+  /** The document's estimated cost with its variables (set by the cost limit before execution; 0 until then). */
+  estimatedCost = 0;
   items = 0;
   bytes = 0;
   truncations = 0;

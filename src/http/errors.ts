@@ -40,6 +40,8 @@ const refusals: Partial<Record<ErrorCode, { status: number; headers?: Record<str
   QUERY_TIMEOUT: { status: 503 },
   // The database may be back shortly, unlike a timed-out query that will likely time out again.
   SERVICE_UNAVAILABLE: { status: 503, headers: { "retry-after": "5" } },
+  // Room comes back as soon as a request in flight ends.
+  OVERLOADED: { status: 503, headers: { "retry-after": "1" } },
 };
 
 /** A GraphQL request error: 400 for graphql-response+json, 200 for application/json (yoga reads `spec`). */

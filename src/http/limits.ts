@@ -8,6 +8,7 @@ import type { Plugin } from "graphql-yoga";
 import type { LimitsConfig } from "../config.js";
 import { DomainError, limitExceeded } from "../errors.js";
 import type { GraphQLContext } from "../graphql/context.js";
+import { useAdmission } from "./admission.js";
 import { toGraphQLError } from "./errors.js";
 
 /**
@@ -15,8 +16,10 @@ import { toGraphQLError } from "./errors.js";
  * 1. on the document alone, before anything runs (graphql-armor): tokens, depth, aliases, directives;
  * 2. on the document with its variables, before execution: the estimated cost (@pothos/plugin-complexity:
  *    every field costs 1, and a list multiplies its children by the number of items it may return);
- * 3. during execution, the request's budget (src/graphql/budget.ts): resolved items, response bytes, time.
- * Each refusal answers HTTP 400 with code LIMIT_EXCEEDED and the figures (time: 503 QUERY_TIMEOUT).
+ * 3. before execution, room for that cost among the requests executing (src/http/admission.ts);
+ * 4. during execution, the request's budget (src/graphql/budget.ts): resolved items, response bytes, time.
+ * Each refusal answers HTTP 400 with code LIMIT_EXCEEDED and the figures (time: 503 QUERY_TIMEOUT; no room:
+ * 503 OVERLOADED).
  */
 export function limitPlugins(limits: LimitsConfig): Plugin[] {
   // Thrown instead of reported, armor's refusals would reach the client as a 200.
@@ -35,6 +38,7 @@ export function limitPlugins(limits: LimitsConfig): Plugin[] {
     maxDirectivesPlugin({ n: limits.maxDirectives, ...report }),
     useCostLimit(limits.maxCost),
     useRequestBudget(),
+    useAdmission(limits),
   ] as Plugin[];
 }
 
@@ -66,11 +70,13 @@ export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
   return {
     onExecute({ args, setResultAndStopExecution }) {
       let refusal: DomainError | undefined;
+      let estimated = 0;
       const rule = createComplexityRule({
         context: args.contextValue,
         variableValues: (args.variableValues ?? {}) as Record<string, unknown>,
         operationName: args.operationName,
         validate: ({ complexity }) => {
+          estimated = complexity;
           if (complexity > maxCost && !refusal) {
             refusal = limitExceeded(
               `The query's estimated cost is ${complexity}, over the limit of ${maxCost}: each list multiplies ` +
@@ -84,6 +90,7 @@ export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
       // Variable errors are the executor's to report, with their own message.
       validate(args.schema, args.document, [rule]);
       if (refusal) setResultAndStopExecution({ errors: [toGraphQLError(refusal)] });
+      else args.contextValue.budget.estimatedCost = estimated;
     },
   };
 }

@@ -38,3 +38,32 @@ export async function serveOnLoopback(db: Database, overrides: Partial<HandlerOp
   const address = await listen(server, "127.0.0.1", 0);
   return { server, base: `http://127.0.0.1:${address.port}`, close: () => drain(server, 1000) };
 }
+
+/**
+ * POSTs a GraphQL request (graphql-response+json) to the server at `base`, with `key` as a bearer API key:
+ * the status, the retry-after header, the parsed body and the milliseconds it took.
+ */
+export async function postGraphQL(
+  base: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  key?: string,
+) {
+  const started = performance.now();
+  const response = await fetch(`${base}/graphql`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json",
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    // biome-ignore lint/suspicious/noExplicitAny: tests check the body field by field
+    body: (await response.json()) as any,
+    ms: performance.now() - started,
+  };
+}
