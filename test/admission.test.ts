@@ -116,6 +116,27 @@ describe("admission control", () => {
     expect((await during.queued).status).toBe(200);
   });
 
+  it("frees the place of a request whose client leaves while it waits", async () => {
+    const { during, write } = await whileRoomIsHeld(async () => {
+      const client = new AbortController();
+      const left = fetch(`${base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ query: cheapRead }),
+        signal: client.signal,
+      }).catch((error: Error) => error.name);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      client.abort();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      // The only place in the queue is free again: this one waits instead of being refused.
+      const waiting = post(cheapRead);
+      return { left: await left, waiting };
+    });
+    expect(during.left).toBe("AbortError");
+    expect((await write).status).toBe(200);
+    expect((await during.waiting).status).toBe(200);
+  });
+
   it("refuses a request that waits longer than the queue timeout, and the room comes back after", async () => {
     const { during, write } = await whileRoomIsHeld(async () => {
       // The lock is held past the queue timeout.

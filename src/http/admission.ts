@@ -74,13 +74,13 @@ export function useAdmission(limits: AdmissionLimits): Plugin<GraphQLContext> {
 
   return {
     async onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
-      const { budget, request } = args.contextValue;
+      const { budget } = args.contextValue;
       // A request above the ceiling was refused by the cost limit; the clamp keeps a lower MAX_COST_IN_FLIGHT usable.
       const weight = Math.min(Math.ceil(Math.max(1, budget.estimatedCost) / costPerUnit), capacity);
-      const signal = request ? AbortSignal.any([budget.signal, request.signal]) : budget.signal;
       let release: () => void;
       try {
-        release = await enter(weight, signal);
+        // The budget's signal aborts when the time is up or the client leaves (it follows the request's).
+        release = await enter(weight, budget.signal);
       } catch (error) {
         // The client went away while waiting: nobody reads the answer, the executor must not run.
         const reason =

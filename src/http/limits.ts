@@ -97,18 +97,17 @@ export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
 
 /**
  * Runs each operation under its request's budget: the executor and the database reads stop when the budget's
- * signal aborts (a ceiling hit, the time up, or the client gone). The answer then holds that one coded error,
- * and lists cut by their limits are named in `extensions.truncated`.
+ * signal aborts (a ceiling hit, the time up, or the client gone, which the budget follows). The answer then
+ * holds that one coded error, and lists cut by their limits are named in `extensions.truncated`.
  */
 export function useRequestBudget(): Plugin<GraphQLContext> {
   return {
     onExecute({ args }) {
       const { budget, request } = args.contextValue;
       budget.start();
+      if (request) budget.follow(request.signal);
       // graphql-tools' executor (Yoga's) checks this signal between fields; graphql-js's types lack it.
-      (args as { signal?: AbortSignal }).signal = request
-        ? AbortSignal.any([budget.signal, request.signal])
-        : budget.signal;
+      (args as { signal?: AbortSignal }).signal = budget.signal;
       return {
         onExecuteDone({ result, setResult }) {
           budget.finish();
