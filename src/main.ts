@@ -1,3 +1,5 @@
+// First: sets NODE_ENV before the modules that read it load.
+import "./production.js";
 import type { Server } from "node:http";
 import { ConfigError, loadConfig } from "./config.js";
 import { type OpenDatabase, openDatabase } from "./db/open.js";
