@@ -65,6 +65,8 @@ export interface CitationRecord {
   end: number;
   speakerKey: string | null;
   stance: string;
+  /** Its source, when the query fetched it with the citation. */
+  fetchedSource?: SourceRecord;
 }
 
 export interface SourceRecord {

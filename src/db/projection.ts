@@ -12,7 +12,8 @@ import type { ActorRecord, CitationRecord, RelationRecord, SourceRecord } from "
 /** A relation's own properties: its two ends' actors and its citations are parts, fetched on request. */
 export type RelationProperty = Exclude<keyof RelationRecord, "fromActor" | "toActor" | "citations">;
 export type ActorProperty = keyof ActorRecord;
-export type CitationProperty = keyof CitationRecord;
+/** A citation's own properties: its source is a part, fetched on request. */
+export type CitationProperty = Exclude<keyof CitationRecord, "fetchedSource">;
 export type SourceProperty = keyof SourceRecord;
 
 /** The properties read of each kind of record; each list includes its kind's `alwaysRead`. */
@@ -120,10 +121,11 @@ export const sourceMap = (projection: Projection) => mapOf(entriesOf(sourceReadi
 /** Most citations fetched with one relation: one more than the API lets a client ask for (src/graphql/bounds.ts). */
 export const citationsFetchedPerRelation = 501;
 
-/** What a relation is fetched with: its two ends' actors, its citations. */
+/** What a relation is fetched with: its two ends' actors, its citations (and with each, its source). */
 export interface RelationParts {
   ends: boolean;
   citations: boolean;
+  citationSources?: boolean;
 }
 
 /**
@@ -142,8 +144,14 @@ export function relationMap(
     );
   }
   if (parts.citations) {
+    const citation = parts.citationSources
+      ? `c ${mapOf([
+          ...entriesOf(citationReading, projection.citation, "c"),
+          `fetchedSource: COLLECT { MATCH (s:Source {id: c.sourceId}) RETURN s ${sourceMap(projection)} }[0]`,
+        ])}`
+      : `c ${citationMap(projection)}`;
     entries.push(
-      `citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c ${citationMap(projection)} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`,
+      `citations: COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN ${citation} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`,
     );
   }
   return mapOf(entries);

@@ -150,6 +150,8 @@ function relationsRequest(
     parts: {
       ends: selects(info, ["from"], nodes) || selects(info, ["to"], nodes),
       citations: selects(info, ["citations"], nodes),
+      citationSources:
+        selects(info, ["citations", "source"], nodes) || selects(info, ["citations", "reportedOn"], nodes),
     },
     // One more than asked, to know whether the list was cut.
     // A limit out of bounds is the field's to refuse; the actor's look-ahead (relationsSelected) must not send

@@ -63,7 +63,7 @@ CitationRef.implement({
         "When it was reported: its source's publication date, as precise as the source states it; null when the " +
         "source is undated.",
       resolve: async (c, _args, context) => {
-        const source = await referenced(SourceRef, context, "source", c.sourceKey);
+        const source = c.fetchedSource ?? (await referenced(SourceRef, context, "source", c.sourceKey));
         return partialDate(source.published, source.publishedPrecision);
       },
     }),
@@ -71,7 +71,9 @@ CitationRef.implement({
       extensions: reads({}),
       type: SourceRef,
       description: "The source the quote is from.",
-      resolve: (c, _args, context) => referenced(SourceRef, context, "source", c.sourceKey),
+      // Fetched with the citation when the query could (stored in the source loader by its ref's cacheResolved).
+      resolve: (c, _args, context) =>
+        c.fetchedSource ?? referenced(SourceRef, context, "source", c.sourceKey),
     }),
     relation: t.field({
       extensions: reads({}),
