@@ -10,5 +10,4 @@ COPY seed ./seed
 RUN npm run build
 USER node
 EXPOSE 4000
-# The heap ceiling of package.json's start script: admission control keeps the service within it.
-CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]
+CMD ["node", "dist/src/main.js"]

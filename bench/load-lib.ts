@@ -11,7 +11,7 @@ import { projectRoot } from "../src/config.js";
  */
 
 /**
- * The service as `npm start` runs it: node with the start script's flags (its heap ceiling) on the JavaScript
+ * The service as `npm start` runs it: node, with the start script's flags if it has any, on the JavaScript
  * that `npm run build` compiles from src/ (about a second), so that the load test and the benchmarks measure
  * what production runs. Relative paths are from the project root. Call `buildService` first.
  */
