@@ -46,14 +46,21 @@ async function startProcess(
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const readers = [child.stdout, child.stderr].map((stream) =>
+    readline.createInterface({ input: stream as NodeJS.ReadableStream }),
+  );
   await new Promise<void>((resolve, reject) => {
-    for (const stream of [child.stdout, child.stderr]) {
-      readline.createInterface({ input: stream as NodeJS.ReadableStream }).on("line", (line) => {
+    for (const reader of readers) {
+      reader.on("line", (line) => {
         if (marker.test(line)) resolve();
       });
     }
     child.on("exit", (code) => reject(new Error(`${args.join(" ")} exited (${code})`)));
   });
+  // Once ready, its output (a log line per request) is drained unread: parsing it would take the cores the
+  // servers are measured on.
+  for (const reader of readers) reader.close();
+  for (const stream of [child.stdout, child.stderr]) stream?.resume();
   return child;
 }
 
