@@ -8,10 +8,12 @@ import type { Database } from "../src/db/database.js";
 import { embeddedStoreDir } from "../src/db/embedded.js";
 import { checkGraph } from "../src/db/invariants.js";
 import type { OpenDatabase } from "../src/db/open.js";
+import { deleteOrigin } from "../src/db/writes.js";
 import { DomainError } from "../src/errors.js";
 import {
   type BulkBatch,
   type BulkInput,
+  type BulkRelation,
   importIntoNewDatabase,
   loadIntoLiveDatabase,
 } from "../src/ingest/bulk.js";
@@ -236,5 +238,74 @@ describe("bulk import into a new database", () => {
     const again = await loadIntoLiveDatabase(db, vocabulary, input()).catch((error: unknown) => error);
     expect(again).toMatchObject({ code: "BAD_USER_INPUT" });
     expect((again as Error).message).toMatch(/actors\.0\.id: actor "syn-actor-0" already exists/);
+  }, 120_000);
+  it("loads live batches that refer to stored records and to the batch just before, each checked under the lock", async () => {
+    const source = (n: number) => ({
+      ...awkward.source,
+      id: `test-live-src-${n}`,
+      file: `live-${n}.txt`,
+      text: `Déclaration ${n} faite à Bamako.`,
+    });
+    const relation = (n: number, fields: Partial<BulkRelation> = {}): BulkRelation => ({
+      ...awkward.relation,
+      id: `test-live-rel-${n}`,
+      citations: [
+        { source: `test-live-src-${n}`, quote: `Déclaration ${n}`, speaker: null, stance: "ASSERTS" },
+      ],
+      ...fields,
+    });
+    const live = (batches: BulkBatch[]) =>
+      loadIntoLiveDatabase(db, vocabulary, { actors: [], batches, origin: "test-live" });
+    try {
+      const loaded = await live([
+        // A stored relation addressed, a stored actor as a place: both looked up in the database (both were
+        // refused before, the lookup leaving them out).
+        {
+          sources: [source(1)],
+          relations: [
+            relation(1, {
+              addresses: ["syn-rel-0"],
+              places: [{ name: "Bamako", actor: "syn-actor-1" }],
+              citations: [
+                { source: "test-live-src-1", quote: "faite à Bamako", speaker: null, stance: "ASSERTS" },
+              ],
+            }),
+          ],
+        },
+        // The source and the relation of the batch just before.
+        {
+          sources: [],
+          relations: [
+            relation(2, {
+              addresses: ["test-live-rel-1"],
+              citations: [
+                { source: "test-live-src-1", quote: "Déclaration 1", speaker: null, stance: "DENIES" },
+              ],
+            }),
+          ],
+        },
+      ]);
+      expect(loaded).toMatchObject({ relations: 2, sources: 1, citations: 2 });
+      // A key the batch just before took is refused, and the batches before the refused one stay written.
+      const repeated = await live([
+        { sources: [source(3)], relations: [relation(3)] },
+        { sources: [], relations: [relation(3)] },
+      ]).catch((error: unknown) => error);
+      expect(repeated).toBeInstanceOf(ValidationError);
+      expect((repeated as ValidationError).problems).toEqual([
+        { where: "batch 1 relations.0.id", message: 'relation "test-live-rel-3" already exists' },
+      ]);
+      const { records } = await db.read(
+        "MATCH ()-[r:RELATION {origin: 'test-live'}]->() RETURN r.id AS id ORDER BY id",
+      );
+      expect(records.map((r) => r.get("id"))).toEqual([
+        "test-live-rel-1",
+        "test-live-rel-2",
+        "test-live-rel-3",
+      ]);
+      expect((await checkGraph(db)).violations).toEqual([]);
+    } finally {
+      await deleteOrigin(db, "test-live");
+    }
   }, 120_000);
 });

@@ -27,7 +27,7 @@ import { actorRow } from "../seed/rows.js";
 import { foldName } from "../seed/text.js";
 import { BulkChecker, checkImportBatch, type ImportBatchOutcome, type ParsedBatch } from "./bulk-check.js";
 import { CheckPool } from "./check-pool.js";
-import { ValidationError } from "./service.js";
+import { actorsOf, sourcesOf, ValidationError } from "./service.js";
 
 /**
  * Bulk loads: many actors, sources and relations at once, through the one grammar (src/seed/grammar.ts, by
@@ -345,22 +345,17 @@ export async function loadIntoLiveDatabase(
   return result(counts, { "first batch": firstSeconds, "later batches": elapsed(started) - firstSeconds });
 }
 
-/** Every key a batch refers to, for one lookup of what the database already holds. */
+/**
+ * Every key a batch refers to, for one lookup of what the database already holds: its sources and relations
+ * (each new, or a stored source given again), and the actors, sources and relations its relations refer to
+ * (the same as an analyst's batch, src/ingest/service.ts).
+ */
 function referencedKeys({ sources, relations }: ParsedBatch) {
-  const actors = new Set<string>();
-  const sourceKeys = new Set(sources.map((s) => s.source.id));
-  for (const { relation } of relations) {
-    actors.add(relation.from);
-    actors.add(relation.to);
-    for (const citation of relation.citations) {
-      sourceKeys.add(citation.source);
-      if (citation.speaker !== null) actors.add(citation.speaker);
-    }
-  }
+  const inputs = relations.map((r) => r.relation);
   return {
-    actors: [...actors],
-    sources: [...sourceKeys],
-    relations: relations.map((r) => r.relation.id),
+    actors: [...new Set(actorsOf(inputs))],
+    sources: [...new Set([...sources.map((s) => s.source.id), ...sourcesOf(inputs)])],
+    relations: [...new Set(inputs.flatMap((r) => [r.id, ...r.addresses]))],
     names: [],
   };
 }

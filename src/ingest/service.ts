@@ -89,8 +89,8 @@ interface Idempotent<T> {
   replayed: boolean;
 }
 
-/** The actors a batch's relations refer to: their ends and the speakers of their citations. */
-const actorsOf = (relations: readonly RelationInput[]) =>
+/** The actors a batch's relations refer to: their ends, the speakers of their citations, their places' actors. */
+export const actorsOf = (relations: readonly RelationInput[]) =>
   relations.flatMap((r) => [
     r.from,
     r.to,
@@ -98,7 +98,7 @@ const actorsOf = (relations: readonly RelationInput[]) =>
     ...(r.places ?? []).flatMap((p) => (p.actor ? [p.actor] : [])),
   ]);
 /** The sources a batch's relations cite. */
-const sourcesOf = (relations: readonly RelationInput[]) =>
+export const sourcesOf = (relations: readonly RelationInput[]) =>
   relations.flatMap((r) => r.citations.map((c) => c.source));
 
 const hashOf = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
