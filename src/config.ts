@@ -123,6 +123,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         default: 15_000,
         desc: "Longest one GraphQL request may execute, database waits included",
       }),
+      MAX_BYTES_IN_FLIGHT: positiveInt({
+        default: 33_554_432,
+        desc: "Most response bytes the requests executing at once may hold (as MAX_RESPONSE_BYTES counts them); past it, 503 OVERLOADED",
+      }),
       MAX_COST_IN_FLIGHT: positiveInt({
         default: 200_000,
         desc: "Most estimated cost (see MAX_COST) executing at once; a request beyond it waits its turn",
@@ -222,6 +226,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxResponseBytes: raw.MAX_RESPONSE_BYTES,
       requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
       maxCostInFlight: raw.MAX_COST_IN_FLIGHT,
+      maxBytesInFlight: raw.MAX_BYTES_IN_FLIGHT,
       maxQueued: raw.MAX_QUEUED_REQUESTS,
       queueTimeoutMs: raw.QUEUE_TIMEOUT_MS,
     },

@@ -5,6 +5,7 @@ import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import { type AuthConfig, type HttpConfig, type LimitsConfig, loadConfig } from "./config.js";
 import type { Database } from "./db/database.js";
+import { BytesInFlight } from "./graphql/budget.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { useProjection } from "./graphql/projection.js";
 import { schema } from "./graphql/schema.js";
@@ -46,6 +47,7 @@ export const { http: defaultHttp, limits: defaultLimits } = loadConfig({});
 /** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
 export function createGraphQLHandler(options: HandlerOptions) {
   const { db, readiness, log, auth, http, limits } = options;
+  const bytesInFlight = new BytesInFlight(limits.maxBytesInFlight);
   const yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext> = createYoga<
     Record<string, unknown>,
     GraphQLContext
@@ -65,7 +67,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
         ? false
         : { origin: http.corsOrigins.includes("*") ? "*" : http.corsOrigins, methods: ["GET", "POST"] },
     logging: log.child({ component: "yoga" }),
-    context: ({ request }) => createContext(db, auth, limits, request.headers),
+    context: ({ request }) => createContext(db, auth, limits, request.headers, bytesInFlight),
     plugins: [
       useRequestLog(log),
       useHeadAsGet("/graphql", (request): Promise<Response> | Response => yoga.fetch(request)),

@@ -137,6 +137,34 @@ describe("admission control", () => {
     expect((await during.waiting).status).toBe(200);
   });
 
+  it("bounds the answers' bytes held at once across requests, and gives them back when each ends", async () => {
+    const key = "src-004-dw-mali-dit-oui-russie";
+    const { records } = await db.read("MATCH (s:Source {id: $key}) RETURN size(s.text) AS n", { key });
+    const length = records[0]?.get("n") as number;
+    // Room for one copy of the text at a time, not two.
+    const maxBytesInFlight = length + 2000;
+    const server = await serveOnLoopback(db, { limits: { ...defaultLimits, maxBytesInFlight } });
+    try {
+      const one = `{ source(key: "${key}") { text } }`;
+      for (let i = 0; i < 3; i += 1) {
+        const answer = await postGraphQL(server.base, one);
+        expect(answer.status).toBe(200);
+        expect(answer.body.data.source.text).toHaveLength(length);
+      }
+      const two = `{ a: source(key: "${key}") { text } b: source(key: "${key}") { text } }`;
+      const refused = await postGraphQL(server.base, two);
+      expect(refused.status).toBe(503);
+      expect(refused.retryAfter).toBe("1");
+      expect(refused.body.errors).toHaveLength(1);
+      expect(refused.body.errors[0].extensions).toMatchObject({ code: "OVERLOADED", maxBytesInFlight });
+      expect(refused.body.errors[0].extensions.bytesInFlight).toBeGreaterThan(maxBytesInFlight);
+      // Its bytes were given back too.
+      expect((await postGraphQL(server.base, one)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+
   it("refuses a request that waits longer than the queue timeout, and the room comes back after", async () => {
     const { during, write } = await whileRoomIsHeld(async () => {
       // The lock is held past the queue timeout.

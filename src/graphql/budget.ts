@@ -1,5 +1,5 @@
 import { type GraphQLResolveInfo, responsePathAsArray } from "graphql";
-import { limitExceeded, queryTimeout } from "../errors.js";
+import { limitExceeded, overloaded, queryTimeout } from "../errors.js";
 
 /** The runtime ceilings of one GraphQL request: what the cost estimate may miss stops here. */
 export interface BudgetLimits {
@@ -9,6 +9,19 @@ export interface BudgetLimits {
   maxResponseBytes: number;
   /** Longest a request may execute, in milliseconds, database waits included. */
   requestTimeoutMs: number;
+}
+
+/**
+ * The response bytes every request executing now has charged, in all (the same estimate as each request's
+ * `maxResponseBytes`): one per service, shared by the requests' budgets. Admission bounds the work in flight by
+ * its estimated cost, which does not see how long texts are; this bounds the texts themselves, so that the
+ * process's memory has a ceiling whatever the corpus.
+ */
+export class BytesInFlight {
+  total = 0;
+
+  /** @param max most bytes at once; a request whose charge crosses it stops with OVERLOADED. */
+  constructor(readonly max: number) {}
 }
 
 /** A list cut by its limit, reported in the response's extensions.truncated. */
@@ -38,7 +51,13 @@ export class RequestBudget {
   truncations = 0;
   readonly truncated: Truncation[] = [];
 
-  constructor(readonly limits: BudgetLimits) {}
+  private released = false;
+
+  /** @param inFlight the service's shared count of response bytes; a budget of its own when absent (scripts). */
+  constructor(
+    readonly limits: BudgetLimits,
+    private readonly inFlight = new BytesInFlight(limits.maxResponseBytes),
+  ) {}
 
   /** Aborted when a ceiling is hit or the time is up; its reason is the coded error to answer. */
   get signal(): AbortSignal {
@@ -69,15 +88,18 @@ export class RequestBudget {
     else signal.addEventListener("abort", abort, { once: true });
   }
 
-  /** Stops the clock; called when execution is done. */
+  /** Stops the clock and gives the request's bytes back to the shared count; called when execution ends. */
   finish(): void {
     clearTimeout(this.timer);
+    if (this.released) return;
+    this.released = true;
+    this.inFlight.total -= this.bytes;
   }
 
   /** Charges `count` list items (and their estimated bytes). */
   chargeItems(count: number): void {
     this.items += count;
-    this.bytes += count * bytesPerItem;
+    this.addBytes(count * bytesPerItem);
     if (this.items > this.limits.maxItems) {
       this.abort(
         limitExceeded(
@@ -91,7 +113,7 @@ export class RequestBudget {
 
   /** Charges a text field's length (code units: close to bytes for the mostly Latin texts served). */
   chargeText(text: string): string {
-    this.bytes += text.length;
+    this.addBytes(text.length);
     this.checkBytes();
     return text;
   }
@@ -103,12 +125,26 @@ export class RequestBudget {
     }
   }
 
+  private addBytes(bytes: number): void {
+    this.bytes += bytes;
+    if (!this.released) this.inFlight.total += bytes;
+  }
+
+  /** Its own ceiling first (the request itself is too big), then the service's (too much at once). */
   private checkBytes(): void {
     if (this.bytes > this.limits.maxResponseBytes) {
       this.abort(
         limitExceeded(
           `The response would exceed ${this.limits.maxResponseBytes} bytes; select fewer texts or smaller lists.`,
           { estimatedBytes: this.bytes, maxResponseBytes: this.limits.maxResponseBytes },
+        ),
+      );
+    }
+    if (this.inFlight.total > this.inFlight.max && !this.released) {
+      this.abort(
+        overloaded(
+          `The requests executing now hold more than ${this.inFlight.max} bytes of answers; try again in a moment.`,
+          { bytesInFlight: this.inFlight.total, maxBytesInFlight: this.inFlight.max },
         ),
       );
     }

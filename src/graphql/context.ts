@@ -3,7 +3,7 @@ import { type Caller, readingCaller } from "../auth.js";
 import type { AuthConfig, LimitsConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { type Projection, wholeRecords } from "../db/projection.js";
-import { RequestBudget } from "./budget.js";
+import { type BytesInFlight, RequestBudget } from "./budget.js";
 import { createLoaders, type Loaders } from "./loaders.js";
 
 /**
@@ -27,15 +27,19 @@ export interface GraphQLContext {
   request?: Request;
 }
 
-/** Builds a request's context; a wrong key, or no key where reads need one, fails the request. */
+/**
+ * Builds a request's context; a wrong key, or no key where reads need one, fails the request. `inFlight` is the
+ * service's count of response bytes that its budget charges too (its own when absent).
+ */
 export function createContext(
   db: Database,
   auth: AuthConfig,
   limits: LimitsConfig,
   headers: Headers,
+  inFlight?: BytesInFlight,
 ): GraphQLContext {
   const caller = readingCaller(headers, auth);
-  const budget = new RequestBudget(limits);
+  const budget = new RequestBudget(limits, inFlight);
   // The deadline also cuts each read's transaction timeout to what the request has left.
   const requestDb = db.withSignal(budget.signal, Date.now() + limits.requestTimeoutMs);
   // The loadable refs' loaders live in the context cache, which survives Yoga copying the context.

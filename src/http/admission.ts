@@ -85,6 +85,8 @@ export function useAdmission(limits: AdmissionLimits): Plugin<GraphQLContext> {
         // The client went away while waiting: nobody reads the answer, the executor must not run.
         const reason =
           error instanceof DomainError ? error : refusal("The client left while the request waited");
+        // It never executes: its clock stops here.
+        budget.finish();
         setResultAndStopExecution({ errors: [toGraphQLError(reason)] });
         return;
       }

@@ -17,9 +17,10 @@ import { toGraphQLError } from "./errors.js";
  * 2. on the document with its variables, before execution: the estimated cost (@pothos/plugin-complexity:
  *    every field costs 1, and a list multiplies its children by the number of items it may return);
  * 3. before execution, room for that cost among the requests executing (src/http/admission.ts);
- * 4. during execution, the request's budget (src/graphql/budget.ts): resolved items, response bytes, time.
- * Each refusal answers HTTP 400 with code LIMIT_EXCEEDED and the figures (time: 503 QUERY_TIMEOUT; no room:
- * 503 OVERLOADED).
+ * 4. during execution, the request's budget (src/graphql/budget.ts): resolved items, response bytes (its own,
+ *    and those of every request executing, shared), time.
+ * Each refusal answers HTTP 400 with code LIMIT_EXCEEDED and the figures (time: 503 QUERY_TIMEOUT; no room, or
+ * too many bytes in flight: 503 OVERLOADED).
  */
 export function limitPlugins(limits: LimitsConfig): Plugin[] {
   // Thrown instead of reported, armor's refusals would reach the client as a 200.
@@ -102,15 +103,22 @@ export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
  */
 export function useRequestBudget(): Plugin<GraphQLContext> {
   return {
-    onExecute({ args }) {
+    onExecute({ args, executeFn, setExecuteFn }) {
       const { budget, request } = args.contextValue;
       budget.start();
       if (request) budget.follow(request.signal);
       // graphql-tools' executor (Yoga's) checks this signal between fields; graphql-js's types lack it.
       (args as { signal?: AbortSignal }).signal = budget.signal;
+      // Finished however execution ends, a throw included: the bytes it holds count against every request.
+      setExecuteFn(async (executeArgs) => {
+        try {
+          return await executeFn(executeArgs);
+        } finally {
+          budget.finish();
+        }
+      });
       return {
         onExecuteDone({ result, setResult }) {
-          budget.finish();
           if (Symbol.asyncIterator in result) return;
           setResult(withBudgetOutcome(result, args.contextValue));
         },
