@@ -25,8 +25,9 @@ const costPerUnit = 1000;
  * Admission control: each operation executes only once its estimated cost (set on the budget by the cost
  * limit, src/http/limits.ts) fits under `maxCostInFlight` beside what is executing already; until then it
  * waits in a first-in, first-out queue (async-mutex's weighted semaphore), so that a heavy request does not
- * starve behind light ones. Memory in use grows with the cost in flight, not with the number of clients: this
- * is what lets the process run under a fixed heap ceiling (`npm start`) without ever running out of it.
+ * starve behind light ones. Memory in use grows with the cost in flight, not with the number of clients: with
+ * the shared bound on answer bytes (BytesInFlight, src/graphql/budget.ts), this is what lets the process run
+ * under a fixed heap ceiling (`npm start`) without running out of it.
  * A request finding `maxQueued` others waiting, or waiting longer than `queueTimeoutMs`, answers 503
  * OVERLOADED with Retry-After; one whose client goes away while it waits leaves at once.
  * Place it after the cost limit and the request budget (it reads the one and waits on the other's clock).
