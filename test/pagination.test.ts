@@ -101,6 +101,27 @@ describe("keyset pagination", () => {
     }
   });
 
+  it("counts the whole list in totalCount, whatever the page, when it is selected", async () => {
+    const total = async (field: string, args: string) => {
+      const response = await query(`{ list: ${field}(${args}) { totalCount edges { node { key } } } }`);
+      expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
+      return response.data.list.totalCount;
+    };
+    for (const connection of ["actors", "sources", "relations"] as const) {
+      const whole = await walk(connection, () => 50);
+      expect(whole.length).toBeGreaterThan(2);
+      const last = (await page(connection, { first: 1 })).endCursor;
+      for (const args of ["first: 2", "last: 2", `first: 1, after: "${last}"`]) {
+        expect(await total(connection, args), `${connection}(${args})`).toBe(whole.length);
+      }
+    }
+    const ofPersons = { field: "actors", args: "kinds: [PERSON]" };
+    const persons = await walk(ofPersons, () => 50);
+    expect(persons.length).toBeGreaterThan(2);
+    expect((await walk(ofPersons, () => 3, true)).reverse()).toEqual(persons);
+    expect(await total("actors", "kinds: [PERSON], last: 1")).toBe(persons.length);
+  });
+
   it("takes first, last, after and before in every combination the Relay specification allows", async () => {
     const whole = (await page("actors", { first: 100 })).keys;
     /** The cursor of the item at `index` of the whole list. */

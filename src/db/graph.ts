@@ -221,6 +221,12 @@ export interface KeysetPage<K> {
   before: K | null;
   limit: number;
   backward: boolean;
+  /**
+   * Whether to count the whole list too. A count reads every item of the list (for a first page of 200,000
+   * actors, most of the query's time), so it is made only when the client selects `totalCount`; the page's
+   * total is null otherwise.
+   */
+  withTotal: boolean;
 }
 
 /** An item of a keyset page with its sort key. */
@@ -237,6 +243,27 @@ export interface Keyed<T, K> {
 const keysetWindow = (variables: string, key: string, backward: boolean) =>
   `WITH ${variables} WHERE ($after IS NULL OR ${key} > $after) AND ($before IS NULL OR ${key} < $before)
    WITH ${variables} ORDER BY ${key} ${backward ? "DESC" : "ASC"} LIMIT $limit`;
+
+/**
+ * The Cypher that reads a keyset page of the `label` nodes bound to `x` that pass `where`, in key order, from
+ * the key's unique index: starting from a bound on the key lets the planner seek the index in order and stop
+ * after `$limit` rows, where ordering the matched nodes by key sorts all of them (a first page of the 200,000
+ * actors of the L graph: 133 ms, 3-4 ms from the index). Its parameters are those of `keysetParams`.
+ */
+function keyOrderedWindow(x: string, label: string, page: KeysetPage<string>, where = "true"): string {
+  // Keys are never empty, so every key is greater than "".
+  const start = page.backward
+    ? page.before === null
+      ? `${x}.id IS NOT NULL`
+      : `${x}.id < $before`
+    : `${x}.id > coalesce($after, "")`;
+  return `MATCH (${x}:${label}) WHERE ${start} AND ${where}
+     ${keysetWindow(x, `${x}.id`, page.backward)}`;
+}
+
+/** The subquery that counts a page's whole list (`count`: a match returning a count) when it is asked for. */
+const totalOf = (page: KeysetPage<unknown>, count: string) =>
+  `CALL () { ${page.withTotal ? count : "RETURN null"} AS total }`;
 
 const keysetParams = <K>(page: KeysetPage<K>) => ({
   after: page.after,
@@ -289,18 +316,21 @@ export async function listActors(
   kinds: string[] | null,
   page: KeysetPage<string>,
   projection: Projection = wholeRecords,
-): Promise<{ total: number; actors: Keyed<ActorRecord, string>[] }> {
+): Promise<{ total: number | null; actors: Keyed<ActorRecord, string>[] }> {
+  const ofKinds = "($kinds IS NULL OR a.kind IN $kinds)";
   const { records } = await db.read(
-    `CALL () { MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds RETURN count(a) AS total }
+    `${totalOf(page, `MATCH (a:Actor) WHERE ${ofKinds} RETURN count(a)`)}
      CALL () {
-       MATCH (a:Actor) WHERE $kinds IS NULL OR a.kind IN $kinds
-       ${keysetWindow("a", "a.id", page.backward)}
+       ${keyOrderedWindow("a", "Actor", page, ofKinds)}
        RETURN collect({ node: a ${actorMap(projection)}, key: a.id }) AS page
      }
      RETURN total, page`,
     { kinds, ...keysetParams(page) },
   );
-  return { total: records[0]?.get("total") ?? 0, actors: inListOrder(page, records[0]?.get("page") ?? []) };
+  return {
+    total: records[0]?.get("total") ?? null,
+    actors: inListOrder(page, records[0]?.get("page") ?? []),
+  };
 }
 
 /**
@@ -361,7 +391,7 @@ export async function relationsPage(
   filter: RelationFilter,
   page: KeysetPage<string> & { withCitations: boolean; order?: RelationOrder },
   projection: Projection = wholeRecords,
-): Promise<{ actorFound: boolean; total: number; relations: Keyed<RelationRecord, string>[] }> {
+): Promise<{ actorFound: boolean; total: number | null; relations: Keyed<RelationRecord, string>[] }> {
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
   // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
   // collection of everything). Whether the actor exists comes back too, saving a round trip to ask. Each
@@ -381,7 +411,7 @@ export async function relationsPage(
          ${keysetWindow("r, sortKey", "sortKey", page.backward)}`;
   const { records } = await db.read(
     `CALL () { OPTIONAL MATCH (a:Actor {id: $actor}) RETURN $actor IS NULL OR a IS NOT NULL AS actorFound }
-     CALL () { ${match} RETURN count(r) AS total }
+     ${totalOf(page, `${match} RETURN count(r)`)}
      CALL () {
        ${match}
        ${window}
@@ -392,7 +422,7 @@ export async function relationsPage(
   );
   return {
     actorFound: records[0]?.get("actorFound") ?? false,
-    total: records[0]?.get("total") ?? 0,
+    total: records[0]?.get("total") ?? null,
     relations: inListOrder(page, records[0]?.get("page") ?? []),
   };
 }
@@ -796,17 +826,20 @@ export async function sourcesPage(
   db: Database,
   page: KeysetPage<string>,
   projection: Projection = wholeRecords,
-): Promise<{ total: number; sources: Keyed<SourceRecord, string>[] }> {
+): Promise<{ total: number | null; sources: Keyed<SourceRecord, string>[] }> {
   const { records } = await db.read(
-    `CALL () { MATCH (s:Source) RETURN count(s) AS total }
+    `${totalOf(page, "MATCH (s:Source) RETURN count(s)")}
      CALL () {
-       MATCH (s:Source) ${keysetWindow("s", "s.id", page.backward)}
+       ${keyOrderedWindow("s", "Source", page)}
        RETURN collect({ node: s ${sourceMap(projection)}, key: s.id }) AS page
      }
      RETURN total, page`,
     keysetParams(page),
   );
-  return { total: records[0]?.get("total") ?? 0, sources: inListOrder(page, records[0]?.get("page") ?? []) };
+  return {
+    total: records[0]?.get("total") ?? null,
+    sources: inListOrder(page, records[0]?.get("page") ?? []),
+  };
 }
 
 export async function countsByKind(db: Database): Promise<{

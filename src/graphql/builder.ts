@@ -12,7 +12,8 @@ import type { GraphQLContext } from "./context.js";
 export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   Scalars: { Date: { Input: string; Output: string } };
-  Connection: { totalCount: number };
+  // Null when the client did not select it: counting a whole list is made only when asked (src/graphql/pagination.ts).
+  Connection: { totalCount: number | null };
   // Non-null unless a field says otherwise: a null then always means "the sources do not say" or "no such".
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
@@ -107,6 +108,9 @@ builder.scalarType("Date", {
 builder.globalConnectionField("totalCount", (t) =>
   t.int({
     description: "How many items the whole list has, across all pages.",
-    resolve: (parent) => parent.totalCount,
+    resolve: (parent) => {
+      if (parent.totalCount === null) throw new Error("totalCount was selected but not counted");
+      return parent.totalCount;
+    },
   }),
 );

@@ -1,7 +1,9 @@
+import type { GraphQLResolveInfo } from "graphql";
 import type { Keyed, KeysetPage } from "../db/graph.js";
 import { badInput } from "../errors.js";
 import { bounds, inRange } from "./bounds.js";
 import type { RequestBudget } from "./budget.js";
+import { selects } from "./selection.js";
 
 /**
  * Relay connections with keyset cursors. A cursor carries its item's sort key in the list's order (and the
@@ -58,14 +60,15 @@ function decodeCursor<K>(argument: string, cursor: string, order: KeysetOrder<K>
  * A Relay connection with `totalCount`, read by `fetch` one keyset page at a time. Every combination of
  * first, last, after and before that the Relay specification allows is taken: the items between the cursors,
  * then the first `first` of them, then the last `last` of those (`last` alone: the end of the list).
- * `fetch` answers the page's items, each with its sort key, in the list's order.
+ * `fetch` answers the page's items, each with its sort key, in the list's order, and the list's total when the
+ * page asks for it (`withTotal`: the client selected `totalCount`).
  * @throws BAD_USER_INPUT for a page size outside 0 to 100 or a cursor this list did not issue.
  */
 export async function keysetConnection<T, K>(
   args: ConnectionArgs,
-  budget: RequestBudget,
+  { budget, info }: { budget: RequestBudget; info: GraphQLResolveInfo },
   order: KeysetOrder<K>,
-  fetch: (page: KeysetPage<K>) => Promise<{ total: number; items: Keyed<T, K>[] }>,
+  fetch: (page: KeysetPage<K>) => Promise<{ total: number | null; items: Keyed<T, K>[] }>,
 ) {
   for (const name of ["first", "last"] as const) {
     const value = args[name];
@@ -76,7 +79,13 @@ export async function keysetConnection<T, K>(
   const backward = args.first == null && args.last != null;
   const size = (backward ? args.last : args.first) ?? bounds.page.default;
   // One item more than asked says whether more lie in the direction read.
-  const { total, items } = await fetch({ after, before, limit: size + 1, backward });
+  const { total, items } = await fetch({
+    after,
+    before,
+    limit: size + 1,
+    backward,
+    withTotal: selects(info, ["totalCount"]),
+  });
   const more = items.length > size;
   let kept = backward ? items.slice(Math.max(0, items.length - size)) : items.slice(0, size);
   if (!backward && args.last != null) kept = kept.slice(Math.max(0, kept.length - args.last));

@@ -119,8 +119,8 @@ builder.queryFields((t) => ({
     description: "Every actor, optionally of some kinds, in key order.",
     args: { kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }) },
     complexity: connectionComplexity,
-    resolve: (_root, args, { db, budget, projection }) =>
-      keysetConnection(args, budget, byKey("actors"), async (window) => {
+    resolve: (_root, args, { db, budget, projection }, info) =>
+      keysetConnection(args, { budget, info }, byKey("actors"), async (window) => {
         const page = await listActors(db, args.kinds?.length ? args.kinds : null, window, projection.current);
         return { total: page.total, items: page.actors };
       }),

@@ -443,7 +443,7 @@ builder.queryFields((t) => ({
         },
       );
       const order = args.orderBy ?? "TIME";
-      return keysetConnection(args, budget, relationOrders[order], async (window) => {
+      return keysetConnection(args, { budget, info }, relationOrders[order], async (window) => {
         const page = await relationsPage(
           db,
           filter.actor ?? null,
@@ -497,6 +497,7 @@ builder.queryFields((t) => ({
             before: null,
             limit: count,
             backward: false,
+            withTotal: false,
             withCitations: true,
             order: args.orderBy ?? "TIME",
           },

@@ -1,3 +1,4 @@
+import type { GraphQLResolveInfo } from "graphql";
 import type { Database } from "../../db/database.js";
 import type { Keyed, KeysetPage } from "../../db/graph.js";
 import {
@@ -185,6 +186,7 @@ async function textSearch<T>(
   name: string,
   args: Parameters<typeof keysetConnection>[0] & { query: string },
   { db, budget }: Pick<GraphQLContext, "db" | "budget">,
+  info: GraphQLResolveInfo,
   search: (
     db: Database,
     lucene: string,
@@ -194,7 +196,7 @@ async function textSearch<T>(
   const words = wordsOfQuery(args.query);
   const stopWords = await frenchStopWords(db);
   const lucene = textLuceneQuery(words, stopWords);
-  const connection = await keysetConnection(args, budget, searchOrder(name), async (window) => {
+  const connection = await keysetConnection(args, { budget, info }, searchOrder(name), async (window) => {
     if (words.length === 0) return noMatch;
     const page = await search(db, lucene, window);
     return { total: page.total, items: page.hits };
@@ -224,11 +226,11 @@ builder.queryFields((t) => ({
         kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }),
       },
       complexity: connectionComplexity,
-      resolve: async (_root, args, { db, budget }) => {
+      resolve: async (_root, args, { db, budget }, info) => {
         const words = wordsOfQuery(args.query);
         const connection = await keysetConnection(
           args,
-          budget,
+          { budget, info },
           searchOrder("searchActors"),
           async (window) => {
             if (words.length === 0) return noMatch;
@@ -284,8 +286,8 @@ builder.queryFields((t) => ({
         "relevant first, then by key.",
       args: queryArg('Words to find, e.g. "instructeurs russes".'),
       complexity: connectionComplexity,
-      resolve: async (_root, args, context) => {
-        const { connection, terms } = await textSearch("searchQuotes", args, context, searchCitations);
+      resolve: async (_root, args, context, info) => {
+        const { connection, terms } = await textSearch("searchQuotes", args, context, info, searchCitations);
         return {
           ...connection,
           edges: connection.edges.map(({ node, cursor }) => ({
@@ -327,8 +329,8 @@ builder.queryFields((t) => ({
         "then by key; each edge gives passages around the matches.",
       args: queryArg('Words to find, e.g. "Barkhane".'),
       complexity: connectionComplexity,
-      resolve: async (_root, args, context) => {
-        const { connection, terms } = await textSearch("searchSources", args, context, searchSources);
+      resolve: async (_root, args, context, info) => {
+        const { connection, terms } = await textSearch("searchSources", args, context, info, searchSources);
         return {
           ...connection,
           edges: connection.edges.map(({ node, cursor }) => ({

@@ -104,8 +104,8 @@ builder.queryFields((t) => ({
     type: SourceRef,
     description: "Every source, in key order.",
     complexity: connectionComplexity,
-    resolve: (_root, args, { db, budget, projection }) =>
-      keysetConnection(args, budget, byKey("sources"), async (window) => {
+    resolve: (_root, args, { db, budget, projection }, info) =>
+      keysetConnection(args, { budget, info }, byKey("sources"), async (window) => {
         const page = await sourcesPage(db, window, projection.current);
         return { total: page.total, items: page.sources };
       }),
