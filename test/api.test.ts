@@ -217,6 +217,11 @@ describe("GraphQL API over the seed corpus", () => {
       expect(two.nodes.length).toBeGreaterThan(one.nodes.length);
       const keys = new Set(two.nodes.map((n: Data) => n.key));
       for (const edge of two.edges) expect(keys.has(edge.from.key) && keys.has(edge.to.key)).toBe(true);
+      // Each actor and relation once, by key (code point order, as Cypher's), however often the hops reach it.
+      for (const list of [two.nodes, two.edges, one.nodes, one.edges]) {
+        const listed = list.map((x: Data) => x.key);
+        expect(listed).toEqual([...new Set(listed)].sort());
+      }
       const deployments = await hood(2, ["DEPLOYMENT"]);
       expect(deployments.edges.every((e: Data) => e.type === "DEPLOYMENT")).toBe(true);
     });

@@ -135,7 +135,7 @@ async function expand(
   const reached = new Set(actors.map((actor) => actor.key));
   const missing = seeds.find((key) => !reached.has(key));
   if (missing !== undefined) throw await unknownActor(context, missing, argument);
-  // Both lists come by key: sorting them here cost about as much CPU as the rest of the request.
+  // Both lists come by key (src/db/graph.ts neighbourhood).
   return { nodes: actors, edges: relations };
 }
 
