@@ -19,18 +19,21 @@ import { selectedFields, selects } from "../selection.js";
 import { ActorKindEnum, DirectionEnum, vocabulary } from "./vocabulary.js";
 
 /** GraphQL type name of an actor kind: STATE -> State, PRIVATE_MILITARY_COMPANY -> PrivateMilitaryCompany. */
-export const typeNameOfKind = (kind: string) =>
+const typeNameOfKind = (kind: string) =>
   kind
     .toLowerCase()
     .split("_")
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join("");
 
+/** The type names of the vocabulary's kinds, made once: resolveType runs for every actor of every answer. */
+const typeNames = new Map(vocabulary.actorKinds.map(({ name }) => [name, typeNameOfKind(name)]));
+
 ActorRef.implement({
   description:
     "A political or military actor that the sources name: a state, body, person, force, operation, ...",
   interfaces: [builder.nodeInterfaceRef()],
-  resolveType: (actor) => typeNameOfKind(actor.kind),
+  resolveType: (actor) => typeNames.get(actor.kind) ?? typeNameOfKind(actor.kind),
   fields: (t) => ({
     key: t.exposeString("key", { description: 'Stable key of the actor, e.g. "mali" or "sergei-lavrov".' }),
     name: t.exposeString("name", { description: "Canonical name." }),
