@@ -7,18 +7,17 @@ import {
   type CitationRecord,
   citationsOfRelations,
   citationsOfSources,
-  type Direction,
   type LedgerRecord,
   ledgersOfRelations,
   type MentionRecord,
   mentionsOfSources,
-  type RelationFilter,
   type RelationRecord,
+  type RelationsOfActorRequest,
   relationsOfActors,
   relationsOfSources,
   sourceTexts,
 } from "../db/graph.js";
-import type { Projection, RelationParts } from "../db/projection.js";
+import type { Projection } from "../db/projection.js";
 import { mentionsOfActors } from "../db/search.js";
 import { notFound } from "../errors.js";
 import { codePoints } from "../seed/text.js";
@@ -43,14 +42,12 @@ function groupByKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => st
 }
 
 /** What `Actor.relations` asks for one actor; see relationsRequest (src/graphql/types/actor.ts). */
-export interface RelationsOfActorKey {
+/**
+ * The loader key of an actor's relations: the actor and what its `relations` field asks (direction, filter,
+ * the parts selected below it, and `limit`, one more than the client asked, to know whether the list was cut).
+ */
+export interface RelationsOfActorKey extends RelationsOfActorRequest {
   actorKey: string;
-  direction: Direction;
-  filter: RelationFilter;
-  /** What to fetch with the relations: what the client selected below them. */
-  parts: RelationParts;
-  /** At most this many relations per actor. */
-  fetch: number;
 }
 
 /** An actor with its relations as one RelationsOfActorKey asks them; actor null when the key names none. */
@@ -116,7 +113,7 @@ export function createLoaders(db: Database, projection: { current: Projection })
         const answers = new Map<string, ActorRelations>();
         const batches = new Map<string, RelationsOfActorKey[]>();
         for (const key of keys) {
-          const shape = JSON.stringify([key.direction, key.filter, key.parts, key.fetch]);
+          const shape = JSON.stringify([key.direction, key.filter, key.parts, key.limit]);
           batches.set(shape, [...(batches.get(shape) ?? []), key]);
         }
         for (const batch of batches.values()) {
@@ -124,10 +121,7 @@ export function createLoaders(db: Database, projection: { current: Projection })
           const rows = await relationsOfActors(
             db,
             batch.map((k) => k.actorKey),
-            first.direction,
-            first.filter,
-            first.parts,
-            first.fetch,
+            first,
             projection.current,
           );
           for (const { actor, relations } of rows) {
@@ -142,7 +136,7 @@ export function createLoaders(db: Database, projection: { current: Projection })
 }
 
 function relationsKey(key: RelationsOfActorKey): string {
-  return JSON.stringify([key.actorKey, key.direction, key.filter, key.parts, key.fetch]);
+  return JSON.stringify([key.actorKey, key.direction, key.filter, key.parts, key.limit]);
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -4,13 +4,18 @@ import {
   type GraphQLResolveInfo,
   getArgumentValues,
 } from "graphql";
-import { type ActorRecord, actorByFoldedName, type Direction, listActors } from "../../db/graph.js";
+import {
+  type ActorRecord,
+  actorByFoldedName,
+  type Direction,
+  listActors,
+  type RelationsOfActorRequest,
+} from "../../db/graph.js";
 import { badInput } from "../../errors.js";
 import { foldName } from "../../seed/text.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
-import type { RelationsOfActorKey } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
 import { ActorRef, MentionRef, RelationRef } from "../refs.js";
@@ -59,8 +64,8 @@ ActorRef.implement({
       complexity: listComplexity(bounds.relationsOfActor),
       resolve: (actor, args, context, info) =>
         boundedList(bounds.relationsOfActor, args.limit, context, info, async () => {
-          const key = relationsRequest(info, info.fieldNodes, actor.key, args);
-          return (await context.loaders.relationsOfActor.load(key)).relations;
+          const request = relationsRequest(info, info.fieldNodes, args);
+          return (await context.loaders.relationsOfActor.load({ ...request, actorKey: actor.key })).relations;
         }),
     }),
     mentionedIn: t.field({
@@ -112,7 +117,9 @@ builder.queryFields((t) => ({
       // The relations the client asks for below come in the same query as the actor: the relations fields
       // then find them in their loader, and the actor is returned from it (no query of its own).
       const prefetched = await Promise.all(
-        relationsSelected(info, key as string).map((k) => loaders.relationsOfActor.load(k)),
+        relationsSelected(info, ["relations"]).map((request) =>
+          loaders.relationsOfActor.load({ ...request, actorKey: key as string }),
+        ),
       );
       return prefetched[0] ? prefetched[0].actor : (key as string);
     },
@@ -122,32 +129,39 @@ builder.queryFields((t) => ({
     description: "Every actor, optionally of some kinds, in key order.",
     args: { kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }) },
     complexity: connectionComplexity,
-    resolve: (_root, args, { db, budget, projection }, info) =>
+    resolve: (_root, args, { db, budget, projection, loaders }, info) =>
       keysetConnection(args, { budget, info }, byKey("actors"), async (window) => {
-        const page = await listActors(db, args.kinds?.length ? args.kinds : null, window, projection.current);
+        // The first `relations` field selected on the page's actors comes in the page's own query, and waits in
+        // its loader for the actors' fields, as for the root `actor` field.
+        const [ahead] = relationsSelected(info, ["edges", "node", "relations"]);
+        const kinds = args.kinds?.length ? args.kinds : null;
+        const page = await listActors(db, kinds, window, projection.current, ahead);
+        for (const { node, relations } of page.actors) {
+          if (ahead && relations) {
+            loaders.relationsOfActor.prime({ ...ahead, actorKey: node.key }, { actor: node, relations });
+          }
+        }
         return { total: page.total, items: page.actors };
       }),
   }),
 }));
 
 /**
- * The one look-ahead of Actor.relations: the loader key of a `relations` field (its field nodes, arguments
- * and what is selected below it), used both by the field itself and by the root `actor` field, which fetches
- * the relations ahead in the actor's own query.
+ * The one look-ahead of Actor.relations: what a `relations` field asks (from its field nodes, arguments and
+ * what is selected below it), used both by the field itself and by the fields that fetch the relations ahead
+ * in their own query: the root `actor` and the `actors` connection.
  */
 function relationsRequest(
   info: GraphQLResolveInfo,
   nodes: readonly FieldNode[],
-  actorKey: string,
   args: {
     direction?: string | null;
     types?: readonly string[] | null;
     asOf?: string | null;
     limit?: number | null;
   },
-): RelationsOfActorKey {
+): RelationsOfActorRequest {
   return {
-    actorKey,
     direction: (args.direction ?? "BOTH") as Direction,
     filter: toRelationFilter(args),
     parts: {
@@ -159,18 +173,18 @@ function relationsRequest(
     // One more than asked, to know whether the list was cut.
     // A limit out of bounds is the field's to refuse; the actor's look-ahead (relationsSelected) must not send
     // it to Cypher, where a negative LIMIT fails.
-    fetch:
+    limit:
       Math.max(0, Math.min(args.limit ?? bounds.relationsOfActor.default, bounds.relationsOfActor.max)) + 1,
   };
 }
 
-/** The loader keys of the `relations` fields selected on the actor that `info`'s field returns. */
-function relationsSelected(info: GraphQLResolveInfo, actorKey: string): RelationsOfActorKey[] {
+/** What the `relations` fields selected at `path` below the resolving field ask, the actor's key aside. */
+function relationsSelected(info: GraphQLResolveInfo, path: readonly string[]): RelationsOfActorRequest[] {
   const field = (info.schema.getType("Actor") as GraphQLInterfaceType).getFields().relations;
   if (!field) return [];
   try {
-    return selectedFields(info, ["relations"]).map((node) =>
-      relationsRequest(info, [node], actorKey, getArgumentValues(field, node, info.variableValues)),
+    return selectedFields(info, path).map((node) =>
+      relationsRequest(info, [node], getArgumentValues(field, node, info.variableValues)),
     );
   } catch {
     return []; // invalid arguments: the relations field itself reports them
