@@ -475,9 +475,9 @@ const byKeyOrder = (x: { key: string }, y: { key: string }) => (x.key < y.key ? 
 /**
  * The seed actors found, every actor within `depth` hops of them and every relation followed on the way, each
  * list by key (`byKeyOrder`), in one query: the breadth-first hops are unrolled (depth is an integer the caller
- * has validated). A hop expands
- * all the actors the previous one reached, so its cost follows the size of the result, not of the graph.
- * Actors may be reached twice (DISTINCT); a relation is followed once (each hop skips those already followed).
+ * has validated). A hop expands all the actors the previous one reached, so its cost follows the size of the
+ * result, not of the graph. Actors may be reached twice (DISTINCT); a relation is followed once (each hop skips
+ * those already followed).
  * Past `limit` relations the walk stops and `complete` is false: the caller refuses rather than answer a
  * graph cut at random. Each hop takes at most two rows per new relation beyond the limit, so the database's
  * work stays bounded by the limit too.

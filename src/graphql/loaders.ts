@@ -41,10 +41,10 @@ function groupByKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => st
   return keys.map((key) => groups.get(key) ?? []);
 }
 
-/** What `Actor.relations` asks for one actor; see relationsRequest (src/graphql/types/actor.ts). */
 /**
  * The loader key of an actor's relations: the actor and what its `relations` field asks (direction, filter,
- * the parts selected below it, and `limit`, one more than the client asked, to know whether the list was cut).
+ * the parts selected below it, and `limit`, one more than the client asked, to know whether the list was cut);
+ * see relationsRequest (src/graphql/types/actor.ts).
  */
 export interface RelationsOfActorKey extends RelationsOfActorRequest {
   actorKey: string;
