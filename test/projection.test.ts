@@ -38,6 +38,14 @@ const mixedPaths = [
   // Paths: steps' ends and forward read the relation's ends; the ends themselves select little.
   `{ paths(from: "wagner", to: "assimi-goita", all: true) { length steps { forward from { key } to { name }
        relation { key type citations(limit: 2) { key context(chars: 20) { before quote after } } } } } }`,
+  // A relation's ends: read only where selected, or where the read fetches the end actors (one end alone, each
+  // end through a different path, steps that walk them without selecting them).
+  `{ actor(key: "mali") { relations(limit: 40) { key to { key } } }
+     neighbourhood(actor: "russia", depth: 2) { edges { key from { name } } } }`,
+  `{ neighbourhood(actor: "mali", depth: 2) { edges { key type } }
+     actor(key: "wagner") { relations(limit: 40) { key from { key } } } }`,
+  `{ paths(from: "wagner", to: "mali", all: true) { steps { forward relation { key } } }
+     relations(first: 10, filter: { actor: "mali" }) { edges { node { key } } } }`,
   // Fragments on the actor kinds, and global ids.
   `{ actors(first: 50) { edges { node { id key ... on Person { name aliases } ... on State { description } } } } }`,
 ];
@@ -60,7 +68,7 @@ describe("projections of the records", () => {
     );
     expect(projection).toEqual({
       actor: ["key", "name", "kind"],
-      relation: ["key", "type", "from", "to"],
+      relation: ["key", "type"],
       citation: ["key", "relationKey", "sourceKey", "speakerKey", "stance"],
       source: ["key", "published", "publishedPrecision"],
     });
@@ -76,8 +84,6 @@ describe("projections of the records", () => {
     expect(projection.relation).toEqual([
       "key",
       "type",
-      "from",
-      "to",
       "start",
       "startPrecision",
       "placeNames",

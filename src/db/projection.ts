@@ -91,12 +91,15 @@ export const recordProperties = {
 
 /**
  * What every read brings back, selected or not: the keys, an actor's kind (which decides its GraphQL type),
- * a relation's type and ends (traversals and relation ends need them), and what the citation filters of any
- * list read (src/graphql/citation-filter.ts): a citation's speaker, stance and source, a source's date.
+ * a relation's type, and what the citation filters of any list read (src/graphql/citation-filter.ts): a
+ * citation's speaker, stance and source, a source's date. A relation's ends (`from`, `to`) are read when the
+ * document selects them or when the read fetches the end actors too (`RelationParts.ends`, which paths and
+ * relation pages always do): reading them costs Neo4j the two end nodes of every relation, about a third of a
+ * two-hop neighbourhood of keys and names (docs/decisions/016-projections.md).
  */
 export const alwaysRead = {
   actor: ["key", "kind"],
-  relation: ["key", "type", "from", "to"],
+  relation: ["key", "type"],
   citation: ["key", "relationKey", "sourceKey", "speakerKey", "stance"],
   source: ["key", "published", "publishedPrecision"],
 } satisfies Projection;
@@ -131,12 +134,16 @@ export interface RelationParts {
 /**
  * The map projection of a relation bound to `r`, with the parts the client selected: fetching them in the same
  * query saves the round trip their loaders would make, and leaving out the others saves reading and sending them.
+ * With the end actors come the ends' keys (`from`, `to`), which tell which actor is which.
  */
 export function relationMap(
   projection: Projection,
   parts: RelationParts = { ends: false, citations: false },
 ) {
-  const entries = entriesOf(relationReading, projection.relation, "r");
+  const properties = parts.ends
+    ? recordProperties.relation.filter((p) => p === "from" || p === "to" || projection.relation.includes(p))
+    : projection.relation;
+  const entries = entriesOf(relationReading, properties, "r");
   if (parts.ends) {
     entries.push(
       `fromActor: ${actorMap(projection, "startNode(r)")}`,
