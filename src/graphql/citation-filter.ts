@@ -3,6 +3,7 @@ import type { CitationRecord } from "../db/graph.js";
 import { lastDay } from "../seed/dates.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
+import { reads } from "./projection.js";
 import { SourceRef } from "./refs.js";
 import { StanceEnum } from "./types/vocabulary.js";
 import { actorArgument } from "./unknown.js";
@@ -20,6 +21,12 @@ export const citationFilterArgs = builder.args((t) => ({
       "fall after it, are left out.",
   }),
 }));
+
+/**
+ * What every list of citations reads (the `extensions` of each field taking `citationFilterArgs`): its citations
+ * by key, and with `knownOn` their sources' publication dates, which `filterCitations` compares.
+ */
+export const citationListReads = reads({}, { knownOn: { source: ["published", "publishedPrecision"] } });
 
 export interface CitationFilter {
   stances?: readonly string[] | null;

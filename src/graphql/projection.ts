@@ -26,8 +26,15 @@ import type { GraphQLContext } from "./context.js";
 /** What a field reads of each kind of record, declared in its `extensions` as `reads`. */
 export type Reads = Partial<Projection>;
 
-/** A field's `extensions` declaring what it reads: `reads({})` for a field that needs only the key. */
-export const reads = (declared: Reads) => ({ reads: declared });
+/**
+ * A field's `extensions` declaring what it reads: `reads({})` for a field that needs only the key; with
+ * `byArgument`, what it reads besides when the document passes one of those arguments (a citation list's
+ * `knownOn` reads its sources' dates).
+ */
+export const reads = (declared: Reads, byArgument: Record<string, Reads> = {}) => ({
+  reads: declared,
+  readsByArgument: byArgument,
+});
 
 type RecordKind = keyof Projection;
 
@@ -67,15 +74,20 @@ export function projectionOf(schema: GraphQLSchema, document: DocumentNode): Pro
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
-      Field() {
+      Field(node) {
         const parent = typeInfo.getParentType();
         const field = typeInfo.getFieldDef();
         if (!parent || !field) return;
-        const declared = field.extensions.reads as Reads | undefined;
-        if (declared) {
+        const add = (declared: Reads) => {
           for (const [kind, properties] of Object.entries(declared) as [RecordKind, string[]][]) {
             for (const property of properties) read[kind].add(property);
           }
+        };
+        const byArgument = field.extensions.readsByArgument as Record<string, Reads> | undefined;
+        for (const argument of node.arguments ?? []) add(byArgument?.[argument.name.value] ?? {});
+        const declared = field.extensions.reads as Reads | undefined;
+        if (declared) {
+          add(declared);
           return;
         }
         const kind = recordKindOf(parent);

@@ -1,3 +1,5 @@
+import type { SourceRecord } from "../../db/graph.js";
+import { readsSourceKeyOnly } from "../../db/projection.js";
 import { sliceCodePoints } from "../../seed/text.js";
 import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";
@@ -56,7 +58,7 @@ CitationRef.implement({
       resolve: (c) => c.speakerKey,
     }),
     reportedOn: t.field({
-      extensions: reads({}),
+      extensions: reads({ source: ["published", "publishedPrecision"] }),
       type: PartialDateRef,
       nullable: true,
       description:
@@ -71,9 +73,13 @@ CitationRef.implement({
       extensions: reads({}),
       type: SourceRef,
       description: "The source the quote is from.",
-      // Fetched with the citation when the query could (stored in the source loader by its ref's cacheResolved).
+      // Fetched with the citation when the query could (stored in the source loader by its ref's cacheResolved);
+      // made of its key when that is all the request reads of sources.
       resolve: (c, _args, context) =>
-        c.fetchedSource ?? referenced(SourceRef, context, "source", c.sourceKey),
+        c.fetchedSource ??
+        (readsSourceKeyOnly(context.projection.current)
+          ? ({ key: c.sourceKey } as SourceRecord)
+          : referenced(SourceRef, context, "source", c.sourceKey)),
     }),
     relation: t.field({
       extensions: reads({}),

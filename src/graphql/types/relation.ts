@@ -13,7 +13,12 @@ import { firstDay, lastDay } from "../../seed/dates.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
-import { type CitationFilter, citationFilterArgs, filterCitations } from "../citation-filter.js";
+import {
+  type CitationFilter,
+  citationFilterArgs,
+  citationListReads,
+  filterCitations,
+} from "../citation-filter.js";
 import type { GraphQLContext } from "../context.js";
 import { referenced, relationEnd } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
@@ -217,7 +222,7 @@ RelationRef.implement({
           : null,
     }),
     citations: t.field({
-      extensions: reads({}),
+      extensions: citationListReads,
       type: [CitationRef],
       description: "The passages that state the relation, with speaker and stance, by key.",
       args: { ...citationFilterArgs, ...citationLimitArgs },
@@ -328,6 +333,7 @@ const ClaimRef = builder.objectRef<Claim>("Claim").implement({
       description: "The contested relation.",
     }),
     supporting: t.field({
+      extensions: citationListReads,
       type: [CitationRef],
       description: "Citations that assert, report or accuse it.",
       args: { ...citationFilterArgs, ...citationLimitArgs },
@@ -335,6 +341,7 @@ const ClaimRef = builder.objectRef<Claim>("Claim").implement({
       resolve: claimSide((stance) => stance !== "DENIES"),
     }),
     denying: t.field({
+      extensions: citationListReads,
       type: [CitationRef],
       description: "Citations that deny it.",
       args: { ...citationFilterArgs, ...citationLimitArgs },

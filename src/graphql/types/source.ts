@@ -2,7 +2,7 @@ import { sourcesPage } from "../../db/graph.js";
 import { limitArgs } from "../args.js";
 import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
-import { citationFilterArgs, filterCitations } from "../citation-filter.js";
+import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
 import { referenced } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
@@ -52,7 +52,7 @@ SourceRef.implement({
         budget.chargeText((await loaders.sourceText.load(s.key)) ?? ""),
     }),
     citations: t.field({
-      extensions: reads({}),
+      extensions: citationListReads,
       type: [CitationRef],
       description: "The quotes taken from this source, in text order.",
       args: { ...citationFilterArgs, ...limitArgs(bounds.citationsOfSource, "citations") },

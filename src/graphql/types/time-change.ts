@@ -4,7 +4,12 @@ import { firstDay, lastDay } from "../../seed/dates.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
-import { type CitationFilter, citationFilterArgs, filterCitations } from "../citation-filter.js";
+import {
+  type CitationFilter,
+  citationFilterArgs,
+  citationListReads,
+  filterCitations,
+} from "../citation-filter.js";
 import { CitationRef, PartialDateRef, RelationRef } from "../refs.js";
 import { actorArgument } from "../unknown.js";
 import { RelationTypeEnum } from "./vocabulary.js";
@@ -33,6 +38,7 @@ const TimeChangeRef = builder.objectRef<TimeChangeRecord>("TimeChange").implemen
     }),
     relation: t.field({ type: RelationRef, resolve: (c) => c.relation, description: "The relation." }),
     citations: t.field({
+      extensions: citationListReads,
       type: [CitationRef],
       description:
         "For BEGAN and ENDED, the relation's citations; for FIRST_REPORTED, those of the sources that first " +
