@@ -16,11 +16,11 @@ describe("bounded requests", () => {
   const serve = async (limits: Partial<HandlerOptions["limits"]> = {}) => {
     const server = await serveOnLoopback(db, { limits: { ...defaultLimits, ...limits } });
     servers.push(server);
-    return async (query: string, variables: Record<string, unknown> = {}) => {
+    return async (query: string, variables: Record<string, unknown> = {}, operationName?: string) => {
       const response = await fetch(`${server.base}/graphql`, {
         method: "POST",
         headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify({ query, variables }),
+        body: JSON.stringify({ query, variables, operationName }),
       });
       return { status: response.status, body: await response.json() };
     };
@@ -83,6 +83,26 @@ describe("bounded requests", () => {
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0].extensions.code).toBe("LIMIT_EXCEEDED");
     expect((await post(query, { n: 1 })).status).toBe(200);
+    // The remembered estimate refuses the same request again, with the same figure.
+    const again = await post(query, { n: 100 });
+    expect(again.status).toBe(400);
+    expect(again.body.errors[0].extensions.cost).toBe(refused.body.errors[0].extensions.cost);
+    // Variables too long to remember (an extra one the operation ignores) are estimated each time.
+    const padded = `query ($n: Int) { actors(first: $n) { edges { node { key relations { to { relations { key } } } } } } }`;
+    const pad = "x".repeat(600);
+    expect((await post(padded, { n: 100, pad })).status).toBe(400);
+    expect((await post(padded, { n: 1, pad })).status).toBe(200);
+    expect((await post(padded, { n: 100, pad })).status).toBe(400);
+  });
+
+  it("estimates the cost of the operation asked, of a document holding several", async () => {
+    const query = `query cheap { actor(key: "mali") { key } }
+      query costly { actors(first: 100) { edges { node { relations { to { relations { key } } } } } } }`;
+    expect((await post(query, {}, "cheap")).status).toBe(200);
+    const refused = await post(query, {}, "costly");
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].extensions.code).toBe("LIMIT_EXCEEDED");
+    expect((await post(query, {}, "cheap")).body.data.actor.key).toBe("mali");
   });
 
   it("says where a list was cut by its limit, and cuts nothing silently", async () => {
