@@ -46,6 +46,10 @@ const mixedPaths = [
      actor(key: "wagner") { relations(limit: 40) { key from { key } } } }`,
   `{ paths(from: "wagner", to: "mali", all: true) { steps { forward relation { key } } }
      relations(first: 10, filter: { actor: "mali" }) { edges { node { key } } } }`,
+  // Relation pages and claims read the ends' actors only when a relation's end is selected.
+  `{ relations(first: 30, filter: { actor: "mali" }) { edges { node { key type } } }
+     claims { relation { key to { key name } } supporting { quote } } }`,
+  `{ claims { relation { key from { key } } } relations(first: 30) { edges { node { key to { key } } } } }`,
   // A citation's source: from its key alone, or read where anything else of a source is selected, or where
   // knownOn (alone: no field names the date) compares the sources' dates.
   `{ actor(key: "russia") { relations(limit: 40) { key citations(limit: 3) { quote source { key id } } } } }`,

@@ -405,14 +405,14 @@ const relationSortKey = (order: RelationOrder) => `${relationSortKeys[order]} + 
 
 /**
  * One keyset page of the relations that pass the filter, around `actor` if given, in `page.order` (by default
- * date then key, undated last), with the sort keys of relationSortKey.
+ * date then key, undated last), with the sort keys of relationSortKey and the parts the client selected.
  */
 export async function relationsPage(
   db: Database,
   actor: string | null,
   direction: Direction,
   filter: RelationFilter,
-  page: KeysetPage<string> & { withCitations: boolean; order?: RelationOrder },
+  page: KeysetPage<string> & { parts: RelationParts; order?: RelationOrder },
   projection: Projection = wholeRecords,
 ): Promise<{ actorFound: boolean; total: number | null; relations: Keyed<RelationRecord, string>[] }> {
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
@@ -438,7 +438,7 @@ export async function relationsPage(
      CALL () {
        ${match}
        ${window}
-       RETURN collect({ node: r ${relationMap(projection, { ends: true, citations: page.withCitations })}, key: sortKey }) AS page
+       RETURN collect({ node: r ${relationMap(projection, page.parts)}, key: sortKey }) AS page
      }
      RETURN actorFound, total, page`,
     { actor, ...filterParams(filter), ...keysetParams(page) },

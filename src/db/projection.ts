@@ -92,10 +92,10 @@ export const recordProperties = {
 /**
  * What every read brings back, selected or not: the keys, an actor's kind (which decides its GraphQL type),
  * a relation's type, and what the citation filters of any list read (src/graphql/citation-filter.ts): a
- * citation's speaker, stance and source (a source's date only with `knownOn`). A relation's ends (`from`, `to`) are read when the
- * document selects them or when the read fetches the end actors too (`RelationParts.ends`, which paths and
- * relation pages always do): reading them costs Neo4j the two end nodes of every relation, about a third of a
- * two-hop neighbourhood of keys and names (docs/decisions/016-projections.md).
+ * citation's speaker, stance and source (a source's date only with `knownOn`). A relation's ends (`from`, `to`)
+ * are read when the document selects them or when the read fetches the end actors too (`RelationParts.ends`,
+ * which paths and loads by key always do): reading them costs Neo4j the two end nodes of every relation, about
+ * a third of a two-hop neighbourhood of keys and names (docs/decisions/016-projections.md).
  */
 export const alwaysRead = {
   actor: ["key", "kind"],

@@ -469,7 +469,14 @@ builder.queryFields((t) => ({
             singleSource: filter.singleSource ?? null,
             assertedOnlyByAParty: filter.assertedOnlyByAParty ?? null,
           },
-          { ...window, order, withCitations: selects(info, ["edges", "node", "citations"]) },
+          {
+            ...window,
+            order,
+            parts: {
+              ends: selects(info, ["edges", "node", "from"]) || selects(info, ["edges", "node", "to"]),
+              citations: selects(info, ["edges", "node", "citations"]),
+            },
+          },
           projection.current,
         );
         if (!page.actorFound) throw await unknownActor({ db }, filter.actor as string, "filter.actor");
@@ -505,7 +512,10 @@ builder.queryFields((t) => ({
             limit: count,
             backward: false,
             withTotal: false,
-            withCitations: true,
+            parts: {
+              ends: selects(info, ["relation", "from"]) || selects(info, ["relation", "to"]),
+              citations: true,
+            },
             order: args.orderBy ?? "TIME",
           },
           context.projection.current,
