@@ -152,9 +152,13 @@ try {
     peer: "unsupported" in query.peer ? null : post(peerPort, query.peer(params)),
   }));
   // Every query on every server under load first, so that the JIT compilers of Node and of Neo4j's JVM have
-  // settled before anything is measured, whichever server and query come first.
+  // settled before anything is measured, whichever server and query come first. A run of some queries warms
+  // up as long as a whole run does: Neo4j's JVM needs thousands of queries (a `RETURN 1` costs it 3-5 ms of CPU
+  // at first, 0.3 ms after ~15,000), and one second per query left a lone query's floor at two to three times
+  // its latency in a whole run.
+  const warmSeconds = Math.max(1, benchQueries.length / queries.length);
   for (const sender of senders) {
-    for (const send of [sender.floor, sender.service, sender.peer]) if (send) await drive(send, 1);
+    for (const send of [sender.floor, sender.service, sender.peer]) if (send) await drive(send, warmSeconds);
   }
   const results: ({ query: string } & Record<string, unknown>)[] = [];
   for (const [position, { query }] of queries.entries()) {
