@@ -106,8 +106,11 @@ function estimateKey(operationName: string | null | undefined, variables: unknow
 export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
   const costs = new WeakMap<DocumentNode, Map<string, number>>();
   const estimate = (args: ExecutionArgs): number => {
-    const known = costs.get(args.document) ?? new Map<string, number>();
-    if (known.size === 0) costs.set(args.document, known);
+    let known = costs.get(args.document);
+    if (!known) {
+      known = new Map<string, number>();
+      costs.set(args.document, known);
+    }
     const key = estimateKey(args.operationName, args.variableValues);
     const remembered = key === null ? undefined : known.get(key);
     if (remembered !== undefined) return remembered;
