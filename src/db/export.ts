@@ -9,7 +9,7 @@ import {
   relationPredicate,
   type SourceRecord,
 } from "./graph.js";
-import { actorMap, relationMap, sourceMap, wholeRecords } from "./projection.js";
+import { actorReader, type RecordReader, relationReader, sourceReader, wholeRecords } from "./projection.js";
 
 /** A relation in force as exports carry it: with its citations, or none when they were not asked for. */
 export interface ExportedRelation extends RelationRecord {
@@ -104,22 +104,26 @@ export async function exportCounts(
   return records[0]?.toObject() as { actors: number; relations: number };
 }
 
+/** How an export reads its actors and sources: whole records. */
+const actorRow = actorReader(wholeRecords);
+const sourceRow = sourceReader(wholeRecords);
+
 // `IS NOT NULL` on the keys lets Neo4j read the key indexes in order instead of sorting the whole graph first.
 const actorsQuery = (s: ExportSelection) => `MATCH (a:Actor) WHERE a.id IS NOT NULL
    AND ($actorKeys IS NULL OR a.id IN $actorKeys) AND ($kinds IS NULL OR a.kind IN $kinds)
    AND ($whole OR EXISTS { MATCH (a)-[r:RELATION]-(:Actor) WHERE ${selectedRelation(s)} })
-   RETURN a ${actorMap(wholeRecords)} AS row ORDER BY a.id`;
+   RETURN ${actorRow.list} AS row ORDER BY a.id`;
 
-const relationsQuery = (s: ExportSelection, citations: boolean) =>
+const relationsQuery = (s: ExportSelection, row: RecordReader<RelationRecord>) =>
   `MATCH ()-[r:RELATION]->() USING INDEX r:RELATION(id)
    WHERE r.id IS NOT NULL AND ${selectedRelation(s)}
-   RETURN r ${relationMap(wholeRecords, { ends: false, citations })} AS row
+   RETURN ${row.list} AS row
    ORDER BY r.id`;
 
 const sourcesQuery = (selection: ExportSelection) => `MATCH (s:Source) WHERE s.id IS NOT NULL
    AND ($whole OR EXISTS {
      MATCH (c:Citation {sourceId: s.id}) MATCH ()-[r:RELATION {id: c.relationId}]->() WHERE ${selectedRelation(selection)} })
-   RETURN s ${sourceMap(wholeRecords)} AS row ORDER BY s.id`;
+   RETURN ${sourceRow.list} AS row ORDER BY s.id`;
 
 /**
  * Opens the read of one export (`file` names it in the transaction's metadata, which SHOW TRANSACTIONS lists):
@@ -183,23 +187,24 @@ export async function openExport(
     stop.abort(error);
     throw error;
   }
-  async function* rows<T>(cypher: string): AsyncGenerator<T> {
+  async function* rows<T>(cypher: string, row: RecordReader<T>): AsyncGenerator<T> {
     const records = tx.run(cypher, params)[Symbol.asyncIterator]();
     for (;;) {
       const next = await until(records.next());
       if (next.done) return;
-      yield next.value.get("row") as T;
+      yield row.decode(next.value.get("row"));
     }
   }
   return {
-    actors: () => rows<ActorRecord>(actorsQuery(selection)),
+    actors: () => rows(actorsQuery(selection), actorRow),
     relations: async function* (citations) {
+      const row = relationReader(wholeRecords, { ends: false, citations });
       // The shared projection leaves citations out when they are not read; the formats expect a list.
-      for await (const r of rows<RelationRecord>(relationsQuery(selection, citations))) {
+      for await (const r of rows(relationsQuery(selection, row), row)) {
         yield { ...r, citations: r.citations ?? [] };
       }
     },
-    sources: () => rows<SourceRecord>(sourcesQuery(selection)),
+    sources: () => rows(sourcesQuery(selection), sourceRow),
     close: () => stop.abort(),
   };
 }

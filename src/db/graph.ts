@@ -2,13 +2,14 @@ import neo4j from "neo4j-driver";
 import { firstDay, lastDay } from "../seed/dates.js";
 import type { Database } from "./database.js";
 import {
-  actorMap,
-  citationMap,
+  actorReader,
+  citationReader,
   citationsFetchedPerRelation,
   type Projection,
+  type RecordReader,
   type RelationParts,
-  relationMap,
-  sourceMap,
+  relationReader,
+  sourceReader,
   wholeRecords,
 } from "./projection.js";
 
@@ -294,20 +295,21 @@ export async function actorsByKeys(
   keys: readonly string[],
   projection: Projection = wholeRecords,
 ): Promise<ActorRecord[]> {
-  const { records } = await db.read(
-    `MATCH (a:Actor) WHERE a.id IN $keys RETURN a ${actorMap(projection)} AS actor`,
-    { keys },
-  );
-  return records.map((r) => r.get("actor"));
+  const actor = actorReader(projection);
+  const { records } = await db.read(`MATCH (a:Actor) WHERE a.id IN $keys RETURN ${actor.list} AS actor`, {
+    keys,
+  });
+  return records.map((r) => actor.decode(r.get("actor")));
 }
 
 /** The actor one of whose names or aliases folds to `foldedName` (accents, case and spacing ignored). */
 export async function actorByFoldedName(db: Database, foldedName: string): Promise<ActorRecord | null> {
+  const actor = actorReader(wholeRecords);
   const { records } = await db.read(
-    `MATCH (a:Actor) WHERE $name IN a.foldedNames RETURN a ${actorMap(wholeRecords)} AS actor ORDER BY a.id LIMIT 1`,
+    `MATCH (a:Actor) WHERE $name IN a.foldedNames RETURN ${actor.list} AS actor ORDER BY a.id LIMIT 1`,
     { name: foldedName },
   );
-  return records[0]?.get("actor") ?? null;
+  return records[0] ? actor.decode(records[0].get("actor")) : null;
 }
 
 /** Which relations of each actor to read with it: one direction, a filter, the parts selected, at most `limit`. */
@@ -320,13 +322,14 @@ export interface RelationsOfActorRequest {
 
 /**
  * The subquery that reads an actor `a`'s first `$relationLimit` relations that `request` asks, in date then key
- * order (undated last), as `relations`; its parameters are the filter's and `relationLimit`.
+ * order (undated last), as `relations`, each as `relation` reads it; its parameters are the filter's and
+ * `relationLimit`.
  */
-const relationsOfActorCall = (request: RelationsOfActorRequest, projection: Projection) =>
+const relationsOfActorCall = (request: RelationsOfActorRequest, relation: RecordReader<RelationRecord>) =>
   `CALL (a) {
      MATCH ${pattern(request.direction, "a")} WHERE ${relationPredicate(request.filter)}
      WITH r ORDER BY coalesce(r.atDate, r.startDate), r.id LIMIT $relationLimit
-     RETURN collect(r ${relationMap(projection, request.parts)}) AS relations
+     RETURN collect(${relation.list}) AS relations
    }`;
 
 const relationsOfActorParams = (request: RelationsOfActorRequest) => ({
@@ -350,19 +353,29 @@ export async function listActors(
   actors: (Keyed<ActorRecord, string> & { relations?: RelationRecord[] })[];
 }> {
   const ofKinds = "($kinds IS NULL OR a.kind IN $kinds)";
+  const actor = actorReader(projection);
+  const relation = relations ? relationReader(projection, relations.parts) : null;
   const { records } = await db.read(
     `${totalOf(page, `MATCH (a:Actor) WHERE ${ofKinds} RETURN count(a)`)}
      CALL () {
        ${keyOrderedWindow("a", "Actor", page, ofKinds)}
-       ${relations ? relationsOfActorCall(relations, projection) : ""}
-       RETURN collect({ node: a ${actorMap(projection)}, key: a.id${relations ? ", relations: relations" : ""} }) AS page
+       ${relations && relation ? relationsOfActorCall(relations, relation) : ""}
+       RETURN collect({ node: ${actor.list}, key: a.id${relation ? ", relations: relations" : ""} }) AS page
      }
      RETURN total, page`,
     { kinds, ...keysetParams(page), ...(relations ? relationsOfActorParams(relations) : {}) },
   );
+  const items: { node: unknown[]; key: string; relations?: unknown[][] }[] = records[0]?.get("page") ?? [];
   return {
     total: records[0]?.get("total") ?? null,
-    actors: inListOrder(page, records[0]?.get("page") ?? []),
+    actors: inListOrder(
+      page,
+      items.map((item) => ({
+        node: actor.decode(item.node),
+        key: item.key,
+        ...(relation && item.relations ? { relations: item.relations.map(relation.decode) } : {}),
+      })),
+    ),
   };
 }
 
@@ -373,13 +386,18 @@ export async function relationsOfActors(
   request: RelationsOfActorRequest,
   projection: Projection = wholeRecords,
 ): Promise<{ actor: ActorRecord; relations: RelationRecord[] }[]> {
+  const actor = actorReader(projection);
+  const relation = relationReader(projection, request.parts);
   const { records } = await db.read(
     `MATCH (a:Actor) WHERE a.id IN $keys
-     ${relationsOfActorCall(request, projection)}
-     RETURN a ${actorMap(projection)} AS actor, relations`,
+     ${relationsOfActorCall(request, relation)}
+     RETURN ${actor.list} AS actor, relations`,
     { keys: actorKeys, ...relationsOfActorParams(request) },
   );
-  return records.map((r) => ({ actor: r.get("actor"), relations: r.get("relations") }));
+  return records.map((r) => ({
+    actor: actor.decode(r.get("actor")),
+    relations: (r.get("relations") as unknown[][]).map(relation.decode),
+  }));
 }
 
 /**
@@ -424,6 +442,7 @@ export async function relationsPage(
      WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate(filter)}`;
   const order = page.order ?? "TIME";
   const way = page.backward ? "DESC" : "ASC";
+  const relation = relationReader(projection, page.parts);
   // A first (or last) page orders by the values themselves and builds sort keys for its own rows only; a page
   // after or before a cursor compares every candidate's key with it.
   const window =
@@ -438,15 +457,19 @@ export async function relationsPage(
      CALL () {
        ${match}
        ${window}
-       RETURN collect({ node: r ${relationMap(projection, page.parts)}, key: sortKey }) AS page
+       RETURN collect({ node: ${relation.list}, key: sortKey }) AS page
      }
      RETURN actorFound, total, page`,
     { actor, ...filterParams(filter), ...keysetParams(page) },
   );
+  const items: { node: unknown[]; key: string }[] = records[0]?.get("page") ?? [];
   return {
     actorFound: records[0]?.get("actorFound") ?? false,
     total: records[0]?.get("total") ?? null,
-    relations: inListOrder(page, records[0]?.get("page") ?? []),
+    relations: inListOrder(
+      page,
+      items.map((item) => ({ node: relation.decode(item.node), key: item.key })),
+    ),
   };
 }
 
@@ -456,12 +479,13 @@ export async function relationsByKeys(
   keys: readonly string[],
   projection: Projection = wholeRecords,
 ): Promise<RelationRecord[]> {
+  const relation = relationReader(projection, { ends: true, citations: false });
   const { records } = await db.read(
     `UNWIND $keys AS key MATCH ()-[r:RELATION {id: key}]->()
-     RETURN r ${relationMap(projection, { ends: true, citations: false })} AS relation`,
+     RETURN ${relation.list} AS relation`,
     { keys },
   );
-  return records.map((r) => r.get("relation"));
+  return records.map((r) => relation.decode(r.get("relation")));
 }
 
 /**
@@ -492,6 +516,8 @@ export async function neighbourhood(
   projection: Projection = wholeRecords,
 ): Promise<{ actors: ActorRecord[]; relations: RelationRecord[]; complete: boolean }> {
   if (!Number.isInteger(depth) || depth < 1) throw new Error("depth must be a positive integer");
+  const actor = actorReader(projection);
+  const relation = relationReader(projection);
   const hop = `CALL (frontier, relations) {
        UNWIND frontier AS a
        MATCH ${pattern(direction, "a")} WHERE ${relationPredicate(filter)} AND NOT r IN relations
@@ -505,13 +531,13 @@ export async function neighbourhood(
      WITH collect(s) AS found
      WITH found, found AS frontier, [] AS relations
      ${Array(depth).fill(hop).join("\n")}
-     CALL (found) { UNWIND found AS a WITH DISTINCT a RETURN collect(a ${actorMap(projection)}) AS actors }
-     RETURN actors, [r IN relations | r ${relationMap(projection)}] AS edges`,
+     CALL (found) { UNWIND found AS a WITH DISTINCT a RETURN collect(${actor.list}) AS actors }
+     RETURN actors, [r IN relations | ${relation.list}] AS edges`,
     { seeds, ...filterParams(filter), limit: neo4j.int(limit), rows: neo4j.int(2 * (limit + 1)) },
   );
-  const relations: RelationRecord[] = records[0]?.get("edges") ?? [];
+  const relations = ((records[0]?.get("edges") ?? []) as unknown[][]).map(relation.decode);
   return {
-    actors: ((records[0]?.get("actors") ?? []) as ActorRecord[]).sort(byKeyOrder),
+    actors: ((records[0]?.get("actors") ?? []) as unknown[][]).map(actor.decode).sort(byKeyOrder),
     relations: relations.sort(byKeyOrder),
     complete: relations.length <= limit,
   };
@@ -538,6 +564,8 @@ export async function shortestPaths(
 ): Promise<{ from: ActorRecord | null; to: ActorRecord | null; paths: RelationRecord[][] }> {
   if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
   // The two ends come back with the paths, so that an unknown key costs no extra round trip to report.
+  const relation = relationReader(projection, { ends: true, citations: options.withCitations });
+  const [fromActor, toActor] = [actorReader(projection, "a"), actorReader(projection, "b")];
   const { records } = await db.read(
     `OPTIONAL MATCH (a:Actor {id: $from})
      OPTIONAL MATCH (b:Actor {id: $to})
@@ -545,17 +573,19 @@ export async function shortestPaths(
        MATCH p = ALL SHORTEST
          (a) (()${arrow(direction, `r:RELATION WHERE ${relationPredicate(filter)}`)}()){1,${maxHops}} (b)
        WITH p ORDER BY [r IN relationships(p) | r.id] LIMIT $limit
-       RETURN collect([r IN relationships(p) | r ${relationMap(projection, { ends: true, citations: options.withCitations })}]) AS paths
+       RETURN collect([r IN relationships(p) | ${relation.list}]) AS paths
      }
-     RETURN CASE WHEN a IS NULL THEN null ELSE a ${actorMap(projection)} END AS from,
-            CASE WHEN b IS NULL THEN null ELSE b ${actorMap(projection, "b")} END AS to, paths`,
+     RETURN CASE WHEN a IS NULL THEN null ELSE ${fromActor.list} END AS from,
+            CASE WHEN b IS NULL THEN null ELSE ${toActor.list} END AS to, paths`,
     { from, to, ...filterParams(filter), limit: neo4j.int(options.limit) },
   );
   const record = records[0];
+  const ends: (unknown[] | null)[] = [record?.get("from") ?? null, record?.get("to") ?? null];
+  const paths: unknown[][][] = record?.get("paths") ?? [];
   return {
-    from: record?.get("from") ?? null,
-    to: record?.get("to") ?? null,
-    paths: record?.get("paths") ?? [],
+    from: ends[0] ? fromActor.decode(ends[0]) : null,
+    to: ends[1] ? toActor.decode(ends[1]) : null,
+    paths: paths.map((path) => path.map(relation.decode)),
   };
 }
 
@@ -576,6 +606,7 @@ export async function timeline(
   limit: number,
   byReportDate = true,
 ): Promise<RelationRecord[]> {
+  const relation = relationReader(wholeRecords, { ends: true, citations: false });
   const { records } = await db.read(
     `MATCH (a:Actor {id: $actor})-[r:RELATION]-(b:Actor)
      WHERE ($other IS NULL OR b.id = $other) AND ${relationPredicate(filter)}
@@ -584,10 +615,10 @@ export async function timeline(
      WITH r, coalesce(held, CASE WHEN $byReportDate THEN ${firstReportedDate} END) AS placed
      WHERE placed IS NOT NULL
      WITH r, placed ORDER BY placed, r.id LIMIT $limit
-     RETURN r ${relationMap(wholeRecords, { ends: true, citations: false })} AS relation`,
+     RETURN ${relation.list} AS relation`,
     { actor, other, byReportDate, ...filterParams(filter), limit: neo4j.int(limit) },
   );
-  return records.map((r) => r.get("relation"));
+  return records.map((r) => relation.decode(r.get("relation")));
 }
 
 /** How many citations of a relation take one stance, from how many sources, spoken by whom. */
@@ -698,9 +729,11 @@ export async function changesBetween(
 ): Promise<TimeChangeRecord[]> {
   const match = actor === null ? "MATCH ()-[r:RELATION]->()" : "MATCH (:Actor {id: $actor})-[r:RELATION]-()";
   const overlaps = (first: string, last: string) => `(${first} <= $to AND ${last} >= $from)`;
+  const citation = citationReader(wholeRecords);
+  const relation = relationReader(wholeRecords, { ends: true, citations: false });
   const citations = (where: string) =>
     `COLLECT { MATCH (c:Citation {relationId: r.id}) ${where}
-               RETURN c ${citationMap(wholeRecords)} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`;
+               RETURN ${citation.list} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`;
   const { records } = await db.read(
     `CALL () {
        ${match}
@@ -725,7 +758,7 @@ export async function changesBetween(
        WITH r, change ORDER BY change.date, change.kind, r.id LIMIT $limit
        RETURN collect({
          kind: change.kind, on: change.on, precision: change.precision,
-         relation: r ${relationMap(wholeRecords, { ends: true, citations: false })},
+         relation: ${relation.list},
          citations: CASE change.kind
            WHEN 'FIRST_REPORTED' THEN ${citations(`WHERE EXISTS { MATCH (c)-[:IN_SOURCE]->(s:Source) WHERE s.publishedDate = change.date }`)}
            ELSE ${citations("")} END
@@ -740,7 +773,15 @@ export async function changesBetween(
       limit: neo4j.int(limit),
     },
   );
-  return records[0]?.get("changes") ?? [];
+  const changes: (Omit<TimeChangeRecord, "relation" | "citations"> & {
+    relation: unknown[];
+    citations: unknown[][];
+  })[] = records[0]?.get("changes") ?? [];
+  return changes.map((change) => ({
+    ...change,
+    relation: relation.decode(change.relation),
+    citations: change.citations.map(citation.decode),
+  }));
 }
 
 /** The first `citationsFetchedPerRelation` citations of each relation, by key. */
@@ -749,16 +790,17 @@ export async function citationsOfRelations(
   relationKeys: readonly string[],
   projection: Projection = wholeRecords,
 ): Promise<CitationRecord[]> {
+  const citation = citationReader(projection);
   const { records } = await db.read(
     `UNWIND $keys AS key
      CALL (key) {
        MATCH (c:Citation {relationId: key})
        RETURN c ORDER BY c.id LIMIT ${citationsFetchedPerRelation}
      }
-     RETURN c ${citationMap(projection)} AS citation`,
+     RETURN ${citation.list} AS citation`,
     { keys: relationKeys },
   );
-  return records.map((r) => r.get("citation"));
+  return records.map((r) => citation.decode(r.get("citation")));
 }
 
 /**
@@ -773,16 +815,17 @@ export async function citationsOfSources(
   sourceKeys: readonly string[],
   projection: Projection = wholeRecords,
 ): Promise<CitationRecord[]> {
+  const citation = citationReader(projection);
   const { records } = await db.read(
     `UNWIND $keys AS key
      CALL (key) {
        MATCH (c:Citation {sourceId: key})
        RETURN c ORDER BY c.start, c.id LIMIT ${itemsFetchedPerSource}
      }
-     RETURN c ${citationMap(projection)} AS citation`,
+     RETURN ${citation.list} AS citation`,
     { keys: sourceKeys },
   );
-  return records.map((r) => r.get("citation"));
+  return records.map((r) => citation.decode(r.get("citation")));
 }
 
 /**
@@ -794,6 +837,7 @@ export async function relationsOfSources(
   sourceKeys: readonly string[],
   projection: Projection = wholeRecords,
 ): Promise<{ sourceKey: string; relation: RelationRecord }[]> {
+  const relation = relationReader(projection, { ends: true, citations: false });
   const { records } = await db.read(
     `UNWIND $keys AS sourceKey
      CALL (sourceKey) {
@@ -802,10 +846,13 @@ export async function relationsOfSources(
        MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
        RETURN r ORDER BY r.id LIMIT ${itemsFetchedPerSource}
      }
-     RETURN sourceKey, r ${relationMap(projection, { ends: true, citations: false })} AS relation`,
+     RETURN sourceKey, ${relation.list} AS relation`,
     { keys: sourceKeys },
   );
-  return records.map((r) => ({ sourceKey: r.get("sourceKey"), relation: r.get("relation") }));
+  return records.map((r) => ({
+    sourceKey: r.get("sourceKey"),
+    relation: relation.decode(r.get("relation")),
+  }));
 }
 
 /** The first `itemsFetchedPerSource` actors each source names, in order of first mention. */
@@ -831,11 +878,11 @@ export async function sourcesByKeys(
   keys: readonly string[],
   projection: Projection = wholeRecords,
 ): Promise<SourceRecord[]> {
-  const { records } = await db.read(
-    `MATCH (s:Source) WHERE s.id IN $keys RETURN s ${sourceMap(projection)} AS source`,
-    { keys },
-  );
-  return records.map((r) => r.get("source"));
+  const source = sourceReader(projection);
+  const { records } = await db.read(`MATCH (s:Source) WHERE s.id IN $keys RETURN ${source.list} AS source`, {
+    keys,
+  });
+  return records.map((r) => source.decode(r.get("source")));
 }
 
 /** The texts of the sources, exactly as received: fetched only for the clients that select them. */
@@ -856,18 +903,23 @@ export async function sourcesPage(
   page: KeysetPage<string>,
   projection: Projection = wholeRecords,
 ): Promise<{ total: number | null; sources: Keyed<SourceRecord, string>[] }> {
+  const source = sourceReader(projection);
   const { records } = await db.read(
     `${totalOf(page, "MATCH (s:Source) RETURN count(s)")}
      CALL () {
        ${keyOrderedWindow("s", "Source", page)}
-       RETURN collect({ node: s ${sourceMap(projection)}, key: s.id }) AS page
+       RETURN collect({ node: ${source.list}, key: s.id }) AS page
      }
      RETURN total, page`,
     keysetParams(page),
   );
+  const items: { node: unknown[]; key: string }[] = records[0]?.get("page") ?? [];
   return {
     total: records[0]?.get("total") ?? null,
-    sources: inListOrder(page, records[0]?.get("page") ?? []),
+    sources: inListOrder(
+      page,
+      items.map((item) => ({ node: source.decode(item.node), key: item.key })),
+    ),
   };
 }
 

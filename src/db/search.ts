@@ -3,7 +3,7 @@ import type { Logger } from "../logger.js";
 import { indexedTerms, matchTier, nameForm, nameForms } from "../search/analysis.js";
 import type { Database } from "./database.js";
 import type { ActorRecord, CitationRecord, Keyed, KeysetPage, MentionRecord, SourceRecord } from "./graph.js";
-import { actorMap, citationMap, sourceMap, wholeRecords } from "./projection.js";
+import { actorReader, citationReader, type RecordReader, sourceReader, wholeRecords } from "./projection.js";
 
 /**
  * The search queries: full-text indexes of Neo4j (schema/constraints.cypher) over the analysed forms that
@@ -22,9 +22,9 @@ export interface Scored<T> {
 
 /**
  * The Cypher that pages the rows `hit` (the variable of a node) and `score` of a full-text query by keyset on [score desc, key]
- * and counts them; the page's records are projected with `fields` only. Parameters: those of `keysetParams`.
+ * and counts them; the page's records are read as `list` reads them. Parameters: those of `keysetParams`.
  */
-const scoredPage = (backward: boolean, hit: string, fields: string) =>
+const scoredPage = (backward: boolean, hit: string, list: string) =>
   `WITH collect({ hit: ${hit}, score: score }) AS matched
    CALL (matched) {
      UNWIND matched AS m
@@ -32,7 +32,7 @@ const scoredPage = (backward: boolean, hit: string, fields: string) =>
      WHERE ($after IS NULL OR score < $after[0] OR (score = $after[0] AND ${hit}.id > $after[1]))
        AND ($before IS NULL OR score > $before[0] OR (score = $before[0] AND ${hit}.id < $before[1]))
      WITH ${hit}, score ORDER BY ${backward ? `score, ${hit}.id DESC` : `score DESC, ${hit}.id`} LIMIT $limit
-     RETURN collect({ node: { record: ${hit} ${fields}, score: score }, key: [score, ${hit}.id] }) AS page
+     RETURN collect({ node: { record: ${list}, score: score }, key: [score, ${hit}.id] }) AS page
    }
    RETURN size(matched) AS total, page`;
 
@@ -45,11 +45,16 @@ const keysetParams = (page: KeysetPage<SearchKey>) => ({
 async function runScored<T>(
   db: Database,
   cypher: string,
+  reader: RecordReader<T>,
   params: Record<string, unknown>,
   page: KeysetPage<SearchKey>,
 ): Promise<{ total: number; hits: Keyed<Scored<T>, SearchKey>[] }> {
   const { records } = await db.read(cypher, { ...params, ...keysetParams(page) });
-  const hits: Keyed<Scored<T>, SearchKey>[] = records[0]?.get("page") ?? [];
+  const rows: Keyed<Scored<unknown[]>, SearchKey>[] = records[0]?.get("page") ?? [];
+  const hits = rows.map(({ node, key }) => ({
+    node: { record: reader.decode(node.record), score: node.score },
+    key,
+  }));
   return { total: records[0]?.get("total") ?? 0, hits: page.backward ? hits.reverse() : hits };
 }
 
@@ -89,13 +94,15 @@ export async function searchActors(
   kinds: string[] | null,
   page: KeysetPage<SearchKey>,
 ) {
+  const actor = actorReader(wholeRecords);
   return runScored<ActorRecord>(
     db,
     `CALL db.index.fulltext.queryNodes('actor_search', $lucene) YIELD node AS a, score
      WHERE $kinds IS NULL OR a.kind IN $kinds
      WITH a, ${prefixFits} AS fits
      WITH a, ${actorScore} AS score
-     ${scoredPage(page.backward, "a", actorMap(wholeRecords))}`,
+     ${scoredPage(page.backward, "a", actor.list)}`,
+    actor,
     { lucene, words, phrase: words.join(" "), kinds },
     page,
   );
@@ -103,20 +110,21 @@ export async function searchActors(
 
 /**
  * One keyset page of the records that the full-text index `index` finds for `lucene` (built by
- * textLuceneQuery), by score then key, bound to `variable` and projected by `projection`.
+ * textLuceneQuery), by score then key, bound to `variable` and read by `reader`.
  */
 function searchText<T>(
   db: Database,
   index: "citation_search" | "source_search",
   variable: string,
-  projection: string,
+  reader: RecordReader<T>,
   lucene: string,
   page: KeysetPage<SearchKey>,
 ) {
   return runScored<T>(
     db,
     `CALL db.index.fulltext.queryNodes('${index}', $lucene) YIELD node AS ${variable}, score
-     ${scoredPage(page.backward, variable, projection)}`,
+     ${scoredPage(page.backward, variable, reader.list)}`,
+    reader,
     { lucene },
     page,
   );
@@ -124,11 +132,11 @@ function searchText<T>(
 
 /** One keyset page of the citations whose quotes `lucene` finds, by score then key. */
 export const searchCitations = (db: Database, lucene: string, page: KeysetPage<SearchKey>) =>
-  searchText<CitationRecord>(db, "citation_search", "c", citationMap(wholeRecords), lucene, page);
+  searchText<CitationRecord>(db, "citation_search", "c", citationReader(wholeRecords), lucene, page);
 
 /** One keyset page of the sources whose texts `lucene` finds, by score then key. */
 export const searchSources = (db: Database, lucene: string, page: KeysetPage<SearchKey>) =>
-  searchText<SourceRecord>(db, "source_search", "s", sourceMap(wholeRecords), lucene, page);
+  searchText<SourceRecord>(db, "source_search", "s", sourceReader(wholeRecords), lucene, page);
 
 /** Most sources fetched per actor for `Actor.mentionedIn`: one more than the API's bound, to know a cut. */
 export const sourcesFetchedPerActor = 1001;
