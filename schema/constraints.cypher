@@ -13,6 +13,9 @@ CREATE INDEX relation_type IF NOT EXISTS FOR ()-[r:RELATION]-() ON (r.type);
 // Claim -> its answers: the few relations that address others (a denial, an accusation) are found by this index
 // on their list of addressed keys, which only they have (src/db/graph.ts answersOfRelations).
 CREATE INDEX relation_addresses IF NOT EXISTS FOR ()-[r:RELATION]-() ON (r.addresses);
+// The few retracted relations (only they have retractedAt): an actor's unfiltered relations are counted as its
+// degree less those (src/db/graph.ts relationsPage), without reading each relation.
+CREATE INDEX relation_retracted IF NOT EXISTS FOR ()-[r:RELATION]-() ON (r.retractedAt);
 
 // Relation -> citations: an index seek on the citation's relation id.
 CREATE INDEX citation_relation IF NOT EXISTS FOR (c:Citation) ON (c.relationId);

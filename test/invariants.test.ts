@@ -72,6 +72,11 @@ describe("graph invariants", () => {
       /target "nobody" does not exist/,
     ],
     [
+      "linked",
+      "MATCH (a:Actor {id: 'mali'}) CREATE (a)-[:RELATION {id: 'rel-mali-stray'}]->(:Stray)",
+      /rel-mali-stray: one of its ends is not an actor/,
+    ],
+    [
       "grammar",
       "MATCH (a:Actor {id: 'mali'}) SET a.name = 'Ma\\u0000li'",
       /name: must not contain control characters/,
@@ -95,7 +100,7 @@ describe("graph invariants", () => {
       expect(violations.map((v) => `${v.key}: ${v.message}`).join("\n")).toMatch(message);
     } finally {
       // Back to the seed: a forced reload puts every seed record back as the files say.
-      await cypher("MATCH (c:Change) DETACH DELETE c");
+      await cypher("MATCH (x) WHERE x:Change OR x:Stray DETACH DELETE x");
       await db.close();
       db = await seededDatabase();
     }

@@ -20,7 +20,7 @@ export type InvariantRule =
   | "cited"
   /** A citation's quote is its source's exact text at its code point offsets, 0 <= start < end <= length. */
   | "verbatim"
-  /** No citation, mention or history entry points at nothing. */
+  /** No citation, mention or history entry points at nothing; a relation joins two actors. */
   | "linked"
   /** Keys, names, aliases, languages and texts follow the input grammar; a folded name has one owner. */
   | "grammar"
@@ -60,7 +60,7 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     ),
     rows(
       `MATCH ()-[r:RELATION]->()
-       RETURN r.id AS key, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c.stance } AS stances,
+       RETURN r.id AS key, startNode(r):Actor AND endNode(r):Actor AS joinsActors, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c.stance } AS stances,
               coalesce(r.addresses, []) AS addresses, coalesce(r.placeActorIds, []) AS placeActors`,
     ),
     rows(
@@ -148,6 +148,7 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
   const actorKeys = new Set(actors.map((a) => String(a.key)));
   const relationKeys = new Set(relations.map((r) => String(r.key)));
   for (const relation of relations) {
+    if (!relation.joinsActors) fail("linked", relation.key, "one of its ends is not an actor");
     for (const addressed of relation.addresses as string[]) {
       if (!relationKeys.has(addressed))
         fail("linked", relation.key, `addresses "${addressed}", which does not exist`);
