@@ -77,6 +77,11 @@ describe("graph invariants", () => {
       /rel-mali-stray: one of its ends is not an actor/,
     ],
     [
+      "linked",
+      "MATCH (a:Actor {id: 'mali'}) CREATE (:Stray)-[:RELATION {id: 'rel-stray-mali'}]->(a)",
+      /rel-stray-mali: one of its ends is not an actor/,
+    ],
+    [
       "grammar",
       "MATCH (a:Actor {id: 'mali'}) SET a.name = 'Ma\\u0000li'",
       /name: must not contain control characters/,
