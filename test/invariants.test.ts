@@ -82,6 +82,17 @@ describe("graph invariants", () => {
       /rel-stray-mali: one of its ends is not an actor/,
     ],
     [
+      "linked",
+      "MATCH (a:Actor {id: 'mali'}) CREATE (a)-[:RELATION {id: 'rel-mali-mali'}]->(a)",
+      /rel-mali-mali: it joins an actor to itself and is not retracted/,
+    ],
+    [
+      "linked",
+      `MATCH ()-[r:RELATION]->() WHERE 'mali' IN r.placeActorIds
+       SET r.placeActorIds = [k IN r.placeActorIds | CASE k WHEN 'mali' THEN 'gone' ELSE k END]`,
+      /its place actor "gone" does not exist/,
+    ],
+    [
       "grammar",
       "MATCH (a:Actor {id: 'mali'}) SET a.name = 'Ma\\u0000li'",
       /name: must not contain control characters/,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
+import { checkGraph } from "../src/db/invariants.js";
 import { loadSeed } from "../src/seed/load.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { type GraphQLResponse, graphqlClient } from "./support/graphql.js";
@@ -359,6 +360,58 @@ describe("write path", () => {
         id: "russian-state",
         name: "État russe",
       });
+    });
+
+    it("merges an actor named as a place, and will not join an actor to itself", async () => {
+      const key = await sourceKey();
+      await ok(addActor, { input: { key: "russian-state", name: "État russe", kind: "STATE" } }, editor.key);
+      const assert = async (input: Data) =>
+        (await ok(assertRelation, { input }, editor.key)).assertRelation.relation.key as string;
+      const cite = (quote: string) => [{ source: key, quote, stance: "REPORTS" }];
+      const placed = await assert({
+        type: "ARMS_SUPPLY",
+        from: "russia",
+        to: "mali",
+        places: [{ name: "Moscou", actor: "russian-state" }],
+        citations: cite("Moscou livrera deux hélicoptères"),
+      });
+      const joining = await assert({
+        type: "MEETING",
+        from: "russian-state",
+        to: "russia",
+        citations: cite("l’ambassadeur de Russie"),
+      });
+      const merge = `mutation { mergeActors(input: { into: "russia", from: "russian-state" }) { actor { key } } }`;
+
+      const refusal = await refused(merge, {}, admin.key, "BAD_USER_INPUT");
+      expect(refusal.message).toContain(`"russian-state" and "russia" are joined by 1 relation(s)`);
+      expect(refusal.message).toContain(`"${joining}"`);
+      expect(refusal.message).toMatch(/would join an actor to itself; retract them first/);
+
+      await ok(
+        `mutation { retractRelation(input: { key: "${joining}", reason: "the same state" }) { changeId } }`,
+        {},
+        editor.key,
+      );
+      await ok(merge, {}, admin.key);
+      const after = await ok(
+        `{ placed: relation(key: "${placed}") { places { name actor { key } } }
+           joining: relation(key: "${joining}") { from { key } to { key } retraction { reason } }
+           atRussia: relations(first: 50, filter: { place: "russia" }) { edges { node { key } } } }`,
+        {},
+      );
+      expect(after.placed.places).toEqual([{ name: "Moscou", actor: { key: "russia" } }]);
+      expect(after.atRussia.edges.map((e: Data) => e.node.key)).toContain(placed);
+      // The retracted relation moved as it was: kept by key, hidden from traversals.
+      expect(after.joining).toEqual({
+        from: { key: "russia" },
+        to: { key: "russia" },
+        retraction: { reason: "the same state" },
+      });
+      const history = await ok(`{ history(key: "russian-state") { operation details } }`, {});
+      const merged = history.history.find((c: Data) => c.operation === "mergeActors");
+      expect(JSON.parse(merged.details).rewrittenPlaces).toEqual([placed]);
+      expect((await checkGraph(db)).violations).toEqual([]);
     });
 
     it("retracts a relation: gone from traversals, kept by key and in the history", async () => {

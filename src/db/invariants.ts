@@ -20,7 +20,10 @@ export type InvariantRule =
   | "cited"
   /** A citation's quote is its source's exact text at its code point offsets, 0 <= start < end <= length. */
   | "verbatim"
-  /** No citation, mention or history entry points at nothing; a relation joins two actors. */
+  /**
+   * No citation, mention, place or history entry points at nothing; a relation joins two actors, two different
+   * ones unless it is retracted (a merge moves a retracted relation between its two actors as it is).
+   */
   | "linked"
   /** Keys, names, aliases, languages and texts follow the input grammar; a folded name has one owner. */
   | "grammar"
@@ -60,7 +63,8 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     ),
     rows(
       `MATCH ()-[r:RELATION]->()
-       RETURN r.id AS key, startNode(r):Actor AND endNode(r):Actor AS joinsActors, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c.stance } AS stances,
+       RETURN r.id AS key, startNode(r):Actor AND endNode(r):Actor AS joinsActors,
+              startNode(r) = endNode(r) AND r.retractedAt IS NULL AS liveLoop, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c.stance } AS stances,
               coalesce(r.addresses, []) AS addresses, coalesce(r.placeActorIds, []) AS placeActors`,
     ),
     rows(
@@ -149,6 +153,7 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
   const relationKeys = new Set(relations.map((r) => String(r.key)));
   for (const relation of relations) {
     if (!relation.joinsActors) fail("linked", relation.key, "one of its ends is not an actor");
+    if (relation.liveLoop) fail("linked", relation.key, "it joins an actor to itself and is not retracted");
     for (const addressed of relation.addresses as string[]) {
       if (!relationKeys.has(addressed))
         fail("linked", relation.key, `addresses "${addressed}", which does not exist`);

@@ -203,18 +203,48 @@ export async function updateActor(
 }
 
 /**
+ * The relations between actors `a` and `b` (either direction) that are not retracted: how many, and the first
+ * `shown` keys in key order. A merge of the two would make each of them join an actor to itself.
+ */
+export async function liveRelationsBetween(
+  tx: Reader,
+  a: string,
+  b: string,
+  shown: number,
+): Promise<{ count: number; keys: string[] }> {
+  const result = await tx.run(
+    `MATCH (:Actor {id: $a})-[r:RELATION]-(:Actor {id: $b}) WHERE r.retractedAt IS NULL
+     WITH r.id AS key ORDER BY key
+     WITH collect(key) AS keys
+     RETURN size(keys) AS count, keys[0..$shown] AS keys`,
+    { a, b, shown },
+  );
+  const record = result.records[0];
+  return { count: Number(record?.get("count") ?? 0), keys: record?.get("keys") ?? [] };
+}
+
+/**
  * Moves everything of actor `from` onto actor `into` and deletes `from`: its relations (both directions, with
  * all their properties, each deleted before it is made again so that its unique id is never held twice), the
- * citations it speaks, the sources' mentions of it, and its names as aliases.
- * Returns the absorbed actor's properties, which the history keeps, so nothing is lost, and the keys of the
- * relations moved. The caller holds the graph's write lock and has read both actors in the same transaction.
+ * places that name it (`placeActorIds`, rewritten to `into`), the citations it speaks, the sources' mentions
+ * of it, and its names as aliases.
+ * Returns the absorbed actor's properties, which the history keeps, so nothing is lost, the keys of the
+ * relations moved and of those whose places were rewritten. The caller holds the graph's write lock, has read
+ * both actors in the same transaction and refused the merge if a relation that is not retracted joins them
+ * (`liveRelationsBetween`): moved, it would join `into` to itself. A retracted one moves as it is.
  */
 export async function mergeActors(
   tx: ManagedTransaction,
   fromKey: string,
   intoKey: string,
   names: { aliases: string[]; foldedNames: string[]; searchNames: string[] },
-): Promise<{ absorbed: Record<string, unknown>; relations: string[]; citations: number; mentions: number }> {
+): Promise<{
+  absorbed: Record<string, unknown>;
+  relations: string[];
+  places: string[];
+  citations: number;
+  mentions: number;
+}> {
   const result = await tx.run(
     `MATCH (from:Actor {id: $from}), (into:Actor {id: $into})
      WITH from, into, properties(from) AS absorbed
@@ -231,6 +261,12 @@ export async function mergeActors(
        DELETE r
        CREATE (other)-[moved:RELATION]->(into) SET moved = props
        RETURN collect(props.id) AS incoming
+     }
+     // Places hold actor keys as a list (no index reaches a list's items): every relation is read once.
+     CALL (from, into) {
+       MATCH ()-[r:RELATION]->() WHERE from.id IN r.placeActorIds
+       SET r.placeActorIds = [k IN r.placeActorIds | CASE WHEN k = from.id THEN into.id ELSE k END]
+       RETURN collect(r.id) AS places
      }
      CALL (from, into) {
        MATCH (c:Citation)-[spoken:SPOKEN_BY]->(from)
@@ -251,7 +287,7 @@ export async function mergeActors(
      }
      SET into.aliases = $names.aliases, into.foldedNames = $names.foldedNames, into.searchNames = $names.searchNames
      DETACH DELETE from
-     RETURN absorbed, outgoing + incoming AS relations, citations, mentions`,
+     RETURN absorbed, outgoing + incoming AS relations, places, citations, mentions`,
     { from: fromKey, into: intoKey, names },
   );
   const record = result.records[0];
@@ -259,6 +295,7 @@ export async function mergeActors(
   return {
     absorbed: record.get("absorbed"),
     relations: record.get("relations"),
+    places: record.get("places"),
     citations: record.get("citations"),
     mentions: record.get("mentions"),
   };

@@ -13,6 +13,7 @@ import {
   createRelations,
   createSources,
   knownRecords,
+  liveRelationsBetween,
   lockGraph,
   mergeActors,
   recordChange,
@@ -408,10 +409,14 @@ function mergedAliases(into: { aliases: string[] }, from: { name: string; aliase
   });
 }
 
+/** How many keys a refused merge names of the relations that join its two actors. */
+const shownRelations = 10;
+
 /**
  * `into` absorbs `from`. Both are read under the write lock, in the merge's own transaction, together with
  * everything that moves: a merge that comes second sees the first one's outcome (an actor gone answers
- * NOT_FOUND), never a half of it.
+ * NOT_FOUND), never a half of it. Refused (BAD_USER_INPUT at `input.from`, naming `shownRelations` keys) while a
+ * relation that is not retracted joins the two: merged, it would join an actor to itself.
  */
 export async function absorbActor(
   db: Database,
@@ -420,7 +425,14 @@ export async function absorbActor(
   fromKey: string,
   clientKey?: string | null,
 ): Promise<
-  Idempotent<{ changeId: string; key: string; relations: number; citations: number; mentions: number }>
+  Idempotent<{
+    changeId: string;
+    key: string;
+    relations: number;
+    places: number;
+    citations: number;
+    mentions: number;
+  }>
 > {
   const input = parseOrRefuse(mergeInput, { into: intoKey, from: fromKey }, inputPath);
   if (input.into === input.from) {
@@ -441,6 +453,20 @@ export async function absorbActor(
         },
       ]);
     }
+    const joining = await liveRelationsBetween(tx, input.into, input.from, shownRelations);
+    if (joining.count > 0) {
+      const more =
+        joining.count > joining.keys.length ? `, ... ${joining.count - joining.keys.length} more` : "";
+      throw new ValidationError([
+        {
+          where: "input.from",
+          message:
+            `${show(from.id)} and ${show(into.id)} are joined by ${joining.count} relation(s) that are not retracted ` +
+            `(${joining.keys.map((k) => JSON.stringify(k)).join(", ")}${more}): merged, each would join an actor to itself; ` +
+            "retract them first (retractRelation) if the merge is right",
+        },
+      ]);
+    }
     const { props } = actorRow({ ...into, aliases });
     const merged = await mergeActors(tx, input.from, input.into, {
       aliases,
@@ -452,6 +478,7 @@ export async function absorbActor(
       changeId,
       key: input.into,
       relations: merged.relations.length,
+      places: merged.places.length,
       citations: merged.citations,
       mentions: merged.mentions,
     };
@@ -463,6 +490,7 @@ export async function absorbActor(
         absorbed: merged.absorbed,
         before: { aliases: into.aliases },
         movedRelations: merged.relations,
+        rewrittenPlaces: merged.places,
       },
     });
     return result;
