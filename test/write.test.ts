@@ -375,24 +375,41 @@ describe("write path", () => {
         places: [{ name: "Moscou", actor: "russian-state" }],
         citations: cite("Moscou livrera deux hélicoptères"),
       });
+      // One relation each way between the two.
       const joining = await assert({
         type: "MEETING",
         from: "russian-state",
         to: "russia",
         citations: cite("l’ambassadeur de Russie"),
       });
+      const back = await assert({
+        type: "MEETING",
+        from: "russia",
+        to: "russian-state",
+        citations: cite("Le Kremlin n’a pas commenté"),
+      });
       const merge = `mutation { mergeActors(input: { into: "russia", from: "russian-state" }) { actor { key } } }`;
+      const retract = (relation: string) =>
+        ok(
+          `mutation { retractRelation(input: { key: "${relation}", reason: "the same state" }) { changeId } }`,
+          {},
+          editor.key,
+        );
 
       const refusal = await refused(merge, {}, admin.key, "BAD_USER_INPUT");
-      expect(refusal.message).toContain(`"russian-state" and "russia" are joined by 1 relation(s)`);
-      expect(refusal.message).toContain(`"${joining}"`);
-      expect(refusal.message).toMatch(/would join an actor to itself; retract them first/);
-
-      await ok(
-        `mutation { retractRelation(input: { key: "${joining}", reason: "the same state" }) { changeId } }`,
-        {},
-        editor.key,
+      expect(refusal.message).toContain(`"russian-state" and "russia" are joined by 2 relation(s)`);
+      expect(refusal.message).toContain(
+        `(${[joining, back]
+          .sort()
+          .map((k) => `"${k}"`)
+          .join(", ")})`,
       );
+      expect(refusal.message).toMatch(/would join an actor to itself; retract them first/);
+      await retract(joining);
+      expect((await refused(merge, {}, admin.key, "BAD_USER_INPUT")).message).toContain(
+        `joined by 1 relation(s) that are not retracted ("${back}")`,
+      );
+      await retract(back);
       await ok(merge, {}, admin.key);
       const after = await ok(
         `{ placed: relation(key: "${placed}") { places { name actor { key } } }
@@ -408,9 +425,21 @@ describe("write path", () => {
         to: { key: "russia" },
         retraction: { reason: "the same state" },
       });
+      // Counted from russia's degree, the retracted loops once each, as the list walks them.
+      const counted = await ok(
+        `{ relations(first: 1, filter: { actor: "russia" }) { totalCount }
+           actor(key: "russia") { relations(limit: 500) { key } } }`,
+        {},
+      );
+      expect(counted.relations.totalCount).toBe(counted.actor.relations.length);
       const history = await ok(`{ history(key: "russian-state") { operation details } }`, {});
       const merged = history.history.find((c: Data) => c.operation === "mergeActors");
       expect(JSON.parse(merged.details).rewrittenPlaces).toEqual([placed]);
+      // The history of each relation the merge moved or re-placed lists it.
+      for (const relation of [placed, joining, back]) {
+        const entries = await ok(`{ history(key: "${relation}") { operation } }`, {});
+        expect(entries.history.map((c: Data) => c.operation)).toContain("mergeActors");
+      }
       expect((await checkGraph(db)).violations).toEqual([]);
     });
 

@@ -438,8 +438,8 @@ export async function relationsPage(
   // With an actor, start from its id (an index seek); without one, every relation is a candidate. The count
   // and the page are two passes, so that only the page's relations are projected (a top-k sort, not a
   // collection of everything). Whether the actor exists comes back too, saving a round trip to ask. Each
-  // relation matches once (from a bound actor, Neo4j matches even a self-loop, which merging two related actors
-  // can make, once; without one, the pattern is directed), so no DISTINCT is needed.
+  // relation matches once (from a bound actor, Neo4j matches even a self-loop, which a merge makes of a retracted
+  // relation between its two actors, once; without one, the pattern is directed), so no DISTINCT is needed.
   const match = `MATCH ${actor === null ? "()-[r:RELATION]->()" : pattern(direction)}
      WHERE ${actor === null ? "true" : "a.id = $actor"} AND ${relationPredicate(filter)}`;
   const order = page.order ?? "TIME";

@@ -217,7 +217,7 @@ export async function liveRelationsBetween(
      WITH r.id AS key ORDER BY key
      WITH collect(key) AS keys
      RETURN size(keys) AS count, keys[0..$shown] AS keys`,
-    { a, b, shown },
+    { a, b, shown: neo4j.int(shown) },
   );
   const record = result.records[0];
   return { count: Number(record?.get("count") ?? 0), keys: record?.get("keys") ?? [] };

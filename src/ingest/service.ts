@@ -484,7 +484,8 @@ export async function absorbActor(
     };
     await log.record(tx, {
       id: changeId,
-      targets: [input.into, input.from],
+      // The relations it moved or re-placed: each one's history lists the merge.
+      targets: [input.into, input.from, ...new Set([...merged.relations, ...merged.places])],
       details: {
         result,
         absorbed: merged.absorbed,

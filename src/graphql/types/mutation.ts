@@ -177,7 +177,9 @@ const MergeActorsInput = builder.inputType("MergeActorsInput", {
     into: t.string({ required: true, description: "Key of the actor that stays." }),
     from: t.string({
       required: true,
-      description: "Key of the actor absorbed: its names, relations and citations move.",
+      description:
+        "Key of the actor absorbed: its names, relations, places, citations and mentions move. Refused while a " +
+        "relation that is not retracted joins the two (it would join an actor to itself): retract it first.",
     }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
@@ -319,8 +321,10 @@ builder.mutationFields((t) => ({
   mergeActors: t.field({
     type: ActorPayloadRef,
     description:
-      "Makes one actor of two (admin only): `into` takes `from`'s names as aliases, its relations, the citations " +
-      "it speaks and the mentions of it; `from` is deleted and the history keeps everything it held.",
+      "Makes one actor of two (admin only): `into` takes `from`'s names as aliases, its relations, the places " +
+      "that name it, the citations it speaks and the mentions of it; `from` is deleted and the history keeps " +
+      "everything it held, and lists the merge under every relation it moved or re-placed. Refused while a " +
+      "relation that is not retracted joins the two.",
     args: { input: t.arg({ type: MergeActorsInput, required: true, description: "Which two." }) },
     resolve: async (_root, { input }, context) => {
       const { db, caller } = context;
