@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Core, EdgeSingular } from "cytoscape";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -13,8 +15,14 @@ type Explorer = { explorer: { cy: Core; ready: Promise<void>; idle: () => Promis
  * The explorer in real headless Chromium (Debian's, driven by playwright-core) at 1400×900 and on a 390×844
  * phone, against the seeded database: bundled edges, layout without overlaps, filters and their counts, the time
  * window and the panel, paths, the view restored from its address, exports, and GraphiQL's default document. It
- * saves the screenshots the README shows.
+ * takes the screenshots the README shows, and writes them into `docs/` with `UPDATE_SCREENSHOTS=1`; otherwise
+ * into a temporary directory, removed afterwards, so that a test run leaves the work tree as it was.
  */
+const screenshots =
+  process.env.UPDATE_SCREENSHOTS === "1"
+    ? path.join(projectRoot, "docs")
+    : mkdtempSync(path.join(tmpdir(), "explorer-screenshots-"));
+
 describe("graph explorer in a browser", () => {
   let db: Database;
   let served: Awaited<ReturnType<typeof serveOnLoopback>>;
@@ -95,6 +103,7 @@ describe("graph explorer in a browser", () => {
     await browser?.close();
     await served.close();
     await db.close();
+    if (process.env.UPDATE_SCREENSHOTS !== "1") rmSync(screenshots, { recursive: true, force: true });
   });
 
   it("bundles parallel edges into one labelled edge that expands, and lays out the Mali hub without overlaps", async () => {
@@ -164,7 +173,7 @@ describe("graph explorer in a browser", () => {
     const sourceLinks = await page.locator("#details .citation [data-source]").allTextContents();
     expect(sourceLinks.every((text) => !text.startsWith("src-"))).toBe(true);
 
-    await page.screenshot({ path: path.join(projectRoot, "docs", "explorer.png") });
+    await page.screenshot({ path: path.join(screenshots, "explorer.png") });
     expect(failedRequests).toEqual([]);
   });
 
@@ -306,7 +315,7 @@ describe("graph explorer in a browser", () => {
     expect(area.height).toBeGreaterThan(600);
     expect(area.detailsTop).toBeGreaterThanOrEqual(844);
     expect((await graphState(phone)).nodes.length).toBeGreaterThan(10);
-    await phone.screenshot({ path: path.join(projectRoot, "docs", "explorer-phone.png") });
+    await phone.screenshot({ path: path.join(screenshots, "explorer-phone.png") });
     // The details sheet and the filters open from the bar, over the graph.
     await phone.tap("#toggle-details");
     await expect
