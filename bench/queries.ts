@@ -118,9 +118,10 @@ export const benchQueries: BenchQuery[] = [
   {
     name: "relation page",
     peer: (p) =>
-      `{ actors(where: { id: { eq: "${p.hub}" } }) { outgoingConnection(first: 20) { totalCount edges { properties { id type } node { id } } } } }`,
-    // The hub's outgoing relations, the question the peer's `outgoingConnection` answers (it has no order: the
-    // service and the floor order by date).
+      `{ actors(where: { id: { eq: "${p.hub}" } }) { outgoingConnection(first: 20, sort: [{ edge: { at: ASC } }, { edge: { start: ASC } }, { edge: { id: ASC } }]) { totalCount edges { properties { id type } node { id } } } } }`,
+    // The hub's first 20 outgoing relations in time order. The peer cannot sort by "the date, else the start"
+    // (coalesce), so it sorts by both in turn, then by key: the same work, one sort of all the hub's relations.
+    // Unsorted, its page would be the first 20 relations the store happens to hold, a different question.
     graphql: (p) =>
       `{ relations(first: 20, filter: { actor: "${p.hub}", direction: OUTGOING }) { totalCount edges { node { key type from { key } to { key } } } } }`,
     cypher: [
