@@ -443,6 +443,73 @@ describe("write path", () => {
       expect((await checkGraph(db)).violations).toEqual([]);
     });
 
+    it("keeps analysts' edits, merges and retractions of seed records through a forced seed reload", async () => {
+      await ok(
+        updateActor,
+        { input: { key: "barkhane", aliases: ["Opération Barkhane", "Barkhane (opération)"] } },
+        editor.key,
+      );
+      await ok(
+        `mutation { retractRelation(input: { key: "rel-russia-arms-supply-mali", reason: "test" }) { changeId } }`,
+        {},
+        editor.key,
+      );
+      // Russia has places, spoken citations and mentions in the seed: all move to the actor that absorbs it.
+      await ok(
+        addActor,
+        { input: { key: "etat-russe-test", name: "État russe (test)", kind: "STATE" } },
+        editor.key,
+      );
+      await ok(
+        `mutation { mergeActors(input: { into: "etat-russe-test", from: "russia" }) { changeId } }`,
+        {},
+        admin.key,
+      );
+      const before = await snapshotGraph(db, { ignoreSeedState: true });
+      const reloaded = await loadSeed(db, seedDir, quietLog, { force: true });
+      expect(reloaded.loaded).toBe(true);
+      expect(await snapshotGraph(db, { ignoreSeedState: true })).toBe(before);
+      expect((await checkGraph(db)).violations).toEqual([]);
+    });
+
+    it("keeps a merge of two seed actors through a forced seed reload, their mentions in text order", async () => {
+      // Mali and its armed forces: related in the seed (retracted first), and named in the same sources.
+      const joined = await db.read(
+        `MATCH (:Actor {id: 'malian-armed-forces'})-[r:RELATION]-(:Actor {id: 'mali'}) RETURN collect(r.id) AS keys`,
+      );
+      const joinedKeys: string[] = joined.records[0]?.get("keys") ?? [];
+      expect(joinedKeys.length).toBeGreaterThan(0);
+      for (const key of joinedKeys) {
+        await ok(
+          `mutation { retractRelation(input: { key: "${key}", reason: "test" }) { changeId } }`,
+          {},
+          editor.key,
+        );
+      }
+      const shared = await db.read(
+        `MATCH (s:Source)-[:MENTIONS]->(:Actor {id: 'malian-armed-forces'}), (s)-[:MENTIONS]->(:Actor {id: 'mali'})
+         RETURN count(s) AS n`,
+      );
+      expect(shared.records[0]?.get("n")).toBeGreaterThan(0);
+      await ok(
+        `mutation { mergeActors(input: { into: "mali", from: "malian-armed-forces" }) { changeId } }`,
+        {},
+        admin.key,
+      );
+      const mentions = await db.read(
+        "MATCH (:Source)-[m:MENTIONS]->(:Actor {id: 'mali'}) RETURN m.starts AS starts, m.ends AS ends",
+      );
+      for (const record of mentions.records) {
+        const starts = record.get("starts") as number[];
+        expect(starts).toEqual([...starts].sort((a, b) => a - b));
+        expect((record.get("ends") as number[]).length).toBe(starts.length);
+      }
+      const before = await snapshotGraph(db, { ignoreSeedState: true });
+      await loadSeed(db, seedDir, quietLog, { force: true });
+      expect(await snapshotGraph(db, { ignoreSeedState: true })).toBe(before);
+      expect((await checkGraph(db)).violations).toEqual([]);
+    });
+
     it("retracts a relation: gone from traversals, kept by key and in the history", async () => {
       const retract = `mutation { retractRelation(input: { key: "rel-diop-visit-russia", reason: "duplicate of a later entry" }) {
         relation { key retraction { by reason } } } }`;

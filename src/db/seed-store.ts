@@ -53,14 +53,18 @@ export async function upsertSeedSources(tx: ManagedTransaction, rows: SourceRow[
   );
 }
 
-export async function upsertSeedActors(tx: ManagedTransaction, rows: ActorRow[]) {
+/**
+ * The seed's actors: those of origin 'seed' whose keys are not in `seedKeys` (the files' actors) are removed,
+ * and `rows` (the files' actors, less those an analyst changed since: see src/seed/load.ts) are written.
+ */
+export async function upsertSeedActors(tx: ManagedTransaction, rows: ActorRow[], seedKeys: string[]) {
   await tx.run(
-    `MATCH (a:Actor {origin: 'seed'}) WHERE NOT a.id IN [row IN $rows | row.id] DETACH DELETE a
+    `MATCH (a:Actor {origin: 'seed'}) WHERE NOT a.id IN $seedKeys DETACH DELETE a
      WITH count(*) AS removed
      UNWIND $rows AS row
      MERGE (a:Actor {id: row.id})
      SET a = row.props, a.id = row.id, a.origin = 'seed'`,
-    { rows },
+    { rows, seedKeys },
   );
 }
 
@@ -73,13 +77,42 @@ export async function upsertSeedRelations(tx: ManagedTransaction, rows: Relation
      DELETE r`,
     { wanted: Object.fromEntries(rows.map((row) => [row.id, { from: row.from, to: row.to }])) },
   );
+  // An analyst's retraction stays. A relation whose two ends a merge made one actor is only updated, never
+  // made: the merge kept it, retracted; one the files add since would join an actor to itself.
   await tx.run(
     `UNWIND $rows AS row
      MATCH (a:Actor {id: row.from}), (b:Actor {id: row.to})
+     WHERE a <> b OR EXISTS { ()-[:RELATION {id: row.id}]->() }
      MERGE (a)-[r:RELATION {id: row.id}]->(b)
-     SET r = row.props, r.id = row.id, r.origin = 'seed'`,
+     WITH r, row, r { .retractedAt, .retractedBy, .retractionReason } AS retraction
+     SET r = row.props, r += retraction, r.id = row.id, r.origin = 'seed'`,
     { rows },
   );
+}
+
+/**
+ * What analysts changed of the actors, from the history, in the order they did it: the keys of actors edited
+ * (`updateActor`) and each merge's two keys (`into` absorbed `from`), with which of the absorbed keys an actor
+ * holds again (added after the merge).
+ */
+export async function analystActorChanges(tx: ManagedTransaction): Promise<{
+  edited: string[];
+  merges: { into: string; from: string }[];
+  heldAgain: string[];
+}> {
+  const { records } = await tx.run(
+    `MATCH (c:Change) WHERE c.operation IN ['updateActor', 'mergeActors']
+     WITH c ORDER BY c.at, c.id
+     WITH collect(CASE WHEN c.operation = 'updateActor' THEN c.targets[0] END) AS edited,
+          collect(CASE WHEN c.operation = 'mergeActors' THEN { into: c.targets[0], from: c.targets[1] } END) AS merges
+     RETURN edited, merges, [key IN [m IN merges | m.from] WHERE EXISTS { (:Actor {id: key}) }] AS heldAgain`,
+  );
+  const record = records[0];
+  return {
+    edited: record?.get("edited") ?? [],
+    merges: record?.get("merges") ?? [],
+    heldAgain: record?.get("heldAgain") ?? [],
+  };
 }
 
 export async function upsertSeedCitations(tx: ManagedTransaction, rows: CitationRow[]) {

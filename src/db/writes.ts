@@ -279,9 +279,16 @@ export async function mergeActors(
        OPTIONAL MATCH (s)-[existing:MENTIONS]->(into)
        FOREACH (_ IN CASE WHEN existing IS NULL THEN [1] ELSE [] END |
          CREATE (s)-[:MENTIONS {starts: m.starts, ends: m.ends, count: m.count}]->(into))
+       // Both actors' mentions of the source, in text order, as a source's mentions are found.
+       WITH m, existing, COLLECT {
+         UNWIND CASE WHEN existing IS NULL THEN [] ELSE [[existing.starts, existing.ends], [m.starts, m.ends]] END AS offsets
+         UNWIND range(0, size(offsets[0]) - 1) AS i
+         WITH offsets[0][i] AS start, offsets[1][i] AS end ORDER BY start, end
+         RETURN [start, end]
+       } AS spans
        FOREACH (_ IN CASE WHEN existing IS NULL THEN [] ELSE [1] END |
-         SET existing.starts = existing.starts + m.starts, existing.ends = existing.ends + m.ends,
-             existing.count = existing.count + m.count)
+         SET existing.starts = [span IN spans | span[0]], existing.ends = [span IN spans | span[1]],
+             existing.count = size(spans))
        DELETE m
        RETURN count(*) AS mentions
      }

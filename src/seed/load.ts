@@ -4,6 +4,8 @@ import path from "node:path";
 import { projectRoot } from "../config.js";
 import type { Database } from "../db/database.js";
 import {
+  type ActorRow,
+  analystActorChanges,
   countGraph,
   type GraphCounts,
   recordSeedState,
@@ -36,6 +38,77 @@ function toRows(corpus: SeedCorpus) {
   };
 }
 
+type SeedRows = ReturnType<typeof toRows>;
+
+/**
+ * The rows of a reload made to keep what analysts changed since: an actor they edited, or that absorbed
+ * another, stays as they left it; an absorbed actor is not made again, and the records the files give it
+ * (relation ends, places, speakers, mentions) go to the actor that holds them now, after chains of merges.
+ * (Retractions are kept by upsertSeedRelations.) Returns the rows and the keys of the actors kept as analysts
+ * left them, and of those not made again.
+ */
+function keepAnalystChanges(
+  rows: SeedRows,
+  changes: Awaited<ReturnType<typeof analystActorChanges>>,
+): { rows: SeedRows; kept: string[]; absorbed: string[] } {
+  const heldAgain = new Set(changes.heldAgain);
+  const absorbedInto = new Map<string, string>();
+  for (const { into, from } of changes.merges) if (!heldAgain.has(from)) absorbedInto.set(from, into);
+  // A chain of merges is at most as long as the merges; the bound also ends a cycle.
+  const holder = (key: string) => {
+    let current = key;
+    for (let step = 0; step < absorbedInto.size && absorbedInto.has(current); step += 1) {
+      current = absorbedInto.get(current) as string;
+    }
+    return current;
+  };
+  // Edited, absorbing another, or added again after it was absorbed: the analysts' actor now.
+  const owned = new Set([...changes.edited, ...changes.merges.map((m) => m.into), ...heldAgain]);
+  const keptAsLeft = (actor: ActorRow) => owned.has(actor.id) || absorbedInto.has(actor.id);
+  const mentions = new Map<string, SeedRows["mentions"][number]>();
+  for (const row of rows.mentions) {
+    const actorId = holder(row.actorId);
+    const key = `${row.sourceId}\u0000${actorId}`;
+    const same = mentions.get(key);
+    if (!same) {
+      mentions.set(key, { ...row, actorId });
+      continue;
+    }
+    // Two actors of the files are one now: their mentions of a source, in text order.
+    const ends = [...same.ends, ...row.ends];
+    const spans = [...same.starts, ...row.starts]
+      .map((start, i) => [start, ends[i] as number] as const)
+      .sort(([a], [b]) => a - b);
+    mentions.set(key, { ...same, starts: spans.map(([s]) => s), ends: spans.map(([, e]) => e) });
+  }
+  return {
+    rows: {
+      ...rows,
+      actors: rows.actors.filter((actor) => !keptAsLeft(actor)),
+      relations: rows.relations.map((row) => {
+        const placeActorIds = row.props.placeActorIds as string[] | undefined;
+        return {
+          ...row,
+          from: holder(row.from),
+          to: holder(row.to),
+          props: placeActorIds
+            ? { ...row.props, placeActorIds: placeActorIds.map((k) => (k === "" ? k : holder(k))) }
+            : row.props,
+        };
+      }),
+      citations: rows.citations.map((row) => {
+        const speakerId = row.speakerId === null ? null : holder(row.speakerId);
+        return { ...row, speakerId, props: { ...row.props, speakerId } };
+      }),
+      mentions: [...mentions.values()],
+    },
+    kept: rows.actors
+      .filter((actor) => owned.has(actor.id) && !absorbedInto.has(actor.id))
+      .map((actor) => actor.id),
+    absorbed: rows.actors.filter((actor) => absorbedInto.has(actor.id)).map((actor) => actor.id),
+  };
+}
+
 /**
  * The code that decides what a load writes: a change to it must reload an unchanged seed too. Its TypeScript
  * sources are read, whether this runs from them or from their build (dist/).
@@ -63,7 +136,9 @@ async function loadHash(corpus: SeedCorpus): Promise<string> {
  * Validates the seed directory and writes it in one transaction, under the graph's write lock: either all of it
  * lands or none of it.
  * Idempotent: records are merged on their ids, and a seed whose files have not changed since the last
- * load is skipped unless `force` is set.
+ * load is skipped unless `force` is set. A reload never undoes an analyst's change: retractions, edits and
+ * merges of the seed's records stay (keepAnalystChanges), and the log names the actors kept as analysts left
+ * them.
  */
 export async function loadSeed(
   db: Database,
@@ -79,19 +154,28 @@ export async function loadSeed(
     log.info({ ...counts }, "Seed unchanged since the last load; skipped");
     return { loaded: false, counts, milliseconds: Date.now() - started };
   }
-  const rows = toRows(corpus);
-  await db.writeTransaction(async (tx) => {
+  const fileRows = toRows(corpus);
+  const { kept, absorbed } = await db.writeTransaction(async (tx) => {
     // After any analyst write in flight, whose checks saw the graph before this load.
     await lockGraph(tx);
+    const { rows, ...left } = keepAnalystChanges(fileRows, await analystActorChanges(tx));
     await upsertSeedSources(tx, rows.sources);
-    await upsertSeedActors(tx, rows.actors);
+    await upsertSeedActors(
+      tx,
+      rows.actors,
+      fileRows.actors.map((actor) => actor.id),
+    );
     await upsertSeedRelations(tx, rows.relations);
     await upsertSeedCitations(tx, rows.citations);
     await replaceSeedMentions(tx, rows.mentions);
     await recordSeedState(tx, hash);
+    return left;
   });
   const counts = await countGraph(db);
   const milliseconds = Date.now() - started;
+  if (kept.length + absorbed.length > 0) {
+    log.info({ kept, absorbed }, "Seed actors that analysts edited or merged are left as they are");
+  }
   log.info({ ...counts, milliseconds }, "Seed loaded");
   return { loaded: true, counts, milliseconds };
 }
