@@ -97,6 +97,26 @@ describe("one grammar for every write", () => {
       ]);
     });
 
+    it("refuses dates that contradict each other, at their own precision", async () => {
+      const cite = [{ quote: "Moscou" }];
+      const problems = async (dates: Record<string, string>) =>
+        (await refused(assertRelation, relation(cite, dates))).map((p) => [p.where, p.message]);
+      expect(await problems({ at: "2023", end: "2020" })).toEqual([
+        ["input.at", 'at "2023" is after end "2020"'],
+      ]);
+      expect(await problems({ at: "2019-03", start: "2019-05" })).toEqual([
+        ["input.at", 'at "2019-03" is before start "2019-05"'],
+      ]);
+      expect(await problems({ start: "2021", end: "2020-12-31" })).toEqual([
+        ["input.end", 'end "2020-12-31" is before start "2021"'],
+      ]);
+      // "2019" holds "2019-05": within the span at the coarser precision, accepted.
+      await ok(
+        assertRelation,
+        relation([{ quote: "Moscou livrera" }], { at: "2019", start: "2019-05", end: "2020" }),
+      );
+    });
+
     it("refuses an empty quote at 10-10", async () => {
       const problems = await refused(assertRelation, relation([{ quote: "", start: 10, end: 10 }]));
       expect(problems).toEqual([
@@ -161,7 +181,7 @@ describe("one grammar for every write", () => {
       expect(name).toEqual([
         {
           where: "input.name",
-          message: `must not contain control characters (got ${JSON.stringify(`Wagner${char}`)})`,
+          message: `must not contain control characters (U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")} at code point 6) (got ${JSON.stringify(`Wagner${char}`)})`,
         },
       ]);
       const note = await refused(assertRelation, relation([{ quote: "Moscou" }], { note: `a${char}b` }));
@@ -171,6 +191,36 @@ describe("one grammar for every write", () => {
       const language = await refused(addSource, { text: "Un texte.", language: `fr${char}` });
       expect(language[0]).toMatchObject({ where: "input.language", message: /BCP 47/ });
     });
+    it("names and places the first control character of a text too long to show whole", async () => {
+      const text = `${"Un texte assez long pour être coupé à l'affichage. ".repeat(3)}\r\nFin.`;
+      const problems = await refused(addSource, { text, language: "fr" });
+      expect(problems[0]).toMatchObject({
+        where: "input.text",
+        message: expect.stringContaining("other than \\n and \\t (U+000D at code point 153)"),
+      });
+    });
+
+    it.each([
+      ["a zero-width space", "\u200b", "U+200B"],
+      ["a soft hyphen", "\u00ad", "U+00AD"],
+      ["a byte order mark", "\ufeff", "U+FEFF"],
+    ])(
+      "refuses %s in a name or an alias, which would make a look-alike of another name",
+      async (_n, char, code) => {
+        const problems = await refused(addActor, {
+          name: `Jean${char}Testeur`,
+          kind: "PERSON",
+          aliases: [`Testeur${char}`],
+        });
+        expect(problems).toEqual([
+          {
+            where: "input.name",
+            message: `must not contain invisible format characters (${code} at code point 4) (got ${JSON.stringify(`Jean${char}Testeur`)})`,
+          },
+          { where: "input.aliases.0", message: expect.stringContaining(`(${code} at code point 7)`) },
+        ]);
+      },
+    );
   });
 
   describe("actors", () => {
@@ -232,7 +282,7 @@ describe("one grammar for every write", () => {
         expect(error).toBeInstanceOf(SeedError);
         const message = (error as SeedError).message;
         expect(message).toContain(
-          `actors.yaml:${nameLine}: actors.0.name: must not contain control characters (got "Ma\\u0007li")`,
+          `actors.yaml:${nameLine}: actors.0.name: must not contain control characters (U+0007 at code point 2) (got "Ma\\u0007li")`,
         );
         expect(message).toContain(`actors.yaml:${keyLine}: actors.1.id: must be a key:`);
       } finally {

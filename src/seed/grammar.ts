@@ -52,7 +52,21 @@ const keyForm = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const control = /[\p{Cc}\p{Cs}]/u;
 /** The same, but tab and line feed, which texts may hold. */
 const textControl = /[^\P{Cc}\t\n]|\p{Cs}/u;
+/**
+ * Invisible format characters (zero-width space, soft hyphen, word joiner, byte order mark, bidirectional
+ * marks ...) but the zero-width joiner and non-joiner, which some scripts and emoji need: two names that differ
+ * only by one would look the same and be two owners.
+ */
+const invisible = /(?![\u200C\u200D])\p{Cf}/u;
 const letterOrDigit = /[\p{L}\p{N}]/u;
+
+/** Where the first code point of `value` that `pattern` matches is: " (U+000D at code point 57)". */
+function whereFirst(value: string, pattern: RegExp): string {
+  const points = codePoints(value);
+  const at = points.findIndex((point) => pattern.test(point));
+  const code = (points[at] ?? "").codePointAt(0) ?? 0;
+  return ` (U+${code.toString(16).toUpperCase().padStart(4, "0")} at code point ${at})`;
+}
 const dateForm = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 
 const keyRule = `must be a key: lower-case letters a-z and digits, in words joined by single hyphens, at most ${limits.key} characters`;
@@ -63,7 +77,11 @@ export function keyProblem(value: string): string | null {
 
 /** A name or alias: something a text can write, so that mentions and lookups by name find it. */
 export function nameProblem(value: string): string | null {
-  if (control.test(value)) return `must not contain control characters${got(value)}`;
+  if (control.test(value))
+    return `must not contain control characters${whereFirst(value, control)}${got(value)}`;
+  if (invisible.test(value)) {
+    return `must not contain invisible format characters${whereFirst(value, invisible)}${got(value)}`;
+  }
   if (!letterOrDigit.test(value)) return `must contain a letter or a digit${got(value)}`;
   const length = codePoints(value.trim()).length;
   if (length > limits.name) return `must be at most ${limits.name} code points${got(value)}`;
@@ -73,8 +91,10 @@ export function nameProblem(value: string): string | null {
 /** A text (a source's text, a quote, a note): not blank, bounded, only \n and \t among control characters. */
 export function textProblem(value: string, max: number): string | null {
   if (value.trim().length === 0) return "the text is empty";
-  if (textControl.test(value))
-    return `must not contain control characters other than \\n and \\t${got(value)}`;
+  if (textControl.test(value)) {
+    const where = whereFirst(value, textControl);
+    return `must not contain control characters other than \\n and \\t${where}${got(value)}`;
+  }
   if (codePoints(value).length > max) return `must be at most ${max} code points${got(value)}`;
   return null;
 }

@@ -94,9 +94,13 @@ export function checkRelation(
   for (const end of ["from", "to"] as const) {
     if (!knowledge.hasActor(relation[end])) report([end], unknownActor(relation[end], knowledge));
   }
-  if (relation.start && relation.end && relation.end < relation.start.slice(0, relation.end.length)) {
-    report(["end"], `end "${relation.end}" is before start "${relation.start}"`);
-  }
+  // Partial dates compare at the precision of the shorter: "2019" is not before "2019-05".
+  const before = (a: string, b: string) => a.slice(0, b.length) < b.slice(0, a.length);
+  const { at, start, end } = relation;
+  if (start && end && before(end, start)) report(["end"], `end "${end}" is before start "${start}"`);
+  // A dated event of a span happens within it: timelines and asOf read the date first.
+  if (at && start && before(at, start)) report(["at"], `at "${at}" is before start "${start}"`);
+  if (at && end && before(end, at)) report(["at"], `at "${at}" is after end "${end}"`);
   const spans = new Map<string, number>();
   const citations = relation.citations.map((citation, n) => {
     const cite = (field: string, message: string) => report(["citations", n, field], message);
