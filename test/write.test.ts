@@ -510,6 +510,30 @@ describe("write path", () => {
       expect((await checkGraph(db)).violations).toEqual([]);
     });
 
+    it("takes a correction of a retracted relation under a key of its own, and refuses the same claim again", async () => {
+      const key = await sourceKey();
+      const claim = {
+        type: "ARMS_SUPPLY",
+        from: "russia",
+        to: "mali",
+        at: "2025",
+        citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
+      };
+      const first = (await ok(assertRelation, { input: claim }, editor.key)).assertRelation.relation.key;
+      await ok(
+        `mutation { retractRelation(input: { key: "${first}", reason: "wrong year" }) { changeId } }`,
+        {},
+        editor.key,
+      );
+      const corrected = await ok(assertRelation, { input: { ...claim, at: "2026-06" } }, editor.key);
+      expect(corrected.assertRelation.relation.key).not.toBe(first);
+      expect(corrected.assertRelation.relation.at).toEqual({ value: "2026-06", precision: "MONTH" });
+      const again = await refused(assertRelation, { input: claim }, editor.key, "BAD_USER_INPUT");
+      expect(again.extensions?.problems).toEqual([
+        { where: "input.key", message: `relation "${first}" already exists (retracted ones too)` },
+      ]);
+    });
+
     it("retracts a relation: gone from traversals, kept by key and in the history", async () => {
       const retract = `mutation { retractRelation(input: { key: "rel-diop-visit-russia", reason: "duplicate of a later entry" }) {
         relation { key retraction { by reason } } } }`;

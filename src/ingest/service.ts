@@ -277,7 +277,7 @@ export async function applyBatch(
     const relations = batch.relations.map((relation, index) => {
       claim("relations", index, relation.id);
       if (known.relations.includes(relation.id)) {
-        report("relations", index)(["id"], `relation "${relation.id}" already exists`);
+        report("relations", index)(["id"], `relation "${relation.id}" already exists (retracted ones too)`);
       }
       return checkRelation(relation, knowledge, report("relations", index));
     });
@@ -338,10 +338,12 @@ export function actorKeyFromName(name: string): string {
 
 /**
  * A key for a new relation when the client gives none: readable (ends and type, cut to fit the key length)
- * and unique for its citations (a hash of them, 8 hex digits).
+ * and unique for all it states (a hash of its dates, role, note, addresses, places and citations, 8 hex
+ * digits): the same claim sent again gets the same key and is refused as existing, while a correction of a
+ * retracted one (another date, the same quotes) gets a key of its own.
  */
 export function relationKeyFor(relation: Omit<RelationInput, "id">): string {
-  const hash = hashOf(relation.citations).slice(0, 8);
+  const hash = hashOf(relation).slice(0, 8);
   const readable = slug(`rel ${relation.from} ${relation.type} ${relation.to}`, limits.key - hash.length - 1);
   return `${readable}-${hash}`;
 }

@@ -210,7 +210,10 @@ const PlaceInput = builder.inputType("PlaceInput", {
 const AssertRelationInput = builder.inputType("AssertRelationInput", {
   description: "A relation that cited passages state.",
   fields: (t) => ({
-    key: t.string({ description: "Its key; by default derived from its ends, type and citations." }),
+    key: t.string({
+      description:
+        "Its key; by default derived from its ends, type and all it states (dates, places, citations, ...).",
+    }),
     type: t.field({ type: RelationTypeEnum, required: true, description: "Relation type." }),
     from: t.string({ required: true, description: "Subject actor key." }),
     to: t.string({ required: true, description: "Object actor key." }),
