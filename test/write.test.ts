@@ -52,6 +52,13 @@ describe("write path", () => {
   const sourceKey = async () =>
     (await ok(addSource, { input: { text: article, language: "fr" } }, editor.key)).addSource.source
       .key as string;
+  /** Retracts relation `key` as the editor. */
+  const retract = (key: string, reason = "test") =>
+    ok(
+      `mutation { retractRelation(input: { key: "${key}", reason: "${reason}" }) { changeId } }`,
+      {},
+      editor.key,
+    );
 
   beforeAll(async () => {
     db = await connectTestDatabase();
@@ -389,12 +396,6 @@ describe("write path", () => {
         citations: cite("Le Kremlin n’a pas commenté"),
       });
       const merge = `mutation { mergeActors(input: { into: "russia", from: "russian-state" }) { actor { key } } }`;
-      const retract = (relation: string) =>
-        ok(
-          `mutation { retractRelation(input: { key: "${relation}", reason: "the same state" }) { changeId } }`,
-          {},
-          editor.key,
-        );
 
       const refusal = await refused(merge, {}, admin.key, "BAD_USER_INPUT");
       expect(refusal.message).toContain(`"russian-state" and "russia" are joined by 2 relation(s)`);
@@ -405,11 +406,11 @@ describe("write path", () => {
           .join(", ")})`,
       );
       expect(refusal.message).toMatch(/would join an actor to itself; retract them first/);
-      await retract(joining);
+      await retract(joining, "the same state");
       expect((await refused(merge, {}, admin.key, "BAD_USER_INPUT")).message).toContain(
         `joined by 1 relation(s) that are not retracted ("${back}")`,
       );
-      await retract(back);
+      await retract(back, "the same state");
       await ok(merge, {}, admin.key);
       const after = await ok(
         `{ placed: relation(key: "${placed}") { places { name actor { key } } }
@@ -449,11 +450,7 @@ describe("write path", () => {
         { input: { key: "barkhane", aliases: ["Opération Barkhane", "Barkhane (opération)"] } },
         editor.key,
       );
-      await ok(
-        `mutation { retractRelation(input: { key: "rel-russia-arms-supply-mali", reason: "test" }) { changeId } }`,
-        {},
-        editor.key,
-      );
+      await retract("rel-russia-arms-supply-mali");
       // Russia has places, spoken citations and mentions in the seed: all move to the actor that absorbs it.
       await ok(
         addActor,
@@ -480,11 +477,7 @@ describe("write path", () => {
       const joinedKeys: string[] = joined.records[0]?.get("keys") ?? [];
       expect(joinedKeys.length).toBeGreaterThan(0);
       for (const key of joinedKeys) {
-        await ok(
-          `mutation { retractRelation(input: { key: "${key}", reason: "test" }) { changeId } }`,
-          {},
-          editor.key,
-        );
+        await retract(key);
       }
       const shared = await db.read(
         `MATCH (s:Source)-[:MENTIONS]->(:Actor {id: 'malian-armed-forces'}), (s)-[:MENTIONS]->(:Actor {id: 'mali'})
@@ -520,11 +513,7 @@ describe("write path", () => {
         citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
       };
       const first = (await ok(assertRelation, { input: claim }, editor.key)).assertRelation.relation.key;
-      await ok(
-        `mutation { retractRelation(input: { key: "${first}", reason: "wrong year" }) { changeId } }`,
-        {},
-        editor.key,
-      );
+      await retract(first, "wrong year");
       const corrected = await ok(assertRelation, { input: { ...claim, at: "2026-06" } }, editor.key);
       expect(corrected.assertRelation.relation.key).not.toBe(first);
       expect(corrected.assertRelation.relation.at).toEqual({ value: "2026-06", precision: "MONTH" });
@@ -535,9 +524,9 @@ describe("write path", () => {
     });
 
     it("retracts a relation: gone from traversals, kept by key and in the history", async () => {
-      const retract = `mutation { retractRelation(input: { key: "rel-diop-visit-russia", reason: "duplicate of a later entry" }) {
+      const retractDiop = `mutation { retractRelation(input: { key: "rel-diop-visit-russia", reason: "duplicate of a later entry" }) {
         relation { key retraction { by reason } } } }`;
-      const result = await ok(retract, {}, editor.key);
+      const result = await ok(retractDiop, {}, editor.key);
       expect(result.retractRelation.relation.retraction).toEqual({
         by: "alice",
         reason: "duplicate of a later entry",
@@ -550,7 +539,7 @@ describe("write path", () => {
       expect((await ok(`{ relation(key: "rel-diop-visit-russia") { key } }`, {})).relation.key).toBe(
         "rel-diop-visit-russia",
       );
-      await refused(retract, {}, editor.key, "CONFLICT");
+      await refused(retractDiop, {}, editor.key, "CONFLICT");
       const history = await ok(`{ history(key: "rel-diop-visit-russia") { by operation } }`, {});
       expect(history.history).toEqual([{ by: "alice", operation: "retractRelation" }]);
     });
