@@ -73,7 +73,8 @@ ActorRef.implement({
       type: [MentionRef],
       description:
         "The sources that name the actor (any of its names or aliases, accents and case ignored), by source key, " +
-        "each with the spans of every mention.",
+        "each with the spans of every mention. Found when each source was stored: a name or alias given later is " +
+        "looked for in the texts stored after it, not in earlier ones.",
       args: limitArgs(bounds.mentionsOfActor, "sources"),
       complexity: listComplexity(bounds.mentionsOfActor),
       resolve: (actor, { limit }, context, info) =>
