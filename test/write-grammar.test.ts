@@ -224,6 +224,18 @@ describe("one grammar for every write", () => {
   });
 
   describe("actors", () => {
+    it("makes a key from a name in another script, and asks for one where none can be made", async () => {
+      const added = await ok(addActor, { name: "Владимир Путин (test)", kind: "PERSON" });
+      expect(added.addActor.actor.key).toBe("vladimir-putin-test");
+      expect(await refused(addActor, { name: "北京", kind: "STATE" })).toEqual([
+        {
+          where: "input.key",
+          message:
+            'cannot be made from the name "北京": no letter a-z or digit once transliterated; give a key',
+        },
+      ]);
+    });
+
     it('refuses an empty name (which made an actor with key "")', async () => {
       const problems = await refused(addActor, { name: "", kind: "PERSON" });
       expect(problems.map((p) => p.where)).toEqual(["input.key", "input.name"]);

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
+import transliterate from "@sindresorhus/transliterate";
 import type { ManagedTransaction } from "neo4j-driver";
 import type { z } from "zod";
 import type { Caller } from "../auth.js";
@@ -329,11 +330,23 @@ export async function applyBatch(
 }
 
 /**
- * A key for a new actor from its name ("Sergueï Choïgou" -> "serguei-choigou"), when the client gives none;
- * empty when the name has no letter a-z or digit once folded, which the grammar then refuses.
+ * A key for a new actor from its name written in Latin letters by `@sindresorhus/transliterate`
+ * ("Sergueï Choïgou" -> "serguei-choigou", "Владимир Путин" -> "vladimir-putin"), when the client gives none.
+ * A name whose letters none survive (Chinese, Japanese: not transliterated) is refused at `input.key`
+ * (BAD_USER_INPUT) asking for a key; a name without letters or digits gives "", which the grammar refuses with
+ * the name.
  */
 export function actorKeyFromName(name: string): string {
-  return slug(name);
+  const key = slug(transliterate(name));
+  if (key === "" && /[\p{L}\p{N}]/u.test(name)) {
+    throw new ValidationError([
+      {
+        where: "input.key",
+        message: `cannot be made from the name ${show(name)}: no letter a-z or digit once transliterated; give a key`,
+      },
+    ]);
+  }
+  return key;
 }
 
 /**

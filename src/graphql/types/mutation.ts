@@ -149,7 +149,8 @@ const AddActorInput = builder.inputType("AddActorInput", {
   fields: (t) => ({
     key: t.string({
       description:
-        "Its key: lower-case letters and digits in words joined by hyphens, at most 120; by default derived from the name.",
+        "Its key: lower-case letters and digits in words joined by hyphens, at most 120; by default made from the " +
+        "name, written in Latin letters.",
     }),
     name: t.string({ required: true, description: "Canonical name." }),
     kind: t.field({ type: ActorKindEnum, required: true, description: "Kind of actor." }),
