@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
 import { checkGraph } from "../src/db/invariants.js";
+import { refreshSearchFields } from "../src/db/search.js";
 import { loadSeed } from "../src/seed/load.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { type GraphQLResponse, graphqlClient } from "./support/graphql.js";
@@ -301,6 +302,31 @@ describe("write path", () => {
         ["alice", "updateActor"],
       ]);
       expect(JSON.parse(history.history[1].details).before.aliases).toEqual(["Choïgou"]);
+    });
+
+    it("takes ligatures as their letters in names: one owner for Cœur and Coeur, found by either", async () => {
+      await ok(addActor, { input: { name: "Cœur Testeur", kind: "PERSON" } }, editor.key);
+      const clash = await refused(
+        addActor,
+        { input: { key: "coeur-bis", name: "COEUR testeur", kind: "PERSON" } },
+        editor.key,
+        "BAD_USER_INPUT",
+      );
+      expect(clash.message).toMatch(/name "coeur testeur" is already a name of actor "coeur-testeur"/);
+      expect((await ok(`{ actor(name: "coeur testeur") { name } }`, {})).actor.name).toBe("Cœur Testeur");
+    });
+
+    it("rewrites the folded names an older folding stored, once, on the next schema start", async () => {
+      await ok(addActor, { input: { name: "Œuvre Testeur", kind: "ORGANIZATION" } }, editor.key);
+      // As the folding before ligatures wrote them, and a database marked as of then.
+      await db.writeTransaction(async (tx) => {
+        await tx.run("MATCH (a:Actor {id: 'oeuvre-testeur'}) SET a.foldedNames = ['œuvre testeur']");
+        await tx.run("MATCH (m:SearchState {id: 'search'}) SET m.version = 1");
+      });
+      expect((await checkGraph(db)).violations.map((v) => v.key)).toContain("oeuvre-testeur");
+      await refreshSearchFields(db, quietLog);
+      expect((await checkGraph(db)).violations).toEqual([]);
+      expect((await ok(`{ actor(name: "oeuvre testeur") { key } }`, {})).actor.key).toBe("oeuvre-testeur");
     });
 
     it("merges two actors and loses nothing", async () => {

@@ -7,7 +7,7 @@ import {
   repeatedNames,
   textProblem,
 } from "../seed/grammar.js";
-import { codePoints, foldName, sliceCodePoints } from "../seed/text.js";
+import { codePoints, foldedNamesOf, sliceCodePoints } from "../seed/text.js";
 import type { Database } from "./database.js";
 
 /**
@@ -103,7 +103,7 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     for (const [index, earlier] of repeatedNames(aliases)) {
       fail("grammar", actor.key, `alias ${index} repeats alias ${earlier} in its written form`);
     }
-    const folded = [...new Set(names.map(foldName))];
+    const folded = foldedNamesOf(names);
     if (
       JSON.stringify([...((actor.folded as string[]) ?? [])].sort()) !== JSON.stringify([...folded].sort())
     ) {

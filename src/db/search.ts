@@ -1,6 +1,7 @@
 import neo4j from "neo4j-driver";
 import type { Logger } from "../logger.js";
 import { indexedTerms, matchTier, nameForm, nameForms } from "../search/analysis.js";
+import { foldedNamesOf } from "../seed/text.js";
 import type { Database } from "./database.js";
 import type { ActorRecord, CitationRecord, Keyed, KeysetPage, MentionRecord, SourceRecord } from "./graph.js";
 import { actorReader, citationReader, type RecordReader, sourceReader, wholeRecords } from "./projection.js";
@@ -178,18 +179,20 @@ export function frenchStopWords(db: Database): Promise<Set<string>> {
 }
 
 /**
- * Version of the analysed forms written beside records: a database whose SearchState holds an older one gets
- * them rewritten (refreshSearchFields), so that records written before a change of analysis are found again.
+ * Version of the analysed and folded forms written beside records: a database whose SearchState holds an older
+ * one gets them rewritten (refreshSearchFields), so that records written before a change of analysis or folding
+ * are found again. 2: ligatures folded in actors' folded names too ("Cœur" and "Coeur" are one name).
  */
-const searchVersion = 1;
+const searchVersion = 2;
 const refreshBatch = 2000;
 
 /** How each label's analysed form is computed from the record's own properties. */
 const analysed = {
   Actor: {
     read: "[n.name] + coalesce(n.aliases, [])",
-    compute: (names: string[]) => nameForms(names),
-    write: "SET n.searchNames = row.value REMOVE n.searchText",
+    compute: (names: string[]) => ({ searchNames: nameForms(names), foldedNames: foldedNamesOf(names) }),
+    write:
+      "SET n.searchNames = row.value.searchNames, n.foldedNames = row.value.foldedNames REMOVE n.searchText",
   },
   Citation: { read: "n.quote", compute: indexedTerms, write: "SET n.searchText = row.value" },
   Source: { read: "n.text", compute: indexedTerms, write: "SET n.searchText = row.value" },

@@ -1,6 +1,6 @@
 import { stemmer as frenchStemmer } from "@orama/stemmers/french";
 import { distance } from "fastest-levenshtein";
-import { codePoints } from "../seed/text.js";
+import { codePoints, foldLetters } from "../seed/text.js";
 
 /**
  * The text analysis of search, the same on both sides: what is written into the full-text indexes (actors'
@@ -22,14 +22,6 @@ export interface Word {
 const elided = new Set(["l", "d", "qu", "j", "n", "s", "c", "m", "t", "jusqu", "lorsqu", "puisqu", "quoiqu"]);
 const apostrophes = /[\u0027\u2019\u2018\u02bc\u2032]/u;
 const wordChar = /[\p{L}\p{N}]/u;
-/** Letters that folding writes as two (French ligatures, German sharp s). */
-const expanded: Record<string, string> = { œ: "oe", æ: "ae", ß: "ss" };
-
-/** One code point folded: no accents (NFC or NFD alike), lower case, ligatures written out. */
-function foldPointUncached(point: string): string {
-  const plain = point.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-  return expanded[plain] ?? plain;
-}
 
 /**
  * Folded code points seen so far: normalising each code point anew was most of the cost of analysing a text
@@ -39,7 +31,7 @@ const foldedPoints = new Map<string, string>();
 function foldPoint(point: string): string {
   let folded = foldedPoints.get(point);
   if (folded === undefined) {
-    folded = foldPointUncached(point);
+    folded = foldLetters(point);
     foldedPoints.set(point, folded);
   }
   return folded;

@@ -3,7 +3,7 @@ import { indexedTerms, nameForms } from "../search/analysis.js";
 import { dateProperties, lastDay } from "./dates.js";
 import type { Mention } from "./mentions.js";
 import type { SeedActorEntry, SeedSourceEntry } from "./model.js";
-import { foldName } from "./text.js";
+import { foldedNamesOf } from "./text.js";
 import type { CheckedRelation } from "./validate.js";
 
 /**
@@ -37,7 +37,7 @@ export function actorRow(actor: SeedActorEntry): ActorRow {
       aliases: actor.aliases,
       description: actor.description,
       // For lookups by any name form: exact (foldedNames) and search (searchNames, src/search/analysis.ts).
-      foldedNames: [...new Set([actor.name, ...actor.aliases].map(foldName))],
+      foldedNames: foldedNamesOf([actor.name, ...actor.aliases]),
       searchNames: nameForms([actor.name, ...actor.aliases]),
     },
   };

@@ -28,8 +28,20 @@ export function findAllCodePoints(points: readonly string[], needle: string): nu
   return found;
 }
 
+/** Letters that folding writes as two (French ligatures, German sharp s). */
+const expanded: Record<string, string> = { œ: "oe", æ: "ae", ß: "ss" };
+
 /**
- * Folds text for matching names: no accents, lower case, typographic apostrophes and no-break spaces
+ * One code point as names and search compare it: no accents (NFC or NFD alike), lower case, ligatures written
+ * out ("Œ" gives "oe"). May be empty (a combining mark) or two units long.
+ */
+export function foldLetters(point: string): string {
+  const plain = point.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+  return expanded[plain] ?? plain;
+}
+
+/**
+ * Folds text for matching names: letters as foldLetters folds them, typographic apostrophes and no-break spaces
  * made plain. Returns the folded string and, for each of its UTF-16 units, the code point offset in the
  * original it came from, so that a match maps back to exact source offsets; and the original's length in code
  * points. Combining marks (NFD accents) fold to nothing, so no unit comes from them.
@@ -39,12 +51,9 @@ export function foldForMatching(text: string): { folded: string; origin: number[
   const origin: number[] = [];
   const points = codePoints(text);
   points.forEach((point, index) => {
-    const plain = point
-      .normalize("NFD")
-      .replace(/\p{M}/gu, "")
+    const plain = foldLetters(point)
       .replace(/[\u2019\u2018\u02bc]/g, "'")
-      .replace(/[\u00a0\u202f]/g, " ")
-      .toLowerCase();
+      .replace(/[\u00a0\u202f]/g, " ");
     for (let k = 0; k < plain.length; k += 1) origin.push(index);
     folded += plain;
   });
@@ -54,4 +63,9 @@ export function foldForMatching(text: string): { folded: string; origin: number[
 /** Folds a name the same way, for comparing names with each other. */
 export function foldName(name: string): string {
   return foldForMatching(name.trim().replace(/\s+/g, " ")).folded;
+}
+
+/** The distinct folded forms of names, as an actor's `foldedNames` holds them for lookups by any name. */
+export function foldedNamesOf(names: readonly string[]): string[] {
+  return [...new Set(names.map(foldName))];
 }
