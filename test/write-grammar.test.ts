@@ -117,6 +117,33 @@ describe("one grammar for every write", () => {
       );
     });
 
+    it("refuses a quote that cuts a letter from its accent or a flag in two", async () => {
+      const text = "Le colonel Assimi Goi\u0308ta a rencontré Vladimir Poutine 🇷🇺 à Moscou.";
+      const points = Array.from(text);
+      const at = (part: string) => Array.from(text.slice(0, text.indexOf(part))).length;
+      const key = (await ok(addSource, { text, language: "fr" })).addSource.source.key;
+      const quoted = (start: number, end: number) =>
+        relation([{ source: key, quote: points.slice(start, end).join(""), start, end }]);
+      const goita = at("Goi");
+      const cut = await refused(assertRelation, quoted(at("colonel"), goita + 3));
+      expect(cut).toEqual([
+        {
+          where: "input.citations.0.end",
+          message: expect.stringMatching(
+            /^end \d+ falls inside a character of src-\w+ \(U\+0308 there joins/,
+          ),
+        },
+      ]);
+      const flag = at("🇷🇺");
+      const half = await refused(assertRelation, quoted(at("Vladimir"), flag + 1));
+      expect(half[0]).toMatchObject({ where: "input.citations.0.end", message: /U\+1F1FA there joins/ });
+      const mark = await refused(assertRelation, quoted(goita + 3, goita + 6));
+      expect(mark[0]).toMatchObject({ where: "input.citations.0.start", message: /U\+0308 there joins/ });
+      // Whole characters: accepted.
+      await ok(assertRelation, quoted(at("Assimi"), goita + 6));
+      await ok(assertRelation, quoted(at("Poutine"), flag + 2));
+    });
+
     it("refuses an empty quote at 10-10", async () => {
       const problems = await refused(assertRelation, relation([{ quote: "", start: 10, end: 10 }]));
       expect(problems).toEqual([
@@ -486,10 +513,17 @@ describe("one grammar for every write", () => {
       );
     });
 
-    it("places quotes at 0, at the end and around surrogate pairs and combining marks, and refuses spans off by one", async () => {
+    it("places quotes at 0, at the end and around surrogate pairs and combining marks, and refuses spans off by one or cutting a character", async () => {
       const text = "𝔄é\u0301 début — milieu 😀 et fin🇲🇱";
       const points = Array.from(text);
       const key = (await ok(addSource, { text, language: "fr" })).addSource.source.key;
+      // Where characters (grapheme clusters) begin, in code points: a quote starts and ends only there.
+      const boundaries = new Set([points.length]);
+      let offset = 0;
+      for (const { segment } of new Intl.Segmenter("fr", { granularity: "grapheme" }).segment(text)) {
+        boundaries.add(offset);
+        offset += Array.from(segment).length;
+      }
       await fc.assert(
         fc.asyncProperty(
           fc.oneof(
@@ -513,6 +547,8 @@ describe("one grammar for every write", () => {
             const valid =
               start + shift >= 0 &&
               quote.trim().length > 0 &&
+              boundaries.has(start + shift) &&
+              boundaries.has(end + shift) &&
               (shift === 0 || points.slice(start + shift, end + shift).join("") === quote);
             if (valid) {
               const stored = await query(assertRelation, { input }, editor.key);

@@ -69,3 +69,34 @@ export function foldName(name: string): string {
 export function foldedNamesOf(names: readonly string[]): string[] {
   return [...new Set(names.map(foldName))];
 }
+
+/**
+ * Code points that may join the one before them into one user-perceived character (a grapheme cluster): marks
+ * (variation selectors among them), joiners, emoji modifiers and tags, regional indicators (flags), Hangul jamo.
+ * Only around these can an offset fall inside a character.
+ */
+const mayJoinPrevious =
+  /\p{M}|\u200C|\u200D|[\u{1F3FB}-\u{1F3FF}]|[\u{E0020}-\u{E007F}]|[\u{1F1E6}-\u{1F1FF}]|[\u1100-\u11FF]/u;
+/** Code points the next may join: the joiner, regional indicators, Hangul jamo, Arabic prepended marks. */
+const mayJoinNext = /\u200D|[\u{1F1E6}-\u{1F1FF}\u1100-\u11FF\u0600-\u0605\u06DD\u070F\u0890\u0891\u08E2]/u;
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+/** Code points on each side of an offset that decide whether it splits a character. */
+const graphemeWindow = 32;
+
+/**
+ * Whether code point offset `at` of `points` lies between two user-perceived characters (grapheme clusters,
+ * Unicode's UAX #29 as Intl.Segmenter implements it), so that a quote starting or ending there cuts no letter
+ * from its accent and no emoji or flag in two. Texts of Latin letters answer from the code points alone.
+ */
+export function isCharacterBoundary(points: readonly string[], at: number): boolean {
+  if (at <= 0 || at >= points.length) return true;
+  if (!mayJoinPrevious.test(points[at] as string) && !mayJoinNext.test(points[at - 1] as string)) return true;
+  const from = Math.max(0, at - graphemeWindow);
+  const before = points.slice(from, at).join("");
+  const text = before + points.slice(at, at + graphemeWindow).join("");
+  for (const { index } of graphemes.segment(text)) {
+    if (index === before.length) return true;
+    if (index > before.length) return false;
+  }
+  return false;
+}

@@ -1,5 +1,5 @@
 import type { SeedActorEntry, SeedCitationEntry, SeedRelationEntry, Vocabulary } from "./model.js";
-import { codePoints, findAllCodePoints, foldName, sliceCodePoints } from "./text.js";
+import { codePoints, findAllCodePoints, foldName, isCharacterBoundary, sliceCodePoints } from "./text.js";
 
 export { isCalendarDate } from "./grammar.js";
 
@@ -135,6 +135,14 @@ export function checkRelation(
           const at = found.map((s) => `${s}-${s + length}`).join(", ");
           cite("start", `offsets ${start}-${end} do not match the quote: the quote is at ${at}`);
         }
+      } else if (!isCharacterBoundary(points, start) || !isCharacterBoundary(points, end)) {
+        const [field, at] = isCharacterBoundary(points, start) ? ["end", end] : ["start", start];
+        const joining = (points[at] ?? "").codePointAt(0)?.toString(16).toUpperCase().padStart(4, "0");
+        cite(
+          field,
+          `${field} ${at} falls inside a character of ${citation.source} (U+${joining} there joins the code point ` +
+            "before it): a quote may not cut a letter from its accents, an emoji or a flag",
+        );
       } else {
         const span = `${citation.source}@${start}-${end}`;
         const earlier = spans.get(span);
