@@ -254,8 +254,9 @@ describe("write path", () => {
       });
       expect(await snapshotGraph(db)).toBe(before);
       const other = { ...input, to: "malian-armed-forces" };
-      expect((await refused(assertRelation, { input: other }, editor.key, "CONFLICT")).message).toMatch(
-        /already used/,
+      expect((await refused(assertRelation, { input: other }, editor.key, "CONFLICT")).message).toBe(
+        'input.clientKey: "alice-2026-03-03-1" was already used for a different assertRelation request ' +
+          "(a key names one request: send that one again, or use a new key for this one).",
       );
     });
   });

@@ -180,7 +180,10 @@ async function guardedWrite<T>(
     const earlier = clientKey ? await changeByClientKey(tx, clientKey) : null;
     if (earlier) {
       if (earlier.payloadHash !== payloadHash) {
-        throw conflict(`The client key "${clientKey}" was already used for a different request.`);
+        throw conflict(
+          `input.clientKey: "${clientKey}" was already used for a different ${earlier.operation} request` +
+            " (a key names one request: send that one again, or use a new key for this one).",
+        );
       }
       return { result: JSON.parse(earlier.details).result as T, replayed: true };
     }
