@@ -290,6 +290,18 @@ describe("write path", () => {
       );
       expect(updated.updateActor.actor.aliases).toEqual(["Choïgou", "Shoigu"]);
       expect((await ok(`{ actor(name: "SHOIGU") { key } }`, {})).actor.key).toBe("serguei-choigou");
+      const nothing = await refused(
+        updateActor,
+        { input: { key: "serguei-choigou" } },
+        editor.key,
+        "BAD_USER_INPUT",
+      );
+      expect(nothing.extensions?.problems).toEqual([
+        {
+          where: "input",
+          message: "changes nothing: give at least one of name, kind, aliases and description",
+        },
+      ]);
       await refused(
         updateActor,
         { input: { key: "serguei-choigou", aliases: ["Lavrov"] } },

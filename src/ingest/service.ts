@@ -379,6 +379,14 @@ export async function editActor(
   const input = parseOrRefuse(editInput, { key, patch }, ([first, ...rest]) =>
     inputPath(first === "patch" ? rest : [first ?? "", ...rest]),
   );
+  if (Object.values(input.patch).every((value) => value === undefined)) {
+    throw new ValidationError([
+      {
+        where: "input",
+        message: "changes nothing: give at least one of name, kind, aliases and description",
+      },
+    ]);
+  }
   return guardedWrite(db, writer, "updateActor", clientKey, { key, patch }, async (tx, log) => {
     const [actor] = await actorsByKey(tx, [input.key]);
     if (!actor) throw await noActor(tx, input.key, "input.key");
