@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { codePoints } from "./text.js";
+import { codePointName, codePoints } from "./text.js";
 
 /**
  * The one input grammar: every key, name, text, offset, language and date that reaches the graph passes these
@@ -64,8 +64,7 @@ const letterOrDigit = /[\p{L}\p{N}]/u;
 function whereFirst(value: string, pattern: RegExp): string {
   const points = codePoints(value);
   const at = points.findIndex((point) => pattern.test(point));
-  const code = (points[at] ?? "").codePointAt(0) ?? 0;
-  return ` (U+${code.toString(16).toUpperCase().padStart(4, "0")} at code point ${at})`;
+  return ` (${codePointName(points[at] ?? "")} at code point ${at})`;
 }
 const dateForm = /^\d{4}(-\d{2}(-\d{2})?)?$/;
 

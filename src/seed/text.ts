@@ -65,6 +65,11 @@ export function foldName(name: string): string {
   return foldForMatching(name.trim().replace(/\s+/g, " ")).folded;
 }
 
+/** A code point as Unicode writes it: "U+0308", "U+1F1FA". */
+export function codePointName(point: string): string {
+  return `U+${(point.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, "0")}`;
+}
+
 /** The distinct folded forms of names, as an actor's `foldedNames` holds them for lookups by any name. */
 export function foldedNamesOf(names: readonly string[]): string[] {
   return [...new Set(names.map(foldName))];

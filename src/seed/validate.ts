@@ -1,5 +1,12 @@
 import type { SeedActorEntry, SeedCitationEntry, SeedRelationEntry, Vocabulary } from "./model.js";
-import { codePoints, findAllCodePoints, foldName, isCharacterBoundary, sliceCodePoints } from "./text.js";
+import {
+  codePointName,
+  codePoints,
+  findAllCodePoints,
+  foldName,
+  isCharacterBoundary,
+  sliceCodePoints,
+} from "./text.js";
 
 export { isCalendarDate } from "./grammar.js";
 
@@ -137,11 +144,10 @@ export function checkRelation(
         }
       } else if (!isCharacterBoundary(points, start) || !isCharacterBoundary(points, end)) {
         const [field, at] = isCharacterBoundary(points, start) ? ["end", end] : ["start", start];
-        const joining = (points[at] ?? "").codePointAt(0)?.toString(16).toUpperCase().padStart(4, "0");
         cite(
           field,
-          `${field} ${at} falls inside a character of ${citation.source} (U+${joining} there joins the code point ` +
-            "before it): a quote may not cut a letter from its accents, an emoji or a flag",
+          `${field} ${at} falls inside a character of ${citation.source} (${codePointName(points[at] ?? "")} ` +
+            "there joins the code point before it): a quote may not cut a letter from its accents, an emoji or a flag",
         );
       } else {
         const span = `${citation.source}@${start}-${end}`;
