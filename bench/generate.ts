@@ -4,12 +4,13 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { projectRoot } from "../src/config.js";
 import { embeddedStoreDir } from "../src/db/embedded.js";
 import { type OpenDatabase, openDatabase } from "../src/db/open.js";
 import { applySchema } from "../src/db/schema.js";
 import { deleteOrigin } from "../src/db/writes.js";
-import { DomainError } from "../src/errors.js";
+import { DomainError } from "../src/domain/errors.js";
+import { projectRoot } from "../src/domain/project.js";
+import { vocabulary } from "../src/domain/vocabulary.js";
 import {
   type BulkProgress,
   type BulkResult,
@@ -17,7 +18,6 @@ import {
   loadIntoLiveDatabase,
 } from "../src/ingest/bulk.js";
 import { createLogger } from "../src/logger.js";
-import { vocabulary } from "../src/seed/vocabulary.js";
 import {
   bulkLoad,
   type Size,

@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import { projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/domain/project.js";
 
 /**
  * A bounded load test on loopback: the real service as its own process, N clients over a mixed query set for

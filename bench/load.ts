@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { generateApiKey } from "../src/auth.js";
-import { projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/domain/project.js";
 import { freePort } from "../src/net.js";
 import { buildService, loadTest } from "./load-lib.js";
 

@@ -1,4 +1,4 @@
-import { actorLuceneQuery, queryWords, textLuceneQuery } from "../src/search/analysis.js";
+import { actorLuceneQuery, queryWords, textLuceneQuery } from "../src/domain/analysis.js";
 
 /**
  * The benchmark's query set, each asked two ways: as GraphQL to this service, and as the hand-written Cypher a
@@ -26,7 +26,7 @@ export function paramsFor(relations: number) {
     person: `syn-actor-${person}`,
     other: `syn-actor-${Math.floor(actors * 0.9)}`,
     search,
-    // The Lucene queries the service sends for these texts (src/search/analysis.ts): the floor sends the same.
+    // The Lucene queries the service sends for these texts (src/domain/analysis.ts): the floor sends the same.
     lucene: actorLuceneQuery(queryWords(search)),
     quoteSearch,
     // Neither word is a French stop word, so the stop word list (read from Neo4j by the service) changes nothing.

@@ -1,6 +1,8 @@
 import path from "node:path";
-import { loadConfig, projectRoot } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
+import { projectRoot } from "../src/domain/project.js";
+import { vocabulary } from "../src/domain/vocabulary.js";
 import {
   type BulkActor,
   type BulkBatch,
@@ -9,7 +11,6 @@ import {
   type BulkResult,
   loadIntoLiveDatabase,
 } from "../src/ingest/bulk.js";
-import { vocabulary } from "../src/seed/vocabulary.js";
 
 /**
  * A deterministic synthetic actor graph for the benchmark: a few hub states, many officials and units, a skewed

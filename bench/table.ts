@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/domain/project.js";
 import { targets } from "./queries.js";
 
 /**

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { forbidden, unauthenticated } from "./errors.js";
+import { forbidden, unauthenticated } from "./domain/errors.js";
 
 /** Roles in increasing power: each can do what the ones before it can. */
 export const roles = ["reader", "editor", "admin"] as const;

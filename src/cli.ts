@@ -2,7 +2,7 @@ import { type Config, ConfigError, loadConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { openDatabase } from "./db/open.js";
 import { applySchema } from "./db/schema.js";
-import { DomainError } from "./errors.js";
+import { DomainError } from "./domain/errors.js";
 import { createLogger, type Logger } from "./logger.js";
 import { SeedError } from "./seed/read.js";
 

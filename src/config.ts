@@ -1,17 +1,7 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { bool, cleanEnv, host, makeValidator, str, url } from "envalid";
 import { type ApiKeyEntry, parseApiKeys } from "./auth.js";
-
-/**
- * Where the repository lives (the nearest directory above this module with a package.json), so that relative
- * defaults work from any working directory, whether this runs from src/ (tsx) or from dist/src/ (`npm start`).
- */
-export const projectRoot = (() => {
-  let dir = path.resolve(import.meta.dirname, "..");
-  while (!existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
-  return dir;
-})();
+import { projectRoot } from "./domain/project.js";
 
 /** A configuration error: the message names each bad variable and what it allows. */
 export class ConfigError extends Error {

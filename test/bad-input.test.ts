@@ -2,8 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
+import { projectRoot } from "../src/domain/project.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 import { snapshotGraph } from "./support/snapshot.js";
 

@@ -3,13 +3,15 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { syntheticActors, syntheticBatches } from "../bench/synthetic.js";
-import { loadConfig, projectRoot } from "../src/config.js";
+import { loadConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import { embeddedStoreDir } from "../src/db/embedded.js";
 import { checkGraph } from "../src/db/invariants.js";
 import type { OpenDatabase } from "../src/db/open.js";
 import { deleteOrigin } from "../src/db/writes.js";
-import { DomainError } from "../src/errors.js";
+import { DomainError } from "../src/domain/errors.js";
+import { projectRoot } from "../src/domain/project.js";
+import { vocabulary } from "../src/domain/vocabulary.js";
 import {
   type BulkBatch,
   type BulkInput,
@@ -18,7 +20,6 @@ import {
   loadIntoLiveDatabase,
 } from "../src/ingest/bulk.js";
 import { ValidationError } from "../src/ingest/service.js";
-import { vocabulary } from "../src/seed/vocabulary.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { propertyTypes, snapshotGraph } from "./support/snapshot.js";
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/domain/project.js";
 
 // There is no Docker engine here: the file is checked by dclint (Compose schema and lint rules) and by
 // the facts the README promises about it.

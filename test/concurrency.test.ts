@@ -3,7 +3,7 @@ import { random } from "../bench/synthetic.js";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
 import { checkGraph } from "../src/db/invariants.js";
-import { vocabulary } from "../src/seed/vocabulary.js";
+import { vocabulary } from "../src/domain/vocabulary.js";
 import { type GraphQLResponse, graphqlClient } from "./support/graphql.js";
 import { seededDatabase } from "./support/server.js";
 

@@ -4,8 +4,8 @@ import path from "node:path";
 import type { Core, EdgeSingular } from "cytoscape";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
+import { projectRoot } from "../src/domain/project.js";
 import { graphiqlTabs } from "../src/http/graphiql.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 

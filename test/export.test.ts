@@ -9,8 +9,9 @@ import { parse } from "csv-parse/sync";
 import cytoscape from "cytoscape";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
-import { type AuthConfig, type HttpConfig, projectRoot } from "../src/config.js";
+import type { AuthConfig, HttpConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
+import { projectRoot } from "../src/domain/project.js";
 import { defaultHttp } from "../src/server.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 

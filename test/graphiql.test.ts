@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/domain/project.js";
 import { graphiqlExamples, graphiqlTabs } from "../src/http/graphiql.js";
 
 /** GraphiQL's default tabs are the README's example queries (test/explorer.test.ts runs one in Chromium). */

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
+import { projectRoot } from "../src/domain/project.js";
 import { runIngest } from "./support/ingest-cli.js";
 import { seededDatabase } from "./support/server.js";
 import { snapshotGraph } from "./support/snapshot.js";

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { projectRoot } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import { checkGraph } from "../src/db/invariants.js";
+import { projectRoot } from "../src/domain/project.js";
 import { seededDatabase } from "./support/server.js";
 import { snapshotGraph } from "./support/snapshot.js";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { loadTest, stopServices } from "../bench/load-lib.js";
 import { generateApiKey } from "../src/auth.js";
-import { projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/domain/project.js";
 import { freePort } from "../src/net.js";
 
 /** A short run of `npm run load`: no error under concurrent reads and writes, and none lost on SIGTERM. */

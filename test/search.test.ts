@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bulkLoad, syntheticActors } from "../bench/synthetic.js";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
-import { findMentions } from "../src/seed/mentions.js";
+import { findMentions } from "../src/domain/mentions.js";
 import { type GraphQLResponse, graphqlClient } from "./support/graphql.js";
 import { seededDatabase } from "./support/server.js";
 

@@ -5,7 +5,7 @@ import path from "node:path";
 import readline from "node:readline";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { serviceCommand } from "../bench/load-lib.js";
-import { projectRoot } from "../src/config.js";
+import { projectRoot } from "../src/domain/project.js";
 import { freePort } from "../src/net.js";
 
 /**

@@ -14,7 +14,7 @@ import {
   limits,
   nameProblem,
   textProblem,
-} from "../src/seed/grammar.js";
+} from "../src/domain/grammar.js";
 import { loadSeed } from "../src/seed/load.js";
 import { SeedError } from "../src/seed/read.js";
 import { quietLog } from "./support/db.js";

@@ -5,7 +5,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import readline from "node:readline";
 import type { EmbeddedNeo4jConfig } from "../config.js";
-import { projectRoot } from "../config.js";
+import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
 import { assertPortFree, freePort } from "../net.js";
 

@@ -1,5 +1,5 @@
 import neo4j from "neo4j-driver";
-import { firstDay, lastDay } from "../seed/dates.js";
+import { firstDay, lastDay } from "../domain/dates.js";
 import type { Database } from "./database.js";
 import {
   actorReader,

@@ -1,4 +1,4 @@
-import { nameForms } from "../search/analysis.js";
+import { nameForms } from "../domain/analysis.js";
 import {
   canonicalLanguage,
   keyProblem,
@@ -6,8 +6,8 @@ import {
   nameProblem,
   repeatedNames,
   textProblem,
-} from "../seed/grammar.js";
-import { codePoints, foldedNamesOf, sliceCodePoints } from "../seed/text.js";
+} from "../domain/grammar.js";
+import { codePoints, foldedNamesOf, sliceCodePoints } from "../domain/text.js";
 import type { Database } from "./database.js";
 
 /**
@@ -109,7 +109,7 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     ) {
       fail("grammar", actor.key, "foldedNames do not match the name and aliases");
     }
-    // Search finds an actor by these: stale ones would hide it (src/search/analysis.ts).
+    // Search finds an actor by these: stale ones would hide it (src/domain/analysis.ts).
     if (JSON.stringify(actor.searchNames ?? []) !== JSON.stringify(nameForms(names))) {
       fail("grammar", actor.key, "searchNames do not match the name and aliases");
     }

@@ -1,7 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import neo4j from "neo4j-driver";
-import { projectRoot } from "../config.js";
+import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
 import { refreshSearchFields } from "./search.js";

@@ -1,14 +1,14 @@
 import neo4j from "neo4j-driver";
+import { indexedTerms, matchTier, nameForm, nameForms } from "../domain/analysis.js";
+import { foldedNamesOf } from "../domain/text.js";
 import type { Logger } from "../logger.js";
-import { indexedTerms, matchTier, nameForm, nameForms } from "../search/analysis.js";
-import { foldedNamesOf } from "../seed/text.js";
 import type { Database } from "./database.js";
 import type { ActorRecord, CitationRecord, Keyed, KeysetPage, MentionRecord, SourceRecord } from "./graph.js";
 import { actorReader, citationReader, type RecordReader, sourceReader, wholeRecords } from "./projection.js";
 
 /**
  * The search queries: full-text indexes of Neo4j (schema/constraints.cypher) over the analysed forms that
- * src/search/analysis.ts writes beside each record (`searchNames` of an actor, `searchText` of a quote and of
+ * src/domain/analysis.ts writes beside each record (`searchNames` of an actor, `searchText` of a quote and of
  * a source). Lucene finds and scores; the keyset pages follow [score desc, key].
  */
 

@@ -1,6 +1,6 @@
 import neo4j, { type Record as Neo4jRecord } from "neo4j-driver";
-import { actorLuceneQuery, queryWords } from "../search/analysis.js";
-import { foldName } from "../seed/text.js";
+import { actorLuceneQuery, queryWords } from "../domain/analysis.js";
+import { foldName } from "../domain/text.js";
 
 /**
  * What a client meant by a key that names nothing: the "did you mean" of a NOT_FOUND, and the existence checks
@@ -21,13 +21,13 @@ export const maxSuggestions = 3;
 /** Most words of the text that the full-text query looks for: enough for any key or name. */
 const maxWords = 10;
 
-/** The words of `text` as the search indexes hold them (src/search/analysis.ts). */
+/** The words of `text` as the search indexes hold them (src/domain/analysis.ts). */
 const wordsOf = (text: string) => queryWords(text).slice(0, maxWords);
 
 /**
  * Up to three actor keys close to `text`: the actors one of whose names is `text` (accents, case and spacing
  * ignored) first, then the best matches of the name index for any of its words, exactly, as a word prefix or within
- * typing errors (src/search/analysis.ts typosAllowed), then by key.
+ * typing errors (src/domain/analysis.ts typosAllowed), then by key.
  */
 export async function suggestActors(read: Read, text: string): Promise<string[]> {
   const words = wordsOf(text);

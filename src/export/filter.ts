@@ -2,10 +2,10 @@ import type { Database } from "../db/database.js";
 import type { ExportSelection } from "../db/export.js";
 import { neighbourhood, type RelationFilter } from "../db/graph.js";
 import { suggestActors } from "../db/suggest.js";
-import { badInput, limitExceeded, notFound } from "../errors.js";
-import { firstDay, lastDay } from "../seed/dates.js";
-import { isCalendarDate } from "../seed/grammar.js";
-import { vocabulary } from "../seed/vocabulary.js";
+import { firstDay, lastDay } from "../domain/dates.js";
+import { badInput, limitExceeded, notFound } from "../domain/errors.js";
+import { isCalendarDate } from "../domain/grammar.js";
+import { vocabulary } from "../domain/vocabulary.js";
 
 /**
  * What part of the graph an export holds, as `GET /export/FILE?...` and `npm run export -- DIR --...` name it.

@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from "graphql";
 import { itemsFetchedPerSource } from "../db/graph.js";
 import { citationsFetchedPerRelation } from "../db/projection.js";
 import { sourcesFetchedPerActor } from "../db/search.js";
-import { badInput } from "../errors.js";
+import { badInput } from "../domain/errors.js";
 import type { RequestBudget } from "./budget.js";
 
 /**

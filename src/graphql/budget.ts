@@ -1,5 +1,5 @@
 import { type GraphQLResolveInfo, responsePathAsArray } from "graphql";
-import { limitExceeded, overloaded, queryTimeout } from "../errors.js";
+import { limitExceeded, overloaded, queryTimeout } from "../domain/errors.js";
 
 /** The runtime ceilings of one GraphQL request: what the cost estimate may miss stops here. */
 export interface BudgetLimits {

@@ -3,8 +3,8 @@ import ComplexityPlugin from "@pothos/plugin-complexity";
 import DataloaderPlugin from "@pothos/plugin-dataloader";
 import RelayPlugin from "@pothos/plugin-relay";
 import { type GraphQLResolveInfo, isObjectType } from "graphql";
-import { badInput } from "../errors.js";
-import { dateProblem } from "../seed/grammar.js";
+import { badInput } from "../domain/errors.js";
+import { dateProblem } from "../domain/grammar.js";
 import { bounds } from "./bounds.js";
 import type { GraphQLContext } from "./context.js";
 

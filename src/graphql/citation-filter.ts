@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { CitationRecord } from "../db/graph.js";
-import { lastDay } from "../seed/dates.js";
+import { lastDay } from "../domain/dates.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
 import { reads } from "./projection.js";

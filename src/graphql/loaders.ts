@@ -19,8 +19,8 @@ import {
 } from "../db/graph.js";
 import type { Projection } from "../db/projection.js";
 import { mentionsOfActors } from "../db/search.js";
-import { notFound } from "../errors.js";
-import { codePoints } from "../seed/text.js";
+import { notFound } from "../domain/errors.js";
+import { codePoints } from "../domain/text.js";
 import type { GraphQLContext } from "./context.js";
 import { ActorRef, CitationRef, RelationRef, SourceRef } from "./refs.js";
 

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { Keyed, KeysetPage } from "../db/graph.js";
-import { badInput } from "../errors.js";
+import { badInput } from "../domain/errors.js";
 import { bounds, inRange } from "./bounds.js";
 import type { RequestBudget } from "./budget.js";
 import { selects } from "./selection.js";

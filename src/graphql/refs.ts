@@ -9,7 +9,7 @@ import {
   type SourceRecord,
   sourcesByKeys,
 } from "../db/graph.js";
-import type { Mention } from "../seed/mentions.js";
+import type { Mention } from "../domain/mentions.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
 

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { lexicographicSortSchema, printSchema } from "graphql";
-import { projectRoot } from "../config.js";
+import { projectRoot } from "../domain/project.js";
 import { schema } from "./schema.js";
 
 export const sdlFile = path.join(projectRoot, "schema", "schema.graphql");

@@ -7,7 +7,7 @@ import {
   suggestActors,
   suggestSources,
 } from "../db/suggest.js";
-import { type DomainError, notFound } from "../errors.js";
+import { type DomainError, notFound } from "../domain/errors.js";
 import type { GraphQLContext } from "./context.js";
 import { ActorRef } from "./refs.js";
 

@@ -1,6 +1,6 @@
 import { Semaphore, type SemaphoreInterface, withTimeout } from "async-mutex";
 import type { Plugin } from "graphql-yoga";
-import { DomainError, overloaded } from "../errors.js";
+import { DomainError, overloaded } from "../domain/errors.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { toGraphQLError } from "./errors.js";
 

@@ -10,10 +10,10 @@ import {
   limitExceeded,
   queryTimeout,
   serviceUnavailable,
-} from "../errors.js";
+} from "../domain/errors.js";
 
 /**
- * The one place where the service's errors (src/errors.ts) become GraphQL errors and HTTP statuses, following
+ * The one place where the service's errors (src/domain/errors.ts) become GraphQL errors and HTTP statuses, following
  * the GraphQL-over-HTTP spec:
  * - a refusal of the request as a whole by the service's policy (a limit, a missing key or role, a timeout, the
  *   database gone) has its own status whatever media type the client accepts: the spec lets a server use a

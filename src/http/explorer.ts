@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import type { Plugin } from "graphql-yoga";
-import { projectRoot } from "../config.js";
+import { projectRoot } from "../domain/project.js";
 
 const require = createRequire(import.meta.url);
 

@@ -5,7 +5,7 @@ import { type Caller, readingCaller } from "../auth.js";
 import type { AuthConfig, HttpConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { type ExportSelection, type ExportSource, exportCounts, openExport } from "../db/export.js";
-import { badInput, limitExceeded, unauthenticated } from "../errors.js";
+import { badInput, limitExceeded, unauthenticated } from "../domain/errors.js";
 import { exportFilterParameters, exportSelection, parseExportFilter } from "../export/filter.js";
 import { exportFiles, exportText, isCsv, withByteOrderMark } from "../export/formats.js";
 import type { Logger } from "../logger.js";

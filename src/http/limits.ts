@@ -13,7 +13,7 @@ import {
 } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { LimitsConfig } from "../config.js";
-import { DomainError, limitExceeded } from "../errors.js";
+import { DomainError, limitExceeded } from "../domain/errors.js";
 import type { GraphQLContext } from "../graphql/context.js";
 import { useAdmission } from "./admission.js";
 import { toGraphQLError } from "./errors.js";

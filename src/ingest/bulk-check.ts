@@ -1,17 +1,17 @@
 import type { z } from "zod";
 import { type ImportChunk, ImportLines } from "../db/import-files.js";
 import type { CitationRow, RelationRow, SourceRow } from "../db/seed-store.js";
-import { actorEntry, bulkSource, looseRelationEntry, type Vocabulary } from "../seed/model.js";
+import { actorEntry, bulkSource, looseRelationEntry, type Vocabulary } from "../domain/model.js";
+import { codePoints, foldName } from "../domain/text.js";
+import { checkActor, checkRelation, type Knowledge, type Path } from "../domain/validate.js";
 import { citationRows, relationRow, sourceRow } from "../seed/rows.js";
-import { codePoints, foldName } from "../seed/text.js";
-import { checkActor, checkRelation, type Knowledge, type Path } from "../seed/validate.js";
 import type { BulkActor, BulkBatch } from "./bulk.js";
 import { type Problem, ValidationError } from "./service.js";
 
 /**
  * The checks of a bulk load (src/ingest/bulk.ts), apart from any database or file, so that an import can run
- * them on worker threads (./check-worker.ts) as well as in its own: the one grammar (src/seed/model.ts), the
- * checks of every write (src/seed/validate.ts) and the rows (src/seed/rows.ts).
+ * them on worker threads (./check-worker.ts) as well as in its own: the one grammar (src/domain/model.ts), the
+ * checks of every write (src/domain/validate.ts) and the rows (src/seed/rows.ts).
  */
 
 /** Most problems a rejected bulk load lists; the rest are counted. */

@@ -20,18 +20,18 @@ import {
   lockGraph,
   setEmptyAliases,
 } from "../db/writes.js";
-import { badInput, conflict } from "../errors.js";
+import { badInput, conflict } from "../domain/errors.js";
+import type { actorEntry, bulkSource, looseRelationEntry, Vocabulary } from "../domain/model.js";
+import { foldName } from "../domain/text.js";
 import type { Logger } from "../logger.js";
-import type { actorEntry, bulkSource, looseRelationEntry, Vocabulary } from "../seed/model.js";
 import { actorRow } from "../seed/rows.js";
-import { foldName } from "../seed/text.js";
 import { BulkChecker, checkImportBatch, type ImportBatchOutcome, type ParsedBatch } from "./bulk-check.js";
 import { CheckPool } from "./check-pool.js";
 import { actorsOf, sourcesOf, ValidationError } from "./service.js";
 
 /**
- * Bulk loads: many actors, sources and relations at once, through the one grammar (src/seed/grammar.ts, by
- * way of src/seed/model.ts) and the checks of every write (src/seed/validate.ts), turned into graph
+ * Bulk loads: many actors, sources and relations at once, through the one grammar (src/domain/grammar.ts, by
+ * way of src/domain/model.ts) and the checks of every write (src/domain/validate.ts), turned into graph
  * properties by src/seed/rows.ts. Two ways in:
  * - `importIntoNewDatabase`: a new embedded database, written by Neo4j's offline importer from CSV files,
  *   then started and given the schema; many times faster than transactions (docs/decisions/013-bulk-import.md);

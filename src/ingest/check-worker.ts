@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import type { Vocabulary } from "../seed/model.js";
+import type { Vocabulary } from "../domain/model.js";
 import type { BulkBatch } from "./bulk.js";
 import { checkImportBatch } from "./bulk-check.js";
 

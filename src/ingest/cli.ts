@@ -4,9 +4,9 @@ import os from "node:os";
 import path from "node:path";
 import cliProgress from "cli-progress";
 import { runCommand } from "../cli.js";
-import { ingestFile } from "../seed/model.js";
+import { ingestFile } from "../domain/model.js";
+import { vocabulary } from "../domain/vocabulary.js";
 import { type Problem as FileProblem, type ParsedFile, parseYaml, SeedError } from "../seed/read.js";
-import { vocabulary } from "../seed/vocabulary.js";
 import { applyBatch, type Batch } from "./service.js";
 
 /**

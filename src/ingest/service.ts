@@ -21,9 +21,9 @@ import {
   retractRelation,
   updateActor,
 } from "../db/writes.js";
-import { conflict, DomainError, notFound } from "../errors.js";
-import { clientKey as clientKeyGrammar, limits, show, writtenForm } from "../seed/grammar.js";
-import { findMentions, type Mention } from "../seed/mentions.js";
+import { conflict, DomainError, notFound } from "../domain/errors.js";
+import { clientKey as clientKeyGrammar, limits, show, writtenForm } from "../domain/grammar.js";
+import { findMentions, type Mention } from "../domain/mentions.js";
 import {
   type ActorPatch,
   type BatchInput,
@@ -32,9 +32,8 @@ import {
   mergeInput,
   retractInput,
   type Vocabulary,
-} from "../seed/model.js";
-import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
-import { codePoints, foldName } from "../seed/text.js";
+} from "../domain/model.js";
+import { codePoints, foldName } from "../domain/text.js";
 import {
   checkActor,
   checkKind,
@@ -43,11 +42,12 @@ import {
   type Knowledge,
   type Path,
   type RelationInput,
-} from "../seed/validate.js";
+} from "../domain/validate.js";
+import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
 
 /**
  * Analysts' writes: a batch of sources, actors and relations (from a mutation or `npm run ingest`), and the
- * edits of existing records. Every write parses with the one grammar (src/seed/grammar.ts) before it touches
+ * edits of existing records. Every write parses with the one grammar (src/domain/grammar.ts) before it touches
  * the database; then, in one transaction that first takes the graph's write lock (src/db/writes.ts
  * lockGraph), it replays an earlier answer for a known client key, or checks its input against what is
  * committed, writes, and records who made it, when and from which sources. Writes therefore behave exactly as

@@ -1,5 +1,5 @@
+import { codePoints } from "../domain/text.js";
 import type { SeedCorpus } from "./read.js";
-import { codePoints } from "./text.js";
 
 export interface Sentence {
   sourceId: string;

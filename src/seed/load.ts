@@ -1,7 +1,6 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { projectRoot } from "../config.js";
 import type { Database } from "../db/database.js";
 import {
   type ActorRow,
@@ -17,6 +16,7 @@ import {
   upsertSeedSources,
 } from "../db/seed-store.js";
 import { lockGraph } from "../db/writes.js";
+import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
 import { readSeed, type SeedCorpus } from "./read.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "./rows.js";
@@ -116,12 +116,12 @@ function keepAnalystChanges(
 const loaderFiles = [
   "seed/load.ts",
   "seed/rows.ts",
-  "search/analysis.ts",
-  "seed/mentions.ts",
-  "seed/text.ts",
-  "seed/dates.ts",
-  "seed/grammar.ts",
-  "seed/model.ts",
+  "domain/analysis.ts",
+  "domain/mentions.ts",
+  "domain/text.ts",
+  "domain/dates.ts",
+  "domain/grammar.ts",
+  "domain/model.ts",
   "db/seed-store.ts",
 ].map((file) => path.join(projectRoot, "src", file));
 

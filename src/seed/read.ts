@@ -3,8 +3,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
-import { limits, textProblem } from "./grammar.js";
-import { findMentions, type Mention } from "./mentions.js";
+import { limits, textProblem } from "../domain/grammar.js";
+import { findMentions, type Mention } from "../domain/mentions.js";
 import {
   actorsFile,
   relationsFile,
@@ -14,9 +14,9 @@ import {
   unrelatedSentencesFile,
   type Vocabulary,
   vocabularyFile,
-} from "./model.js";
-import { codePoints, findAllCodePoints, foldName } from "./text.js";
-import { type CheckedRelation, checkActor, checkRelation, type Knowledge } from "./validate.js";
+} from "../domain/model.js";
+import { codePoints, findAllCodePoints, foldName } from "../domain/text.js";
+import { type CheckedRelation, checkActor, checkRelation, type Knowledge } from "../domain/validate.js";
 
 export interface Problem {
   file: string;

@@ -1,10 +1,10 @@
 import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "../db/seed-store.js";
-import { indexedTerms, nameForms } from "../search/analysis.js";
-import { dateProperties, lastDay } from "./dates.js";
-import type { Mention } from "./mentions.js";
-import type { SeedActorEntry, SeedSourceEntry } from "./model.js";
-import { foldedNamesOf } from "./text.js";
-import type { CheckedRelation } from "./validate.js";
+import { indexedTerms, nameForms } from "../domain/analysis.js";
+import { dateProperties, lastDay } from "../domain/dates.js";
+import type { Mention } from "../domain/mentions.js";
+import type { SeedActorEntry, SeedSourceEntry } from "../domain/model.js";
+import { foldedNamesOf } from "../domain/text.js";
+import type { CheckedRelation } from "../domain/validate.js";
 
 /**
  * How a checked record becomes graph properties: one place for the seed loader, `npm run ingest` and the
@@ -36,7 +36,7 @@ export function actorRow(actor: SeedActorEntry): ActorRow {
       kind: actor.kind,
       aliases: actor.aliases,
       description: actor.description,
-      // For lookups by any name form: exact (foldedNames) and search (searchNames, src/search/analysis.ts).
+      // For lookups by any name form: exact (foldedNames) and search (searchNames, src/domain/analysis.ts).
       foldedNames: foldedNamesOf([actor.name, ...actor.aliases]),
       searchNames: nameForms([actor.name, ...actor.aliases]),
     },

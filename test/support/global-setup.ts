@@ -3,8 +3,8 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { buildService } from "../../bench/load-lib.js";
-import { projectRoot } from "../../src/config.js";
 import { type EmbeddedNeo4j, startEmbeddedNeo4j } from "../../src/db/embedded.js";
+import { projectRoot } from "../../src/domain/project.js";
 import { createLogger } from "../../src/logger.js";
 
 export const testPassword = "actorgraph-test";

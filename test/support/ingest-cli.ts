@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { inject } from "vitest";
-import { projectRoot } from "../../src/config.js";
+import { projectRoot } from "../../src/domain/project.js";
 
 /** `npm run ingest -- FILE...` as a user runs it (absolute paths), against the test run's Neo4j. */
 export function runIngest(...files: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

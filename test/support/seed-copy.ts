@@ -1,7 +1,7 @@
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { projectRoot } from "../../src/config.js";
+import { projectRoot } from "../../src/domain/project.js";
 
 export const seedDir = path.join(projectRoot, "seed");
 

@@ -11,8 +11,8 @@ import {
   listActors,
   type RelationsOfActorRequest,
 } from "../../db/graph.js";
-import { badInput } from "../../errors.js";
-import { foldName } from "../../seed/text.js";
+import { badInput } from "../../domain/errors.js";
+import { foldName } from "../../domain/text.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";

@@ -1,6 +1,6 @@
 import type { SourceRecord } from "../../db/graph.js";
 import { readsSourceKeyOnly } from "../../db/projection.js";
-import { sliceCodePoints } from "../../seed/text.js";
+import { sliceCodePoints } from "../../domain/text.js";
 import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";
 import { referenced } from "../loaders.js";

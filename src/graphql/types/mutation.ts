@@ -1,4 +1,6 @@
 import { requireRole } from "../../auth.js";
+import type { Mention } from "../../domain/mentions.js";
+import { vocabulary } from "../../domain/vocabulary.js";
 import {
   absorbActor,
   actorKeyFromName,
@@ -8,8 +10,6 @@ import {
   relationKeyFor,
   retract,
 } from "../../ingest/service.js";
-import type { Mention } from "../../seed/mentions.js";
-import { vocabulary } from "../../seed/vocabulary.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";

@@ -8,8 +8,8 @@ import {
   type StanceTallyRecord,
   timeline,
 } from "../../db/graph.js";
-import { badInput, notFound } from "../../errors.js";
-import { firstDay, lastDay } from "../../seed/dates.js";
+import { firstDay, lastDay } from "../../domain/dates.js";
+import { badInput, notFound } from "../../domain/errors.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";

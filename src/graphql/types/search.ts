@@ -9,7 +9,6 @@ import {
   searchCitations,
   searchSources,
 } from "../../db/search.js";
-import { badInput } from "../../errors.js";
 import {
   actorLuceneQuery,
   highlights,
@@ -19,8 +18,9 @@ import {
   type NameMatch,
   queryWords,
   textLuceneQuery,
-} from "../../search/analysis.js";
-import { codePoints, sliceCodePoints } from "../../seed/text.js";
+} from "../../domain/analysis.js";
+import { badInput } from "../../domain/errors.js";
+import { codePoints, sliceCodePoints } from "../../domain/text.js";
 import { limitArgs } from "../args.js";
 import {
   bigTextCost,
@@ -40,7 +40,7 @@ import { ActorKindEnum } from "./vocabulary.js";
 /**
  * Search: actors by name (ranked exact, then word prefix, then typing errors), quotes and sources by their
  * words (French-aware). Each hit carries its score and what matched; pages are keyset pages on [score desc, key].
- * The analysis is src/search/analysis.ts; the queries src/db/search.ts.
+ * The analysis is src/domain/analysis.ts; the queries src/db/search.ts.
  */
 
 /** Search hits: best score first, then by key; a cursor holds the hit's [score, key] and its list's name. */

@@ -1,6 +1,6 @@
 import { changesBetween, type TimeChangeRecord } from "../../db/graph.js";
-import { badInput } from "../../errors.js";
-import { firstDay, lastDay } from "../../seed/dates.js";
+import { firstDay, lastDay } from "../../domain/dates.js";
+import { badInput } from "../../domain/errors.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";

@@ -6,7 +6,7 @@ import {
   type RelationRecord,
   shortestPaths,
 } from "../../db/graph.js";
-import { badInput, limitExceeded } from "../../errors.js";
+import { badInput, limitExceeded } from "../../domain/errors.js";
 import { bounds, listComplexity, listLimit } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";

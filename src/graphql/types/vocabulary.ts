@@ -1,4 +1,4 @@
-import { vocabulary } from "../../seed/vocabulary.js";
+import { vocabulary } from "../../domain/vocabulary.js";
 import { builder } from "../builder.js";
 
 export { vocabulary };

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { projectRoot } from "../config.js";
 import { type Vocabulary, vocabularyFile } from "./model.js";
+import { projectRoot } from "./project.js";
 
 /**
  * The closed vocabularies of the product (seed/vocabulary.yaml): the seed loader, ingest, the mutations and

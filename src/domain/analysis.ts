@@ -1,6 +1,6 @@
 import { stemmer as frenchStemmer } from "@orama/stemmers/french";
 import { distance } from "fastest-levenshtein";
-import { codePoints, foldLetters } from "../seed/text.js";
+import { codePoints, foldLetters } from "./text.js";
 
 /**
  * The text analysis of search, the same on both sides: what is written into the full-text indexes (actors'
