@@ -29,7 +29,8 @@ module.exports = {
     {
       name: "loaders-do-not-import-surfaces",
       severity: "error",
-      comment: "Seed, ingest and export sit beside each other under GraphQL and HTTP, and never import a command.",
+      comment:
+        "Seed, ingest and export sit beside each other under GraphQL and HTTP, and never import a command.",
       from: { path: "^src/(seed|ingest|export)/" },
       to: { path: "^src/(graphql|http|cli)/|^src/(server|main)\\.ts$" },
     },
