@@ -10,10 +10,13 @@ import { projectRoot } from "../src/domain/project.js";
 import { schema } from "../src/graphql/schema.js";
 import { createLogger } from "../src/logger.js";
 import { loadSeed } from "../src/seed/load.js";
-import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
+import { createHttpServer, drain, listen } from "../src/server.js";
 import { documentArbitrary, keyPoolsOf, printDocument } from "../test/support/fuzz-documents.js";
 import { type AbuseDocument, type Answer, abusiveDocuments, citationChain, post } from "./abuse-documents.js";
 import { type Size, sizes } from "./synthetic.js";
+
+/** The service's default HTTP settings and limits, as an empty environment gives them. */
+const { http: defaultHttp, limits: defaultLimits } = loadConfig({});
 
 /**
  * `npm run bench:abuse [-- --size S]`: the service in this process, with its default limits, over an embedded

@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import cliProgress from "cli-progress";
+import { bulkProgressBar } from "../src/cli/progress.js";
 import { embeddedStoreDir } from "../src/db/embedded.js";
 import { type OpenDatabase, openDatabase } from "../src/db/open.js";
 import { applySchema } from "../src/db/schema.js";
@@ -11,12 +11,7 @@ import { deleteOrigin } from "../src/db/writes.js";
 import { DomainError } from "../src/domain/errors.js";
 import { projectRoot } from "../src/domain/project.js";
 import { vocabulary } from "../src/domain/vocabulary.js";
-import {
-  type BulkProgress,
-  type BulkResult,
-  importIntoNewDatabase,
-  loadIntoLiveDatabase,
-} from "../src/ingest/bulk.js";
+import { type BulkResult, importIntoNewDatabase, loadIntoLiveDatabase } from "../src/ingest/bulk.js";
 import { createLogger } from "../src/logger.js";
 import {
   bulkLoad,
@@ -55,28 +50,6 @@ const config = syntheticConfig(size, { QUERY_TIMEOUT_MS: process.env.QUERY_TIMEO
 const log = createLogger({ level: "warn", format: "pretty" });
 const targets = { import: 100_000, importAim: 200_000, incremental: 10_000 };
 
-/** A progress bar over relations, with the phase (checking, the importer's stages, indexing) beside it. */
-function progressBar(total: number) {
-  const bar = new cliProgress.SingleBar(
-    {
-      format: "{bar} {value}/{total} relations | {phase} | {rate} rel/s",
-      noTTYOutput: true,
-      notTTYSchedule: 5000,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  const started = performance.now();
-  bar.start(total, 0, { phase: "checking", rate: 0 });
-  return {
-    update: ({ phase, relations, percent }: BulkProgress) =>
-      bar.update(relations, {
-        phase: percent === undefined ? phase : `${phase} ${percent}%`,
-        rate: Math.round(relations / ((performance.now() - started) / 1000)),
-      }),
-    stop: () => bar.stop(),
-  };
-}
-
 const describe = (result: BulkResult) =>
   `${result.relations} relations, ${result.citations} citations, ${result.sources} sources and ` +
   `${result.actors} actors in ${result.seconds.toFixed(1)} s (${Object.entries(result.phases)
@@ -106,7 +79,7 @@ let database: OpenDatabase | undefined;
 const figures: Record<string, unknown> = {};
 try {
   if (!existsSync(embeddedStoreDir(dataDir)) && !values.transactional) {
-    const bar = progressBar(sizes[size]);
+    const bar = bulkProgressBar(sizes[size]);
     const imported = await importIntoNewDatabase(
       config,
       vocabulary,
@@ -141,7 +114,7 @@ try {
         `bench-${size} holds ${existing} synthetic relations, not ${sizes[size]}: delete .data/bench-${size}`,
       );
     } else {
-      const bar = progressBar(sizes[size]);
+      const bar = bulkProgressBar(sizes[size]);
       const result = await bulkLoad(database.db, sizes[size], { onProgress: bar.update });
       bar.stop();
       console.log(`bench-${size} loaded in transactions: ${describe(result)}`);
@@ -151,7 +124,7 @@ try {
   if (increment > 0) {
     // New sources and relations between the graph's actors, as analysts' batches add them to a live graph.
     const origin = "synthetic-increment";
-    const bar = progressBar(increment);
+    const bar = bulkProgressBar(increment);
     const result = await loadIntoLiveDatabase(
       database.db,
       vocabulary,

@@ -4,13 +4,12 @@ import type { Database } from "../src/db/database.js";
 import { projectRoot } from "../src/domain/project.js";
 import { vocabulary } from "../src/domain/vocabulary.js";
 import {
-  type BulkActor,
-  type BulkBatch,
   type BulkInput,
   type BulkProgress,
   type BulkResult,
   loadIntoLiveDatabase,
 } from "../src/ingest/bulk.js";
+import type { BulkActor, BulkBatch } from "../src/ingest/bulk-check.js";
 
 /**
  * A deterministic synthetic actor graph for the benchmark: a few hub states, many officials and units, a skewed

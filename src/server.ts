@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
-import { type AuthConfig, type HttpConfig, type LimitsConfig, loadConfig } from "./config.js";
+import type { AuthConfig, HttpConfig, LimitsConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { BytesInFlight } from "./graphql/budget.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
@@ -40,9 +40,6 @@ export interface HandlerOptions {
   http: HttpConfig;
   limits: LimitsConfig;
 }
-
-/** A development server's HTTP settings and limits: the configuration's defaults, for tests and tools. */
-export const { http: defaultHttp, limits: defaultLimits } = loadConfig({});
 
 /** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
 export function createGraphQLHandler(options: HandlerOptions) {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
 import { lockGraph } from "../src/db/writes.js";
-import { defaultLimits } from "../src/server.js";
+import { defaultLimits } from "./support/defaults.js";
 import { postGraphQL, seededDatabase, serveOnLoopback } from "./support/server.js";
 
 /**

@@ -12,13 +12,8 @@ import { deleteOrigin } from "../src/db/writes.js";
 import { DomainError } from "../src/domain/errors.js";
 import { projectRoot } from "../src/domain/project.js";
 import { vocabulary } from "../src/domain/vocabulary.js";
-import {
-  type BulkBatch,
-  type BulkInput,
-  type BulkRelation,
-  importIntoNewDatabase,
-  loadIntoLiveDatabase,
-} from "../src/ingest/bulk.js";
+import { type BulkInput, importIntoNewDatabase, loadIntoLiveDatabase } from "../src/ingest/bulk.js";
+import type { BulkBatch, BulkRelation } from "../src/ingest/bulk-check.js";
 import { ValidationError } from "../src/ingest/service.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { propertyTypes, snapshotGraph } from "./support/snapshot.js";

@@ -12,7 +12,7 @@ import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { AuthConfig, HttpConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import { projectRoot } from "../src/domain/project.js";
-import { defaultHttp } from "../src/server.js";
+import { defaultHttp } from "./support/defaults.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
 const run = (file: string, args: string[], env: Record<string, string> = {}, input?: string) =>
@@ -241,7 +241,7 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
   it("writes the same files from the CLI", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "export-"));
     try {
-      await run(path.join(projectRoot, "node_modules/.bin/tsx"), ["src/export/cli.ts", dir], {
+      await run(path.join(projectRoot, "node_modules/.bin/tsx"), ["src/cli/export.ts", dir], {
         NEO4J_URI: inject("neo4jUri"),
         NEO4J_PASSWORD: inject("neo4jPassword"),
       });
@@ -258,7 +258,7 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
       // The same filter as over HTTP.
       await run(
         path.join(projectRoot, "node_modules/.bin/tsx"),
-        ["src/export/cli.ts", dir, "--actor", "wagner", "--types", "DEPLOYMENT,TRAINING", "--bom"],
+        ["src/cli/export.ts", dir, "--actor", "wagner", "--types", "DEPLOYMENT,TRAINING", "--bom"],
         { NEO4J_URI: inject("neo4jUri"), NEO4J_PASSWORD: inject("neo4jPassword") },
       );
       const filtered = await fetch(

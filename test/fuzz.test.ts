@@ -10,8 +10,8 @@ import {
 import { bulkLoad } from "../bench/synthetic.js";
 import type { Database } from "../src/db/database.js";
 import { schema } from "../src/graphql/schema.js";
-import { defaultLimits } from "../src/server.js";
 import { resetDatabase } from "./support/db.js";
+import { defaultLimits } from "./support/defaults.js";
 import {
   documentArbitrary,
   type KeyPools,

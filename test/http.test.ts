@@ -2,8 +2,9 @@ import type { Server } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { defaultHttp, drain } from "../src/server.js";
+import { drain } from "../src/server.js";
 import { connectTestDatabase } from "./support/db.js";
+import { defaultHttp } from "./support/defaults.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
 /** A real server on loopback with the given HTTP settings, over the test database. */

@@ -33,7 +33,7 @@ describe("graph invariants", () => {
     const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         path.join(projectRoot, "node_modules/.bin/tsx"),
-        ["src/check-graph-cli.ts"],
+        ["src/cli/check-graph.ts"],
         {
           cwd: projectRoot,
           env: { ...process.env, NEO4J_URI: inject("neo4jUri"), NEO4J_PASSWORD: inject("neo4jPassword") },

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
 import { bounds } from "../src/graphql/bounds.js";
-import { defaultLimits, type HandlerOptions } from "../src/server.js";
+import type { HandlerOptions } from "../src/server.js";
+import { defaultLimits } from "./support/defaults.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
 /**

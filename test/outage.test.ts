@@ -13,7 +13,8 @@ import { projectRoot } from "../src/domain/project.js";
 import { maskError } from "../src/http/errors.js";
 import { freePort } from "../src/net.js";
 import { loadSeed } from "../src/seed/load.js";
-import { createHttpServer, defaultHttp, defaultLimits, drain, listen } from "../src/server.js";
+import { createHttpServer, drain, listen } from "../src/server.js";
+import { defaultHttp, defaultLimits } from "./support/defaults.js";
 import { seedDir } from "./support/seed-copy.js";
 import { postGraphQL } from "./support/server.js";
 

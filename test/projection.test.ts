@@ -7,7 +7,7 @@ import { projectRoot } from "../src/domain/project.js";
 import { createContext } from "../src/graphql/context.js";
 import { projectionOf } from "../src/graphql/projection.js";
 import { schema } from "../src/graphql/schema.js";
-import { defaultLimits } from "../src/server.js";
+import { defaultLimits } from "./support/defaults.js";
 import { graphqlClient } from "./support/graphql.js";
 import { seededDatabase } from "./support/server.js";
 

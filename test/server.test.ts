@@ -1,15 +1,9 @@
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import {
-  createHttpServer,
-  defaultHttp,
-  defaultLimits,
-  drain,
-  listen,
-  type Readiness,
-} from "../src/server.js";
+import { createHttpServer, drain, listen, type Readiness } from "../src/server.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
+import { defaultHttp, defaultLimits } from "./support/defaults.js";
 
 describe("HTTP surface", () => {
   let db: Database;

@@ -5,7 +5,6 @@ import { actorEntry, bulkSource, looseRelationEntry, type Vocabulary } from "../
 import { codePoints, foldName } from "../domain/text.js";
 import { checkActor, checkRelation, type Knowledge, type Path } from "../domain/validate.js";
 import { citationRows, relationRow, sourceRow } from "../seed/rows.js";
-import type { BulkActor, BulkBatch } from "./bulk.js";
 import { type Problem, ValidationError } from "./service.js";
 
 /**
@@ -13,6 +12,19 @@ import { type Problem, ValidationError } from "./service.js";
  * them on worker threads (./check-worker.ts) as well as in its own: the one grammar (src/domain/model.ts), the
  * checks of every write (src/domain/validate.ts) and the rows (src/seed/rows.ts).
  */
+
+/** An actor of a bulk load, in the ingest format. */
+export type BulkActor = z.input<typeof actorEntry>;
+/** A source of a bulk load, with its text. */
+export type BulkSource = z.input<typeof bulkSource>;
+/** A relation of a bulk load; its citations cite sources of its batch or stored ones. */
+export type BulkRelation = z.input<typeof looseRelationEntry>;
+
+/** Sources, and relations whose citations cite these sources or stored ones. */
+export interface BulkBatch {
+  sources: BulkSource[];
+  relations: BulkRelation[];
+}
 
 /** Most problems a rejected bulk load lists; the rest are counted. */
 const maxProblems = 100;

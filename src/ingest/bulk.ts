@@ -3,7 +3,6 @@ import { mkdir, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import type { ManagedTransaction } from "neo4j-driver";
-import type { z } from "zod";
 import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { embeddedStoreDir, importEmbeddedStore, removeEmbeddedStore } from "../db/embedded.js";
@@ -21,11 +20,18 @@ import {
   setEmptyAliases,
 } from "../db/writes.js";
 import { badInput, conflict } from "../domain/errors.js";
-import type { actorEntry, bulkSource, looseRelationEntry, Vocabulary } from "../domain/model.js";
+import type { Vocabulary } from "../domain/model.js";
 import { foldName } from "../domain/text.js";
 import type { Logger } from "../logger.js";
 import { actorRow } from "../seed/rows.js";
-import { BulkChecker, checkImportBatch, type ImportBatchOutcome, type ParsedBatch } from "./bulk-check.js";
+import {
+  type BulkActor,
+  type BulkBatch,
+  BulkChecker,
+  checkImportBatch,
+  type ImportBatchOutcome,
+  type ParsedBatch,
+} from "./bulk-check.js";
 import { CheckPool } from "./check-pool.js";
 import { actorsOf, sourcesOf, ValidationError } from "./service.js";
 
@@ -39,16 +45,6 @@ import { actorsOf, sourcesOf, ValidationError } from "./service.js";
  *   graph's write lock and checked against what is committed.
  * Both write the same graph for the same input (test/bulk-import.test.ts compares them).
  */
-
-export type BulkActor = z.input<typeof actorEntry>;
-export type BulkSource = z.input<typeof bulkSource>;
-export type BulkRelation = z.input<typeof looseRelationEntry>;
-
-/** Sources, and relations whose citations cite these sources or stored ones. */
-export interface BulkBatch {
-  sources: BulkSource[];
-  relations: BulkRelation[];
-}
 
 export interface BulkInput {
   /** New actors, written before any relation. */

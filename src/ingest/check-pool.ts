@@ -1,6 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { BulkBatch } from "./bulk.js";
-import type { ImportBatchOutcome } from "./bulk-check.js";
+import type { BulkBatch, ImportBatchOutcome } from "./bulk-check.js";
 import type { CheckWorkerData } from "./check-worker.js";
 
 /** A worker's code that imports the TypeScript module `entry` through tsx's API. */

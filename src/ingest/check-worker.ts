@@ -1,6 +1,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Vocabulary } from "../domain/model.js";
-import type { BulkBatch } from "./bulk.js";
+import type { BulkBatch } from "./bulk-check.js";
 import { checkImportBatch } from "./bulk-check.js";
 
 /**

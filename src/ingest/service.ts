@@ -56,7 +56,6 @@ import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../
 
 /** A batch as callers give it, before the grammar has parsed it. */
 export type Batch = z.input<typeof batchInput>;
-export type SourceInput = Batch["sources"][number];
 
 export interface Problem {
   where: string;

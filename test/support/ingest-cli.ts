@@ -8,7 +8,7 @@ export function runIngest(...files: string[]): Promise<{ code: number; stdout: s
   return new Promise((resolve) => {
     execFile(
       path.join(projectRoot, "node_modules/.bin/tsx"),
-      ["src/ingest/cli.ts", ...files],
+      ["src/cli/ingest.ts", ...files],
       {
         cwd: projectRoot,
         env: {

@@ -1,14 +1,8 @@
 import type { Database } from "../../src/db/database.js";
 import { loadSeed } from "../../src/seed/load.js";
-import {
-  createHttpServer,
-  defaultHttp,
-  defaultLimits,
-  drain,
-  type HandlerOptions,
-  listen,
-} from "../../src/server.js";
+import { createHttpServer, drain, type HandlerOptions, listen } from "../../src/server.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./db.js";
+import { defaultHttp, defaultLimits } from "./defaults.js";
 import { seedDir } from "./seed-copy.js";
 
 /** The test database, emptied and loaded with the seed corpus. */

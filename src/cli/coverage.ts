@@ -1,6 +1,6 @@
 import { loadConfig } from "../config.js";
-import { coverageReport } from "./coverage.js";
-import { readSeed, SeedError } from "./read.js";
+import { coverageReport } from "../seed/coverage.js";
+import { readSeed, SeedError } from "../seed/read.js";
 
 /**
  * `npm run coverage`: what the seed covers, and every sentence that names two or more actors but backs no

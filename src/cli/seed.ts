@@ -1,8 +1,8 @@
-import { runCommand } from "../cli.js";
-import { loadSeed } from "./load.js";
+import { loadSeed } from "../seed/load.js";
+import { runDatabaseCommand } from "./run.js";
 
 /** `npm run seed [-- --force]`: validates the seed directory and loads it in one transaction. */
-await runCommand(async ({ db, config, log }) => {
+await runDatabaseCommand(async ({ db, config, log }) => {
   const force = process.argv.includes("--force");
   const result = await loadSeed(db, config.seedDir, log, { force });
   const { sources, actors, relations, citations, mentions } = result.counts;

@@ -4,10 +4,12 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
-import { runCommand } from "../cli.js";
+import type { Config } from "../config.js";
+import type { Database } from "../db/database.js";
 import { exportCounts, openExport } from "../db/export.js";
-import { exportFilterParameters, exportSelection, parseExportFilter } from "./filter.js";
-import { exportFiles, exportText, isCsv, withByteOrderMark } from "./formats.js";
+import { exportFilterParameters, exportSelection, parseExportFilter } from "../export/filter.js";
+import { exportFiles, exportText, isCsv, withByteOrderMark } from "../export/formats.js";
+import { CommandError, runCommand, withDatabase } from "./run.js";
 
 /**
  * `npm run export -- DIR [--actor KEY ... --depth N --kinds K,.. --types T,.. --asOf DAY --from DATE --to DATE]
@@ -24,21 +26,32 @@ const options = {
   ),
   bom: { type: "boolean" },
 } as const;
-let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: typeof options }>>;
-try {
-  parsed = parseArgs({ allowPositionals: true, options });
-} catch (error) {
-  console.error(`${(error as Error).message}\n${usage}`);
-  process.exit(2);
-}
-const [dir] = parsed.positionals;
-if (!dir || parsed.positionals.length > 1) {
-  console.error(usage);
-  process.exit(2);
-}
-const values = parsed.values as Record<string, string[] | boolean | undefined>;
 
-await runCommand(async ({ db, config }) => {
+/** The command line's directory and options. */
+function commandLine() {
+  let parsed: ReturnType<typeof parseArgs<{ allowPositionals: true; options: typeof options }>>;
+  try {
+    parsed = parseArgs({ allowPositionals: true, options });
+  } catch (error) {
+    throw new CommandError(`${(error as Error).message}\n${usage}`);
+  }
+  const [dir] = parsed.positionals;
+  if (!dir || parsed.positionals.length > 1) throw new CommandError(usage);
+  return { dir, values: parsed.values as Record<string, string[] | boolean | undefined> };
+}
+
+await runCommand(async (context) => {
+  const { dir, values } = commandLine();
+  await withDatabase(context, (db) => exportInto(db, context.config, dir, values));
+});
+
+/** Writes every export file of the filter `values` name into `dir`. */
+async function exportInto(
+  db: Database,
+  config: Config,
+  dir: string,
+  values: Record<string, string[] | boolean | undefined>,
+) {
   const filter = parseExportFilter((name) => (values[name] as string[] | undefined) ?? []);
   // A neighbourhood is found in memory before streaming, so it keeps the HTTP bound; the whole graph has none.
   const selection = await exportSelection(db, filter, config.http.exports.maxRelations);
@@ -53,4 +66,4 @@ await runCommand(async ({ db, config }) => {
     console.log(`Wrote ${file}`);
   }
   console.log(`${relations} relations`);
-});
+}
