@@ -7,6 +7,8 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY schema ./schema
 COPY seed ./seed
+# GraphiQL's default tabs, read at start-up.
+COPY examples ./examples
 RUN npm run build
 USER node
 EXPOSE 4000

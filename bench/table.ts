@@ -4,7 +4,7 @@ import { projectRoot } from "../src/domain/project.js";
 import { targets } from "./queries.js";
 
 /**
- * `npm run bench:table`: the README's benchmark table, from the saved results of every size run, then which of
+ * `npm run bench:table`: the benchmark table of docs/performance.md, from the saved results of every size run, then which of
  * the targets (bench/queries.ts) hold.
  */
 const dir = path.join(projectRoot, "bench", "results");

@@ -58,7 +58,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
     // body; yoga's own limit piped each body through a stream transform again: ~0.3 ms of CPU per request, a
     // third of a trivial query's.
     maxRequestBodySize: false,
-    // Opens on the README's example queries, one tab each, rather than the framework's welcome comment.
+    // Opens on the example queries of examples/ (docs/examples.md), one tab each, rather than the framework's welcome comment.
     graphiql: http.graphiql ? { defaultTabs: graphiqlTabs, defaultQuery: graphiqlTabs[0]?.query } : false,
     // GraphiQL from the installed package, not from a CDN: it works offline and on closed networks.
     renderGraphiQL,

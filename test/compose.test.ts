@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { projectRoot } from "../src/domain/project.js";
 
 // There is no Docker engine here: the file is checked by dclint (Compose schema and lint rules) and by
-// the facts the README promises about it.
+// the facts docs/configuration.md promises about it.
 describe("docker-compose.yml", () => {
   const file = path.join(projectRoot, "docker-compose.yml");
 

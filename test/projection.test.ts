@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { projectRoot } from "../src/domain/project.js";
+import { readExamples } from "../src/http/examples.js";
 import { createContext } from "../src/graphql/context.js";
 import { projectionOf } from "../src/graphql/projection.js";
 import { schema } from "../src/graphql/schema.js";
@@ -16,8 +14,8 @@ import { seededDatabase } from "./support/server.js";
  * must answer exactly what a read of whole records answers, whichever paths reach the same records.
  */
 
-const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
-const readmeExamples = [...readme.matchAll(/^```graphql\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
+/** The example queries of examples/ (GraphiQL's tabs, the README's and docs/examples.md's blocks). */
+const exampleDocuments = readExamples().map(({ query, variables }) => ({ query, variables }));
 
 /** Documents where one record is reached by paths that select different fields, or a field reads more than its name. */
 const mixedPaths = [
@@ -105,20 +103,22 @@ describe("projections of the records", () => {
     ]);
   });
 
-  it.each([...readmeExamples, ...mixedPaths].map((document, i) => [i, document]))(
-    "document %i answers the same as with whole records",
-    async (_i, document) => {
-      const lean = await client(document);
-      expect(lean.errors).toBeUndefined();
-      // Executed without the server's plugins, the context keeps whole records.
-      const whole = await execute({
-        schema,
-        document: parse(document),
-        contextValue: createContext(db, { apiKeys: [], readAccess: "open" }, defaultLimits, new Headers()),
-      });
-      expect(whole.errors).toBeUndefined();
-      expect(JSON.parse(JSON.stringify(lean.data))).toEqual(JSON.parse(JSON.stringify(whole.data)));
-      expect(JSON.stringify(lean.data).length).toBeGreaterThan(20);
-    },
-  );
+  it.each(
+    [...exampleDocuments, ...mixedPaths.map((query) => ({ query, variables: undefined }))].map(
+      ({ query, variables }, i) => [i, query, variables] as const,
+    ),
+  )("document %i answers the same as with whole records", async (_i, document, variables) => {
+    const lean = await client(document, variables);
+    expect(lean.errors).toBeUndefined();
+    // Executed without the server's plugins, the context keeps whole records.
+    const whole = await execute({
+      schema,
+      document: parse(document),
+      variableValues: variables,
+      contextValue: createContext(db, { apiKeys: [], readAccess: "open" }, defaultLimits, new Headers()),
+    });
+    expect(whole.errors).toBeUndefined();
+    expect(JSON.parse(JSON.stringify(lean.data))).toEqual(JSON.parse(JSON.stringify(whole.data)));
+    expect(JSON.stringify(lean.data).length).toBeGreaterThan(20);
+  });
 });

@@ -1,20 +1,21 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { Kind, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { projectRoot } from "../src/domain/project.js";
+import { readExamples } from "../src/http/examples.js";
 import { loadSeed } from "../src/seed/load.js";
 import { readSeed, type SeedCorpus } from "../src/seed/read.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { graphqlClient } from "./support/graphql.js";
 import { seedDir } from "./support/seed-copy.js";
 
-/** Every ```graphql block of the README, in order. */
-const readme = readFileSync(path.join(projectRoot, "README.md"), "utf8");
-const blocks = [...readme.matchAll(/^```graphql\n([\s\S]*?)^```$/gm)].map((match) => match[1] ?? "");
+/**
+ * Every example file of examples/, in order: the queries GraphiQL opens on, which README.md and docs/examples.md
+ * show (test/examples.test.ts holds them equal).
+ */
+const files = readExamples();
+const blocks = files.map((file) => file.query);
 
-/** A text that identifies each example's block, so that reordering the README does not break the test. */
+/** A text that identifies each example's query, so that renaming or reordering the files does not break the test. */
 const examples = {
   visits: "relations(filter: { types: [VISIT]",
   path: 'paths(from: "wagner", to: "assimi-goita")',
@@ -43,16 +44,16 @@ const russianForeignMinistry = "ministère des Affaires étrangères de la Féd�
 /** The first day a partial date stands for: 2021 -> 2021-01-01, 2021-05 -> 2021-05-01. */
 const firstDayOf = (value: string) => `${value}${"-01-01".slice(value.length - 4)}`;
 
-describe("README example queries", () => {
+describe("example queries", () => {
   let db: Database;
   let corpus: SeedCorpus;
   let client: ReturnType<typeof graphqlClient>;
 
-  /** Runs the README block of an example against the seeded database; it must answer without errors. */
+  /** Runs the file of an example, with its variables, against the seeded database; it must answer without errors. */
   const run = async <T>(example: keyof typeof examples): Promise<T> => {
-    const found = blocks.filter((block) => block.includes(examples[example]));
-    expect(found, `README blocks of example "${example}"`).toHaveLength(1);
-    const response = await client<T>(found[0] ?? "");
+    const found = files.filter((file) => file.query.includes(examples[example]));
+    expect(found, `example files of example "${example}"`).toHaveLength(1);
+    const response = await client<T>(found[0]?.query ?? "", found[0]?.variables);
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     expect(response.data).toBeDefined();
     return response.data as T;
@@ -67,9 +68,9 @@ describe("README example queries", () => {
   });
   afterAll(() => db.close());
 
-  it("has one block per example, each a single complete query without variables", () => {
+  it("has one file per example, each a single complete query whose variables the file gives", () => {
     expect(blocks).toHaveLength(Object.keys(examples).length);
-    for (const block of blocks) {
+    for (const { query: block, variables } of files) {
       const owners = Object.values(examples).filter((marker) => block.includes(marker));
       expect(owners, block).toHaveLength(1);
       const document = parse(block);
@@ -78,7 +79,8 @@ describe("README example queries", () => {
       expect(operation?.kind).toBe(Kind.OPERATION_DEFINITION);
       if (operation?.kind === Kind.OPERATION_DEFINITION) {
         expect(operation.operation).toBe("query");
-        expect(operation.variableDefinitions ?? []).toHaveLength(0);
+        const defined = (operation.variableDefinitions ?? []).map((v) => v.variable.name.value);
+        expect(defined, block).toEqual(Object.keys(variables ?? {}));
       }
     }
   });
