@@ -1,10 +1,10 @@
 import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { readExamples } from "../src/http/examples.js";
 import { createContext } from "../src/graphql/context.js";
 import { projectionOf } from "../src/graphql/projection.js";
 import { schema } from "../src/graphql/schema.js";
+import { readExamples } from "../src/http/examples.js";
 import { defaultLimits } from "./support/defaults.js";
 import { graphqlClient } from "./support/graphql.js";
 import { seededDatabase } from "./support/server.js";
