@@ -32,7 +32,9 @@ const relationFamily = z.strictObject({
   description: z.string().min(1),
 });
 /** `colour`: the explorer's colour for the kind, as `#rrggbb`. */
-const actorKindEntry = vocabularyEntry.extend({ colour: z.string().regex(/^#[0-9a-f]{6}$/) });
+const actorKindEntry = vocabularyEntry.extend({
+  colour: z.string().regex(/^#[0-9a-f]{6}$/, "must be a colour written #rrggbb (lower-case hex)"),
+});
 /** `family`: the name of one of the file's `relationFamilies`. */
 const relationTypeEntry = vocabularyEntry.extend({ family: z.string().min(1) });
 export const vocabularyFile = z
