@@ -1,7 +1,8 @@
-import type { Server } from "node:http";
+import { get, type Server } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
+import { vocabulary } from "../src/domain/vocabulary.js";
 import { drain } from "../src/server.js";
 import { connectTestDatabase } from "./support/db.js";
 import { defaultHttp } from "./support/defaults.js";
@@ -173,5 +174,75 @@ describe("GraphQL over HTTP", () => {
     } finally {
       await drain(production.server, 1000);
     }
+  });
+});
+
+describe("the explorer's files", () => {
+  let db: Database;
+  let server: Server;
+  let base: string;
+  beforeAll(async () => {
+    db = await connectTestDatabase();
+    ({ server, base } = await serve(db));
+  });
+  afterAll(async () => {
+    await drain(server, 1000);
+    await db.close();
+  });
+
+  /** The status of a GET sent with the path exactly as written (fetch would resolve its dot segments). */
+  const rawStatus = (path: string) =>
+    new Promise<number | undefined>((resolve, reject) => {
+      get(`${base}${path}`, (response) => {
+        response.resume();
+        resolve(response.statusCode);
+      }).on("error", reject);
+    });
+
+  it("serves the page's modules and style sheet by extension, and HEAD as GET", async () => {
+    const main = await fetch(`${base}/explorer/explorer.js`);
+    expect(main.status).toBe(200);
+    expect(main.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect(await main.text()).toContain('from "./state.js"');
+    const state = await fetch(`${base}/explorer/state.js`, { method: "HEAD" });
+    expect(state.status).toBe(200);
+    expect(state.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    expect((await fetch(`${base}/explorer/explorer.css`)).headers.get("content-type")).toBe(
+      "text/css; charset=utf-8",
+    );
+    const vendored = await fetch(`${base}/explorer/vendor/cytoscape.esm.min.mjs`);
+    expect(vendored.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+  });
+
+  it("refuses what is not a served file of the folder: types, tsconfig, traversal, missing files", async () => {
+    for (const path of [
+      "/explorer/tsconfig.json",
+      "/explorer/globals.d.ts",
+      "/explorer/nothing.js",
+      "/explorer/..%2f..%2fpackage.json",
+      "/explorer/vendor/..%2f..%2fpackage.json",
+      "/explorer/vendor/constructor",
+    ]) {
+      expect((await fetch(`${base}${path}`)).status, path).toBe(404);
+    }
+    expect(await rawStatus("/explorer/../../package.json")).toBe(404);
+    expect(await rawStatus("/explorer/../src/config.ts")).toBe(404);
+  });
+
+  it("serves the vocabulary's kind colours and relation families, each type in one family", async () => {
+    const response = await fetch(`${base}/explorer/vocabulary.json`);
+    expect(response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const served = (await response.json()) as {
+      actorKinds: { name: string; colour: string }[];
+      relationFamilies: { name: string; types: string[] }[];
+    };
+    expect(served.actorKinds).toEqual(vocabulary.actorKinds.map(({ name, colour }) => ({ name, colour })));
+    expect(served.actorKinds.find((k) => k.name === "STATE")?.colour).toBe("#3b6fd8");
+    expect(served.relationFamilies.map((f) => f.name)).toEqual(
+      vocabulary.relationFamilies.map((f) => f.name),
+    );
+    expect(served.relationFamilies.flatMap((f) => f.types).sort()).toEqual(
+      vocabulary.relationTypes.map((t) => t.name).sort(),
+    );
   });
 });

@@ -257,6 +257,21 @@ describe("seed rejections leave the database exactly as it was", () => {
     );
   });
 
+  it("rejects a relation type of an unknown family and a kind colour that is not #rrggbb", async () => {
+    await expectRejected(
+      "vocabulary.yaml",
+      "family: power and structure",
+      "family: power",
+      /relationTypes\.0\.family: unknown relation family "power" of OFFICE/,
+    );
+    await expectRejected(
+      "vocabulary.yaml",
+      'colour: "#3b6fd8"',
+      "colour: blue",
+      /actorKinds\.0\.colour: must be a colour written #rrggbb/,
+    );
+  });
+
   it("rejects invalid YAML with its line", async () => {
     await expectRejected("actors.yaml", "  - id: russia", "  - id: russia: state", /invalid YAML/);
   });

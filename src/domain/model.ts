@@ -26,11 +26,36 @@ const vocabularyEntry = z.strictObject({
   name: z.string().regex(/^[A-Z][A-Z_]*$/),
   description: z.string().min(1),
 });
-export const vocabularyFile = z.strictObject({
-  actorKinds: z.array(vocabularyEntry).min(1),
-  stances: z.array(vocabularyEntry).min(1),
-  relationTypes: z.array(vocabularyEntry).min(1),
+/** A relation family: a name in lower-case words, under which the explorer groups relation types. */
+const relationFamily = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z ]*$/),
+  description: z.string().min(1),
 });
+/** `colour`: the explorer's colour for the kind, as `#rrggbb`. */
+const actorKindEntry = vocabularyEntry.extend({
+  colour: z.string().regex(/^#[0-9a-f]{6}$/, "must be a colour written #rrggbb (lower-case hex)"),
+});
+/** `family`: the name of one of the file's `relationFamilies`. */
+const relationTypeEntry = vocabularyEntry.extend({ family: z.string().min(1) });
+export const vocabularyFile = z
+  .strictObject({
+    relationFamilies: z.array(relationFamily).min(1),
+    actorKinds: z.array(actorKindEntry).min(1),
+    stances: z.array(vocabularyEntry).min(1),
+    relationTypes: z.array(relationTypeEntry).min(1),
+  })
+  .superRefine((file, context) => {
+    const families = new Set(file.relationFamilies.map((f) => f.name));
+    file.relationTypes.forEach((type, index) => {
+      if (!families.has(type.family)) {
+        context.addIssue({
+          code: "custom",
+          path: ["relationTypes", index, "family"],
+          message: `unknown relation family "${type.family}" of ${type.name}: it must be one of relationFamilies`,
+        });
+      }
+    });
+  });
 
 export const sourcesFile = z.strictObject({
   sources: z.array(

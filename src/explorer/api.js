@@ -1,0 +1,131 @@
+// @ts-check
+// The GraphQL API, as every other client uses it, and the vocabulary the server reads its enums from. What the
+// loaders fetch is kept in the store.
+import { clearPaths, found, keepActor, keepRelation, state, store } from "./state.js";
+
+/** Most relations loaded by "whole graph" (pages of 100), and by one actor's neighbourhood. */
+const wholeGraphMax = 2000;
+const neighbourhoodMax = 1000;
+
+/**
+ * Runs a GraphQL operation. The answer's shape is the query's; callers state it.
+ * @param {string} query
+ * @param {Record<string, unknown>} [variables]
+ * @returns {Promise<any>} the `data` of the answer
+ * @throws {Error} with the messages of the answer's errors
+ */
+export async function graphql(query, variables = {}) {
+  const response = await fetch("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) {
+    throw new Error(body.errors.map((/** @type {{ message: string }} */ e) => e.message).join("; "));
+  }
+  return body.data;
+}
+
+const dateFields = "value precision earliest latest";
+export const actorFields = "key name kind description aliases";
+const edgeFields = `key type role contested from { key } to { key }
+  at { ${dateFields} } start { ${dateFields} } end { ${dateFields} }`;
+export const sourceFields = "key title publisher author published file";
+
+/**
+ * The vocabulary's kind colours and relation families, into the store.
+ * @throws {Error} when the server does not answer it
+ */
+export async function loadVocabulary() {
+  const response = await fetch("/explorer/vocabulary.json");
+  if (!response.ok) throw new Error(`the vocabulary did not load (HTTP ${response.status})`);
+  /** @type {{ actorKinds: { name: string, colour: string }[], relationFamilies: { name: string, types: string[] }[] }} */
+  const vocabulary = await response.json();
+  store.colours = new Map(vocabulary.actorKinds.map((k) => [k.name, k.colour]));
+  store.families = vocabulary.relationFamilies;
+}
+
+/**
+ * The graph's actor kinds and relation types, each with its count.
+ * @returns {Promise<{ actorsByKind: { key: string, count: number }[], relationsByType: { key: string, count: number }[] }>}
+ */
+export async function loadStats() {
+  const data = await graphql("{ stats { actorsByKind { key count } relationsByType { key count } } }");
+  return data.stats;
+}
+
+/**
+ * Loads an actor's relations (all of them: filters apply when drawing, so their counts can be shown).
+ * @param {string} key
+ */
+export async function loadNeighbourhood(key) {
+  /** @type {{ neighbourhood: { nodes: import("./state.js").Actor[], edges: import("./state.js").ApiRelation[] } }} */
+  const data = await graphql(
+    `query ($actor: String!, $limit: Int) { neighbourhood(actor: $actor, depth: 1, limit: $limit) {
+       nodes { ${actorFields} } edges { ${edgeFields} } } }`,
+    { actor: key, limit: neighbourhoodMax },
+  );
+  for (const actor of data.neighbourhood.nodes) keepActor(actor);
+  for (const edge of data.neighbourhood.edges) keepRelation(edge);
+}
+
+/**
+ * Loads every relation with its two ends, page by page, at most `wholeGraphMax`.
+ * @returns {Promise<string>} what was left out: a sentence, or "" when nothing was
+ */
+export async function loadWholeGraph() {
+  /** @type {string | null} */
+  let after = null;
+  for (let loaded = 0; loaded < wholeGraphMax; loaded += 100) {
+    /** @type {{ relations: { pageInfo: { hasNextPage: boolean, endCursor: string }, edges: { node: import("./state.js").ApiRelation & { from: import("./state.js").Actor, to: import("./state.js").Actor } }[] } }} */
+    const data = await graphql(
+      `query ($after: String) { relations(first: 100, after: $after) {
+         pageInfo { hasNextPage endCursor }
+         edges { node { ${edgeFields} from { ${actorFields} } to { ${actorFields} } } } } }`,
+      { after },
+    );
+    for (const { node } of data.relations.edges) {
+      keepActor(node.from);
+      keepActor(node.to);
+      keepRelation(node);
+    }
+    if (!data.relations.pageInfo.hasNextPage) return "";
+    after = data.relations.pageInfo.endCursor;
+  }
+  return `Only the first ${wholeGraphMax} relations were loaded.`;
+}
+
+/** Finds the shortest paths of `state.path` (none when it is null), with their actors and relations. */
+export async function findPaths() {
+  clearPaths();
+  if (!state.path) return;
+  /** @type {{ paths: { steps: import("./state.js").Step[] }[] }} */
+  const data = await graphql(
+    `query ($from: String!, $to: String!) { paths(from: $from, to: $to, maxHops: 6, all: true) {
+       length steps { forward from { ${actorFields} } to { ${actorFields} }
+         relation { ${edgeFields} citations(limit: 20) { key quote stance speaker { name } source { ${sourceFields} } } } } } }`,
+    state.path,
+  );
+  found.paths = data.paths.map((p) => p.steps);
+  for (const step of found.paths.flat()) {
+    keepActor(step.from);
+    keepActor(step.to);
+    keepRelation(step.relation);
+    found.relations.add(step.relation.key);
+  }
+}
+
+/**
+ * The first ten actors a search finds.
+ * @param {string} query
+ * @returns {Promise<import("./state.js").Actor[]>}
+ */
+export async function searchActors(query) {
+  /** @type {{ searchActors: { edges: { node: import("./state.js").Actor }[] } }} */
+  const data = await graphql(
+    `query ($q: String!) { searchActors(query: $q, first: 10) { edges { node { ${actorFields} } } } }`,
+    { q: query },
+  );
+  return data.searchActors.edges.map((e) => e.node);
+}

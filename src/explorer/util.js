@@ -1,0 +1,50 @@
+// @ts-check
+// Helpers shared by the explorer's modules: the page's elements, labels, HTML escaping, months.
+
+/**
+ * The page's element with this id, checked to be of `type`.
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {new () => T} type for example HTMLInputElement
+ * @returns {T}
+ * @throws {Error} when the page has no such element, or one of another type (page and script out of step)
+ */
+export function element(id, type) {
+  const found = document.getElementById(id);
+  if (!(found instanceof type)) throw new Error(`the page has no ${type.name} #${id}`);
+  return found;
+}
+
+/**
+ * The page's element with this id.
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+export const $ = (id) => element(id, HTMLElement);
+
+/**
+ * A vocabulary key in words: `ARMS_SUPPLY` → `arms supply`.
+ * @param {string} key
+ */
+export const words = (key) => key.toLowerCase().replaceAll("_", " ");
+
+/** @type {Record<string, string>} */
+const entities = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+/**
+ * Text made safe to place in HTML, as content or as a quoted attribute value.
+ * @param {unknown} text
+ */
+export const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => entities[c] ?? c);
+
+// Time: months as integers (year * 12 + month - 1), so that the sliders move a month at a time.
+
+/**
+ * The month of a day or month written `YYYY-MM…`.
+ * @param {string} day
+ */
+export const monthOf = (day) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+/**
+ * A month as `YYYY-MM`.
+ * @param {number} month
+ */
+export const monthText = (month) => `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, "0")}`;
