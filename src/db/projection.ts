@@ -1,6 +1,6 @@
 import { type ActorProperty, type ActorRecord, actorReading } from "./records/actor.js";
 import { type CitationProperty, type CitationRecord, citationReading } from "./records/citation.js";
-import { type Column, columnsOf, listReader, type RecordReader } from "./records/reader.js";
+import { columnsOf, listReader, type Part, type RecordReader } from "./records/reader.js";
 import { type RelationProperty, type RelationRecord, relationReading } from "./records/relation.js";
 import { type SourceProperty, type SourceRecord, sourceReading } from "./records/source.js";
 
@@ -56,8 +56,8 @@ export const readsSourceKeyOnly = (projection: Projection) => projection.source.
 /** Whole records: for exports, writes' answers and every read outside a GraphQL request. */
 export const wholeRecords: Projection = recordProperties;
 
-/** The column of a part: the record `reader` reads with `cypher`, or null, which leaves the part out. */
-const partColumn = <T>(field: string, cypher: string, reader: RecordReader<T>): Column => ({
+/** A part that is one record, read by `reader` with `cypher`; null leaves the part out. */
+const recordPart = <T>(field: string, cypher: string, reader: RecordReader<T>): Part => ({
   field,
   cypher,
   decode: (values) => (values ? reader.decode(values as unknown[]) : undefined),
@@ -74,17 +74,15 @@ export const sourceReader = (projection: Projection): RecordReader<SourceRecord>
 /** How a citation bound to `c` is read; `withSource`, with its source (as `fetchedSource`). */
 export function citationReader(projection: Projection, withSource = false): RecordReader<CitationRecord> {
   const columns = columnsOf(citationReading, projection.citation, "c");
-  if (withSource) {
-    const source = sourceReader(projection);
-    columns.push(
-      partColumn(
-        "fetchedSource",
-        `COLLECT { MATCH (s:Source {id: c.sourceId}) RETURN ${source.list} }[0]`,
-        source,
-      ),
-    );
-  }
-  return listReader(columns);
+  if (!withSource) return listReader(columns);
+  const source = sourceReader(projection);
+  return listReader(columns, [
+    recordPart(
+      "fetchedSource",
+      `COLLECT { MATCH (s:Source {id: c.sourceId}) RETURN ${source.list} }[0]`,
+      source,
+    ),
+  ]);
 }
 
 /** Most citations fetched with one relation: one more than the API lets a client ask for (src/graphql/bounds.ts). */
@@ -109,22 +107,22 @@ export function relationReader(
   const properties = parts.ends
     ? recordProperties.relation.filter((p) => p === "from" || p === "to" || projection.relation.includes(p))
     : projection.relation;
-  const columns = columnsOf(relationReading, properties, "r");
+  const fetched: Part[] = [];
   if (parts.ends) {
     const from = actorReader(projection, "startNode(r)");
     const to = actorReader(projection, "endNode(r)");
-    columns.push(partColumn("fromActor", from.list, from), partColumn("toActor", to.list, to));
+    fetched.push(recordPart("fromActor", from.list, from), recordPart("toActor", to.list, to));
   }
   if (parts.citations) {
     const citation = citationReader(
       projection,
       parts.citationSources === true && !readsSourceKeyOnly(projection),
     );
-    columns.push({
+    fetched.push({
       field: "citations",
       cypher: `COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN ${citation.list} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`,
       decode: (rows) => (rows as unknown[][]).map(citation.decode),
     });
   }
-  return listReader(columns);
+  return listReader(columnsOf(relationReading, properties, "r"), fetched);
 }

@@ -18,14 +18,18 @@ export const byId = (x: string) => `${x}.id`;
 /** A list property, empty when the node or relationship has none. */
 export const listOrEmpty = (property: string) => (x: string) => `coalesce(${x}.${property}, [])`;
 
-/**
- * One column of a record's list: the record's field it fills, the Cypher expression of its value, and how that
- * value is decoded (as it comes when no decoder is given; a field whose decoded value is undefined is left out).
- */
+/** One column of a record's list: the record's field it fills and the Cypher expression of its value. */
 export interface Column {
   field: string;
   cypher: string;
-  decode?: (value: unknown) => unknown;
+}
+
+/**
+ * A column whose value is decoded, such as another record read with this one (a relation's end actors, its
+ * citations): `decode` makes the field's value, or undefined, which leaves the field out.
+ */
+export interface Part extends Column {
+  decode: (value: unknown) => unknown;
 }
 
 /**
@@ -45,21 +49,24 @@ export const columnsOf = <P extends string>(
 ): Column[] => properties.map((field) => ({ field, cypher: reading[field]?.(x) ?? `${x}.${field}` }));
 
 /**
- * The reader of the records made of `columns`: its list holds their values in the columns' order, and its
- * decoder gives the value at each index to the field of the column at that index. Both are made here, once per
- * reader, from the same array: no caller counts positions.
+ * The reader of the records made of `columns`, whose values are taken as they come, then of `parts`, whose
+ * values are decoded: its list holds their values in that order, and its decoder gives the value at each index
+ * to the field of the column at that index. Both are made here, once per reader, from the same arrays: no
+ * caller counts positions. The decoder runs for every record of every read, so it is a plain loop
+ * (docs/decisions/016-projections.md).
  */
-export function listReader<T>(columns: readonly Column[]): RecordReader<T> {
+export function listReader<T>(columns: readonly Column[], parts: readonly Part[] = []): RecordReader<T> {
   const fields = columns.map((column) => column.field);
-  const decoders = columns.map((column) => column.decode);
+  const count = fields.length;
   return {
-    list: `[${columns.map((column) => column.cypher).join(", ")}]`,
+    list: `[${[...columns, ...parts].map((column) => column.cypher).join(", ")}]`,
     decode: (values) => {
       const record: Record<string, unknown> = {};
-      for (let i = 0; i < fields.length; i++) {
-        const decode = decoders[i];
-        const value = decode ? decode(values[i]) : values[i];
-        if (value !== undefined) record[fields[i] as string] = value;
+      for (let i = 0; i < count; i++) record[fields[i] as string] = values[i];
+      for (let i = 0; i < parts.length; i++) {
+        const part = parts[i] as Part;
+        const value = part.decode(values[count + i]);
+        if (value !== undefined) record[part.field] = value;
       }
       return record as T;
     },
