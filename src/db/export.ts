@@ -1,15 +1,12 @@
 import neo4j, { type Transaction } from "neo4j-driver";
 import { answerGraceMs, type Database } from "./database.js";
-import {
-  type ActorRecord,
-  type CitationRecord,
-  filterParams,
-  type RelationFilter,
-  type RelationRecord,
-  relationPredicate,
-  type SourceRecord,
-} from "./graph.js";
-import { actorReader, type RecordReader, relationReader, sourceReader, wholeRecords } from "./projection.js";
+import { actorReader, relationReader, sourceReader, wholeRecords } from "./projection.js";
+import { filterParams, type RelationFilter, relationPredicate } from "./queries/relation-filter.js";
+import type { ActorRecord } from "./records/actor.js";
+import type { CitationRecord } from "./records/citation.js";
+import type { RecordReader } from "./records/reader.js";
+import type { RelationRecord } from "./records/relation.js";
+import type { SourceRecord } from "./records/source.js";
 
 /** A relation in force as exports carry it: with its citations, or none when they were not asked for. */
 export interface ExportedRelation extends RelationRecord {

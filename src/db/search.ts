@@ -3,8 +3,13 @@ import { indexedTerms, matchTier, nameForm, nameForms } from "../domain/analysis
 import { foldedNamesOf } from "../domain/text.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
-import type { ActorRecord, CitationRecord, Keyed, KeysetPage, MentionRecord, SourceRecord } from "./graph.js";
-import { actorReader, citationReader, type RecordReader, sourceReader, wholeRecords } from "./projection.js";
+import { inListOrder, type Keyed, type KeysetPage, keysetParams } from "./keyset.js";
+import { actorReader, citationReader, sourceReader, wholeRecords } from "./projection.js";
+import type { ActorRecord } from "./records/actor.js";
+import type { CitationRecord } from "./records/citation.js";
+import { type MentionRecord, mentionColumns, mentionOf } from "./records/mention.js";
+import type { RecordReader } from "./records/reader.js";
+import type { SourceRecord } from "./records/source.js";
 
 /**
  * The search queries: full-text indexes of Neo4j (schema/constraints.cypher) over the analysed forms that
@@ -37,12 +42,6 @@ const scoredPage = (backward: boolean, hit: string, list: string) =>
    }
    RETURN size(matched) AS total, page`;
 
-const keysetParams = (page: KeysetPage<SearchKey>) => ({
-  after: page.after,
-  before: page.before,
-  limit: neo4j.int(page.limit),
-});
-
 async function runScored<T>(
   db: Database,
   cypher: string,
@@ -56,7 +55,7 @@ async function runScored<T>(
     node: { record: reader.decode(node.record), score: node.score },
     key,
   }));
-  return { total: records[0]?.get("total") ?? 0, hits: page.backward ? hits.reverse() : hits };
+  return { total: records[0]?.get("total") ?? 0, hits: inListOrder(page, hits) };
 }
 
 /**
@@ -150,10 +149,10 @@ export async function mentionsOfActors(db: Database, actorKeys: readonly string[
        MATCH (s:Source)-[m:MENTIONS]->(:Actor {id: actorKey})
        RETURN s, m ORDER BY s.id LIMIT ${sourcesFetchedPerActor}
      }
-     RETURN s.id AS sourceKey, actorKey, m.starts AS starts, m.ends AS ends`,
+     RETURN ${mentionColumns("s.id", "actorKey", "m")}`,
     { keys: actorKeys },
   );
-  return records.map((r) => r.toObject() as MentionRecord);
+  return records.map(mentionOf);
 }
 
 /** The stop words of Lucene's French analyzer as Neo4j ships it, folded; read once per database. */

@@ -1,6 +1,7 @@
 import type { Database } from "../db/database.js";
 import type { ExportSelection } from "../db/export.js";
-import { neighbourhood, type RelationFilter } from "../db/graph.js";
+import type { RelationFilter } from "../db/queries/relation-filter.js";
+import { neighbourhood } from "../db/queries/traversals.js";
 import { suggestActors } from "../db/suggest.js";
 import { firstDay, lastDay } from "../domain/dates.js";
 import { badInput, limitExceeded, notFound } from "../domain/errors.js";

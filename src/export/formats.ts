@@ -1,6 +1,8 @@
 import { stringify } from "csv-stringify/sync";
 import type { ExportedRelation, ExportSource } from "../db/export.js";
-import type { ActorRecord, CitationRecord, SourceRecord } from "../db/graph.js";
+import type { ActorRecord } from "../db/records/actor.js";
+import type { CitationRecord } from "../db/records/citation.js";
+import type { SourceRecord } from "../db/records/source.js";
 
 /**
  * The graph in the formats graph tools read. Every relation carries its time qualifiers and its citations

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { itemsFetchedPerSource } from "../db/graph.js";
 import { citationsFetchedPerRelation } from "../db/projection.js";
+import { itemsFetchedPerSource } from "../db/queries/sources.js";
 import { sourcesFetchedPerActor } from "../db/search.js";
 import { badInput } from "../domain/errors.js";
 import type { RequestBudget } from "./budget.js";

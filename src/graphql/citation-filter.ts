@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import type { CitationRecord } from "../db/graph.js";
+import type { CitationRecord } from "../db/records/citation.js";
 import { lastDay } from "../domain/dates.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";

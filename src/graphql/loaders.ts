@@ -1,23 +1,20 @@
 import { clearAllDataLoaders } from "@pothos/plugin-dataloader";
 import DataLoader from "dataloader";
 import type { Database } from "../db/database.js";
+import type { Projection } from "../db/projection.js";
+import { type RelationsOfActorRequest, relationsOfActors } from "../db/queries/actors.js";
+import { answersOfRelations, type LedgerRecord, ledgersOfRelations } from "../db/queries/ledger.js";
+import { citationsOfRelations } from "../db/queries/relations.js";
 import {
-  type ActorRecord,
-  answersOfRelations,
-  type CitationRecord,
-  citationsOfRelations,
   citationsOfSources,
-  type LedgerRecord,
-  ledgersOfRelations,
-  type MentionRecord,
   mentionsOfSources,
-  type RelationRecord,
-  type RelationsOfActorRequest,
-  relationsOfActors,
   relationsOfSources,
   sourceTexts,
-} from "../db/graph.js";
-import type { Projection } from "../db/projection.js";
+} from "../db/queries/sources.js";
+import type { ActorRecord } from "../db/records/actor.js";
+import type { CitationRecord } from "../db/records/citation.js";
+import type { MentionRecord } from "../db/records/mention.js";
+import type { RelationRecord } from "../db/records/relation.js";
 import { mentionsOfActors } from "../db/search.js";
 import { notFound } from "../domain/errors.js";
 import { codePoints } from "../domain/text.js";

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo } from "graphql";
-import type { Keyed, KeysetPage } from "../db/graph.js";
+import type { Keyed, KeysetPage } from "../db/keyset.js";
 import { badInput } from "../domain/errors.js";
 import { bounds, inRange } from "./bounds.js";
 import type { RequestBudget } from "./budget.js";

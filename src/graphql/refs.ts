@@ -1,14 +1,11 @@
-import {
-  type ActorRecord,
-  actorsByKeys,
-  type CitationRecord,
-  citationsOfRelations,
-  type MentionRecord,
-  type RelationRecord,
-  relationsByKeys,
-  type SourceRecord,
-  sourcesByKeys,
-} from "../db/graph.js";
+import { actorsByKeys } from "../db/queries/actors.js";
+import { citationsOfRelations, relationsByKeys } from "../db/queries/relations.js";
+import { sourcesByKeys } from "../db/queries/sources.js";
+import type { ActorRecord } from "../db/records/actor.js";
+import type { CitationRecord } from "../db/records/citation.js";
+import type { MentionRecord } from "../db/records/mention.js";
+import type { RelationRecord } from "../db/records/relation.js";
+import type { SourceRecord } from "../db/records/source.js";
 import type { Mention } from "../domain/mentions.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";

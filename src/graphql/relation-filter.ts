@@ -1,4 +1,4 @@
-import type { RelationFilter } from "../db/graph.js";
+import type { RelationFilter } from "../db/queries/relation-filter.js";
 import { builder } from "./builder.js";
 import { RelationTypeEnum } from "./types/vocabulary.js";
 

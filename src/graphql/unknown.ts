@@ -1,4 +1,4 @@
-import type { ActorRecord } from "../db/graph.js";
+import type { ActorRecord } from "../db/records/actor.js";
 import {
   keyExists,
   maxSuggestions,

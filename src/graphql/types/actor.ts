@@ -4,13 +4,9 @@ import {
   type GraphQLResolveInfo,
   getArgumentValues,
 } from "graphql";
-import {
-  type ActorRecord,
-  actorByFoldedName,
-  type Direction,
-  listActors,
-  type RelationsOfActorRequest,
-} from "../../db/graph.js";
+import { actorByFoldedName, listActors, type RelationsOfActorRequest } from "../../db/queries/actors.js";
+import type { Direction } from "../../db/queries/relation-filter.js";
+import type { ActorRecord } from "../../db/records/actor.js";
 import { badInput } from "../../domain/errors.js";
 import { foldName } from "../../domain/text.js";
 import { limitArgs } from "../args.js";

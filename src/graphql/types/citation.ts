@@ -1,5 +1,5 @@
-import type { SourceRecord } from "../../db/graph.js";
 import { readsSourceKeyOnly } from "../../db/projection.js";
+import type { SourceRecord } from "../../db/records/source.js";
 import { sliceCodePoints } from "../../domain/text.js";
 import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";

@@ -1,13 +1,9 @@
 import type { GraphQLResolveInfo } from "graphql";
-import {
-  type CitationRecord,
-  type LedgerRecord,
-  type RelationOrder,
-  type RelationRecord,
-  relationsPage,
-  type StanceTallyRecord,
-  timeline,
-} from "../../db/graph.js";
+import type { LedgerRecord, StanceTallyRecord } from "../../db/queries/ledger.js";
+import { type RelationOrder, relationsPage } from "../../db/queries/relations.js";
+import { timeline } from "../../db/queries/time.js";
+import type { CitationRecord } from "../../db/records/citation.js";
+import type { RelationRecord } from "../../db/records/relation.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput, notFound } from "../../domain/errors.js";
 import { limitArgs } from "../args.js";

@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { Database } from "../../db/database.js";
-import type { Keyed, KeysetPage } from "../../db/graph.js";
+import type { Keyed, KeysetPage } from "../../db/keyset.js";
 import {
   frenchStopWords,
   type Scored,

@@ -1,4 +1,4 @@
-import { sourcesPage } from "../../db/graph.js";
+import { sourcesPage } from "../../db/queries/sources.js";
 import { limitArgs } from "../args.js";
 import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";

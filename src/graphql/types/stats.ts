@@ -1,4 +1,4 @@
-import { countsByKind } from "../../db/graph.js";
+import { countsByKind } from "../../db/queries/stats.js";
 import { builder } from "../builder.js";
 
 interface CountRow {

@@ -1,4 +1,4 @@
-import { changesBetween, type TimeChangeRecord } from "../../db/graph.js";
+import { changesBetween, type TimeChangeRecord } from "../../db/queries/time.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput } from "../../domain/errors.js";
 import { limitArgs } from "../args.js";

@@ -1,11 +1,8 @@
 import type { GraphQLResolveInfo } from "graphql";
-import {
-  type ActorRecord,
-  type Direction,
-  neighbourhood,
-  type RelationRecord,
-  shortestPaths,
-} from "../../db/graph.js";
+import type { Direction } from "../../db/queries/relation-filter.js";
+import { neighbourhood, shortestPaths } from "../../db/queries/traversals.js";
+import type { ActorRecord } from "../../db/records/actor.js";
+import type { RelationRecord } from "../../db/records/relation.js";
 import { badInput, limitExceeded } from "../../domain/errors.js";
 import { bounds, listComplexity, listLimit } from "../bounds.js";
 import { builder } from "../builder.js";

@@ -1,0 +1,142 @@
+import type { Database } from "../database.js";
+import {
+  inListOrder,
+  type Keyed,
+  type KeysetPage,
+  keyOrderedWindow,
+  keysetParams,
+  totalOf,
+} from "../keyset.js";
+import {
+  citationReader,
+  type Projection,
+  relationReader,
+  sourceReader,
+  wholeRecords,
+} from "../projection.js";
+import type { CitationRecord } from "../records/citation.js";
+import { type MentionRecord, mentionColumns, mentionOf } from "../records/mention.js";
+import type { RelationRecord } from "../records/relation.js";
+import type { SourceRecord } from "../records/source.js";
+
+/** The read queries of sources: by key, a page of them, their texts, and the lists below each source. */
+
+/**
+ * Most items fetched per source for each of its lists (citations, relations, mentions): one more than the API
+ * lets a client ask for (src/graphql/bounds.ts), so that a cut list is known to be cut.
+ */
+export const itemsFetchedPerSource = 1001;
+
+/** The first `itemsFetchedPerSource` citations of each source, in text order. */
+export async function citationsOfSources(
+  db: Database,
+  sourceKeys: readonly string[],
+  projection: Projection = wholeRecords,
+): Promise<CitationRecord[]> {
+  const citation = citationReader(projection);
+  const { records } = await db.read(
+    `UNWIND $keys AS key
+     CALL (key) {
+       MATCH (c:Citation {sourceId: key})
+       RETURN c ORDER BY c.start, c.id LIMIT ${itemsFetchedPerSource}
+     }
+     RETURN ${citation.list} AS citation`,
+    { keys: sourceKeys },
+  );
+  return records.map((r) => citation.decode(r.get("citation")));
+}
+
+/**
+ * The first `itemsFetchedPerSource` relations each source supports, by key: its citations lead to them through
+ * the relation id index.
+ */
+export async function relationsOfSources(
+  db: Database,
+  sourceKeys: readonly string[],
+  projection: Projection = wholeRecords,
+): Promise<{ sourceKey: string; relation: RelationRecord }[]> {
+  const relation = relationReader(projection, { ends: true, citations: false });
+  const { records } = await db.read(
+    `UNWIND $keys AS sourceKey
+     CALL (sourceKey) {
+       MATCH (c:Citation {sourceId: sourceKey})
+       WITH DISTINCT c.relationId AS key
+       MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
+       RETURN r ORDER BY r.id LIMIT ${itemsFetchedPerSource}
+     }
+     RETURN sourceKey, ${relation.list} AS relation`,
+    { keys: sourceKeys },
+  );
+  return records.map((r) => ({
+    sourceKey: r.get("sourceKey"),
+    relation: relation.decode(r.get("relation")),
+  }));
+}
+
+/** The first `itemsFetchedPerSource` actors each source names, in order of first mention. */
+export async function mentionsOfSources(
+  db: Database,
+  sourceKeys: readonly string[],
+): Promise<MentionRecord[]> {
+  const { records } = await db.read(
+    `UNWIND $keys AS sourceKey
+     CALL (sourceKey) {
+       MATCH (:Source {id: sourceKey})-[m:MENTIONS]->(a:Actor)
+       RETURN m, a ORDER BY m.starts[0], a.id LIMIT ${itemsFetchedPerSource}
+     }
+     RETURN ${mentionColumns("sourceKey", "a.id", "m")}`,
+    { keys: sourceKeys },
+  );
+  return records.map(mentionOf);
+}
+
+/** The sources of these keys (in no order; a key that names none is left out), without their texts. */
+export async function sourcesByKeys(
+  db: Database,
+  keys: readonly string[],
+  projection: Projection = wholeRecords,
+): Promise<SourceRecord[]> {
+  const source = sourceReader(projection);
+  const { records } = await db.read(`MATCH (s:Source) WHERE s.id IN $keys RETURN ${source.list} AS source`, {
+    keys,
+  });
+  return records.map((r) => source.decode(r.get("source")));
+}
+
+/** The texts of the sources, exactly as received: fetched only for the clients that select them. */
+export async function sourceTexts(
+  db: Database,
+  keys: readonly string[],
+): Promise<{ key: string; text: string }[]> {
+  const { records } = await db.read(
+    `MATCH (s:Source) WHERE s.id IN $keys RETURN s.id AS key, s.text AS text`,
+    { keys },
+  );
+  return records.map((r) => ({ key: r.get("key"), text: r.get("text") }));
+}
+
+/** One keyset page of the sources, in key order (the sort key is the key). */
+export async function sourcesPage(
+  db: Database,
+  page: KeysetPage<string>,
+  projection: Projection = wholeRecords,
+): Promise<{ total: number | null; sources: Keyed<SourceRecord, string>[] }> {
+  const source = sourceReader(projection);
+  const { records } = await db.read(
+    `${totalOf(page, "MATCH (s:Source) RETURN count(s)")}
+     CALL () {
+       ${keyOrderedWindow("s", "Source", page)}
+       RETURN collect({ node: ${source.list}, key: s.id }) AS page
+     }
+     RETURN total, page`,
+    keysetParams(page),
+  );
+  const items: { node: unknown[]; key: string }[] = records[0]?.get("page") ?? [];
+  return {
+    total: records[0]?.get("total") ?? null,
+    sources: inListOrder(
+      page,
+      items.map((item) => ({ node: source.decode(item.node), key: item.key })),
+    ),
+  };
+}
