@@ -13,8 +13,8 @@ import {
 } from "../../db/graph.js";
 import { badInput } from "../../domain/errors.js";
 import { foldName } from "../../domain/text.js";
-import { limitArgs } from "../args.js";
-import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bounds, clampedLimit, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
@@ -48,10 +48,12 @@ ActorRef.implement({
       nullable: true,
       description: "What the sources say it is.",
     }),
-    relations: t.field({
+    relations: boundedListField(t, {
       extensions: reads({}),
       type: [RelationRef],
       description: "The actor's relations, in time order (undated last), then by key.",
+      bound: bounds.relationsOfActor,
+      what: "relations",
       args: {
         direction: t.arg({
           type: DirectionEnum,
@@ -59,28 +61,22 @@ ActorRef.implement({
           description: "Which side the actor is on.",
         }),
         ...relationFilterArgs,
-        ...limitArgs(bounds.relationsOfActor, "relations"),
       },
-      complexity: listComplexity(bounds.relationsOfActor),
-      resolve: (actor, args, context, info) =>
-        boundedList(bounds.relationsOfActor, args.limit, context, info, async () => {
-          const request = relationsRequest(info, info.fieldNodes, args);
-          return (await context.loaders.relationsOfActor.load({ ...request, actorKey: actor.key })).relations;
-        }),
+      resolve: async (actor, args, context, info) => {
+        const request = relationsRequest(info, info.fieldNodes, args);
+        return (await context.loaders.relationsOfActor.load({ ...request, actorKey: actor.key })).relations;
+      },
     }),
-    mentionedIn: t.field({
+    mentionedIn: boundedListField(t, {
       extensions: reads({}),
       type: [MentionRef],
       description:
         "The sources that name the actor (any of its names or aliases, accents and case ignored), by source key, " +
         "each with the spans of every mention. Found when each source was stored: a name or alias given later is " +
         "looked for in the texts stored after it, not in earlier ones.",
-      args: limitArgs(bounds.mentionsOfActor, "sources"),
-      complexity: listComplexity(bounds.mentionsOfActor),
-      resolve: (actor, { limit }, context, info) =>
-        boundedList(bounds.mentionsOfActor, limit, context, info, () =>
-          context.loaders.mentionsOfActor.load(actor.key),
-        ),
+      bound: bounds.mentionsOfActor,
+      what: "sources",
+      resolve: (actor, _args, context) => context.loaders.mentionsOfActor.load(actor.key),
     }),
   }),
 });
@@ -174,8 +170,7 @@ function relationsRequest(
     // One more than asked, to know whether the list was cut.
     // A limit out of bounds is the field's to refuse; the actor's look-ahead (relationsSelected) must not send
     // it to Cypher, where a negative LIMIT fails.
-    limit:
-      Math.max(0, Math.min(args.limit ?? bounds.relationsOfActor.default, bounds.relationsOfActor.max)) + 1,
+    limit: clampedLimit(args.limit, bounds.relationsOfActor) + 1,
   };
 }
 

@@ -10,8 +10,8 @@ import {
 } from "../../db/graph.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput, notFound } from "../../domain/errors.js";
-import { limitArgs } from "../args.js";
-import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bounds, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import {
   type CitationFilter,
@@ -221,20 +221,19 @@ RelationRef.implement({
           ? { at: r.retractedAt, by: r.retractedBy ?? "", reason: r.retractionReason ?? "" }
           : null,
     }),
-    citations: t.field({
+    citations: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description: "The passages that state the relation, with speaker and stance, by key.",
-      args: { ...citationFilterArgs, ...citationLimitArgs },
-      complexity: listComplexity(bounds.citationsOfRelation),
-      resolve: (r, { limit, ...filter }, context, info) =>
-        boundedList(bounds.citationsOfRelation, limit, context, info, async () =>
-          filterCitations(
-            r.citations ?? (await context.loaders.citationsOfRelation.load(r.key)),
-            filter,
-            context,
-            info,
-          ),
+      bound: bounds.citationsOfRelation,
+      what: "citations",
+      args: citationFilterArgs,
+      resolve: async (r, filter, context, info) =>
+        filterCitations(
+          r.citations ?? (await context.loaders.citationsOfRelation.load(r.key)),
+          filter,
+          context,
+          info,
         ),
     }),
     places: t.field({
@@ -250,18 +249,17 @@ RelationRef.implement({
         "at what it charges.",
       resolve: (r) => r.addresses,
     }),
-    answeredBy: t.field({
+    answeredBy: boundedListField(t, {
       extensions: reads({}),
       type: [RelationRef],
       description: "The relations (not retracted) that address this one, by key: the denials of a claim, ...",
-      args: limitArgs(bounds.answersOfRelation, "relations"),
-      complexity: listComplexity(bounds.answersOfRelation),
-      resolve: (r, { limit }, context, info) =>
-        boundedList(bounds.answersOfRelation, limit, context, info, async (count) => {
-          const keys = (await context.loaders.answeredBy.load(r.key)).slice(0, count);
-          const found = await RelationRef.getDataloader(context).loadMany(keys);
-          return found.filter((a): a is RelationRecord => a !== null && !(a instanceof Error));
-        }),
+      bound: bounds.answersOfRelation,
+      what: "relations",
+      resolve: async (r, _args, context, _info, count) => {
+        const keys = (await context.loaders.answeredBy.load(r.key)).slice(0, count);
+        const found = await RelationRef.getDataloader(context).loadMany(keys);
+        return found.filter((a): a is RelationRecord => a !== null && !(a instanceof Error));
+      },
     }),
     ledger: t.field({
       extensions: reads({}),
@@ -304,24 +302,15 @@ interface Claim {
   citations: CitationRecord[];
 }
 
-const citationLimitArgs = limitArgs(bounds.citationsOfRelation, "citations");
-
-/** A side of a claim: its citations whose stance `keep` accepts and that pass the filter, within the limit. */
+/** A side of a claim: its citations whose stance `keep` accepts and that pass the filter. */
 const claimSide =
   (keep: (stance: string) => boolean) =>
-  (
-    claim: Claim,
-    { limit, ...filter }: { limit?: number | null } & CitationFilter,
-    context: GraphQLContext,
-    info: GraphQLResolveInfo,
-  ) =>
-    boundedList(bounds.citationsOfRelation, limit, context, info, () =>
-      filterCitations(
-        claim.citations.filter((citation) => keep(citation.stance)),
-        filter,
-        context,
-        info,
-      ),
+  (claim: Claim, filter: CitationFilter, context: GraphQLContext, info: GraphQLResolveInfo) =>
+    filterCitations(
+      claim.citations.filter((citation) => keep(citation.stance)),
+      filter,
+      context,
+      info,
     );
 
 const ClaimRef = builder.objectRef<Claim>("Claim").implement({
@@ -332,20 +321,22 @@ const ClaimRef = builder.objectRef<Claim>("Claim").implement({
       resolve: (c) => c.relation,
       description: "The contested relation.",
     }),
-    supporting: t.field({
+    supporting: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description: "Citations that assert, report or accuse it.",
-      args: { ...citationFilterArgs, ...citationLimitArgs },
-      complexity: listComplexity(bounds.citationsOfRelation),
+      bound: bounds.citationsOfRelation,
+      what: "citations",
+      args: citationFilterArgs,
       resolve: claimSide((stance) => stance !== "DENIES"),
     }),
-    denying: t.field({
+    denying: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description: "Citations that deny it.",
-      args: { ...citationFilterArgs, ...citationLimitArgs },
-      complexity: listComplexity(bounds.citationsOfRelation),
+      bound: bounds.citationsOfRelation,
+      what: "citations",
+      args: citationFilterArgs,
       resolve: claimSide((stance) => stance === "DENIES"),
     }),
     ledger: t.field({
@@ -484,7 +475,7 @@ builder.queryFields((t) => ({
       });
     },
   }),
-  claims: t.field({
+  claims: boundedListField(t, {
     type: [ClaimRef],
     description: "Every contested relation, with the citations on each side and its ledger.",
     args: {
@@ -492,39 +483,38 @@ builder.queryFields((t) => ({
       singleSource: t.arg.boolean({ description: ledgerFilterFields.singleSource }),
       assertedOnlyByAParty: t.arg.boolean({ description: ledgerFilterFields.assertedOnlyByAParty }),
       orderBy: t.arg({ type: RelationOrderEnum, defaultValue: "TIME", description: "The list's order." }),
-      ...limitArgs(bounds.claims, "claims"),
     },
-    complexity: listComplexity(bounds.claims),
-    resolve: (_root, args, context, info) =>
-      boundedList(bounds.claims, args.limit, context, info, async (count) => {
-        const page = await relationsPage(
-          context.db,
-          args.actor ?? null,
-          "BOTH",
-          {
-            contested: true,
-            singleSource: args.singleSource ?? null,
-            assertedOnlyByAParty: args.assertedOnlyByAParty ?? null,
+    bound: bounds.claims,
+    what: "claims",
+    resolve: async (_root, args, context, info, count) => {
+      const page = await relationsPage(
+        context.db,
+        args.actor ?? null,
+        "BOTH",
+        {
+          contested: true,
+          singleSource: args.singleSource ?? null,
+          assertedOnlyByAParty: args.assertedOnlyByAParty ?? null,
+        },
+        {
+          after: null,
+          before: null,
+          limit: count,
+          backward: false,
+          withTotal: false,
+          parts: {
+            ends: selects(info, ["relation", "from"]) || selects(info, ["relation", "to"]),
+            citations: true,
           },
-          {
-            after: null,
-            before: null,
-            limit: count,
-            backward: false,
-            withTotal: false,
-            parts: {
-              ends: selects(info, ["relation", "from"]) || selects(info, ["relation", "to"]),
-              citations: true,
-            },
-            order: args.orderBy ?? "TIME",
-          },
-          context.projection.current,
-        );
-        if (!page.actorFound) throw await unknownActor(context, args.actor as string, "actor");
-        return page.relations.map(({ node }) => ({ relation: node, citations: node.citations ?? [] }));
-      }),
+          order: args.orderBy ?? "TIME",
+        },
+        context.projection.current,
+      );
+      if (!page.actorFound) throw await unknownActor(context, args.actor as string, "actor");
+      return page.relations.map(({ node }) => ({ relation: node, citations: node.citations ?? [] }));
+    },
   }),
-  timeline: t.field({
+  timeline: boundedListField(t, {
     type: [RelationRef],
     description:
       "The relations of an actor, or between two actors, in time order: each at its own date, or, when undated " +
@@ -539,21 +529,20 @@ builder.queryFields((t) => ({
           "REPORTED); false leaves them out.",
       }),
       ...relationFilterArgs,
-      ...limitArgs(bounds.timeline, "relations"),
     },
-    complexity: listComplexity(bounds.timeline),
-    resolve: (_root, args, context, info) =>
-      boundedList(bounds.timeline, args.limit, context, info, async (count) => {
-        await actorArgument(context, args.actor, "actor");
-        if (args.other != null) await actorArgument(context, args.other, "other");
-        return timeline(
-          context.db,
-          args.actor,
-          args.other ?? null,
-          toRelationFilter(args),
-          count,
-          args.byReportDate ?? true,
-        );
-      }),
+    bound: bounds.timeline,
+    what: "relations",
+    resolve: async (_root, args, context, _info, count) => {
+      await actorArgument(context, args.actor, "actor");
+      if (args.other != null) await actorArgument(context, args.other, "other");
+      return timeline(
+        context.db,
+        args.actor,
+        args.other ?? null,
+        toRelationFilter(args),
+        count,
+        args.byReportDate ?? true,
+      );
+    },
   }),
 }));

@@ -1,6 +1,6 @@
 import { sourcesPage } from "../../db/graph.js";
-import { limitArgs } from "../args.js";
-import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bigTextCost, bounds, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
 import { referenced } from "../loaders.js";
@@ -51,38 +51,31 @@ SourceRef.implement({
       resolve: async (s, _args, { loaders, budget }) =>
         budget.chargeText((await loaders.sourceText.load(s.key)) ?? ""),
     }),
-    citations: t.field({
+    citations: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description: "The quotes taken from this source, in text order.",
-      args: { ...citationFilterArgs, ...limitArgs(bounds.citationsOfSource, "citations") },
-      complexity: listComplexity(bounds.citationsOfSource),
-      resolve: (s, { limit, ...filter }, context, info) =>
-        boundedList(bounds.citationsOfSource, limit, context, info, async () =>
-          filterCitations(await context.loaders.citationsOfSource.load(s.key), filter, context, info),
-        ),
+      bound: bounds.citationsOfSource,
+      what: "citations",
+      args: citationFilterArgs,
+      resolve: async (s, filter, context, info) =>
+        filterCitations(await context.loaders.citationsOfSource.load(s.key), filter, context, info),
     }),
-    relations: t.field({
+    relations: boundedListField(t, {
       extensions: reads({}),
       type: [RelationRef],
       description: "The relations this source supports, by key.",
-      args: limitArgs(bounds.relationsOfSource, "relations"),
-      complexity: listComplexity(bounds.relationsOfSource),
-      resolve: (s, { limit }, context, info) =>
-        boundedList(bounds.relationsOfSource, limit, context, info, () =>
-          context.loaders.relationsOfSource.load(s.key),
-        ),
+      bound: bounds.relationsOfSource,
+      what: "relations",
+      resolve: (s, _args, context) => context.loaders.relationsOfSource.load(s.key),
     }),
-    mentions: t.field({
+    mentions: boundedListField(t, {
       extensions: reads({}),
       type: [MentionRef],
       description: "The actors the source names, in order of first mention.",
-      args: limitArgs(bounds.mentionsOfSource, "actors"),
-      complexity: listComplexity(bounds.mentionsOfSource),
-      resolve: (s, { limit }, context, info) =>
-        boundedList(bounds.mentionsOfSource, limit, context, info, () =>
-          context.loaders.mentionsOfSource.load(s.key),
-        ),
+      bound: bounds.mentionsOfSource,
+      what: "actors",
+      resolve: (s, _args, context) => context.loaders.mentionsOfSource.load(s.key),
     }),
   }),
 });
