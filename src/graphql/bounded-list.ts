@@ -81,7 +81,10 @@ export function boundedListField<
     ...options
   }: BoundedListOptions<Parent, Item, Args, After>,
 ): FieldRef<Types, readonly OutputShape<Types, Item>[], Kind> {
-  const field = t.field as (options: object) => FieldRef<Types, readonly OutputShape<Types, Item>[], Kind>;
+  // Pothos types a field's options from a literal call; here BoundedListOptions has checked them already.
+  const field = t.field.bind(t) as (
+    options: object,
+  ) => FieldRef<Types, readonly OutputShape<Types, Item>[], Kind>;
   return field({
     ...options,
     args: { ...args, ...limitArgs(bound, what), ...argsAfterLimit },
