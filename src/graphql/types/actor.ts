@@ -16,6 +16,7 @@ import { foldName } from "../../domain/text.js";
 import { boundedListField } from "../bounded-list.js";
 import { bounds, clampedLimit, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
+import { loaders } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
 import { ActorRef, MentionRef, RelationRef } from "../refs.js";
@@ -64,7 +65,7 @@ ActorRef.implement({
       },
       resolve: async (actor, args, context, info) => {
         const request = relationsRequest(info, info.fieldNodes, args);
-        return (await context.loaders.relationsOfActor.load({ ...request, actorKey: actor.key })).relations;
+        return (await loaders.relationsOfActor(context).load({ ...request, actorKey: actor.key })).relations;
       },
     }),
     mentionedIn: boundedListField(t, {
@@ -76,7 +77,7 @@ ActorRef.implement({
         "looked for in the texts stored after it, not in earlier ones.",
       bound: bounds.mentionsOfActor,
       what: "sources",
-      resolve: (actor, _args, context) => context.loaders.mentionsOfActor.load(actor.key),
+      resolve: (actor, _args, context) => loaders.mentionsOfActor(context).load(actor.key),
     }),
   }),
 });
@@ -108,14 +109,14 @@ builder.queryFields((t) => ({
       key: t.arg.string({ description: 'Stable key, e.g. "assimi-goita".' }),
       name: t.arg.string({ description: 'Any name form, e.g. "Goïta", "GOITA" or "Moscou".' }),
     },
-    resolve: async (_root, { key, name }, { db, loaders }, info) => {
+    resolve: async (_root, { key, name }, context, info) => {
       if ((key == null) === (name == null)) throw badInput('Give exactly one of "key" and "name"');
-      if (name != null) return actorByFoldedName(db, foldName(name));
+      if (name != null) return actorByFoldedName(context.db, foldName(name));
       // The relations the client asks for below come in the same query as the actor: the relations fields
       // then find them in their loader, and the actor is returned from it (no query of its own).
       const prefetched = await Promise.all(
         relationsSelected(info, ["relations"]).map((request) =>
-          loaders.relationsOfActor.load({ ...request, actorKey: key as string }),
+          loaders.relationsOfActor(context).load({ ...request, actorKey: key as string }),
         ),
       );
       return prefetched[0] ? prefetched[0].actor : (key as string);
@@ -126,16 +127,18 @@ builder.queryFields((t) => ({
     description: "Every actor, optionally of some kinds, in key order.",
     args: { kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }) },
     complexity: connectionComplexity,
-    resolve: (_root, args, { db, budget, projection, loaders }, info) =>
-      keysetConnection(args, { budget, info }, byKey("actors"), async (window) => {
+    resolve: (_root, args, context, info) =>
+      keysetConnection(args, { budget: context.budget, info }, byKey("actors"), async (window) => {
         // The first `relations` field selected on the page's actors comes in the page's own query, and waits in
         // its loader for the actors' fields, as for the root `actor` field.
         const [ahead] = relationsSelected(info, ["edges", "node", "relations"]);
         const kinds = args.kinds?.length ? args.kinds : null;
-        const page = await listActors(db, kinds, window, projection.current, ahead);
+        const page = await listActors(context.db, kinds, window, context.projection.current, ahead);
         for (const { node, relations } of page.actors) {
           if (ahead && relations) {
-            loaders.relationsOfActor.prime({ ...ahead, actorKey: node.key }, { actor: node, relations });
+            loaders
+              .relationsOfActor(context)
+              .prime({ ...ahead, actorKey: node.key }, { actor: node, relations });
           }
         }
         return { total: page.total, items: page.actors };

@@ -20,7 +20,7 @@ import {
   filterCitations,
 } from "../citation-filter.js";
 import type { GraphQLContext } from "../context.js";
-import { referenced, relationEnd } from "../loaders.js";
+import { loaders, referenced, relationEnd } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
 import {
@@ -124,8 +124,8 @@ const LedgerRef = builder.objectRef<LedgerRecord>("Ledger").implement({
   }),
 });
 
-const requireLedger = async (loaders: GraphQLContext["loaders"], key: string) =>
-  (await loaders.ledger.load(key)) ?? Promise.reject(notFound("relation", key));
+const requireLedger = async (context: GraphQLContext, key: string) =>
+  (await loaders.ledger(context).load(key)) ?? Promise.reject(notFound("relation", key));
 
 const TimeBasisEnum = builder.enumType("TimeBasis", {
   description: "What places a relation in time on a timeline.",
@@ -230,7 +230,7 @@ RelationRef.implement({
       args: citationFilterArgs,
       resolve: async (r, filter, context, info) =>
         filterCitations(
-          r.citations ?? (await context.loaders.citationsOfRelation.load(r.key)),
+          r.citations ?? (await loaders.citationsOfRelation(context).load(r.key)),
           filter,
           context,
           info,
@@ -256,7 +256,7 @@ RelationRef.implement({
       bound: bounds.answersOfRelation,
       what: "relations",
       resolve: async (r, _args, context, _info, count) => {
-        const keys = (await context.loaders.answeredBy.load(r.key)).slice(0, count);
+        const keys = (await loaders.answeredBy(context).load(r.key)).slice(0, count);
         const found = await RelationRef.getDataloader(context).loadMany(keys);
         return found.filter((a): a is RelationRecord => a !== null && !(a instanceof Error));
       },
@@ -265,7 +265,7 @@ RelationRef.implement({
       extensions: reads({}),
       type: LedgerRef,
       description: "Who says what about it: citations, sources and speakers per stance, and flags.",
-      resolve: (r, _args, { loaders }) => requireLedger(loaders, r.key),
+      resolve: (r, _args, context) => requireLedger(context, r.key),
     }),
     firstReportedOn: t.field({
       extensions: reads({}),
@@ -274,8 +274,8 @@ RelationRef.implement({
       description:
         "When it was first reported: the publication date of its first dated source; null when no source " +
         "citing it is dated.",
-      resolve: async (r, _args, { loaders }) => {
-        const ledger = await requireLedger(loaders, r.key);
+      resolve: async (r, _args, context) => {
+        const ledger = await requireLedger(context, r.key);
         return partialDate(ledger.firstReported, ledger.firstReportedPrecision);
       },
     }),
@@ -286,10 +286,10 @@ RelationRef.implement({
       description:
         "Where it stands on a timeline: its own date (at, else start), else its first report date (basis " +
         "REPORTED), else null.",
-      resolve: async (r, _args, { loaders }) => {
+      resolve: async (r, _args, context) => {
         const own = partialDate(r.at, r.atPrecision) ?? partialDate(r.start, r.startPrecision);
         if (own) return { date: own, basis: r.at ? "AT" : "START" } as const;
-        const ledger = await requireLedger(loaders, r.key);
+        const ledger = await requireLedger(context, r.key);
         const reported = partialDate(ledger.firstReported, ledger.firstReportedPrecision);
         return reported ? ({ date: reported, basis: "REPORTED" } as const) : null;
       },
@@ -342,7 +342,7 @@ const ClaimRef = builder.objectRef<Claim>("Claim").implement({
     ledger: t.field({
       type: LedgerRef,
       description: "Who says what about it (the same as relation.ledger).",
-      resolve: (c, _args, { loaders }) => requireLedger(loaders, c.relation.key),
+      resolve: (c, _args, context) => requireLedger(context, c.relation.key),
     }),
   }),
 });

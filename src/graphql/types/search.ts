@@ -25,7 +25,7 @@ import { boundedListField } from "../bounded-list.js";
 import { bigTextCost, bounds, connectionComplexity, inRange } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
-import type { Loaders } from "../loaders.js";
+import { loaders } from "../loaders.js";
 import { type KeysetOrder, keysetConnection } from "../pagination.js";
 import { ActorRef, CitationRef, MentionHitRef, SourceRef } from "../refs.js";
 import { ActorKindEnum } from "./vocabulary.js";
@@ -94,13 +94,8 @@ interface Snippet {
 }
 
 /** The actors named within [start, end) of a source: what a quote or a snippet mentions. */
-async function mentionsWithin(
-  loaders: Pick<Loaders, "mentionsOfSource">,
-  sourceKey: string,
-  start: number,
-  end: number,
-) {
-  const mentions = await loaders.mentionsOfSource.load(sourceKey);
+async function mentionsWithin(context: GraphQLContext, sourceKey: string, start: number, end: number) {
+  const mentions = await loaders.mentionsOfSource(context).load(sourceKey);
   return mentions
     .flatMap((m) =>
       m.starts.map((at, index) => ({ actorId: m.actorKey, start: at, end: m.ends[index] as number })),
@@ -130,7 +125,7 @@ const SnippetRef = builder.objectRef<Snippet>("Snippet").implement({
       description: "The actors named in the passage, in text order.",
       bound: bounds.mentionsOfSource,
       what: "mentions",
-      resolve: (s, _args, context) => mentionsWithin(context.loaders, s.sourceKey, s.start, s.end),
+      resolve: (s, _args, context) => mentionsWithin(context, s.sourceKey, s.start, s.end),
     }),
   }),
 });
@@ -304,7 +299,7 @@ builder.queryFields((t) => ({
           bound: bounds.mentionsOfSource,
           what: "mentions",
           resolve: (edge, _args, context) =>
-            mentionsWithin(context.loaders, edge.node.sourceKey, edge.node.start, edge.node.end),
+            mentionsWithin(context, edge.node.sourceKey, edge.node.start, edge.node.end),
         }),
       }),
     },
@@ -348,7 +343,7 @@ builder.queryFields((t) => ({
           },
           resolve: async (edge, { chars }, context, _info, count) => {
             const width = inRange('"chars" of snippets', chars ?? 80, maxSnippetChars);
-            const text = (await context.loaders.sourceText.load(edge.node.key)) ?? "";
+            const text = (await loaders.sourceText(context).load(edge.node.key)) ?? "";
             return snippetsOf(edge.node.key, text, highlights(text, edge.terms), width, count);
           },
         }),

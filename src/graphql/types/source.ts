@@ -3,7 +3,7 @@ import { boundedListField } from "../bounded-list.js";
 import { bigTextCost, bounds, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
-import { referenced } from "../loaders.js";
+import { loaders, referenced } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
 import { ActorRef, CitationRef, MentionRef, RelationRef, SourceRef } from "../refs.js";
@@ -48,8 +48,8 @@ SourceRef.implement({
       extensions: reads({}),
       description: `The full text, exactly as received. Fetched only when selected; it costs ${bigTextCost} in the query's estimated cost and its length in the response budget.`,
       complexity: bigTextCost,
-      resolve: async (s, _args, { loaders, budget }) =>
-        budget.chargeText((await loaders.sourceText.load(s.key)) ?? ""),
+      resolve: async (s, _args, context) =>
+        context.budget.chargeText((await loaders.sourceText(context).load(s.key)) ?? ""),
     }),
     citations: boundedListField(t, {
       extensions: citationListReads,
@@ -59,7 +59,7 @@ SourceRef.implement({
       what: "citations",
       args: citationFilterArgs,
       resolve: async (s, filter, context, info) =>
-        filterCitations(await context.loaders.citationsOfSource.load(s.key), filter, context, info),
+        filterCitations(await loaders.citationsOfSource(context).load(s.key), filter, context, info),
     }),
     relations: boundedListField(t, {
       extensions: reads({}),
@@ -67,7 +67,7 @@ SourceRef.implement({
       description: "The relations this source supports, by key.",
       bound: bounds.relationsOfSource,
       what: "relations",
-      resolve: (s, _args, context) => context.loaders.relationsOfSource.load(s.key),
+      resolve: (s, _args, context) => loaders.relationsOfSource(context).load(s.key),
     }),
     mentions: boundedListField(t, {
       extensions: reads({}),
@@ -75,7 +75,7 @@ SourceRef.implement({
       description: "The actors the source names, in order of first mention.",
       bound: bounds.mentionsOfSource,
       what: "actors",
-      resolve: (s, _args, context) => context.loaders.mentionsOfSource.load(s.key),
+      resolve: (s, _args, context) => loaders.mentionsOfSource(context).load(s.key),
     }),
   }),
 });
