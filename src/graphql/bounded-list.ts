@@ -41,11 +41,11 @@ export interface BoundedListOptions<
   fieldCost?: number;
   /** Arguments before `limit`. */
   args?: Args;
-  /** Arguments after `limit`, where a field had them there first. */
+  /** Arguments after `limit`, for a field whose schema has them there (the snippets' `chars`). */
   argsAfterLimit?: After;
   /**
-   * The items: at most `count` of them are kept (`count` is one more than the limit, so that a longer answer
-   * says that the list was cut; a fetch may pass it on as its own LIMIT, or ignore it and answer all).
+   * The items, in the list's order; the first `limit` are kept. `count` is one more than the limit, so that an
+   * answer longer than the limit says that the list was cut: a fetch may pass it on as its LIMIT, or answer all.
    */
   resolve: (
     parent: Parent,

@@ -8,7 +8,9 @@ import { badInput } from "../domain/errors.js";
  * Every list of the API has a bound: a Relay connection takes `first`/`last` up to `page.max`; a plain list
  * takes `limit` with a default and a maximum. The bound serves twice: as the multiplier of the list's
  * children in the cost estimate (computed before execution), and as the number of items fetched. A list cut
- * by its limit is reported in the response's `extensions.truncated`, never silently.
+ * by its limit is reported in the response's `extensions.truncated`, never silently. A plain list field gets
+ * its `limit` argument, its cost and its cut from its entry here through boundedListField
+ * (src/graphql/bounded-list.ts).
  */
 export interface ListBound {
   /** Items returned when the client gives no limit. */
