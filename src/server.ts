@@ -6,7 +6,8 @@ import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-
 import type { AuthConfig, HttpConfig, LimitsConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { BytesInFlight } from "./graphql/budget.js";
-import { createContext, type GraphQLContext } from "./graphql/context.js";
+import type { GraphQLContext } from "./graphql/context.js";
+import { createContext } from "./graphql/create-context.js";
 import { useProjection } from "./graphql/projection.js";
 import { schema } from "./graphql/schema.js";
 import { maskError, useCodedValidationErrors } from "./http/errors.js";

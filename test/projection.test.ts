@@ -1,7 +1,7 @@
 import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
-import { createContext } from "../src/graphql/context.js";
+import { createContext } from "../src/graphql/create-context.js";
 import { projectionOf } from "../src/graphql/projection.js";
 import { schema } from "../src/graphql/schema.js";
 import { readExamples } from "../src/http/examples.js";

@@ -3,13 +3,14 @@ import { citationsFetchedPerRelation } from "../db/projection.js";
 import { itemsFetchedPerSource } from "../db/queries/sources.js";
 import { sourcesFetchedPerActor } from "../db/search.js";
 import { badInput } from "../domain/errors.js";
-import type { RequestBudget } from "./budget.js";
 
 /**
  * Every list of the API has a bound: a Relay connection takes `first`/`last` up to `page.max`; a plain list
  * takes `limit` with a default and a maximum. The bound serves twice: as the multiplier of the list's
  * children in the cost estimate (computed before execution), and as the number of items fetched. A list cut
- * by its limit is reported in the response's `extensions.truncated`, never silently.
+ * by its limit is reported in the response's `extensions.truncated`, never silently. A plain list field gets
+ * its `limit` argument, its cost and its cut from its entry here through boundedListField
+ * (src/graphql/bounded-list.ts).
  */
 export interface ListBound {
   /** Items returned when the client gives no limit. */
@@ -45,19 +46,25 @@ export const bounds = {
 /** Extra cost of a big scalar such as Source.text, in items: it weighs as much as this many list items. */
 export const bigTextCost = 100;
 
-const clamp = (value: number, bound: ListBound) => Math.max(0, Math.min(Math.trunc(value), bound.max));
+/**
+ * The number of items a list asked for `limit` may return (its bound's default when none), clamped to 0 to
+ * the bound's maximum: what its cost estimate multiplies by, and what a look-ahead may fetch before the field
+ * itself refuses a limit out of range.
+ */
+export const clampedLimit = (limit: number | null | undefined, bound: ListBound) =>
+  Math.max(0, Math.min(Math.trunc(limit ?? bound.default), bound.max));
 
 /** The `limit` argument's description, stating the bound. */
 export const limitDescription = (bound: ListBound, what: string) =>
   `At most this many ${what} (default ${bound.default}, at most ${bound.max}); a list cut by it is listed in the ` +
   "response's extensions.truncated.";
 
-/** Cost of a plain list field: 1, plus its children once per item it may return. */
+/** Cost of a plain list field: `field` (1 unless it reads something big), plus its children once per item it may return. */
 export const listComplexity =
-  (bound: ListBound) =>
+  (bound: ListBound, field = 1) =>
   (args: { limit?: number | null }): { field: number; multiplier: number } => ({
-    field: 1,
-    multiplier: clamp(args.limit ?? bound.default, bound),
+    field,
+    multiplier: clampedLimit(args.limit, bound),
   });
 
 /** Cost of a Relay connection: 1, plus its children once per item of the page asked. */
@@ -66,7 +73,7 @@ export const connectionComplexity = (args: {
   last?: number | null;
 }): { field: number; multiplier: number } => ({
   field: 1,
-  multiplier: clamp(args.first ?? args.last ?? bounds.page.default, bounds.page),
+  multiplier: clampedLimit(args.first ?? args.last, bounds.page),
 });
 
 /**
@@ -88,24 +95,3 @@ export function inRange(argument: string, value: number, max: number): number {
  */
 export const listLimit = (limit: number | null | undefined, bound: ListBound, info: GraphQLResolveInfo) =>
   inRange(`"limit" of ${info.parentType.name}.${info.fieldName}`, limit ?? bound.default, bound.max);
-
-/**
- * A plain list field's answer: checks the field's `limit` against `bound`, asks `fetch` for one item more than
- * that (so that a cut is known), keeps the first `limit`, charges them to the request's budget and records a
- * cut for `extensions.truncated`.
- * @throws BAD_USER_INPUT when the limit is out of range; LIMIT_EXCEEDED when the budget is spent.
- */
-export async function boundedList<T>(
-  bound: ListBound,
-  limit: number | null | undefined,
-  { budget }: { budget: RequestBudget },
-  info: GraphQLResolveInfo,
-  fetch: (count: number) => Promise<readonly T[]> | readonly T[],
-): Promise<T[]> {
-  const max = listLimit(limit, bound, info);
-  const items = await fetch(max + 1);
-  if (items.length > max) budget.recordTruncation(info, max);
-  const kept = items.slice(0, max);
-  budget.chargeItems(kept.length);
-  return kept;
-}

@@ -1,7 +1,5 @@
-import { clearAllDataLoaders } from "@pothos/plugin-dataloader";
-import DataLoader from "dataloader";
-import type { Database } from "../db/database.js";
-import type { Projection } from "../db/projection.js";
+import { clearAllDataLoaders, dataloaderGetter } from "@pothos/plugin-dataloader";
+import type DataLoader from "dataloader";
 import { type RelationsOfActorRequest, relationsOfActors } from "../db/queries/actors.js";
 import { answersOfRelations, type LedgerRecord, ledgersOfRelations } from "../db/queries/ledger.js";
 import { citationsOfRelations } from "../db/queries/relations.js";
@@ -20,11 +18,6 @@ import { notFound } from "../domain/errors.js";
 import { codePoints } from "../domain/text.js";
 import type { GraphQLContext } from "./context.js";
 import { ActorRef, CitationRef, RelationRef, SourceRef } from "./refs.js";
-
-/**
- * The request's loaders of lists and big fields. The graph's objects themselves (actors, relations, citations,
- * sources) are loaded by their loadable refs (src/graphql/refs.ts); these answer what hangs below them.
- */
 
 /** Orders `rows` by `keys`, filling the gaps with null, as DataLoader expects. */
 function byKey<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => string): (T | null)[] {
@@ -54,89 +47,104 @@ export interface ActorRelations {
 }
 
 /**
- * Per-request loaders: each gathers the keys asked for in one tick of the event loop and answers them with
- * one query, so a nested query costs a number of round trips set by its depth, not by its result size. The
- * records they read hold the request's `projection` (src/graphql/projection.ts).
+ * Every loader of a request is made here or by a loadable ref (src/graphql/refs.ts), by the same means: the
+ * dataloader plugin's `dataloaderGetter`, which makes a request's loader at its first use and keeps it in the
+ * request's context cache, so that Yoga's copies of the context share it and `clearAllDataLoaders` clears
+ * every one. Each gathers the keys asked for in one tick of the event loop and answers them with one query, so a
+ * nested query costs a number of round trips set by its depth, not by its result size. The records they read
+ * hold the request's `projection` (src/graphql/projection.ts). The refs load the graph's objects (actors,
+ * relations, citations, sources); these load the lists and big fields below them.
  */
-export function createLoaders(db: Database, projection: { current: Projection }) {
-  const sourceText = new DataLoader<string, string | null>(async (keys) =>
-    byKey(keys, await sourceTexts(db, keys), (s) => s.key).map((row) => row?.text ?? null),
+
+/** A per-request loader answering `load` for the keys of one tick. */
+const perRequest = <K, V, C = K>(
+  load: (keys: readonly K[], context: GraphQLContext) => Promise<V[]>,
+  options?: DataLoader.Options<K, V, C>,
+) =>
+  dataloaderGetter<K, V, C>(
+    options,
+    (keys, context) => load(keys, context as GraphQLContext),
+    undefined,
+    false,
   );
-  return {
-    /** A source's text, only for the fields that need it (Source.text, Citation.context). */
-    sourceText,
-    /** A source's text split into code points once per request, however many quotes it places. */
-    sourcePoints: new DataLoader<string, string[] | null>((keys) =>
-      Promise.all(
-        keys.map(async (key) => {
-          const text = await sourceText.load(key);
-          return text === null ? null : codePoints(text);
-        }),
-      ),
+
+/** A source's text, only for the fields that need it (Source.text, Citation.context). */
+const sourceText = perRequest<string, string | null>(async (keys, { db }) =>
+  byKey(keys, await sourceTexts(db, keys), (s) => s.key).map((row) => row?.text ?? null),
+);
+
+/** The request's loaders of lists and big fields: `loaders.sourceText(context).load(key)`. */
+export const loaders = {
+  sourceText,
+  /** A source's text split into code points once per request, however many quotes it places. */
+  sourcePoints: perRequest<string, string[] | null>((keys, context) =>
+    Promise.all(
+      keys.map(async (key) => {
+        const text = await sourceText(context).load(key);
+        return text === null ? null : codePoints(text);
+      }),
     ),
-    citationsOfRelation: new DataLoader<string, CitationRecord[]>(async (keys) =>
-      groupByKey(keys, await citationsOfRelations(db, keys, projection.current), (c) => c.relationKey),
+  ),
+  citationsOfRelation: perRequest<string, CitationRecord[]>(async (keys, { db, projection }) =>
+    groupByKey(keys, await citationsOfRelations(db, keys, projection.current), (c) => c.relationKey),
+  ),
+  /** Who says what about a relation (src/db/queries/ledger.ts ledgersOfRelations). */
+  ledger: perRequest<string, LedgerRecord | null>(async (keys, { db }) =>
+    byKey(keys, await ledgersOfRelations(db, keys), (l) => l.key),
+  ),
+  /** Keys of the relations that address a relation: its answers. */
+  answeredBy: perRequest<string, string[]>(async (keys, { db }) =>
+    groupByKey(keys, await answersOfRelations(db, keys), (a) => a.addressed).map((rows) =>
+      rows.map((row) => row.key),
     ),
-    /** Who says what about a relation (src/db/graph.ts ledgersOfRelations). */
-    ledger: new DataLoader<string, LedgerRecord | null>(async (keys) =>
-      byKey(keys, await ledgersOfRelations(db, keys), (l) => l.key),
+  ),
+  citationsOfSource: perRequest<string, CitationRecord[]>(async (keys, { db, projection }) =>
+    groupByKey(keys, await citationsOfSources(db, keys, projection.current), (c) => c.sourceKey),
+  ),
+  relationsOfSource: perRequest<string, RelationRecord[]>(async (keys, { db, projection }) =>
+    groupByKey(keys, await relationsOfSources(db, keys, projection.current), (row) => row.sourceKey).map(
+      (rows) => rows.map((row) => row.relation),
     ),
-    /** Keys of the relations that address a relation: its answers. */
-    answeredBy: new DataLoader<string, string[]>(async (keys) =>
-      groupByKey(keys, await answersOfRelations(db, keys), (a) => a.addressed).map((rows) =>
-        rows.map((row) => row.key),
-      ),
-    ),
-    citationsOfSource: new DataLoader<string, CitationRecord[]>(async (keys) =>
-      groupByKey(keys, await citationsOfSources(db, keys, projection.current), (c) => c.sourceKey),
-    ),
-    relationsOfSource: new DataLoader<string, RelationRecord[]>(async (keys) =>
-      groupByKey(keys, await relationsOfSources(db, keys, projection.current), (row) => row.sourceKey).map(
-        (rows) => rows.map((row) => row.relation),
-      ),
-    ),
-    mentionsOfSource: new DataLoader<string, MentionRecord[]>(async (keys) =>
-      groupByKey(keys, await mentionsOfSources(db, keys), (m) => m.sourceKey),
-    ),
-    mentionsOfActor: new DataLoader<string, MentionRecord[]>(async (keys) =>
-      groupByKey(keys, await mentionsOfActors(db, keys), (m) => m.actorKey),
-    ),
-    /**
-     * Relations of an actor, with the actor itself (the same query brings it); keys that share a direction,
-     * filter, parts and size are answered by one query.
-     */
-    relationsOfActor: new DataLoader<RelationsOfActorKey, ActorRelations, string>(
-      async (keys) => {
-        const answers = new Map<string, ActorRelations>();
-        const batches = new Map<string, RelationsOfActorKey[]>();
-        for (const key of keys) {
-          const shape = JSON.stringify([key.direction, key.filter, key.parts, key.limit]);
-          batches.set(shape, [...(batches.get(shape) ?? []), key]);
+  ),
+  mentionsOfSource: perRequest<string, MentionRecord[]>(async (keys, { db }) =>
+    groupByKey(keys, await mentionsOfSources(db, keys), (m) => m.sourceKey),
+  ),
+  mentionsOfActor: perRequest<string, MentionRecord[]>(async (keys, { db }) =>
+    groupByKey(keys, await mentionsOfActors(db, keys), (m) => m.actorKey),
+  ),
+  /**
+   * Relations of an actor, with the actor itself (the same query brings it); keys that share a direction,
+   * filter, parts and size are answered by one query.
+   */
+  relationsOfActor: perRequest<RelationsOfActorKey, ActorRelations, string>(
+    async (keys, { db, projection }) => {
+      const answers = new Map<string, ActorRelations>();
+      const batches = new Map<string, RelationsOfActorKey[]>();
+      for (const key of keys) {
+        const shape = JSON.stringify([key.direction, key.filter, key.parts, key.limit]);
+        batches.set(shape, [...(batches.get(shape) ?? []), key]);
+      }
+      for (const batch of batches.values()) {
+        const first = batch[0] as RelationsOfActorKey;
+        const rows = await relationsOfActors(
+          db,
+          batch.map((k) => k.actorKey),
+          first,
+          projection.current,
+        );
+        for (const { actor, relations } of rows) {
+          answers.set(relationsKey({ ...first, actorKey: actor.key }), { actor, relations });
         }
-        for (const batch of batches.values()) {
-          const first = batch[0] as RelationsOfActorKey;
-          const rows = await relationsOfActors(
-            db,
-            batch.map((k) => k.actorKey),
-            first,
-            projection.current,
-          );
-          for (const { actor, relations } of rows) {
-            answers.set(relationsKey({ ...first, actorKey: actor.key }), { actor, relations });
-          }
-        }
-        return keys.map((key) => answers.get(relationsKey(key)) ?? { actor: null, relations: [] });
-      },
-      { cacheKeyFn: (key) => relationsKey(key) },
-    ),
-  };
-}
+      }
+      return keys.map((key) => answers.get(relationsKey(key)) ?? { actor: null, relations: [] });
+    },
+    { cacheKeyFn: (key) => relationsKey(key) },
+  ),
+};
 
 function relationsKey(key: RelationsOfActorKey): string {
   return JSON.stringify([key.actorKey, key.direction, key.filter, key.parts, key.limit]);
 }
-
-export type Loaders = ReturnType<typeof createLoaders>;
 
 /** The records a write touched: actors, relations and sources by key, or everything (a merge moves a lot). */
 export type Touched = { actors?: string[]; relations?: string[]; sources?: string[] } | "everything";
@@ -147,23 +155,20 @@ export type Touched = { actors?: string[]; relations?: string[]; sources?: strin
  * relations are cached under richer keys (direction, filter, parts), so all of them are forgotten.
  */
 export function forgetWritten(context: GraphQLContext, touched: Touched): void {
-  const { loaders } = context;
   if (touched === "everything") {
     clearAllDataLoaders(context);
-    for (const loader of Object.values(loaders)) loader.clearAll();
     return;
   }
   for (const key of touched.actors ?? []) ActorRef.getDataloader(context).clear(key);
   for (const key of touched.relations ?? []) {
     RelationRef.getDataloader(context).clear(key);
-    loaders.citationsOfRelation.clear(key);
+    loaders.citationsOfRelation(context).clear(key);
   }
   // Citation keys extend their relation's key: the citations of a touched relation are forgotten with it.
-  const citations = CitationRef.getDataloader(context);
-  if (touched.relations?.length) citations.clearAll();
+  if (touched.relations?.length) CitationRef.getDataloader(context).clearAll();
   // A new or retracted relation changes the answers of those it addresses, and ledgers count parties' offices.
-  loaders.answeredBy.clearAll();
-  loaders.ledger.clearAll();
+  loaders.answeredBy(context).clearAll();
+  loaders.ledger(context).clearAll();
   for (const key of touched.sources ?? []) {
     SourceRef.getDataloader(context).clear(key);
     for (const loader of [
@@ -173,11 +178,11 @@ export function forgetWritten(context: GraphQLContext, touched: Touched): void {
       loaders.relationsOfSource,
       loaders.mentionsOfSource,
     ]) {
-      loader.clear(key);
+      loader(context).clear(key);
     }
   }
-  loaders.relationsOfActor.clearAll();
-  loaders.mentionsOfActor.clearAll();
+  loaders.relationsOfActor(context).clearAll();
+  loaders.mentionsOfActor(context).clearAll();
 }
 
 /** What loads a loadable ref's records for a request: its loader, or any object with the same `load`. */

@@ -110,7 +110,7 @@ export function projectionOf(schema: GraphQLSchema, document: DocumentNode): Pro
   return projection;
 }
 
-/** Sets each request's projection from its document before execution (src/graphql/context.ts starts it whole). */
+/** Sets each request's projection from its document before execution (src/graphql/create-context.ts starts it whole). */
 export const useProjection = (): Plugin<GraphQLContext> => ({
   onExecute({ args }) {
     args.contextValue.projection.current = projectionOf(args.schema, args.document);

@@ -9,9 +9,10 @@ import type { Direction } from "../../db/queries/relation-filter.js";
 import type { ActorRecord } from "../../db/records/actor.js";
 import { badInput } from "../../domain/errors.js";
 import { foldName } from "../../domain/text.js";
-import { limitArgs } from "../args.js";
-import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bounds, clampedLimit, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
+import { loaders } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
 import { ActorRef, MentionRef, RelationRef } from "../refs.js";
@@ -44,10 +45,12 @@ ActorRef.implement({
       nullable: true,
       description: "What the sources say it is.",
     }),
-    relations: t.field({
+    relations: boundedListField(t, {
       extensions: reads({}),
       type: [RelationRef],
       description: "The actor's relations, in time order (undated last), then by key.",
+      bound: bounds.relationsOfActor,
+      what: "relations",
       args: {
         direction: t.arg({
           type: DirectionEnum,
@@ -55,28 +58,22 @@ ActorRef.implement({
           description: "Which side the actor is on.",
         }),
         ...relationFilterArgs,
-        ...limitArgs(bounds.relationsOfActor, "relations"),
       },
-      complexity: listComplexity(bounds.relationsOfActor),
-      resolve: (actor, args, context, info) =>
-        boundedList(bounds.relationsOfActor, args.limit, context, info, async () => {
-          const request = relationsRequest(info, info.fieldNodes, args);
-          return (await context.loaders.relationsOfActor.load({ ...request, actorKey: actor.key })).relations;
-        }),
+      resolve: async (actor, args, context, info) => {
+        const request = relationsRequest(info, info.fieldNodes, args);
+        return (await loaders.relationsOfActor(context).load({ ...request, actorKey: actor.key })).relations;
+      },
     }),
-    mentionedIn: t.field({
+    mentionedIn: boundedListField(t, {
       extensions: reads({}),
       type: [MentionRef],
       description:
         "The sources that name the actor (any of its names or aliases, accents and case ignored), by source key, " +
         "each with the spans of every mention. Found when each source was stored: a name or alias given later is " +
         "looked for in the texts stored after it, not in earlier ones.",
-      args: limitArgs(bounds.mentionsOfActor, "sources"),
-      complexity: listComplexity(bounds.mentionsOfActor),
-      resolve: (actor, { limit }, context, info) =>
-        boundedList(bounds.mentionsOfActor, limit, context, info, () =>
-          context.loaders.mentionsOfActor.load(actor.key),
-        ),
+      bound: bounds.mentionsOfActor,
+      what: "sources",
+      resolve: (actor, _args, context) => loaders.mentionsOfActor(context).load(actor.key),
     }),
   }),
 });
@@ -108,14 +105,14 @@ builder.queryFields((t) => ({
       key: t.arg.string({ description: 'Stable key, e.g. "assimi-goita".' }),
       name: t.arg.string({ description: 'Any name form, e.g. "Goïta", "GOITA" or "Moscou".' }),
     },
-    resolve: async (_root, { key, name }, { db, loaders }, info) => {
+    resolve: async (_root, { key, name }, context, info) => {
       if ((key == null) === (name == null)) throw badInput('Give exactly one of "key" and "name"');
-      if (name != null) return actorByFoldedName(db, foldName(name));
+      if (name != null) return actorByFoldedName(context.db, foldName(name));
       // The relations the client asks for below come in the same query as the actor: the relations fields
       // then find them in their loader, and the actor is returned from it (no query of its own).
       const prefetched = await Promise.all(
         relationsSelected(info, ["relations"]).map((request) =>
-          loaders.relationsOfActor.load({ ...request, actorKey: key as string }),
+          loaders.relationsOfActor(context).load({ ...request, actorKey: key as string }),
         ),
       );
       return prefetched[0] ? prefetched[0].actor : (key as string);
@@ -126,16 +123,18 @@ builder.queryFields((t) => ({
     description: "Every actor, optionally of some kinds, in key order.",
     args: { kinds: t.arg({ type: [ActorKindEnum], description: "Only these kinds." }) },
     complexity: connectionComplexity,
-    resolve: (_root, args, { db, budget, projection, loaders }, info) =>
-      keysetConnection(args, { budget, info }, byKey("actors"), async (window) => {
+    resolve: (_root, args, context, info) =>
+      keysetConnection(args, { budget: context.budget, info }, byKey("actors"), async (window) => {
         // The first `relations` field selected on the page's actors comes in the page's own query, and waits in
         // its loader for the actors' fields, as for the root `actor` field.
         const [ahead] = relationsSelected(info, ["edges", "node", "relations"]);
         const kinds = args.kinds?.length ? args.kinds : null;
-        const page = await listActors(db, kinds, window, projection.current, ahead);
+        const page = await listActors(context.db, kinds, window, context.projection.current, ahead);
         for (const { node, relations } of page.actors) {
           if (ahead && relations) {
-            loaders.relationsOfActor.prime({ ...ahead, actorKey: node.key }, { actor: node, relations });
+            loaders
+              .relationsOfActor(context)
+              .prime({ ...ahead, actorKey: node.key }, { actor: node, relations });
           }
         }
         return { total: page.total, items: page.actors };
@@ -170,8 +169,7 @@ function relationsRequest(
     // One more than asked, to know whether the list was cut.
     // A limit out of bounds is the field's to refuse; the actor's look-ahead (relationsSelected) must not send
     // it to Cypher, where a negative LIMIT fails.
-    limit:
-      Math.max(0, Math.min(args.limit ?? bounds.relationsOfActor.default, bounds.relationsOfActor.max)) + 1,
+    limit: clampedLimit(args.limit, bounds.relationsOfActor) + 1,
   };
 }
 

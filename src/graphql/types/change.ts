@@ -1,6 +1,6 @@
 import { type ChangeRecord, historyOf } from "../../db/writes.js";
-import { limitArgs } from "../args.js";
-import { boundedList, bounds, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bounds } from "../bounds.js";
 import { builder } from "../builder.js";
 import { requireRecord } from "../unknown.js";
 
@@ -23,22 +23,19 @@ export const ChangeRef = builder.objectRef<ChangeRecord>("Change").implement({
 });
 
 builder.queryField("history", (t) =>
-  t.field({
+  boundedListField(t, {
     type: [ChangeRef],
     description:
       "The changes that touched an actor, relation or source, oldest first: empty for a record no analyst has " +
       "changed (the seed's), NOT_FOUND for a key that names no record and no change.",
-    args: {
-      key: t.arg.string({ required: true, description: "Key of the actor, relation or source." }),
-      ...limitArgs(bounds.history, "changes"),
+    bound: bounds.history,
+    what: "changes",
+    args: { key: t.arg.string({ required: true, description: "Key of the actor, relation or source." }) },
+    resolve: async (_root, { key }, context, _info, count) => {
+      const changes = await historyOf(context.db, key, count);
+      // A key of a record merged away still has its changes; one without changes must name a record.
+      if (changes.length === 0) await requireRecord(context, key, "key");
+      return changes;
     },
-    complexity: listComplexity(bounds.history),
-    resolve: (_root, { key, limit }, context, info) =>
-      boundedList(bounds.history, limit, context, info, async (count) => {
-        const changes = await historyOf(context.db, key, count);
-        // A key of a record merged away still has its changes; one without changes must name a record.
-        if (changes.length === 0) await requireRecord(context, key, "key");
-        return changes;
-      }),
   }),
 );

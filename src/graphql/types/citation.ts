@@ -3,7 +3,7 @@ import type { SourceRecord } from "../../db/records/source.js";
 import { sliceCodePoints } from "../../domain/text.js";
 import { inRange } from "../bounds.js";
 import { builder } from "../builder.js";
-import { referenced } from "../loaders.js";
+import { loaders, referenced } from "../loaders.js";
 import { reads } from "../projection.js";
 import { ActorRef, CitationRef, PartialDateRef, partialDate, RelationRef, SourceRef } from "../refs.js";
 import { StanceEnum } from "./vocabulary.js";
@@ -97,17 +97,17 @@ CitationRef.implement({
           description: `At most this many characters on each side (0 to ${maxContextChars}).`,
         }),
       },
-      resolve: async (c, { chars }, { loaders, budget }) => {
+      resolve: async (c, { chars }, context) => {
         const width = inRange('"chars" of Citation.context', chars ?? 200, maxContextChars);
-        const points = (await loaders.sourcePoints.load(c.sourceKey)) ?? [];
+        const points = (await loaders.sourcePoints(context).load(c.sourceKey)) ?? [];
         let from = c.start;
         while (from > 0 && points[from - 1] !== "\n" && c.start - from < width) from -= 1;
         let to = c.end;
         while (to < points.length && points[to] !== "\n" && to - c.end < width) to += 1;
         return {
-          before: budget.chargeText(sliceCodePoints(points, from, c.start)),
-          quote: budget.chargeText(sliceCodePoints(points, c.start, c.end)),
-          after: budget.chargeText(sliceCodePoints(points, c.end, to)),
+          before: context.budget.chargeText(sliceCodePoints(points, from, c.start)),
+          quote: context.budget.chargeText(sliceCodePoints(points, c.start, c.end)),
+          after: context.budget.chargeText(sliceCodePoints(points, c.end, to)),
         };
       },
     }),

@@ -10,8 +10,8 @@ import {
   relationKeyFor,
   retract,
 } from "../../ingest/service.js";
-import { limitArgs } from "../args.js";
-import { boundedList, bounds, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bounds } from "../bounds.js";
 import { builder } from "../builder.js";
 import { forgetWritten, referenced } from "../loaders.js";
 import { ActorRef, MentionHitRef, RelationRef, SourceRef } from "../refs.js";
@@ -74,14 +74,13 @@ const SourcePayloadRef = builder
         description: "False when the same text was already stored.",
         resolve: (r) => r.value.created,
       }),
-      mentions: t.field({
+      mentions: boundedListField(t, {
         type: [MentionHitRef],
         description:
           "The names and aliases of known actors in the text, accents and case ignored, in text order.",
-        args: limitArgs(bounds.mentionsOfSource, "mentions"),
-        complexity: listComplexity(bounds.mentionsOfSource),
-        resolve: (r, { limit }, context, info) =>
-          boundedList(bounds.mentionsOfSource, limit, context, info, () => r.value.mentions),
+        bound: bounds.mentionsOfSource,
+        what: "mentions",
+        resolve: (r) => r.value.mentions,
       }),
       changeId: t.id({
         nullable: true,

@@ -6,8 +6,8 @@ import type { CitationRecord } from "../../db/records/citation.js";
 import type { RelationRecord } from "../../db/records/relation.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput, notFound } from "../../domain/errors.js";
-import { limitArgs } from "../args.js";
-import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bounds, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import {
   type CitationFilter,
@@ -16,7 +16,7 @@ import {
   filterCitations,
 } from "../citation-filter.js";
 import type { GraphQLContext } from "../context.js";
-import { referenced, relationEnd } from "../loaders.js";
+import { loaders, referenced, relationEnd } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
 import {
@@ -120,8 +120,8 @@ const LedgerRef = builder.objectRef<LedgerRecord>("Ledger").implement({
   }),
 });
 
-const requireLedger = async (loaders: GraphQLContext["loaders"], key: string) =>
-  (await loaders.ledger.load(key)) ?? Promise.reject(notFound("relation", key));
+const requireLedger = async (context: GraphQLContext, key: string) =>
+  (await loaders.ledger(context).load(key)) ?? Promise.reject(notFound("relation", key));
 
 const TimeBasisEnum = builder.enumType("TimeBasis", {
   description: "What places a relation in time on a timeline.",
@@ -217,20 +217,19 @@ RelationRef.implement({
           ? { at: r.retractedAt, by: r.retractedBy ?? "", reason: r.retractionReason ?? "" }
           : null,
     }),
-    citations: t.field({
+    citations: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description: "The passages that state the relation, with speaker and stance, by key.",
-      args: { ...citationFilterArgs, ...citationLimitArgs },
-      complexity: listComplexity(bounds.citationsOfRelation),
-      resolve: (r, { limit, ...filter }, context, info) =>
-        boundedList(bounds.citationsOfRelation, limit, context, info, async () =>
-          filterCitations(
-            r.citations ?? (await context.loaders.citationsOfRelation.load(r.key)),
-            filter,
-            context,
-            info,
-          ),
+      bound: bounds.citationsOfRelation,
+      what: "citations",
+      args: citationFilterArgs,
+      resolve: async (r, filter, context, info) =>
+        filterCitations(
+          r.citations ?? (await loaders.citationsOfRelation(context).load(r.key)),
+          filter,
+          context,
+          info,
         ),
     }),
     places: t.field({
@@ -246,24 +245,23 @@ RelationRef.implement({
         "at what it charges.",
       resolve: (r) => r.addresses,
     }),
-    answeredBy: t.field({
+    answeredBy: boundedListField(t, {
       extensions: reads({}),
       type: [RelationRef],
       description: "The relations (not retracted) that address this one, by key: the denials of a claim, ...",
-      args: limitArgs(bounds.answersOfRelation, "relations"),
-      complexity: listComplexity(bounds.answersOfRelation),
-      resolve: (r, { limit }, context, info) =>
-        boundedList(bounds.answersOfRelation, limit, context, info, async (count) => {
-          const keys = (await context.loaders.answeredBy.load(r.key)).slice(0, count);
-          const found = await RelationRef.getDataloader(context).loadMany(keys);
-          return found.filter((a): a is RelationRecord => a !== null && !(a instanceof Error));
-        }),
+      bound: bounds.answersOfRelation,
+      what: "relations",
+      resolve: async (r, _args, context, _info, count) => {
+        const keys = (await loaders.answeredBy(context).load(r.key)).slice(0, count);
+        const found = await RelationRef.getDataloader(context).loadMany(keys);
+        return found.filter((a): a is RelationRecord => a !== null && !(a instanceof Error));
+      },
     }),
     ledger: t.field({
       extensions: reads({}),
       type: LedgerRef,
       description: "Who says what about it: citations, sources and speakers per stance, and flags.",
-      resolve: (r, _args, { loaders }) => requireLedger(loaders, r.key),
+      resolve: (r, _args, context) => requireLedger(context, r.key),
     }),
     firstReportedOn: t.field({
       extensions: reads({}),
@@ -272,8 +270,8 @@ RelationRef.implement({
       description:
         "When it was first reported: the publication date of its first dated source; null when no source " +
         "citing it is dated.",
-      resolve: async (r, _args, { loaders }) => {
-        const ledger = await requireLedger(loaders, r.key);
+      resolve: async (r, _args, context) => {
+        const ledger = await requireLedger(context, r.key);
         return partialDate(ledger.firstReported, ledger.firstReportedPrecision);
       },
     }),
@@ -284,10 +282,10 @@ RelationRef.implement({
       description:
         "Where it stands on a timeline: its own date (at, else start), else its first report date (basis " +
         "REPORTED), else null.",
-      resolve: async (r, _args, { loaders }) => {
+      resolve: async (r, _args, context) => {
         const own = partialDate(r.at, r.atPrecision) ?? partialDate(r.start, r.startPrecision);
         if (own) return { date: own, basis: r.at ? "AT" : "START" } as const;
-        const ledger = await requireLedger(loaders, r.key);
+        const ledger = await requireLedger(context, r.key);
         const reported = partialDate(ledger.firstReported, ledger.firstReportedPrecision);
         return reported ? ({ date: reported, basis: "REPORTED" } as const) : null;
       },
@@ -300,24 +298,15 @@ interface Claim {
   citations: CitationRecord[];
 }
 
-const citationLimitArgs = limitArgs(bounds.citationsOfRelation, "citations");
-
-/** A side of a claim: its citations whose stance `keep` accepts and that pass the filter, within the limit. */
+/** A side of a claim: its citations whose stance `keep` accepts and that pass the filter. */
 const claimSide =
   (keep: (stance: string) => boolean) =>
-  (
-    claim: Claim,
-    { limit, ...filter }: { limit?: number | null } & CitationFilter,
-    context: GraphQLContext,
-    info: GraphQLResolveInfo,
-  ) =>
-    boundedList(bounds.citationsOfRelation, limit, context, info, () =>
-      filterCitations(
-        claim.citations.filter((citation) => keep(citation.stance)),
-        filter,
-        context,
-        info,
-      ),
+  (claim: Claim, filter: CitationFilter, context: GraphQLContext, info: GraphQLResolveInfo) =>
+    filterCitations(
+      claim.citations.filter((citation) => keep(citation.stance)),
+      filter,
+      context,
+      info,
     );
 
 const ClaimRef = builder.objectRef<Claim>("Claim").implement({
@@ -328,26 +317,28 @@ const ClaimRef = builder.objectRef<Claim>("Claim").implement({
       resolve: (c) => c.relation,
       description: "The contested relation.",
     }),
-    supporting: t.field({
+    supporting: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description: "Citations that assert, report or accuse it.",
-      args: { ...citationFilterArgs, ...citationLimitArgs },
-      complexity: listComplexity(bounds.citationsOfRelation),
+      bound: bounds.citationsOfRelation,
+      what: "citations",
+      args: citationFilterArgs,
       resolve: claimSide((stance) => stance !== "DENIES"),
     }),
-    denying: t.field({
+    denying: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description: "Citations that deny it.",
-      args: { ...citationFilterArgs, ...citationLimitArgs },
-      complexity: listComplexity(bounds.citationsOfRelation),
+      bound: bounds.citationsOfRelation,
+      what: "citations",
+      args: citationFilterArgs,
       resolve: claimSide((stance) => stance === "DENIES"),
     }),
     ledger: t.field({
       type: LedgerRef,
       description: "Who says what about it (the same as relation.ledger).",
-      resolve: (c, _args, { loaders }) => requireLedger(loaders, c.relation.key),
+      resolve: (c, _args, context) => requireLedger(context, c.relation.key),
     }),
   }),
 });
@@ -480,7 +471,7 @@ builder.queryFields((t) => ({
       });
     },
   }),
-  claims: t.field({
+  claims: boundedListField(t, {
     type: [ClaimRef],
     description: "Every contested relation, with the citations on each side and its ledger.",
     args: {
@@ -488,39 +479,38 @@ builder.queryFields((t) => ({
       singleSource: t.arg.boolean({ description: ledgerFilterFields.singleSource }),
       assertedOnlyByAParty: t.arg.boolean({ description: ledgerFilterFields.assertedOnlyByAParty }),
       orderBy: t.arg({ type: RelationOrderEnum, defaultValue: "TIME", description: "The list's order." }),
-      ...limitArgs(bounds.claims, "claims"),
     },
-    complexity: listComplexity(bounds.claims),
-    resolve: (_root, args, context, info) =>
-      boundedList(bounds.claims, args.limit, context, info, async (count) => {
-        const page = await relationsPage(
-          context.db,
-          args.actor ?? null,
-          "BOTH",
-          {
-            contested: true,
-            singleSource: args.singleSource ?? null,
-            assertedOnlyByAParty: args.assertedOnlyByAParty ?? null,
+    bound: bounds.claims,
+    what: "claims",
+    resolve: async (_root, args, context, info, count) => {
+      const page = await relationsPage(
+        context.db,
+        args.actor ?? null,
+        "BOTH",
+        {
+          contested: true,
+          singleSource: args.singleSource ?? null,
+          assertedOnlyByAParty: args.assertedOnlyByAParty ?? null,
+        },
+        {
+          after: null,
+          before: null,
+          limit: count,
+          backward: false,
+          withTotal: false,
+          parts: {
+            ends: selects(info, ["relation", "from"]) || selects(info, ["relation", "to"]),
+            citations: true,
           },
-          {
-            after: null,
-            before: null,
-            limit: count,
-            backward: false,
-            withTotal: false,
-            parts: {
-              ends: selects(info, ["relation", "from"]) || selects(info, ["relation", "to"]),
-              citations: true,
-            },
-            order: args.orderBy ?? "TIME",
-          },
-          context.projection.current,
-        );
-        if (!page.actorFound) throw await unknownActor(context, args.actor as string, "actor");
-        return page.relations.map(({ node }) => ({ relation: node, citations: node.citations ?? [] }));
-      }),
+          order: args.orderBy ?? "TIME",
+        },
+        context.projection.current,
+      );
+      if (!page.actorFound) throw await unknownActor(context, args.actor as string, "actor");
+      return page.relations.map(({ node }) => ({ relation: node, citations: node.citations ?? [] }));
+    },
   }),
-  timeline: t.field({
+  timeline: boundedListField(t, {
     type: [RelationRef],
     description:
       "The relations of an actor, or between two actors, in time order: each at its own date, or, when undated " +
@@ -535,21 +525,20 @@ builder.queryFields((t) => ({
           "REPORTED); false leaves them out.",
       }),
       ...relationFilterArgs,
-      ...limitArgs(bounds.timeline, "relations"),
     },
-    complexity: listComplexity(bounds.timeline),
-    resolve: (_root, args, context, info) =>
-      boundedList(bounds.timeline, args.limit, context, info, async (count) => {
-        await actorArgument(context, args.actor, "actor");
-        if (args.other != null) await actorArgument(context, args.other, "other");
-        return timeline(
-          context.db,
-          args.actor,
-          args.other ?? null,
-          toRelationFilter(args),
-          count,
-          args.byReportDate ?? true,
-        );
-      }),
+    bound: bounds.timeline,
+    what: "relations",
+    resolve: async (_root, args, context, _info, count) => {
+      await actorArgument(context, args.actor, "actor");
+      if (args.other != null) await actorArgument(context, args.other, "other");
+      return timeline(
+        context.db,
+        args.actor,
+        args.other ?? null,
+        toRelationFilter(args),
+        count,
+        args.byReportDate ?? true,
+      );
+    },
   }),
 }));

@@ -21,18 +21,11 @@ import {
 } from "../../domain/analysis.js";
 import { badInput } from "../../domain/errors.js";
 import { codePoints, sliceCodePoints } from "../../domain/text.js";
-import { limitArgs } from "../args.js";
-import {
-  bigTextCost,
-  boundedList,
-  bounds,
-  connectionComplexity,
-  inRange,
-  listComplexity,
-} from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bigTextCost, bounds, connectionComplexity, inRange } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
-import type { Loaders } from "../loaders.js";
+import { loaders } from "../loaders.js";
 import { type KeysetOrder, keysetConnection } from "../pagination.js";
 import { ActorRef, CitationRef, MentionHitRef, SourceRef } from "../refs.js";
 import { ActorKindEnum } from "./vocabulary.js";
@@ -101,13 +94,8 @@ interface Snippet {
 }
 
 /** The actors named within [start, end) of a source: what a quote or a snippet mentions. */
-async function mentionsWithin(
-  loaders: Pick<Loaders, "mentionsOfSource">,
-  sourceKey: string,
-  start: number,
-  end: number,
-) {
-  const mentions = await loaders.mentionsOfSource.load(sourceKey);
+async function mentionsWithin(context: GraphQLContext, sourceKey: string, start: number, end: number) {
+  const mentions = await loaders.mentionsOfSource(context).load(sourceKey);
   return mentions
     .flatMap((m) =>
       m.starts.map((at, index) => ({ actorId: m.actorKey, start: at, end: m.ends[index] as number })),
@@ -132,15 +120,12 @@ const SnippetRef = builder.objectRef<Snippet>("Snippet").implement({
       description: "The matched words, as spans of the source's text (not of the passage), in text order.",
       resolve: (s) => s.highlights,
     }),
-    mentions: t.field({
+    mentions: boundedListField(t, {
       type: [MentionHitRef],
       description: "The actors named in the passage, in text order.",
-      args: limitArgs(bounds.mentionsOfSource, "mentions"),
-      complexity: listComplexity(bounds.mentionsOfSource),
-      resolve: (s, { limit }, context, info) =>
-        boundedList(bounds.mentionsOfSource, limit, context, info, () =>
-          mentionsWithin(context.loaders, s.sourceKey, s.start, s.end),
-        ),
+      bound: bounds.mentionsOfSource,
+      what: "mentions",
+      resolve: (s, _args, context) => mentionsWithin(context, s.sourceKey, s.start, s.end),
     }),
   }),
 });
@@ -308,15 +293,13 @@ builder.queryFields((t) => ({
           description: "The matched words, as spans of the source's text, in text order.",
           resolve: (edge) => edge.highlights,
         }),
-        mentions: e.field({
+        mentions: boundedListField(e, {
           type: [MentionHitRef],
           description: "The actors named in the quote, as spans of the source's text, in text order.",
-          args: limitArgs(bounds.mentionsOfSource, "mentions"),
-          complexity: listComplexity(bounds.mentionsOfSource),
-          resolve: (edge, { limit }, context, info) =>
-            boundedList(bounds.mentionsOfSource, limit, context, info, () =>
-              mentionsWithin(context.loaders, edge.node.sourceKey, edge.node.start, edge.node.end),
-            ),
+          bound: bounds.mentionsOfSource,
+          what: "mentions",
+          resolve: (edge, _args, context) =>
+            mentionsWithin(context, edge.node.sourceKey, edge.node.start, edge.node.end),
         }),
       }),
     },
@@ -346,26 +329,23 @@ builder.queryFields((t) => ({
     {
       fields: (e) => ({
         score: e.float({ description: "Lucene's relevance (BM25).", resolve: (edge) => edge.score }),
-        snippets: e.field({
+        snippets: boundedListField(e, {
           type: [SnippetRef],
           description: `Passages around the matched words, in text order. Reads the whole text: it costs ${bigTextCost} in the query's estimated cost.`,
-          args: {
-            ...limitArgs(bounds.snippets, "passages"),
+          bound: bounds.snippets,
+          what: "passages",
+          fieldCost: bigTextCost,
+          argsAfterLimit: {
             chars: e.arg.int({
               defaultValue: 80,
               description: `Code points of context on each side of a matched word (0 to ${maxSnippetChars}).`,
             }),
           },
-          complexity: (args) => ({
-            field: bigTextCost,
-            multiplier: Math.max(0, Math.min(args.limit ?? bounds.snippets.default, bounds.snippets.max)),
-          }),
-          resolve: (edge, { limit, chars }, context, info) =>
-            boundedList(bounds.snippets, limit, context, info, async (count) => {
-              const width = inRange('"chars" of snippets', chars ?? 80, maxSnippetChars);
-              const text = (await context.loaders.sourceText.load(edge.node.key)) ?? "";
-              return snippetsOf(edge.node.key, text, highlights(text, edge.terms), width, count);
-            }),
+          resolve: async (edge, { chars }, context, _info, count) => {
+            const width = inRange('"chars" of snippets', chars ?? 80, maxSnippetChars);
+            const text = (await loaders.sourceText(context).load(edge.node.key)) ?? "";
+            return snippetsOf(edge.node.key, text, highlights(text, edge.terms), width, count);
+          },
         }),
       }),
     },

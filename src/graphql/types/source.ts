@@ -1,9 +1,9 @@
 import { sourcesPage } from "../../db/queries/sources.js";
-import { limitArgs } from "../args.js";
-import { bigTextCost, boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bigTextCost, bounds, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
-import { referenced } from "../loaders.js";
+import { loaders, referenced } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
 import { ActorRef, CitationRef, MentionRef, RelationRef, SourceRef } from "../refs.js";
@@ -48,41 +48,34 @@ SourceRef.implement({
       extensions: reads({}),
       description: `The full text, exactly as received. Fetched only when selected; it costs ${bigTextCost} in the query's estimated cost and its length in the response budget.`,
       complexity: bigTextCost,
-      resolve: async (s, _args, { loaders, budget }) =>
-        budget.chargeText((await loaders.sourceText.load(s.key)) ?? ""),
+      resolve: async (s, _args, context) =>
+        context.budget.chargeText((await loaders.sourceText(context).load(s.key)) ?? ""),
     }),
-    citations: t.field({
+    citations: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description: "The quotes taken from this source, in text order.",
-      args: { ...citationFilterArgs, ...limitArgs(bounds.citationsOfSource, "citations") },
-      complexity: listComplexity(bounds.citationsOfSource),
-      resolve: (s, { limit, ...filter }, context, info) =>
-        boundedList(bounds.citationsOfSource, limit, context, info, async () =>
-          filterCitations(await context.loaders.citationsOfSource.load(s.key), filter, context, info),
-        ),
+      bound: bounds.citationsOfSource,
+      what: "citations",
+      args: citationFilterArgs,
+      resolve: async (s, filter, context, info) =>
+        filterCitations(await loaders.citationsOfSource(context).load(s.key), filter, context, info),
     }),
-    relations: t.field({
+    relations: boundedListField(t, {
       extensions: reads({}),
       type: [RelationRef],
       description: "The relations this source supports, by key.",
-      args: limitArgs(bounds.relationsOfSource, "relations"),
-      complexity: listComplexity(bounds.relationsOfSource),
-      resolve: (s, { limit }, context, info) =>
-        boundedList(bounds.relationsOfSource, limit, context, info, () =>
-          context.loaders.relationsOfSource.load(s.key),
-        ),
+      bound: bounds.relationsOfSource,
+      what: "relations",
+      resolve: (s, _args, context) => loaders.relationsOfSource(context).load(s.key),
     }),
-    mentions: t.field({
+    mentions: boundedListField(t, {
       extensions: reads({}),
       type: [MentionRef],
       description: "The actors the source names, in order of first mention.",
-      args: limitArgs(bounds.mentionsOfSource, "actors"),
-      complexity: listComplexity(bounds.mentionsOfSource),
-      resolve: (s, { limit }, context, info) =>
-        boundedList(bounds.mentionsOfSource, limit, context, info, () =>
-          context.loaders.mentionsOfSource.load(s.key),
-        ),
+      bound: bounds.mentionsOfSource,
+      what: "actors",
+      resolve: (s, _args, context) => loaders.mentionsOfSource(context).load(s.key),
     }),
   }),
 });

@@ -1,15 +1,10 @@
 import { changesBetween, type TimeChangeRecord } from "../../db/queries/time.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput } from "../../domain/errors.js";
-import { limitArgs } from "../args.js";
-import { boundedList, bounds, listComplexity } from "../bounds.js";
+import { boundedListField } from "../bounded-list.js";
+import { bounds } from "../bounds.js";
 import { builder } from "../builder.js";
-import {
-  type CitationFilter,
-  citationFilterArgs,
-  citationListReads,
-  filterCitations,
-} from "../citation-filter.js";
+import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
 import { CitationRef, PartialDateRef, RelationRef } from "../refs.js";
 import { actorArgument } from "../unknown.js";
 import { RelationTypeEnum } from "./vocabulary.js";
@@ -37,24 +32,22 @@ const TimeChangeRef = builder.objectRef<TimeChangeRecord>("TimeChange").implemen
       resolve: (c) => ({ value: c.on, precision: c.precision }),
     }),
     relation: t.field({ type: RelationRef, resolve: (c) => c.relation, description: "The relation." }),
-    citations: t.field({
+    citations: boundedListField(t, {
       extensions: citationListReads,
       type: [CitationRef],
       description:
         "For BEGAN and ENDED, the relation's citations; for FIRST_REPORTED, those of the sources that first " +
         "reported it.",
-      args: { ...citationFilterArgs, ...limitArgs(bounds.citationsOfRelation, "citations") },
-      complexity: listComplexity(bounds.citationsOfRelation),
-      resolve: (c, { limit, ...filter }: { limit?: number | null } & CitationFilter, context, info) =>
-        boundedList(bounds.citationsOfRelation, limit, context, info, () =>
-          filterCitations(c.citations, filter, context, info),
-        ),
+      bound: bounds.citationsOfRelation,
+      what: "citations",
+      args: citationFilterArgs,
+      resolve: (c, filter, context, info) => filterCitations(c.citations, filter, context, info),
     }),
   }),
 });
 
 builder.queryField("changes", (t) =>
-  t.field({
+  boundedListField(t, {
     type: [TimeChangeRef],
     description:
       "What changed between two dates: relations that began, ended or were first reported from the first day of " +
@@ -73,21 +66,20 @@ builder.queryField("changes", (t) =>
       }),
       actor: t.arg.string({ description: "Only relations of this actor (key)." }),
       types: t.arg({ type: [RelationTypeEnum], description: "Only relations of these types." }),
-      ...limitArgs(bounds.changes, "changes"),
     },
-    complexity: listComplexity(bounds.changes),
-    resolve: (_root, args, context, info) =>
-      boundedList(bounds.changes, args.limit, context, info, async (count) => {
-        if (lastDay(args.to).toString() < firstDay(args.from).toString())
-          throw badInput('"from" is after "to"');
-        if (args.actor != null) await actorArgument(context, args.actor, "actor");
-        return changesBetween(
-          context.db,
-          { from: args.from, to: args.to },
-          args.actor ?? null,
-          args.types?.length ? [...args.types] : null,
-          count,
-        );
-      }),
+    bound: bounds.changes,
+    what: "changes",
+    resolve: async (_root, args, context, _info, count) => {
+      if (lastDay(args.to).toString() < firstDay(args.from).toString())
+        throw badInput('"from" is after "to"');
+      if (args.actor != null) await actorArgument(context, args.actor, "actor");
+      return changesBetween(
+        context.db,
+        { from: args.from, to: args.to },
+        args.actor ?? null,
+        args.types?.length ? [...args.types] : null,
+        count,
+      );
+    },
   }),
 );

@@ -132,7 +132,7 @@ async function expand(
   const reached = new Set(actors.map((actor) => actor.key));
   const missing = seeds.find((key) => !reached.has(key));
   if (missing !== undefined) throw await unknownActor(context, missing, argument);
-  // Both lists come by key (src/db/graph.ts neighbourhood).
+  // Both lists come by key (src/db/queries/traversals.ts neighbourhood).
   return { nodes: actors, edges: relations };
 }
 
