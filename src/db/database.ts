@@ -20,12 +20,13 @@ export const answerGraceMs = 3000;
  * service asks whether Neo4j answers at all (a connectivity check on a connection of its own, waiting
  * `probeTimeoutMs`); silence opens the breaker, and while it is open a probe goes out every `probeIntervalMs`.
  * A live Neo4j answers the check in milliseconds, even while it runs long queries, so a frozen one is known
- * within about `suspectAfterMs` + `watchIntervalMs` + `probeTimeoutMs` (1.45 s) of the call.
+ * within about `suspectAfterMs` + `watchIntervalMs` + `probeTimeoutMs` (1.2 s) of the call. The check has
+ * 0.8 s rather than 0.7: a live Neo4j on a machine loaded many times over its cores may once have taken longer.
  */
-export const suspectAfterMs = 500;
-export const probeTimeoutMs = 700;
+export const suspectAfterMs = 300;
+export const probeTimeoutMs = 800;
 export const probeIntervalMs = 500;
-const watchIntervalMs = 250;
+const watchIntervalMs = 100;
 
 /**
  * The database did not answer within the wait bound, or the breaker is open because it did not answer a
@@ -68,14 +69,14 @@ class Breaker {
   constructor(private readonly connectivity: (waitMs: number) => Promise<Connectivity>) {}
 
   /**
-   * One connectivity check of up to `waitMs` milliseconds, or the one already under way, and what it means for
-   * the breaker: "not answering" opens it, "reachable" closes it.
+   * One connectivity check of up to `probeTimeoutMs`, or the one already under way, and what it means for the
+   * breaker: "not answering" opens it, "reachable" closes it.
    */
-  check(waitMs: number): Promise<Connectivity> {
-    this.pending ??= this.connectivity(waitMs)
+  check(): Promise<Connectivity> {
+    this.pending ??= this.connectivity(probeTimeoutMs)
       .then((found) => {
         if (found === "reachable") this.close();
-        else if (found === "not answering") this.open(waitMs);
+        else if (found === "not answering") this.open(probeTimeoutMs);
         return found;
       })
       .finally(() => {
@@ -115,7 +116,7 @@ class Breaker {
     const oldest = this.waiting.values().next().value;
     if (oldest === undefined || now - oldest < suspectAfterMs || now - this.answeredAt < suspectAfterMs)
       return;
-    void this.check(probeTimeoutMs);
+    void this.check();
   }
 
   private open(waitedMs: number): void {
@@ -125,7 +126,7 @@ class Breaker {
       `Neo4j did not answer a connectivity check within ${waitedMs} ms; its calls are refused until it answers`,
     );
     for (const call of this.waiting.keys()) call.abort(this.reason);
-    this.probing = setInterval(() => void this.check(probeTimeoutMs), probeIntervalMs);
+    this.probing = setInterval(() => void this.check(), probeIntervalMs);
     this.probing.unref();
   }
 
@@ -255,11 +256,12 @@ export class Database {
 
   /**
    * Whether the database answers a connectivity check within `waitMs` milliseconds: "unreachable" when it
-   * refuses (down, restarting), "not answering" when it says nothing (frozen, cut off). A check already under
-   * way is joined rather than doubled. Silence opens the breaker, an answer closes it.
+   * refuses (down, restarting), "not answering" when it says nothing (frozen, cut off). The check is the
+   * breaker's (joined if one is under way), which goes on for `probeTimeoutMs` whatever `waitMs`: its silence
+   * opens the breaker, an answer closes it.
    */
   ping(waitMs: number): Promise<Connectivity> {
-    return this.shared.breaker.check(waitMs);
+    return within(this.shared.breaker.check(), waitMs, "not answering");
   }
 
   /** Fails at once, with the breaker's reason, while the breaker is open. */
@@ -331,19 +333,22 @@ async function retryTransient<T>(
 }
 
 /** Whether `driver` answers a connectivity check on `database` within `waitMs` milliseconds. */
-async function connectivity(driver: Driver, database: string, waitMs: number): Promise<Connectivity> {
+function connectivity(driver: Driver, database: string, waitMs: number): Promise<Connectivity> {
+  const checked = driver.verifyConnectivity({ database }).then(
+    () => "reachable" as const,
+    () => "unreachable" as const,
+  );
+  return within(checked, waitMs, "not answering");
+}
+
+/** What `promise` resolves to, or `fallback` if it has not settled within `waitMs` milliseconds. */
+async function within<T, F>(promise: Promise<T>, waitMs: number, fallback: F): Promise<T | F> {
   let timer: NodeJS.Timeout | undefined;
-  const silence = new Promise<"not answering">((resolve) => {
-    timer = setTimeout(resolve, waitMs, "not answering");
+  const late = new Promise<F>((resolve) => {
+    timer = setTimeout(resolve, waitMs, fallback);
   });
   try {
-    return await Promise.race([
-      driver.verifyConnectivity({ database }).then(
-        () => "reachable" as const,
-        () => "unreachable" as const,
-      ),
-      silence,
-    ]);
+    return await Promise.race([promise, late]);
   } finally {
     clearTimeout(timer);
   }
