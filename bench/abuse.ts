@@ -1,9 +1,11 @@
 import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import { get } from "node:http";
+import { type AddressInfo, connect, type Socket } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import fc from "fast-check";
 import { loadConfig } from "../src/config.js";
+import type { EmbeddedNeo4j } from "../src/db/embedded.js";
 import { openDatabase } from "../src/db/open.js";
 import { applySchema } from "../src/db/schema.js";
 import { projectRoot } from "../src/domain/project.js";
@@ -24,7 +26,8 @@ const { http: defaultHttp, limits: defaultLimits } = loadConfig({});
  * `npm run bench:generate -- --size S`). Sends each abusive document of the issue "Bounded work" and prints,
  * for each, the HTTP status, the error code, the time, the response bytes and the peak resident size of this
  * process while it ran (sampled every 20 ms; Neo4j's JVM is another process), beside the targets: each within
- * 2 s and 500 MB. It ends with how many targets hold.
+ * 2 s and 500 MB. It ends with how many targets hold, then the edges' figures: `/health` while 1,500 slow
+ * connections are held, and how soon requests answer 503 once Neo4j is frozen (see edgeFigures below).
  */
 const { values } = parseArgs({
   options: {
@@ -225,8 +228,174 @@ try {
   );
   const health = await fetch(`${base}/health`);
   console.log(`/health after the run: ${health.status}`);
+  await edgeFigures(base, database.embedded);
 } finally {
   clearInterval(sampler);
   await drain(server, 1000);
   await database.close();
+}
+
+/**
+ * The edges' figures, beside their targets (issue 29): `/health` p99 within 100 ms while 1,500 slow connections
+ * are held, and the first 503 within 2 s once Neo4j is frozen. Loopback traffic only, bounded in count and time.
+ */
+async function edgeFigures(base: string, embedded: EmbeddedNeo4j | undefined): Promise<void> {
+  const slow = await slowConnections(base);
+  const frozen = embedded ? await frozenDatabase(base, embedded) : undefined;
+  console.log("\nEdges:");
+  console.log(
+    `  /health while ${slow.held} slow connections were held (${slow.addresses} loopback addresses; ${slow.probes} probes): ` +
+      `p50 ${slow.p50.toFixed(1)} ms, p99 ${slow.p99.toFixed(1)} ms, max ${slow.max.toFixed(1)} ms ` +
+      `(target p99 <= 100 ms: ${slow.p99 <= 100 ? "ok" : "SLOW"})`,
+  );
+  console.log(
+    `  the slow connections: ${slow.answered408} answered 408 and closed ${(slow.firstClosedMs / 1000).toFixed(1)}` +
+      ` to ${(slow.lastClosedMs / 1000).toFixed(1)} s after they opened; ${slow.stillOpen} still open ${slow.holdMs / 1000} s after the first opened;` +
+      ` from one address, ${slow.oneAddressHeld} of ${slow.oneAddressTried} held, the rest closed at once`,
+  );
+  if (!frozen) {
+    console.log("  frozen database: skipped (NEO4J_URI: no embedded Neo4j to freeze)");
+    return;
+  }
+  console.log(
+    `  Neo4j frozen (SIGSTOP): the first request answered ${frozen.firstStatus} after ${frozen.firstMs.toFixed(0)} ms ` +
+      `(target <= 2000 ms: ${frozen.firstStatus === 503 && frozen.firstMs <= 2000 ? "ok" : "SLOW"}); ` +
+      `${frozen.later.length} new ones ${[...new Set(frozen.later.map((a) => a.status))].join("/")} in at most ` +
+      `${Math.max(...frozen.later.map((a) => a.ms)).toFixed(0)} ms; /ready ${frozen.readyStatus} in ${frozen.readyMs.toFixed(0)} ms; ` +
+      `served again ${frozen.servedAgainMs.toFixed(0)} ms after SIGCONT`,
+  );
+}
+
+/** `p` (0 to 1) of `values`, sorted ascending. */
+function quantile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+/**
+ * Opens 1,500 connections from 25 loopback addresses (60 each, under the cap per address) that send a request's
+ * headers a few bytes every 2 s and never finish them, plus 200 from one more address (over its cap), and probes
+ * `/health` from 127.0.0.1 on a new connection every 20 ms while they are held: 14 s in all, past the service's
+ * headers timeout (10 s by default, checked every second), after which every connection is closed.
+ */
+async function slowConnections(base: string) {
+  const port = Number(new URL(base).port);
+  const holdMs = 14_000;
+  const addresses = Array.from({ length: 25 }, (_, i) => `127.0.0.${i + 2}`);
+  const started = performance.now();
+  const closings: { ms: number; answer: string }[] = [];
+  const sockets: Socket[] = [];
+  const open = (localAddress: string) =>
+    new Promise<void>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port, localAddress });
+      sockets.push(socket);
+      let answer = "";
+      let connectedAt = performance.now();
+      socket.on("data", (chunk: Buffer) => {
+        answer += chunk.toString("latin1");
+      });
+      socket.on("error", () => {});
+      socket.once("close", () => {
+        clearInterval(drip);
+        closings.push({ ms: performance.now() - connectedAt, answer });
+        resolve();
+      });
+      const drip = setInterval(() => socket.write("a"), 2000);
+      socket.once("connect", () => {
+        connectedAt = performance.now();
+        socket.write("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+        resolve();
+      });
+    });
+  // In batches of 100, so that the opening itself is not a burst of 1,700 connects.
+  const targets = [
+    ...addresses.flatMap((address) => Array(60).fill(address)),
+    ...Array(200).fill("127.0.0.30"),
+  ];
+  for (let i = 0; i < targets.length; i += 100) await Promise.all(targets.slice(i, i + 100).map(open));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const oneAddressClosed = closings.filter((closing) => closing.answer === "").length;
+  const latencies: number[] = [];
+  while (performance.now() - started < holdMs) {
+    const probe = performance.now();
+    await new Promise<void>((resolve) => {
+      get(`${base}/health`, { agent: false, localAddress: "127.0.0.1", timeout: 5000 }, (response) => {
+        response.resume();
+        response.on("end", () => resolve());
+      }).on("error", () => resolve());
+    });
+    latencies.push(performance.now() - probe);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  const stillOpen = sockets.filter((socket) => !socket.destroyed).length;
+  // The last ones opened may still be within their headers timeout: up to 5 s more for them to be closed.
+  for (let waited = 0; waited < 5000 && sockets.some((socket) => !socket.destroyed); waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  for (const socket of sockets) socket.destroy();
+  const timedOut = closings.filter((closing) => closing.answer.startsWith("HTTP/1.1 408"));
+  latencies.sort((a, b) => a - b);
+  return {
+    addresses: addresses.length,
+    held: 1500,
+    holdMs,
+    probes: latencies.length,
+    p50: quantile(latencies, 0.5),
+    p99: quantile(latencies, 0.99),
+    max: latencies.at(-1) ?? Number.NaN,
+    answered408: timedOut.length,
+    firstClosedMs: Math.min(...timedOut.map((closing) => closing.ms)),
+    lastClosedMs: Math.max(...timedOut.map((closing) => closing.ms)),
+    stillOpen,
+    oneAddressTried: 200,
+    oneAddressHeld: 200 - oneAddressClosed,
+  };
+}
+
+/**
+ * Freezes the embedded Neo4j (SIGSTOP) and sends one query (a page of relations, which no cache answers), then
+ * 20 more one after another, and asks /ready;
+ * resumes it (SIGCONT, whatever happens) and measures how soon the query is served again. Each request gives
+ * up after 20 s.
+ */
+async function frozenDatabase(base: string, embedded: EmbeddedNeo4j) {
+  const query = async () => {
+    const started = performance.now();
+    const response = await fetch(`${base}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "{ relations(first: 5) { totalCount edges { node { key } } } }" }),
+      signal: AbortSignal.timeout(20_000),
+    });
+    await response.arrayBuffer();
+    return { status: response.status, ms: performance.now() - started };
+  };
+  if ((await query()).status !== 200) throw new Error("the service does not answer before the freeze");
+  const pid = embedded.pid;
+  process.kill(pid, "SIGSTOP");
+  let first: { status: number; ms: number };
+  const later: { status: number; ms: number }[] = [];
+  let ready: { status: number; ms: number };
+  try {
+    first = await query();
+    for (let i = 0; i < 20; i += 1) later.push(await query());
+    const readyStarted = performance.now();
+    const readiness = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(20_000) });
+    await readiness.arrayBuffer();
+    ready = { status: readiness.status, ms: performance.now() - readyStarted };
+  } finally {
+    process.kill(pid, "SIGCONT");
+  }
+  const resumed = performance.now();
+  while ((await query()).status !== 200) {
+    if (performance.now() - resumed > 30_000) throw new Error("not served again within 30 s of SIGCONT");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    firstStatus: first.status,
+    firstMs: first.ms,
+    later,
+    readyStatus: ready.status,
+    readyMs: ready.ms,
+    servedAgainMs: performance.now() - resumed,
+  };
 }

@@ -130,6 +130,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         desc: "Longest a request waits for room under MAX_COST_IN_FLIGHT before it answers 503 OVERLOADED",
       }),
       MAX_BODY_BYTES: positiveInt({ default: 262_144, desc: "Largest request body, in bytes" }),
+      MAX_CONNECTIONS: positiveInt({
+        default: 2048,
+        desc: "Most HTTP connections open at once; more are closed as they arrive",
+      }),
+      MAX_CONNECTIONS_PER_ADDRESS: positiveInt({
+        default: 128,
+        desc: "Most HTTP connections open at once from one client address; more are closed as they arrive",
+      }),
+      HEADERS_TIMEOUT_MS: positiveInt({
+        default: 10_000,
+        desc: "Longest a client may take to send a request's headers; then 408 and the connection is closed",
+      }),
+      RECEIVE_TIMEOUT_MS: positiveInt({
+        default: 30_000,
+        desc: "Longest a client may take to send a whole request, body included; then 408 and the connection is closed",
+      }),
+      KEEP_ALIVE_TIMEOUT_MS: positiveInt({
+        default: 5_000,
+        desc: "How long an idle keep-alive connection stays open",
+      }),
+      AUTH_MAX_FAILURES: positiveInt({
+        default: 10,
+        desc: "Wrong API keys one client address may send in AUTH_FAILURE_WINDOW_S; past it, its requests with a key answer 429 until the window ends",
+      }),
+      AUTH_FAILURE_WINDOW_S: positiveInt({
+        default: 60,
+        desc: "The window, in seconds from an address's first wrong key, over which AUTH_MAX_FAILURES counts",
+      }),
       EXPORT_MAX_RELATIONS: positiveInt({
         default: 250_000,
         desc: "Largest graph, in relations in force, that the HTTP exports serve (npm run export has no limit)",
@@ -170,6 +198,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   if (raw.NEO4J_PASSWORD.length < 8) {
     throw new ConfigError("Invalid configuration\n  NEO4J_PASSWORD: must be at least 8 characters");
   }
+  // Node refuses a headers timeout longer than the whole request's.
+  if (raw.HEADERS_TIMEOUT_MS > raw.RECEIVE_TIMEOUT_MS) {
+    throw new ConfigError(
+      `Invalid configuration\n  HEADERS_TIMEOUT_MS: must be at most RECEIVE_TIMEOUT_MS (${raw.RECEIVE_TIMEOUT_MS}); got ${raw.HEADERS_TIMEOUT_MS}`,
+    );
+  }
   return {
     host: raw.HOST,
     port: raw.PORT,
@@ -199,6 +233,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         .map((origin) => origin.trim())
         .filter((origin) => origin.length > 0),
       maxBodyBytes: raw.MAX_BODY_BYTES,
+      connections: {
+        max: raw.MAX_CONNECTIONS,
+        maxPerAddress: raw.MAX_CONNECTIONS_PER_ADDRESS,
+        headersTimeoutMs: raw.HEADERS_TIMEOUT_MS,
+        receiveTimeoutMs: raw.RECEIVE_TIMEOUT_MS,
+        keepAliveTimeoutMs: raw.KEEP_ALIVE_TIMEOUT_MS,
+      },
+      authFailures: { max: raw.AUTH_MAX_FAILURES, windowMs: raw.AUTH_FAILURE_WINDOW_S * 1000 },
       exports: {
         maxRelations: raw.EXPORT_MAX_RELATIONS,
         openMaxRelations: raw.EXPORT_OPEN_MAX_RELATIONS,

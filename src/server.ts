@@ -10,6 +10,7 @@ import type { GraphQLContext } from "./graphql/context.js";
 import { createContext } from "./graphql/create-context.js";
 import { useProjection } from "./graphql/projection.js";
 import { schema } from "./graphql/schema.js";
+import { capConnections, useFailedAuthLimit } from "./http/brakes.js";
 import { maskError, useCodedValidationErrors } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
@@ -21,6 +22,7 @@ import {
   useCsrfPrevention,
   useHeadAsGet,
   useHealth,
+  useIdentityEncoding,
   useRequestLog,
   useSecurityHeaders,
   useStrictUtf8,
@@ -72,8 +74,11 @@ export function createGraphQLHandler(options: HandlerOptions) {
     context: ({ request }) => createContext(db, auth, limits, request.headers, bytesInFlight),
     plugins: [
       useRequestLog(log),
+      // Before useHeadAsGet, whose inner GET has no connection: the HEAD itself is counted and refused.
+      useFailedAuthLimit(http.authFailures, log),
       useHeadAsGet("/graphql", (request): Promise<Response> | Response => yoga.fetch(request)),
       useSecurityHeaders(),
+      useIdentityEncoding(),
       useBodyLimit(http.maxBodyBytes),
       useStrictUtf8(),
       useCsrfPrevention(),
@@ -99,9 +104,31 @@ export function createGraphQLHandler(options: HandlerOptions) {
   return yoga;
 }
 
-/** The HTTP surface: /graphql (POST, GET, GraphiQL in a browser), /health and /ready. */
+/**
+ * Node checks a connection's headers and receive timeouts at this interval, in milliseconds; its default, 30 s,
+ * let a slow client keep a connection up to 30 s past its timeout.
+ */
+const connectionsCheckingIntervalMs = 1000;
+
+/**
+ * The HTTP surface: /graphql (POST, GET, GraphiQL in a browser), /health and /ready, with its connections
+ * bounded: a client has `headersTimeoutMs` to send a request's headers and `receiveTimeoutMs` to send all of it
+ * (then 408 and the connection is closed), an idle keep-alive connection closes after `keepAliveTimeoutMs`,
+ * and the connections open at once are capped in all and per client (src/http/brakes.ts).
+ */
 export function createHttpServer(options: HandlerOptions): Server {
-  return createServer(createGraphQLHandler(options));
+  const { connections } = options.http;
+  const server = createServer(
+    {
+      headersTimeout: connections.headersTimeoutMs,
+      requestTimeout: connections.receiveTimeoutMs,
+      connectionsCheckingInterval: connectionsCheckingIntervalMs,
+    },
+    createGraphQLHandler(options),
+  );
+  server.keepAliveTimeout = connections.keepAliveTimeoutMs;
+  capConnections(server, connections);
+  return server;
 }
 
 /** Listens, turning "port in use" into one clear sentence. Resolves with the bound address. */

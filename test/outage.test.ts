@@ -88,14 +88,16 @@ describe("database outage", () => {
     }
     return performance.now() - started;
   };
-  const expectUnavailable = (answer: Awaited<ReturnType<typeof graphql>>) => {
+  /** The longest a request may wait for its 503 once Neo4j is frozen, in milliseconds (the breaker's bound). */
+  const frozenBoundMs = 2000;
+  const expectUnavailable = (answer: Awaited<ReturnType<typeof graphql>>, withinMs = boundMs) => {
     expect(answer.status).toBe(503);
     expect(answer.retryAfter).toBe("5");
     expect(answer.body.errors[0]).toMatchObject({
       message: "The database is unavailable; try again shortly.",
       extensions: { code: "SERVICE_UNAVAILABLE" },
     });
-    expect(answer.ms).toBeLessThan(boundMs);
+    expect(answer.ms).toBeLessThan(withinMs);
   };
 
   beforeAll(async () => {
@@ -191,33 +193,73 @@ describe("database outage", () => {
     restartLimitMs + 60_000,
   );
 
-  it("answers 503 within the bound while Neo4j is frozen, and 200 as soon as it resumes", async () => {
+  it("answers 503 within 2 s once Neo4j is frozen, at once while it stays frozen, and 200 as soon as it resumes", async () => {
     expect((await graphql(mali)).status).toBe(200);
+    expect(db.breakerOpen).toBe(false);
     const frozenPid = neo4j.pid;
     process.kill(frozenPid, "SIGSTOP");
     let answers: Awaited<ReturnType<typeof graphql>>[];
+    const later: Awaited<ReturnType<typeof graphql>>[] = [];
     let notReady: Awaited<ReturnType<typeof ready>>;
+    let breakerOpen: boolean;
     try {
+      // Requests already waiting when the service finds Neo4j silent: given up by the breaker.
       [notReady, ...answers] = await Promise.all([
         ready(),
         ...Array.from({ length: 40 }, (_, i) =>
           graphql(i % 2 ? mali : "{ relations(first: 5) { totalCount edges { node { key } } } }"),
         ),
       ]);
+      breakerOpen = db.breakerOpen;
+      // New requests while the breaker is open: refused without waiting on the database.
+      for (let i = 0; i < 10; i += 1) later.push(await graphql(mali));
       expect((await fetch(`${base}/health`)).status).toBe(200);
     } finally {
       process.kill(frozenPid, "SIGCONT");
     }
-    for (const answer of answers) expectUnavailable(answer);
+    expect(breakerOpen).toBe(true);
+    for (const answer of [...answers, ...later]) expectUnavailable(answer, frozenBoundMs);
     expect(notReady).toMatchObject({ status: 503, body: { database: "not answering" } });
-    expect(notReady.ms).toBeLessThan(1000);
+    // Its answer leaves with the 40 refusals, which the breaker sends at the same moment.
+    expect(notReady.ms).toBeLessThan(frozenBoundMs);
     const servedAfterMs = await untilServed(10_000);
+    expect(db.breakerOpen).toBe(false);
     expect((await ready()).status).toBe(200);
     const slowest = Math.max(...answers.map((answer) => answer.ms));
+    const laterSlowest = Math.max(...later.map((answer) => answer.ms));
     console.info(
       `outage (frozen): 40 requests answered 503 in ${Math.min(...answers.map((a) => a.ms)).toFixed(0)}` +
-        ` to ${slowest.toFixed(0)} ms (bound ${boundMs} ms); /ready in ${notReady.ms.toFixed(0)} ms;` +
+        ` to ${slowest.toFixed(0)} ms (bound ${frozenBoundMs} ms); 10 later ones in at most` +
+        ` ${laterSlowest.toFixed(0)} ms; /ready in ${notReady.ms.toFixed(0)} ms;` +
         ` served again ${servedAfterMs.toFixed(0)} ms after SIGCONT`,
+    );
+  });
+
+  it("opens the breaker on a request's own silence, without /ready, and closes it by probing", async () => {
+    await untilServed(10_000);
+    const frozenPid = neo4j.pid;
+    process.kill(frozenPid, "SIGSTOP");
+    let first: Awaited<ReturnType<typeof graphql>>;
+    let next: Awaited<ReturnType<typeof graphql>>;
+    try {
+      first = await graphql(mali);
+      next = await graphql(mali);
+    } finally {
+      process.kill(frozenPid, "SIGCONT");
+    }
+    expectUnavailable(first, frozenBoundMs);
+    expectUnavailable(next, 500);
+    // Nothing asks the database but the breaker's probe, which closes it once Neo4j answers.
+    const resumed = performance.now();
+    while (db.breakerOpen) {
+      if (performance.now() - resumed > 5000) throw new Error("the breaker did not close within 5 s");
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const closedAfterMs = performance.now() - resumed;
+    expect((await graphql(mali)).status).toBe(200);
+    console.info(
+      `outage (frozen, no /ready): first 503 after ${first.ms.toFixed(0)} ms, the next after` +
+        ` ${next.ms.toFixed(0)} ms; the probe closed the breaker ${closedAfterMs.toFixed(0)} ms after SIGCONT`,
     );
   });
 

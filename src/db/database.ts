@@ -15,14 +15,133 @@ import type { Logger } from "../logger.js";
  */
 export const answerGraceMs = 3000;
 
-/** The database did not answer within the wait bound (SERVICE_UNAVAILABLE to clients). */
+/**
+ * The database's circuit breaker, in milliseconds: once a call has waited `suspectAfterMs` for its answer, the
+ * service asks whether Neo4j answers at all (a connectivity check on a connection of its own, waiting
+ * `probeTimeoutMs`); silence opens the breaker, and while it is open a probe goes out every `probeIntervalMs`.
+ * A live Neo4j answers the check in milliseconds, even while it runs long queries, so a frozen one is known
+ * within about `suspectAfterMs` + `watchIntervalMs` + `probeTimeoutMs` (1.2 s) of the call. The check has
+ * 0.8 s rather than 0.7: a live Neo4j on a machine loaded many times over its cores may once have taken longer.
+ */
+export const suspectAfterMs = 300;
+export const probeTimeoutMs = 800;
+export const probeIntervalMs = 500;
+const watchIntervalMs = 100;
+
+/**
+ * The database did not answer within the wait bound, or the breaker is open because it did not answer a
+ * connectivity check (SERVICE_UNAVAILABLE to clients).
+ */
 export class DatabaseNotAnswering extends Error {
   override name = "DatabaseNotAnswering";
   readonly code = "SERVICE_UNAVAILABLE";
 
-  constructor(readonly waitedMs: number) {
-    super(`Neo4j did not answer within ${waitedMs} ms`);
+  constructor(
+    readonly waitedMs: number,
+    message = `Neo4j did not answer within ${waitedMs} ms`,
+  ) {
+    super(message);
   }
+}
+
+/** What a connectivity check found: "unreachable" when Neo4j refuses, "not answering" when it says nothing. */
+export type Connectivity = "reachable" | "unreachable" | "not answering";
+
+/**
+ * The circuit breaker in front of the database, shared by a Database and its request views. Closed while Neo4j
+ * answers. Every connectivity check goes through `check`: silence opens the breaker, an answer closes it. While
+ * open, `reason` is set: calls fail at once with it instead of waiting out their bound, the calls already
+ * waiting are given up with it, and a probe goes out every `probeIntervalMs` until one is answered. A refusal
+ * (Neo4j stopped or restarting) changes nothing: such calls fail fast on their own.
+ */
+class Breaker {
+  /** Why calls are refused while the breaker is open; undefined while it is closed. */
+  reason: DatabaseNotAnswering | undefined;
+  /** The calls waiting for an answer, oldest first (a Map keeps insertion order), with when each began. */
+  private readonly waiting = new Map<AbortController, number>();
+  private watching: NodeJS.Timeout | undefined;
+  private probing: NodeJS.Timeout | undefined;
+  private pending: Promise<Connectivity> | undefined;
+  /** When a check last found Neo4j reachable (performance.now(), ms). */
+  private answeredAt = Number.NEGATIVE_INFINITY;
+  private stopped = false;
+
+  constructor(private readonly connectivity: (waitMs: number) => Promise<Connectivity>) {}
+
+  /**
+   * One connectivity check of up to `probeTimeoutMs`, or the one already under way, and what it means for the
+   * breaker: "not answering" opens it, "reachable" closes it.
+   */
+  check(): Promise<Connectivity> {
+    this.pending ??= this.connectivity(probeTimeoutMs)
+      .then((found) => {
+        if (found === "reachable") this.close();
+        else if (found === "not answering") this.open(probeTimeoutMs);
+        return found;
+      })
+      .finally(() => {
+        this.pending = undefined;
+      });
+    return this.pending;
+  }
+
+  /**
+   * Watches a call while it waits for Neo4j: `call` is aborted with `reason` if the breaker opens, and a call
+   * that waits `suspectAfterMs` has the breaker check that Neo4j answers. `leave` ends the watch.
+   */
+  enter(call: AbortController): void {
+    this.waiting.set(call, performance.now());
+    if (this.watching) return;
+    this.watching = setInterval(() => this.watch(), watchIntervalMs);
+    this.watching.unref();
+  }
+
+  leave(call: AbortController): void {
+    this.waiting.delete(call);
+    if (this.waiting.size > 0) return;
+    clearInterval(this.watching);
+    this.watching = undefined;
+  }
+
+  /** Stops probing for good (the database is being closed). */
+  stop(): void {
+    this.stopped = true;
+    clearInterval(this.probing);
+    clearInterval(this.watching);
+  }
+
+  /** Checks that Neo4j answers when the oldest call has waited `suspectAfterMs`, unless a check just said so. */
+  private watch(): void {
+    const now = performance.now();
+    const oldest = this.waiting.values().next().value;
+    if (oldest === undefined || now - oldest < suspectAfterMs || now - this.answeredAt < suspectAfterMs)
+      return;
+    void this.check();
+  }
+
+  private open(waitedMs: number): void {
+    if (this.reason || this.stopped) return;
+    this.reason = new DatabaseNotAnswering(
+      waitedMs,
+      `Neo4j did not answer a connectivity check within ${waitedMs} ms; its calls are refused until it answers`,
+    );
+    for (const call of this.waiting.keys()) call.abort(this.reason);
+    this.probing = setInterval(() => void this.check(), probeIntervalMs);
+    this.probing.unref();
+  }
+
+  private close(): void {
+    this.answeredAt = performance.now();
+    if (!this.reason) return;
+    clearInterval(this.probing);
+    this.reason = undefined;
+  }
+}
+
+/** What a Database shares with its request views: the round-trip count and the breaker. */
+interface Shared {
+  roundTrips: number;
+  breaker: Breaker;
 }
 
 /** What a request view adds: the request's signal and its deadline (epoch milliseconds). */
@@ -32,9 +151,10 @@ interface RequestScope {
 }
 
 /**
- * Every Cypher statement goes through here: one place for the driver, the database name, the time bounds and
- * the count. Each call ends within its transaction timeout plus `answerGraceMs`: with its result, with
- * Neo4j's own error, or with DatabaseNotAnswering.
+ * Every Cypher statement goes through here: one place for the driver, the database name, the time bounds, the
+ * breaker and the count. Each call ends within its transaction timeout plus `answerGraceMs`: with its result,
+ * with Neo4j's own error, or with DatabaseNotAnswering, which comes at once while the breaker is open and
+ * within about 1.5 s once Neo4j stops answering (see `suspectAfterMs`).
  */
 export class Database {
   constructor(
@@ -44,14 +164,27 @@ export class Database {
     readonly queryTimeoutMs: number,
     /** How long a read retries a transient failure (an unreachable database, a leader election), in ms. */
     readonly maxRetryMs: number,
+    /**
+     * The driver of the connectivity checks: one of their own, so that a pool busy with long queries does not
+     * look like a silent database. By default `driver`.
+     */
+    private readonly probeDriver: Driver = driver,
     /** Shared by the views `withSignal` makes, so that the original counts their reads too. */
-    private readonly counter = { roundTrips: 0 },
+    private readonly shared: Shared = {
+      roundTrips: 0,
+      breaker: new Breaker((waitMs) => connectivity(probeDriver, name, waitMs)),
+    },
     private readonly scope?: RequestScope,
   ) {}
 
   /** Read queries sent so far, through this object and its views; tests read it to prove that batching holds. */
   get roundTrips(): number {
-    return this.counter.roundTrips;
+    return this.shared.roundTrips;
+  }
+
+  /** Whether the breaker is open: Neo4j did not answer a check, and calls fail at once until it does. */
+  get breakerOpen(): boolean {
+    return this.shared.breaker.reason !== undefined;
   }
 
   /**
@@ -61,10 +194,15 @@ export class Database {
    * Writes are not cut by the signal: a write abandoned half-way would leave its outcome unknown.
    */
   withSignal(signal: AbortSignal, deadline = Number.POSITIVE_INFINITY): Database {
-    return new Database(this.driver, this.name, this.queryTimeoutMs, this.maxRetryMs, this.counter, {
-      signal,
-      deadline,
-    });
+    return new Database(
+      this.driver,
+      this.name,
+      this.queryTimeoutMs,
+      this.maxRetryMs,
+      this.probeDriver,
+      this.shared,
+      { signal, deadline },
+    );
   }
 
   /**
@@ -82,8 +220,9 @@ export class Database {
     const left = (this.scope?.deadline ?? Number.POSITIVE_INFINITY) - Date.now();
     // At least 1 ms: Neo4j reads a timeout of 0 as "none".
     const timeoutMs = Math.max(1, Math.min(this.queryTimeoutMs, left));
-    this.counter.roundTrips += 1;
-    return bounded(timeoutMs + answerGraceMs, this.scope?.signal, (signal) =>
+    this.refuseWhileOpen();
+    this.shared.roundTrips += 1;
+    return this.bounded(timeoutMs + answerGraceMs, this.scope?.signal, (signal) =>
       retryTransient(this.maxRetryMs, signal, () => this.autoCommit<T>(cypher, params, timeoutMs, signal)),
     );
   }
@@ -108,36 +247,65 @@ export class Database {
 
   /** Runs `work` as one write transaction: everything it does commits together or not at all. */
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    this.refuseWhileOpen();
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
-    return bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
+    return this.bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
       session.executeWrite(work, { timeout: this.queryTimeoutMs }).finally(() => session.close()),
     );
   }
 
   /**
    * Whether the database answers a connectivity check within `waitMs` milliseconds: "unreachable" when it
-   * refuses (down, restarting), "not answering" when it says nothing (frozen, cut off).
+   * refuses (down, restarting), "not answering" when it says nothing (frozen, cut off). The check is the
+   * breaker's (joined if one is under way), which goes on for `probeTimeoutMs` whatever `waitMs`: its silence
+   * opens the breaker, an answer closes it.
    */
-  async ping(waitMs: number): Promise<"reachable" | "unreachable" | "not answering"> {
-    let timer: NodeJS.Timeout | undefined;
-    const silence = new Promise<"not answering">((resolve) => {
-      timer = setTimeout(resolve, waitMs, "not answering");
+  ping(waitMs: number): Promise<Connectivity> {
+    return within(this.shared.breaker.check(), waitMs, "not answering");
+  }
+
+  /** Fails at once, with the breaker's reason, while the breaker is open. */
+  private refuseWhileOpen(): void {
+    const { reason } = this.shared.breaker;
+    if (reason) throw reason;
+  }
+
+  /**
+   * Settles with `query`, unless `signal` aborts, the breaker opens or `waitMs` milliseconds pass first: then
+   * it rejects at once with the signal's reason, the breaker's, or a DatabaseNotAnswering. The breaker watches
+   * the call meanwhile (a call left unanswered makes it check Neo4j). `query` gets a signal that aborts in every
+   * such case, so that neo4j-driver stops the query on a server that still answers; a frozen server gets no
+   * such chance (the driver waits on it for ever), so that promise is abandoned, and Promise.race, having
+   * subscribed to it, swallows its later rejection.
+   */
+  private async bounded<T>(
+    waitMs: number,
+    signal: AbortSignal | undefined,
+    query: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const { breaker } = this.shared;
+    const giveUp = new AbortController();
+    const timer = setTimeout(() => giveUp.abort(new DatabaseNotAnswering(waitMs)), waitMs);
+    const onAbort = () => giveUp.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const givenUp = new Promise<never>((_, reject) => {
+      giveUp.signal.addEventListener("abort", () => reject(giveUp.signal.reason), { once: true });
     });
+    breaker.enter(giveUp);
     try {
-      return await Promise.race([
-        this.driver.verifyConnectivity({ database: this.name }).then(
-          () => "reachable" as const,
-          () => "unreachable" as const,
-        ),
-        silence,
-      ]);
+      return await Promise.race([query(giveUp.signal), givenUp]);
     } finally {
+      breaker.leave(giveUp);
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 
+  /** Stops the breaker's probes and closes the drivers. */
   async close(): Promise<void> {
+    this.shared.breaker.stop();
     await this.driver.close();
+    if (this.probeDriver !== this.driver) await this.probeDriver.close();
   }
 }
 
@@ -164,30 +332,25 @@ async function retryTransient<T>(
   }
 }
 
-/**
- * Settles with `query`, unless `signal` aborts first or `waitMs` milliseconds pass: then it rejects at once
- * with the signal's reason or DatabaseNotAnswering. `query` gets a signal that aborts in both cases, so that
- * neo4j-driver stops the query on a server that still answers; a frozen server gets no such chance (the
- * driver waits on it for ever), so that promise is abandoned, and Promise.race, having subscribed to it,
- * swallows its later rejection.
- */
-async function bounded<T>(
-  waitMs: number,
-  signal: AbortSignal | undefined,
-  query: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const giveUp = new AbortController();
-  const timer = setTimeout(() => giveUp.abort(new DatabaseNotAnswering(waitMs)), waitMs);
-  const onAbort = () => giveUp.abort(signal?.reason);
-  signal?.addEventListener("abort", onAbort, { once: true });
-  const givenUp = new Promise<never>((_, reject) => {
-    giveUp.signal.addEventListener("abort", () => reject(giveUp.signal.reason), { once: true });
+/** Whether `driver` answers a connectivity check on `database` within `waitMs` milliseconds. */
+function connectivity(driver: Driver, database: string, waitMs: number): Promise<Connectivity> {
+  const checked = driver.verifyConnectivity({ database }).then(
+    () => "reachable" as const,
+    () => "unreachable" as const,
+  );
+  return within(checked, waitMs, "not answering");
+}
+
+/** What `promise` resolves to, or `fallback` if it has not settled within `waitMs` milliseconds. */
+async function within<T, F>(promise: Promise<T>, waitMs: number, fallback: F): Promise<T | F> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<F>((resolve) => {
+    timer = setTimeout(resolve, waitMs, fallback);
   });
   try {
-    return await Promise.race([query(giveUp.signal), givenUp]);
+    return await Promise.race([promise, late]);
   } finally {
     clearTimeout(timer);
-    signal?.removeEventListener("abort", onAbort);
   }
 }
 
@@ -199,7 +362,8 @@ export async function connect(
   config: Neo4jConnectionConfig & { uri: string },
   log: Logger,
 ): Promise<Database> {
-  const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
+  const auth = neo4j.auth.basic(config.user, config.password);
+  const driver = neo4j.driver(config.uri, auth, {
     maxConnectionPoolSize: 50,
     // Waiting for a pooled connection, or for a new one's handshake, which a frozen server never completes,
     // takes no longer than a query may wait for its answer.
@@ -216,7 +380,17 @@ export async function connect(
     try {
       await driver.verifyConnectivity({ database: config.database });
       log.info({ uri: config.uri, database: config.database }, "Connected to Neo4j");
-      return new Database(driver, config.database, config.queryTimeoutMs, config.maxRetryMs);
+      // The breaker's connectivity checks, on connections of their own: two, since a check left waiting on a
+      // frozen server holds one until the server answers. A liveness check on every acquisition (timeout 0)
+      // makes each check a round trip: verifyConnectivity alone reuses a pooled connection whose last message
+      // was its LOGON without sending anything, and so finds a frozen server "reachable".
+      const probeDriver = neo4j.driver(config.uri, auth, {
+        maxConnectionPoolSize: 2,
+        connectionLivenessCheckTimeout: 0,
+        connectionAcquisitionTimeout: config.queryTimeoutMs + answerGraceMs,
+        connectionTimeout: 5_000,
+      });
+      return new Database(driver, config.database, config.queryTimeoutMs, config.maxRetryMs, probeDriver);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const code = (error as { code?: string }).code;

@@ -24,7 +24,9 @@ export type ErrorCode =
   /** The database cannot answer now; the same request may succeed shortly. */
   | "SERVICE_UNAVAILABLE"
   /** The service has as much work in flight as it takes; the same request may succeed in a moment. */
-  | "OVERLOADED";
+  | "OVERLOADED"
+  /** Too many failed attempts from one client (wrong API keys); refused until the time `details` gives. */
+  | "RATE_LIMITED";
 
 /** An error a client caused or can act on: a code, a message that says what to do, and its figures. */
 export class DomainError extends Error {
@@ -78,3 +80,7 @@ export const serviceUnavailable = (message: string) => new DomainError("SERVICE_
 /** A request the service had no room for: `details` gives the figures of what is in flight. */
 export const overloaded = (message: string, details: Record<string, number>) =>
   new DomainError("OVERLOADED", message, details);
+
+/** A client refused for a while after too many failed attempts: `details` gives the figures and the wait. */
+export const rateLimited = (message: string, details: Record<string, number>) =>
+  new DomainError("RATE_LIMITED", message, details);

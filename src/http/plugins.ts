@@ -106,6 +106,39 @@ export function useSecurityHeaders(): Plugin {
   };
 }
 
+/** Longest part of a client's Content-Encoding echoed in a refusal, in characters. */
+const echoedEncodingChars = 64;
+
+/**
+ * Refuses a POST body sent with a Content-Encoding other than `identity` (415, naming the encoding, with
+ * `accept-encoding: identity` as RFC 7694 says): the service reads bodies as they are sent, so a compressed body
+ * would otherwise be refused further on as not UTF-8 or not JSON, which says nothing of the cause.
+ */
+export function useIdentityEncoding(): Plugin {
+  return {
+    onRequest({ request, endResponse }) {
+      if (request.method !== "POST") return;
+      const encoding = request.headers.get("content-encoding")?.trim().toLowerCase();
+      if (!encoding || encoding === "identity") return;
+      const named = encoding.slice(0, echoedEncodingChars);
+      endResponse(
+        json(
+          {
+            errors: [
+              {
+                message: `Content-Encoding "${named}" is not supported: send the body uncompressed (identity).`,
+                extensions: { code: "BAD_REQUEST", contentEncoding: named },
+              },
+            ],
+          },
+          415,
+          { "accept-encoding": "identity" },
+        ),
+      );
+    },
+  };
+}
+
 /** Refuses a POST body that is not valid UTF-8 (400), instead of letting the decoder replace bytes silently. */
 export function useStrictUtf8(): Plugin {
   return {
