@@ -8,7 +8,7 @@ import type { RecordReader } from "./records/reader.js";
 import type { RelationRecord } from "./records/relation.js";
 import type { SourceRecord } from "./records/source.js";
 
-/** A relation in force as exports carry it: with its citations, or none when they were not asked for. */
+/** A relation in force as exports carry it: with every one of its citations, or none when they were not asked for. */
 export interface ExportedRelation extends RelationRecord {
   citations: CitationRecord[];
 }
@@ -60,7 +60,7 @@ const selectionParams = (s: ExportSelection) => ({
 export interface ExportSource {
   /** Every selected actor, by key. */
   actors(): AsyncGenerator<ActorRecord>;
-  /** Every selected relation in force, by key; with its citations (by key) when `citations` is true. */
+  /** Every selected relation in force, by key; with all its citations (by key, none left out) when `citations` is true. */
   relations(citations: boolean): AsyncGenerator<ExportedRelation>;
   /** Every source a selected relation cites (every source for the whole graph), by key. */
   sources(): AsyncGenerator<SourceRecord>;
@@ -185,7 +185,7 @@ export async function openExport(
     throw error;
   }
   async function* rows<T>(cypher: string, row: RecordReader<T>): AsyncGenerator<T> {
-    const records = tx.run(cypher, params)[Symbol.asyncIterator]();
+    const records = tx.run(cypher, { ...params, ...row.params })[Symbol.asyncIterator]();
     for (;;) {
       const next = await until(records.next());
       if (next.done) return;
@@ -195,7 +195,7 @@ export async function openExport(
   return {
     actors: () => rows(actorsQuery(selection), actorRow),
     relations: async function* (citations) {
-      const row = relationReader(wholeRecords, { ends: false, citations });
+      const row = relationReader(wholeRecords, { ends: false, citations: citations ? "all" : undefined });
       // The shared projection leaves citations out when they are not read; the formats expect a list.
       for await (const r of rows(relationsQuery(selection, row), row)) {
         yield { ...r, citations: r.citations ?? [] };

@@ -1,3 +1,4 @@
+import neo4j from "neo4j-driver";
 import { type ActorProperty, type ActorRecord, actorReading } from "./records/actor.js";
 import { type CitationProperty, type CitationRecord, citationReading } from "./records/citation.js";
 import { columnsOf, listReader, type Part, type RecordReader } from "./records/reader.js";
@@ -61,6 +62,7 @@ const recordPart = <T>(field: string, cypher: string, reader: RecordReader<T>): 
   field,
   cypher,
   decode: (values) => (values ? reader.decode(values as unknown[]) : undefined),
+  params: reader.params,
 });
 
 /** How an actor bound to (or given by the expression) `x` is read, e.g. `a` or `startNode(r)`. */
@@ -85,13 +87,14 @@ export function citationReader(projection: Projection, withSource = false): Reco
   ]);
 }
 
-/** Most citations fetched with one relation: one more than the API lets a client ask for (src/graphql/bounds.ts). */
-export const citationsFetchedPerRelation = 501;
-
-/** What a relation is fetched with: its two ends' actors, its citations (and with each, its source). */
+/**
+ * What a relation is fetched with: its two ends' actors; its citations, in key order, at most `citations` of them
+ * (the API's bound plus one, so that a cut list is known: src/graphql/bounds.ts), or `"all"` of them (an export is
+ * the whole record), none when absent; and with each citation, its source.
+ */
 export interface RelationParts {
   ends: boolean;
-  citations: boolean;
+  citations?: number | "all";
   citationSources?: boolean;
 }
 
@@ -102,7 +105,7 @@ export interface RelationParts {
  */
 export function relationReader(
   projection: Projection,
-  parts: RelationParts = { ends: false, citations: false },
+  parts: RelationParts = { ends: false },
 ): RecordReader<RelationRecord> {
   const properties = parts.ends
     ? recordProperties.relation.filter((p) => p === "from" || p === "to" || projection.relation.includes(p))
@@ -113,15 +116,19 @@ export function relationReader(
     const to = actorReader(projection, "endNode(r)");
     fetched.push(recordPart("fromActor", from.list, from), recordPart("toActor", to.list, to));
   }
-  if (parts.citations) {
+  if (parts.citations !== undefined) {
     const citation = citationReader(
       projection,
       parts.citationSources === true && !readsSourceKeyOnly(projection),
     );
+    const all = parts.citations === "all";
     fetched.push({
       field: "citations",
-      cypher: `COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN ${citation.list} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`,
+      cypher: `COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN ${citation.list} ORDER BY c.id${all ? "" : " LIMIT $citationsPerRelation"} }`,
       decode: (rows) => (rows as unknown[][]).map(citation.decode),
+      params: all
+        ? citation.params
+        : { ...citation.params, citationsPerRelation: neo4j.int(parts.citations) },
     });
   }
   return listReader(columnsOf(relationReading, properties, "r"), fetched);

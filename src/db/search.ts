@@ -138,19 +138,23 @@ export const searchCitations = (db: Database, lucene: string, page: KeysetPage<S
 export const searchSources = (db: Database, lucene: string, page: KeysetPage<SearchKey>) =>
   searchText<SourceRecord>(db, "source_search", "s", sourceReader(wholeRecords), lucene, page);
 
-/** Most sources fetched per actor for `Actor.mentionedIn`: one more than the API's bound, to know a cut. */
-export const sourcesFetchedPerActor = 1001;
-
-/** The first `sourcesFetchedPerActor` sources that mention each actor, by source key, with the spans. */
-export async function mentionsOfActors(db: Database, actorKeys: readonly string[]): Promise<MentionRecord[]> {
+/**
+ * The first `perActor` sources that mention each actor, by source key, with the spans. `perActor` is the most
+ * sources fetched for each actor: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts).
+ */
+export async function mentionsOfActors(
+  db: Database,
+  actorKeys: readonly string[],
+  perActor: number,
+): Promise<MentionRecord[]> {
   const { records } = await db.read(
     `UNWIND $keys AS actorKey
      CALL (actorKey) {
        MATCH (s:Source)-[m:MENTIONS]->(:Actor {id: actorKey})
-       RETURN s, m ORDER BY s.id LIMIT ${sourcesFetchedPerActor}
+       RETURN s, m ORDER BY s.id LIMIT $perActor
      }
      RETURN ${mentionColumns("s.id", "actorKey", "m")}`,
-    { keys: actorKeys },
+    { keys: actorKeys, perActor: neo4j.int(perActor) },
   );
   return records.map(mentionOf);
 }

@@ -106,7 +106,7 @@ export interface ExportFormat {
   relation?: (relation: ExportedRelation, index: number) => string;
   /** A source's text, after the relations, likewise. */
   source?: (source: SourceRecord, index: number) => string;
-  /** Whether the relations are read with their citations. */
+  /** Whether the relations are read with their citations: every one of them, since an export is the whole record. */
   citations: boolean;
 }
 

@@ -1,14 +1,12 @@
 import type { GraphQLResolveInfo } from "graphql";
-import { citationsFetchedPerRelation } from "../db/projection.js";
-import { itemsFetchedPerSource } from "../db/queries/sources.js";
-import { sourcesFetchedPerActor } from "../db/search.js";
 import { badInput } from "../domain/errors.js";
 
 /**
  * Every list of the API has a bound: a Relay connection takes `first`/`last` up to `page.max`; a plain list
  * takes `limit` with a default and a maximum. The bound serves twice: as the multiplier of the list's
- * children in the cost estimate (computed before execution), and as the number of items fetched. A list cut
- * by its limit is reported in the response's `extensions.truncated`, never silently. A plain list field gets
+ * children in the cost estimate (computed before execution), and as the number of items fetched: the maxima
+ * live here and the database layer is told them (`fetchedPerParent`). A list cut by its limit is reported in
+ * the response's `extensions.truncated`, never silently. A plain list field gets
  * its `limit` argument, its cost and its cut from its entry here through boundedListField
  * (src/graphql/bounded-list.ts).
  */
@@ -23,11 +21,11 @@ export const bounds = {
   /** Relay connections: `first` / `last`, as GitHub's API does. */
   page: { default: 20, max: 100 },
   relationsOfActor: { default: 100, max: 1000 },
-  citationsOfRelation: { default: 20, max: citationsFetchedPerRelation - 1 },
-  citationsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
-  relationsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
-  mentionsOfSource: { default: 100, max: itemsFetchedPerSource - 1 },
-  mentionsOfActor: { default: 100, max: sourcesFetchedPerActor - 1 },
+  citationsOfRelation: { default: 20, max: 500 },
+  citationsOfSource: { default: 100, max: 1000 },
+  relationsOfSource: { default: 100, max: 1000 },
+  mentionsOfSource: { default: 100, max: 1000 },
+  mentionsOfActor: { default: 100, max: 1000 },
   /** Passages around the matches of one source hit of searchSources. */
   snippets: { default: 3, max: 20 },
   claims: { default: 100, max: 1000 },
@@ -42,6 +40,13 @@ export const bounds = {
   /** Global ids in one nodes(ids:) call. */
   nodeIds: { default: 100, max: 100 },
 } as const satisfies Record<string, ListBound>;
+
+/**
+ * How many items of a list the database layer fetches for each parent (a relation's citations, a source's
+ * mentions) when a loader reads them for every limit at once: the bound's maximum plus one, so that a list cut by
+ * the maximum is known to be cut.
+ */
+export const fetchedPerParent = (bound: ListBound) => bound.max + 1;
 
 /** Extra cost of a big scalar such as Source.text, in items: it weighs as much as this many list items. */
 export const bigTextCost = 100;

@@ -16,6 +16,7 @@ import type { RelationRecord } from "../db/records/relation.js";
 import { mentionsOfActors } from "../db/search.js";
 import { notFound } from "../domain/errors.js";
 import { codePoints } from "../domain/text.js";
+import { bounds, fetchedPerParent } from "./bounds.js";
 import type { GraphQLContext } from "./context.js";
 import { ActorRef, CitationRef, RelationRef, SourceRef } from "./refs.js";
 
@@ -86,7 +87,11 @@ export const loaders = {
     ),
   ),
   citationsOfRelation: perRequest<string, CitationRecord[]>(async (keys, { db, projection }) =>
-    groupByKey(keys, await citationsOfRelations(db, keys, projection.current), (c) => c.relationKey),
+    groupByKey(
+      keys,
+      await citationsOfRelations(db, keys, fetchedPerParent(bounds.citationsOfRelation), projection.current),
+      (c) => c.relationKey,
+    ),
   ),
   /** Who says what about a relation (src/db/queries/ledger.ts ledgersOfRelations). */
   ledger: perRequest<string, LedgerRecord | null>(async (keys, { db }) =>
@@ -99,18 +104,32 @@ export const loaders = {
     ),
   ),
   citationsOfSource: perRequest<string, CitationRecord[]>(async (keys, { db, projection }) =>
-    groupByKey(keys, await citationsOfSources(db, keys, projection.current), (c) => c.sourceKey),
-  ),
-  relationsOfSource: perRequest<string, RelationRecord[]>(async (keys, { db, projection }) =>
-    groupByKey(keys, await relationsOfSources(db, keys, projection.current), (row) => row.sourceKey).map(
-      (rows) => rows.map((row) => row.relation),
+    groupByKey(
+      keys,
+      await citationsOfSources(db, keys, fetchedPerParent(bounds.citationsOfSource), projection.current),
+      (c) => c.sourceKey,
     ),
   ),
+  relationsOfSource: perRequest<string, RelationRecord[]>(async (keys, { db, projection }) =>
+    groupByKey(
+      keys,
+      await relationsOfSources(db, keys, fetchedPerParent(bounds.relationsOfSource), projection.current),
+      (row) => row.sourceKey,
+    ).map((rows) => rows.map((row) => row.relation)),
+  ),
   mentionsOfSource: perRequest<string, MentionRecord[]>(async (keys, { db }) =>
-    groupByKey(keys, await mentionsOfSources(db, keys), (m) => m.sourceKey),
+    groupByKey(
+      keys,
+      await mentionsOfSources(db, keys, fetchedPerParent(bounds.mentionsOfSource)),
+      (m) => m.sourceKey,
+    ),
   ),
   mentionsOfActor: perRequest<string, MentionRecord[]>(async (keys, { db }) =>
-    groupByKey(keys, await mentionsOfActors(db, keys), (m) => m.actorKey),
+    groupByKey(
+      keys,
+      await mentionsOfActors(db, keys, fetchedPerParent(bounds.mentionsOfActor)),
+      (m) => m.actorKey,
+    ),
   ),
   /**
    * Relations of an actor, with the actor itself (the same query brings it); keys that share a direction,

@@ -7,6 +7,7 @@ import type { MentionRecord } from "../db/records/mention.js";
 import type { RelationRecord } from "../db/records/relation.js";
 import type { SourceRecord } from "../db/records/source.js";
 import type { Mention } from "../domain/mentions.js";
+import { bounds, fetchedPerParent } from "./bounds.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -37,7 +38,12 @@ export const RelationRef = builder.loadableNodeRef("Relation", {
 export const CitationRef = builder.loadableNodeRef("Citation", {
   id: { resolve: (citation) => citation.key },
   load: (keys: string[], { db, projection }: GraphQLContext) =>
-    citationsOfRelations(db, [...new Set(keys.map((key) => key.split("#")[0] ?? ""))], projection.current),
+    citationsOfRelations(
+      db,
+      [...new Set(keys.map((key) => key.split("#")[0] ?? ""))],
+      fetchedPerParent(bounds.citationsOfRelation),
+      projection.current,
+    ),
   sort: (citation: CitationRecord) => citation.key,
 });
 

@@ -102,7 +102,12 @@ export async function listActors(
        RETURN collect({ node: ${actor.list}, key: a.id${relation ? ", relations: relations" : ""} }) AS page
      }
      RETURN total, page`,
-    { kinds, ...keysetParams(page), ...(relations ? relationsOfActorParams(relations) : {}) },
+    {
+      kinds,
+      ...keysetParams(page),
+      ...(relations ? relationsOfActorParams(relations) : {}),
+      ...relation?.params,
+    },
   );
   const items: { node: unknown[]; key: string; relations?: unknown[][] }[] = records[0]?.get("page") ?? [];
   return {
@@ -131,7 +136,7 @@ export async function relationsOfActors(
     `MATCH (a:Actor) WHERE a.id IN $keys
      ${relationsOfActorCall(request, relation)}
      RETURN ${actor.list} AS actor, relations`,
-    { keys: actorKeys, ...relationsOfActorParams(request) },
+    { keys: actorKeys, ...relationsOfActorParams(request), ...relation.params },
   );
   return records.map((r) => ({
     actor: actor.decode(r.get("actor")),

@@ -1,8 +1,8 @@
+import neo4j from "neo4j-driver";
 import type { Database } from "../database.js";
 import { inListOrder, type Keyed, type KeysetPage, keysetParams, keysetWindow, totalOf } from "../keyset.js";
 import {
   citationReader,
-  citationsFetchedPerRelation,
   type Projection,
   type RelationParts,
   relationReader,
@@ -94,7 +94,7 @@ export async function relationsPage(
        RETURN collect({ node: ${relation.list}, key: sortKey }) AS page
      }
      RETURN actorFound, total, page`,
-    { actor, ...filterParams(filter), ...keysetParams(page) },
+    { actor, ...filterParams(filter), ...keysetParams(page), ...relation.params },
   );
   const items: { node: unknown[]; key: string }[] = records[0]?.get("page") ?? [];
   return {
@@ -113,7 +113,7 @@ export async function relationsByKeys(
   keys: readonly string[],
   projection: Projection = wholeRecords,
 ): Promise<RelationRecord[]> {
-  const relation = relationReader(projection, { ends: true, citations: false });
+  const relation = relationReader(projection, { ends: true });
   const { records } = await db.read(
     `UNWIND $keys AS key MATCH ()-[r:RELATION {id: key}]->()
      RETURN ${relation.list} AS relation`,
@@ -122,10 +122,14 @@ export async function relationsByKeys(
   return records.map((r) => relation.decode(r.get("relation")));
 }
 
-/** The first `citationsFetchedPerRelation` citations of each relation, by key. */
+/**
+ * The first `perRelation` citations of each relation, by key. `perRelation` is the most citations fetched for
+ * each relation: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts).
+ */
 export async function citationsOfRelations(
   db: Database,
   relationKeys: readonly string[],
+  perRelation: number,
   projection: Projection = wholeRecords,
 ): Promise<CitationRecord[]> {
   const citation = citationReader(projection);
@@ -133,10 +137,10 @@ export async function citationsOfRelations(
     `UNWIND $keys AS key
      CALL (key) {
        MATCH (c:Citation {relationId: key})
-       RETURN c ORDER BY c.id LIMIT ${citationsFetchedPerRelation}
+       RETURN c ORDER BY c.id LIMIT $perRelation
      }
      RETURN ${citation.list} AS citation`,
-    { keys: relationKeys },
+    { keys: relationKeys, perRelation: neo4j.int(perRelation) },
   );
   return records.map((r) => citation.decode(r.get("citation")));
 }

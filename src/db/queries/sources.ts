@@ -1,3 +1,4 @@
+import neo4j from "neo4j-driver";
 import type { Database } from "../database.js";
 import {
   inListOrder,
@@ -22,15 +23,13 @@ import type { SourceRecord } from "../records/source.js";
 /** The read queries of sources: by key, a page of them, their texts, and the lists below each source. */
 
 /**
- * Most items fetched per source for each of its lists (citations, relations, mentions): one more than the API
- * lets a client ask for (src/graphql/bounds.ts), so that a cut list is known to be cut.
+ * The first `perSource` citations of each source, in text order. `perSource` is the most items fetched for each
+ * source: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts); so for the lists below.
  */
-export const itemsFetchedPerSource = 1001;
-
-/** The first `itemsFetchedPerSource` citations of each source, in text order. */
 export async function citationsOfSources(
   db: Database,
   sourceKeys: readonly string[],
+  perSource: number,
   projection: Projection = wholeRecords,
 ): Promise<CitationRecord[]> {
   const citation = citationReader(projection);
@@ -38,34 +37,35 @@ export async function citationsOfSources(
     `UNWIND $keys AS key
      CALL (key) {
        MATCH (c:Citation {sourceId: key})
-       RETURN c ORDER BY c.start, c.id LIMIT ${itemsFetchedPerSource}
+       RETURN c ORDER BY c.start, c.id LIMIT $perSource
      }
      RETURN ${citation.list} AS citation`,
-    { keys: sourceKeys },
+    { keys: sourceKeys, perSource: neo4j.int(perSource) },
   );
   return records.map((r) => citation.decode(r.get("citation")));
 }
 
 /**
- * The first `itemsFetchedPerSource` relations each source supports, by key: its citations lead to them through
- * the relation id index.
+ * The first `perSource` relations each source supports, by key: its citations lead to them through the relation
+ * id index.
  */
 export async function relationsOfSources(
   db: Database,
   sourceKeys: readonly string[],
+  perSource: number,
   projection: Projection = wholeRecords,
 ): Promise<{ sourceKey: string; relation: RelationRecord }[]> {
-  const relation = relationReader(projection, { ends: true, citations: false });
+  const relation = relationReader(projection, { ends: true });
   const { records } = await db.read(
     `UNWIND $keys AS sourceKey
      CALL (sourceKey) {
        MATCH (c:Citation {sourceId: sourceKey})
        WITH DISTINCT c.relationId AS key
        MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
-       RETURN r ORDER BY r.id LIMIT ${itemsFetchedPerSource}
+       RETURN r ORDER BY r.id LIMIT $perSource
      }
      RETURN sourceKey, ${relation.list} AS relation`,
-    { keys: sourceKeys },
+    { keys: sourceKeys, perSource: neo4j.int(perSource) },
   );
   return records.map((r) => ({
     sourceKey: r.get("sourceKey"),
@@ -73,19 +73,20 @@ export async function relationsOfSources(
   }));
 }
 
-/** The first `itemsFetchedPerSource` actors each source names, in order of first mention. */
+/** The first `perSource` actors each source names, in order of first mention. */
 export async function mentionsOfSources(
   db: Database,
   sourceKeys: readonly string[],
+  perSource: number,
 ): Promise<MentionRecord[]> {
   const { records } = await db.read(
     `UNWIND $keys AS sourceKey
      CALL (sourceKey) {
        MATCH (:Source {id: sourceKey})-[m:MENTIONS]->(a:Actor)
-       RETURN m, a ORDER BY m.starts[0], a.id LIMIT ${itemsFetchedPerSource}
+       RETURN m, a ORDER BY m.starts[0], a.id LIMIT $perSource
      }
      RETURN ${mentionColumns("sourceKey", "a.id", "m")}`,
-    { keys: sourceKeys },
+    { keys: sourceKeys, perSource: neo4j.int(perSource) },
   );
   return records.map(mentionOf);
 }

@@ -1,7 +1,7 @@
 import neo4j from "neo4j-driver";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import type { Database } from "../database.js";
-import { citationReader, citationsFetchedPerRelation, relationReader, wholeRecords } from "../projection.js";
+import { citationReader, relationReader, wholeRecords } from "../projection.js";
 import type { CitationRecord } from "../records/citation.js";
 import type { RelationRecord } from "../records/relation.js";
 import {
@@ -32,7 +32,7 @@ export async function timeline(
   limit: number,
   byReportDate = true,
 ): Promise<RelationRecord[]> {
-  const relation = relationReader(wholeRecords, { ends: true, citations: false });
+  const relation = relationReader(wholeRecords, { ends: true });
   const { records } = await db.read(
     `MATCH (a:Actor {id: $actor})-[r:RELATION]-(b)
      WHERE ($other IS NULL OR b.id = $other) AND ${relationPredicate(filter)}
@@ -64,8 +64,8 @@ export interface TimeChangeRecord {
  * What changed between the first day of `from` and the last day of `to`, around `actor` if given: relations that
  * began (an event's `at`, a state's `start`), ended (`end`) or were first reported (the publication date of their
  * first dated source) in that window, a date of a month or a year counting when its period overlaps the window.
- * The first `limit`, by date (first day), then kind, then relation key; each with its citations (at most
- * `citationsFetchedPerRelation`).
+ * The first `limit`, by date (first day), then kind, then relation key; each with its citations, at most
+ * `perRelation` of them by key (the API's bound plus one, so that a cut list is known: src/graphql/bounds.ts).
  */
 export async function changesBetween(
   db: Database,
@@ -73,14 +73,15 @@ export async function changesBetween(
   actor: string | null,
   types: string[] | null,
   limit: number,
+  perRelation: number,
 ): Promise<TimeChangeRecord[]> {
   const match = actor === null ? "MATCH ()-[r:RELATION]->()" : "MATCH (:Actor {id: $actor})-[r:RELATION]-()";
   const overlaps = (first: string, last: string) => `(${first} <= $to AND ${last} >= $from)`;
   const citation = citationReader(wholeRecords);
-  const relation = relationReader(wholeRecords, { ends: true, citations: false });
+  const relation = relationReader(wholeRecords, { ends: true });
   const citations = (where: string) =>
     `COLLECT { MATCH (c:Citation {relationId: r.id}) ${where}
-               RETURN ${citation.list} ORDER BY c.id LIMIT ${citationsFetchedPerRelation} }`;
+               RETURN ${citation.list} ORDER BY c.id LIMIT $perRelation }`;
   const { records } = await db.read(
     `CALL () {
        ${match}
@@ -118,6 +119,7 @@ export async function changesBetween(
       from: firstDay(window.from),
       to: lastDay(window.to),
       limit: neo4j.int(limit),
+      perRelation: neo4j.int(perRelation),
     },
   );
   const changes: (Omit<TimeChangeRecord, "relation" | "citations"> & {

@@ -88,13 +88,14 @@ export async function shortestPaths(
   options: {
     /** Most paths to answer (1: the shortest only). */
     limit: number;
-    withCitations: boolean;
+    /** Most citations fetched with each relation (see RelationParts.citations); none when absent. */
+    citations?: number;
   },
   projection: Projection = wholeRecords,
 ): Promise<{ from: ActorRecord | null; to: ActorRecord | null; paths: RelationRecord[][] }> {
   if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
   // The two ends come back with the paths, so that an unknown key costs no extra round trip to report.
-  const relation = relationReader(projection, { ends: true, citations: options.withCitations });
+  const relation = relationReader(projection, { ends: true, citations: options.citations });
   const [fromActor, toActor] = [actorReader(projection, "a"), actorReader(projection, "b")];
   const { records } = await db.read(
     `OPTIONAL MATCH (a:Actor {id: $from})
@@ -107,7 +108,7 @@ export async function shortestPaths(
      }
      RETURN CASE WHEN a IS NULL THEN null ELSE ${fromActor.list} END AS from,
             CASE WHEN b IS NULL THEN null ELSE ${toActor.list} END AS to, paths`,
-    { from, to, ...filterParams(filter), limit: neo4j.int(options.limit) },
+    { from, to, ...filterParams(filter), limit: neo4j.int(options.limit), ...relation.params },
   );
   const record = records[0];
   const fromEnd: unknown[] | null = record?.get("from") ?? null;

@@ -30,15 +30,19 @@ export interface Column {
  */
 export interface Part extends Column {
   decode: (value: unknown) => unknown;
+  /** The Cypher parameters its expression uses, if any (such as how many citations a relation's part fetches). */
+  params?: Record<string, unknown>;
 }
 
 /**
- * How a record is read: `list`, the Cypher expression that returns its columns' values as one list, and
- * `decode`, which makes the record of such a list.
+ * How a record is read: `list`, the Cypher expression that returns its columns' values as one list, `decode`,
+ * which makes the record of such a list, and `params`, the parameters `list` uses, which the query holding it
+ * passes along with its own.
  */
 export interface RecordReader<T> {
   list: string;
   decode: (values: unknown[]) => T;
+  params: Record<string, unknown>;
 }
 
 /** The columns of a kind's `properties`, each read from `x` as its table `reading` says, in that order. */
@@ -60,6 +64,7 @@ export function listReader<T>(columns: readonly Column[], parts: readonly Part[]
   const count = fields.length;
   return {
     list: `[${[...columns, ...parts].map((column) => column.cypher).join(", ")}]`,
+    params: Object.assign({}, ...parts.map((part) => part.params ?? {})),
     decode: (values) => {
       const record: Record<string, unknown> = {};
       for (let i = 0; i < count; i++) record[fields[i] as string] = values[i];

@@ -10,7 +10,7 @@ import type { ActorRecord } from "../../db/records/actor.js";
 import { badInput } from "../../domain/errors.js";
 import { foldName } from "../../domain/text.js";
 import { boundedListField } from "../bounded-list.js";
-import { bounds, clampedLimit, connectionComplexity } from "../bounds.js";
+import { bounds, clampedLimit, connectionComplexity, fetchedPerParent } from "../bounds.js";
 import { builder } from "../builder.js";
 import { loaders } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
@@ -162,7 +162,9 @@ function relationsRequest(
     filter: toRelationFilter(args),
     parts: {
       ends: selects(info, ["from"], nodes) || selects(info, ["to"], nodes),
-      citations: selects(info, ["citations"], nodes),
+      citations: selects(info, ["citations"], nodes)
+        ? fetchedPerParent(bounds.citationsOfRelation)
+        : undefined,
       citationSources:
         selects(info, ["citations", "source"], nodes) || selects(info, ["citations", "reportedOn"], nodes),
     },

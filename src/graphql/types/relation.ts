@@ -7,7 +7,7 @@ import type { RelationRecord } from "../../db/records/relation.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput, notFound } from "../../domain/errors.js";
 import { boundedListField } from "../bounded-list.js";
-import { bounds, connectionComplexity } from "../bounds.js";
+import { bounds, connectionComplexity, fetchedPerParent } from "../bounds.js";
 import { builder } from "../builder.js";
 import {
   type CitationFilter,
@@ -461,7 +461,9 @@ builder.queryFields((t) => ({
             order,
             parts: {
               ends: selects(info, ["edges", "node", "from"]) || selects(info, ["edges", "node", "to"]),
-              citations: selects(info, ["edges", "node", "citations"]),
+              citations: selects(info, ["edges", "node", "citations"])
+                ? fetchedPerParent(bounds.citationsOfRelation)
+                : undefined,
             },
           },
           projection.current,
@@ -500,7 +502,7 @@ builder.queryFields((t) => ({
           withTotal: false,
           parts: {
             ends: selects(info, ["relation", "from"]) || selects(info, ["relation", "to"]),
-            citations: true,
+            citations: fetchedPerParent(bounds.citationsOfRelation),
           },
           order: args.orderBy ?? "TIME",
         },

@@ -2,7 +2,7 @@ import { changesBetween, type TimeChangeRecord } from "../../db/queries/time.js"
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput } from "../../domain/errors.js";
 import { boundedListField } from "../bounded-list.js";
-import { bounds } from "../bounds.js";
+import { bounds, fetchedPerParent } from "../bounds.js";
 import { builder } from "../builder.js";
 import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
 import { CitationRef, PartialDateRef, RelationRef } from "../refs.js";
@@ -79,6 +79,7 @@ builder.queryField("changes", (t) =>
         args.actor ?? null,
         args.types?.length ? [...args.types] : null,
         count,
+        fetchedPerParent(bounds.citationsOfRelation),
       );
     },
   }),

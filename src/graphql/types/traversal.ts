@@ -4,7 +4,7 @@ import { neighbourhood, shortestPaths } from "../../db/queries/traversals.js";
 import type { ActorRecord } from "../../db/records/actor.js";
 import type { RelationRecord } from "../../db/records/relation.js";
 import { badInput, limitExceeded } from "../../domain/errors.js";
-import { bounds, listComplexity, listLimit } from "../bounds.js";
+import { bounds, fetchedPerParent, listComplexity, listLimit } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 import { relationEnd } from "../loaders.js";
@@ -213,7 +213,12 @@ builder.queryFields((t) => ({
         hops,
         (args.direction ?? "BOTH") as Direction,
         toRelationFilter(args),
-        { limit: args.all ? maxPaths : 1, withCitations: selects(info, ["steps", "relation", "citations"]) },
+        {
+          limit: args.all ? maxPaths : 1,
+          citations: selects(info, ["steps", "relation", "citations"])
+            ? fetchedPerParent(bounds.citationsOfRelation)
+            : undefined,
+        },
         context.projection.current,
       );
       if (!from) throw await unknownActor(context, args.from, "from");
