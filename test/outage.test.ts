@@ -68,6 +68,7 @@ describe("database outage", () => {
         database: "neo4j",
         connectTimeoutMs: 30_000,
         queryTimeoutMs: timeoutMs,
+        startupTimeoutMs: timeoutMs,
         maxRetryMs,
       },
       log,

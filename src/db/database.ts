@@ -1,11 +1,14 @@
 import neo4j, {
   type Driver,
   type ManagedTransaction,
+  Neo4jError,
   type QueryResult,
   type RecordShape,
 } from "neo4j-driver";
 import type { Neo4jConnectionConfig } from "../config.js";
+import { DomainError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
+import type { StorageGuard } from "./storage.js";
 
 /**
  * How long past a query's transaction timeout the service still waits for the database's own answer, in
@@ -44,6 +47,10 @@ export class Database {
     readonly queryTimeoutMs: number,
     /** How long a read retries a transient failure (an unreachable database, a leader election), in ms. */
     readonly maxRetryMs: number,
+    /** The transaction timeout of the start-up steps (schema, seed load), in milliseconds: see `forStartup`. */
+    readonly startupTimeoutMs: number,
+    /** The free space of the database's disk, when this process knows it (the embedded Neo4j): see `writeTransaction`. */
+    readonly storage?: StorageGuard,
     /** Shared by the views `withSignal` makes, so that the original counts their reads too. */
     private readonly counter = { roundTrips: 0 },
     private readonly scope?: RequestScope,
@@ -61,10 +68,33 @@ export class Database {
    * Writes are not cut by the signal: a write abandoned half-way would leave its outcome unknown.
    */
   withSignal(signal: AbortSignal, deadline = Number.POSITIVE_INFINITY): Database {
-    return new Database(this.driver, this.name, this.queryTimeoutMs, this.maxRetryMs, this.counter, {
-      signal,
-      deadline,
-    });
+    return new Database(
+      this.driver,
+      this.name,
+      this.queryTimeoutMs,
+      this.maxRetryMs,
+      this.startupTimeoutMs,
+      this.storage,
+      this.counter,
+      { signal, deadline },
+    );
+  }
+
+  /**
+   * A view of this database for the start-up steps (schema, index population, seed load): same driver and
+   * round-trip count, with `startupTimeoutMs` (STARTUP_TIMEOUT_MS) instead of `queryTimeoutMs` as every
+   * transaction's timeout. A first seed load on a busy machine takes longer than one request should.
+   */
+  forStartup(): Database {
+    return new Database(
+      this.driver,
+      this.name,
+      this.startupTimeoutMs,
+      this.maxRetryMs,
+      this.startupTimeoutMs,
+      this.storage,
+      this.counter,
+    );
   }
 
   /**
@@ -85,7 +115,7 @@ export class Database {
     this.counter.roundTrips += 1;
     return bounded(timeoutMs + answerGraceMs, this.scope?.signal, (signal) =>
       retryTransient(this.maxRetryMs, signal, () => this.autoCommit<T>(cypher, params, timeoutMs, signal)),
-    );
+    ).catch((error: unknown) => this.throwStorageFault(error));
   }
 
   /** One auto-commit read; `signal` closes its session, which stops the query on the server. */
@@ -106,12 +136,37 @@ export class Database {
     }
   }
 
-  /** Runs `work` as one write transaction: everything it does commits together or not at all. */
+  /**
+   * Runs `work` as one write transaction: everything it does commits together or not at all.
+   * @throws DomainError STORAGE_FULL, before anything is sent, when the database's disk is below its reserve
+   *   (`storage`), and in place of the database's own failure when the disk is found below it afterwards.
+   */
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    // Refused while there is room, a write cannot fill the disk, which would panic Neo4j and stop reads too.
+    await this.storage?.assertRoom();
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
     return bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
       session.executeWrite(work, { timeout: this.queryTimeoutMs }).finally(() => session.close()),
-    );
+    ).catch((error: unknown) => this.throwStorageFault(error));
+  }
+
+  /**
+   * Rethrows `error`, as STORAGE_FULL when it is the database failing (not the query: no ClientError) while its
+   * disk is below the reserve: a store file that could not grow panics Neo4j, whose answers never say why.
+   */
+  private async throwStorageFault(error: unknown): Promise<never> {
+    const failing =
+      error instanceof DatabaseNotAnswering ||
+      (error instanceof Neo4jError && !error.code.startsWith("Neo.ClientError."));
+    if (this.storage && failing) {
+      // A disk that cannot even be looked at (statfs failing) leaves the database's error as it is.
+      const full = await this.storage.assertRoom().then(
+        () => undefined,
+        (refusal: unknown) => (refusal instanceof DomainError ? refusal : undefined),
+      );
+      if (full) throw full;
+    }
+    throw error;
   }
 
   /**
@@ -198,6 +253,7 @@ async function bounded<T>(
 export async function connect(
   config: Neo4jConnectionConfig & { uri: string },
   log: Logger,
+  storage?: StorageGuard,
 ): Promise<Database> {
   const driver = neo4j.driver(config.uri, neo4j.auth.basic(config.user, config.password), {
     maxConnectionPoolSize: 50,
@@ -216,7 +272,14 @@ export async function connect(
     try {
       await driver.verifyConnectivity({ database: config.database });
       log.info({ uri: config.uri, database: config.database }, "Connected to Neo4j");
-      return new Database(driver, config.database, config.queryTimeoutMs, config.maxRetryMs);
+      return new Database(
+        driver,
+        config.database,
+        config.queryTimeoutMs,
+        config.maxRetryMs,
+        config.startupTimeoutMs,
+        storage,
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const code = (error as { code?: string }).code;

@@ -24,7 +24,9 @@ export type ErrorCode =
   /** The database cannot answer now; the same request may succeed shortly. */
   | "SERVICE_UNAVAILABLE"
   /** The service has as much work in flight as it takes; the same request may succeed in a moment. */
-  | "OVERLOADED";
+  | "OVERLOADED"
+  /** The database's disk has no room for writes; writes succeed again once space is freed. */
+  | "STORAGE_FULL";
 
 /** An error a client caused or can act on: a code, a message that says what to do, and its figures. */
 export class DomainError extends Error {
@@ -78,3 +80,7 @@ export const serviceUnavailable = (message: string) => new DomainError("SERVICE_
 /** A request the service had no room for: `details` gives the figures of what is in flight. */
 export const overloaded = (message: string, details: Record<string, number>) =>
   new DomainError("OVERLOADED", message, details);
+
+/** A write refused because the database's disk is (nearly) full: `details` gives the free and reserved MiB. */
+export const storageFull = (message: string, details: Record<string, number>) =>
+  new DomainError("STORAGE_FULL", message, details);

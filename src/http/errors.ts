@@ -42,6 +42,8 @@ const refusals: Partial<Record<ErrorCode, { status: number; headers?: Record<str
   SERVICE_UNAVAILABLE: { status: 503, headers: { "retry-after": "5" } },
   // Room comes back as soon as a request in flight ends.
   OVERLOADED: { status: 503, headers: { "retry-after": "1" } },
+  // Space comes back when an operator frees it: minutes rather than seconds.
+  STORAGE_FULL: { status: 503, headers: { "retry-after": "30" } },
 };
 
 /** A GraphQL request error: 400 for graphql-response+json, 200 for application/json (yoga reads `spec`). */
