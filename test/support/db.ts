@@ -8,9 +8,12 @@ export const quietLog = createLogger({ level: "silent", format: "json" });
 
 /**
  * A connection to the test run's Neo4j, over Bolt, exactly as the service connects, with the default timeouts
- * (the start-up steps get STARTUP_TIMEOUT_MS's default) unless `queryTimeoutMs` says otherwise.
+ * (QUERY_TIMEOUT_MS and STARTUP_TIMEOUT_MS) unless the test gives others, in milliseconds.
  */
-export async function connectTestDatabase({ queryTimeoutMs = 10_000 } = {}): Promise<Database> {
+export async function connectTestDatabase({
+  queryTimeoutMs = defaultNeo4j.queryTimeoutMs,
+  startupTimeoutMs = defaultNeo4j.startupTimeoutMs,
+} = {}): Promise<Database> {
   return connect(
     {
       uri: inject("neo4jUri"),
@@ -19,7 +22,7 @@ export async function connectTestDatabase({ queryTimeoutMs = 10_000 } = {}): Pro
       database: "neo4j",
       connectTimeoutMs: 30_000,
       queryTimeoutMs,
-      startupTimeoutMs: defaultNeo4j.startupTimeoutMs,
+      startupTimeoutMs,
       maxRetryMs: 2000,
     },
     quietLog,
