@@ -142,7 +142,7 @@ export class Database {
    *   (`storage`), and in place of the database's own failure when the disk is found below it afterwards.
    */
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
-    // Refused while there is room, a write cannot fill the disk, which would panic Neo4j and stop reads too.
+    // Refusing writes while some room is left keeps Neo4j off a full disk, which would panic it and stop reads too.
     await this.storage?.assertRoom();
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
     return bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
