@@ -179,6 +179,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         default: 2000,
         desc: "How long a query retries while the database is unreachable before failing with SERVICE_UNAVAILABLE",
       }),
+      STARTUP_TIMEOUT_MS: positiveInt({
+        default: 600_000,
+        desc: "Transaction timeout of the start-up steps (schema, index population, seed load), which may take minutes on a busy machine; QUERY_TIMEOUT_MS does not apply to them",
+      }),
+      NEO4J_MIN_FREE_MB: positiveInt({
+        default: 64,
+        desc: "Embedded Neo4j: free MiB its data directory's disk must keep; below it, start-up stops and writes answer 503 STORAGE_FULL",
+      }),
       NEO4J_TX_MEMORY_MB: positiveInt({
         default: undefined,
         desc: "Embedded Neo4j: most heap one transaction may hold, in MiB (db.memory.transaction.max; default a third of NEO4J_HEAP_MB)",
@@ -216,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       database: raw.NEO4J_DATABASE,
       connectTimeoutMs: raw.NEO4J_CONNECT_TIMEOUT_S * 1000,
       queryTimeoutMs: raw.QUERY_TIMEOUT_MS,
+      startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
       maxRetryMs: raw.NEO4J_MAX_RETRY_MS,
     },
     embedded: {
@@ -224,6 +233,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       heapMb: raw.NEO4J_HEAP_MB,
       pageCacheMb: raw.NEO4J_PAGECACHE_MB,
       txMemoryMb: raw.NEO4J_TX_MEMORY_MB,
+      minFreeMb: raw.NEO4J_MIN_FREE_MB,
     },
     auth: { apiKeys: raw.API_KEYS, readAccess: raw.READ_ACCESS as "open" | "key" },
     http: {

@@ -2,6 +2,7 @@ import { type Config, ConfigError, loadConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { openDatabase } from "../db/open.js";
 import { applySchema } from "../db/schema.js";
+import { StartupError } from "../db/startup.js";
 import { DomainError } from "../domain/errors.js";
 import { createLogger, type Logger } from "../logger.js";
 import { SeedError } from "../seed/read.js";
@@ -37,8 +38,8 @@ type Work<C> = (context: C) => unknown;
 /**
  * Runs a one-shot command: reads the configuration, runs `work`, and exits with its status. Failures end the
  * same way in every command: rejected input (a domain error, printed after its code, or a seed file's problems)
- * prints its message alone and exits 1; a bad configuration or a {@link CommandError} prints its message alone
- * and exits 2; anything else shows its stack and exits 2.
+ * prints its message alone and exits 1; a bad configuration, a {@link CommandError} or a start-up step out of time
+ * (StartupError) prints its message alone and exits 2; anything else shows its stack and exits 2.
  */
 export async function runCommand(work: Work<CommandContext>, options: CommandOptions = {}): Promise<never> {
   let exitCode = 2;
@@ -52,7 +53,12 @@ export async function runCommand(work: Work<CommandContext>, options: CommandOpt
     exitCode = typeof status === "number" ? status : 0;
   } catch (error) {
     if (error instanceof DomainError) console.error(`${error.code}: ${error.message}`);
-    else if (error instanceof ConfigError || error instanceof CommandError || error instanceof SeedError) {
+    else if (
+      error instanceof ConfigError ||
+      error instanceof CommandError ||
+      error instanceof SeedError ||
+      error instanceof StartupError
+    ) {
       console.error(error.message);
     } else console.error(error);
     if (error instanceof DomainError || error instanceof SeedError) exitCode = 1;

@@ -1,11 +1,14 @@
 import neo4j, {
   type Driver,
   type ManagedTransaction,
+  Neo4jError,
   type QueryResult,
   type RecordShape,
 } from "neo4j-driver";
 import type { Neo4jConnectionConfig } from "../config.js";
+import { DomainError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
+import type { StorageGuard } from "./storage.js";
 
 /**
  * How long past a query's transaction timeout the service still waits for the database's own answer, in
@@ -144,6 +147,23 @@ interface Shared {
   breaker: Breaker;
 }
 
+/** How a Database bounds its calls, and what it watches. */
+export interface DatabaseSettings {
+  /** Every transaction's timeout, in milliseconds: Neo4j aborts a query that runs longer. */
+  queryTimeoutMs: number;
+  /** How long a read retries a transient failure (an unreachable database, a leader election), in ms. */
+  maxRetryMs: number;
+  /** The transaction timeout of the start-up steps (schema, seed load), in milliseconds: see `forStartup`. */
+  startupTimeoutMs: number;
+  /**
+   * The driver of the connectivity checks: one of their own, so that a pool busy with long queries does not
+   * look like a silent database. By default the database's driver.
+   */
+  probeDriver?: Driver;
+  /** The free space of the database's disk, when this process knows it (the embedded Neo4j): see `writeTransaction`. */
+  storage?: StorageGuard;
+}
+
 /** What a request view adds: the request's signal and its deadline (epoch milliseconds). */
 interface RequestScope {
   signal: AbortSignal;
@@ -160,22 +180,19 @@ export class Database {
   constructor(
     readonly driver: Driver,
     readonly name: string,
-    /** Every transaction's timeout, in milliseconds: Neo4j aborts a query that runs longer. */
-    readonly queryTimeoutMs: number,
-    /** How long a read retries a transient failure (an unreachable database, a leader election), in ms. */
-    readonly maxRetryMs: number,
-    /**
-     * The driver of the connectivity checks: one of their own, so that a pool busy with long queries does not
-     * look like a silent database. By default `driver`.
-     */
-    private readonly probeDriver: Driver = driver,
-    /** Shared by the views `withSignal` makes, so that the original counts their reads too. */
+    readonly settings: DatabaseSettings,
+    /** Shared by the views `withSignal` and `forStartup` make, so that the original counts their reads too. */
     private readonly shared: Shared = {
       roundTrips: 0,
-      breaker: new Breaker((waitMs) => connectivity(probeDriver, name, waitMs)),
+      breaker: new Breaker((waitMs) => connectivity(settings.probeDriver ?? driver, name, waitMs)),
     },
     private readonly scope?: RequestScope,
   ) {}
+
+  /** Every transaction's timeout, in milliseconds: Neo4j aborts a query that runs longer. */
+  get queryTimeoutMs(): number {
+    return this.settings.queryTimeoutMs;
+  }
 
   /** Read queries sent so far, through this object and its views; tests read it to prove that batching holds. */
   get roundTrips(): number {
@@ -194,14 +211,21 @@ export class Database {
    * Writes are not cut by the signal: a write abandoned half-way would leave its outcome unknown.
    */
   withSignal(signal: AbortSignal, deadline = Number.POSITIVE_INFINITY): Database {
+    return new Database(this.driver, this.name, this.settings, this.shared, { signal, deadline });
+  }
+
+  /**
+   * A view of this database for the start-up steps (schema, index population, seed load): same driver, breaker
+   * and round-trip count, with `startupTimeoutMs` (STARTUP_TIMEOUT_MS) instead of `queryTimeoutMs` as every
+   * transaction's timeout. A first seed load on a busy machine takes longer than one request should.
+   */
+  forStartup(): Database {
+    const { startupTimeoutMs } = this.settings;
     return new Database(
       this.driver,
       this.name,
-      this.queryTimeoutMs,
-      this.maxRetryMs,
-      this.probeDriver,
+      { ...this.settings, queryTimeoutMs: startupTimeoutMs },
       this.shared,
-      { signal, deadline },
     );
   }
 
@@ -223,8 +247,10 @@ export class Database {
     this.refuseWhileOpen();
     this.shared.roundTrips += 1;
     return this.bounded(timeoutMs + answerGraceMs, this.scope?.signal, (signal) =>
-      retryTransient(this.maxRetryMs, signal, () => this.autoCommit<T>(cypher, params, timeoutMs, signal)),
-    );
+      retryTransient(this.settings.maxRetryMs, signal, () =>
+        this.autoCommit<T>(cypher, params, timeoutMs, signal),
+      ),
+    ).catch((error: unknown) => this.throwStorageFault(error));
   }
 
   /** One auto-commit read; `signal` closes its session, which stops the query on the server. */
@@ -245,13 +271,39 @@ export class Database {
     }
   }
 
-  /** Runs `work` as one write transaction: everything it does commits together or not at all. */
+  /**
+   * Runs `work` as one write transaction: everything it does commits together or not at all.
+   * @throws DomainError STORAGE_FULL, before anything is sent, when the database's disk is below its reserve
+   *   (`storage`), and in place of the database's own failure when the disk is found below it afterwards.
+   */
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
     this.refuseWhileOpen();
+    // Refusing writes while some room is left keeps Neo4j off a full disk, which would panic it and stop reads too.
+    await this.settings.storage?.assertRoom();
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
     return this.bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
       session.executeWrite(work, { timeout: this.queryTimeoutMs }).finally(() => session.close()),
-    );
+    ).catch((error: unknown) => this.throwStorageFault(error));
+  }
+
+  /**
+   * Rethrows `error`, as STORAGE_FULL when it is the database failing (not the query: no ClientError) while its
+   * disk is below the reserve: a store file that could not grow panics Neo4j, whose answers never say why.
+   */
+  private async throwStorageFault(error: unknown): Promise<never> {
+    const failing =
+      error instanceof DatabaseNotAnswering ||
+      (error instanceof Neo4jError && !error.code.startsWith("Neo.ClientError."));
+    const { storage } = this.settings;
+    if (storage && failing) {
+      // A disk that cannot even be looked at (statfs failing) leaves the database's error as it is.
+      const full = await storage.assertRoom().then(
+        () => undefined,
+        (refusal: unknown) => (refusal instanceof DomainError ? refusal : undefined),
+      );
+      if (full) throw full;
+    }
+    throw error;
   }
 
   /**
@@ -305,7 +357,8 @@ export class Database {
   async close(): Promise<void> {
     this.shared.breaker.stop();
     await this.driver.close();
-    if (this.probeDriver !== this.driver) await this.probeDriver.close();
+    const { probeDriver } = this.settings;
+    if (probeDriver && probeDriver !== this.driver) await probeDriver.close();
   }
 }
 
@@ -361,6 +414,7 @@ async function within<T, F>(promise: Promise<T>, waitMs: number, fallback: F): P
 export async function connect(
   config: Neo4jConnectionConfig & { uri: string },
   log: Logger,
+  storage?: StorageGuard,
 ): Promise<Database> {
   const auth = neo4j.auth.basic(config.user, config.password);
   const driver = neo4j.driver(config.uri, auth, {
@@ -390,7 +444,13 @@ export async function connect(
         connectionAcquisitionTimeout: config.queryTimeoutMs + answerGraceMs,
         connectionTimeout: 5_000,
       });
-      return new Database(driver, config.database, config.queryTimeoutMs, config.maxRetryMs, probeDriver);
+      return new Database(driver, config.database, {
+        queryTimeoutMs: config.queryTimeoutMs,
+        maxRetryMs: config.maxRetryMs,
+        startupTimeoutMs: config.startupTimeoutMs,
+        probeDriver,
+        storage,
+      });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       const code = (error as { code?: string }).code;

@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -148,22 +149,30 @@ export class ImportLines {
   }
 }
 
-/** One CSV data file, written with large buffered writes. */
+/**
+ * One CSV data file, written with large buffered writes. A write that fails (a full disk: ENOSPC) rejects the
+ * next `write` or `close` with the file system's error, rather than ending the process on an unhandled 'error'.
+ */
 class DataFile {
   readonly stream: WriteStream;
+  private failure: Error | undefined;
   constructor(readonly file: string) {
     this.stream = createWriteStream(file, { highWaterMark: 1 << 20 });
+    this.stream.on("error", (error) => {
+      this.failure ??= error;
+    });
   }
   /** Appends text; resolves once the stream can take more, so memory stays bounded. */
   async write(text: string): Promise<void> {
-    if (!this.stream.write(text)) {
-      await new Promise<void>((resolve) => this.stream.once("drain", resolve));
-    }
+    if (this.failure) throw this.failure;
+    // once() rejects when the stream fails while it waits.
+    if (!this.stream.write(text)) await once(this.stream, "drain");
   }
   close(): Promise<void> {
-    return new Promise((resolve, reject) =>
-      this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
-    );
+    return new Promise((resolve, reject) => {
+      if (this.failure) reject(this.failure);
+      else this.stream.end((error?: Error | null) => (error ? reject(this.failure ?? error) : resolve()));
+    });
   }
 }
 

@@ -26,6 +26,7 @@ export async function openDatabase(
     const db = await connect(
       { ...config.neo4j, uri: config.neo4j.uri ?? (embedded as EmbeddedNeo4j).uri },
       log,
+      embedded?.storage,
     );
     return {
       db,

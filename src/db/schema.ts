@@ -5,6 +5,7 @@ import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
 import { refreshSearchFields } from "./search.js";
+import { startupStep } from "./startup.js";
 
 export const schemaDir = path.join(projectRoot, "schema");
 
@@ -21,8 +22,10 @@ export function cypherStatements(text: string): string[] {
 
 /**
  * Applies every `schema/*.cypher` file in name order, then waits for the indexes to come online, at most
- * `indexWaitSeconds` (60 by default; an import populates its indexes here, which takes minutes at 1M relations), then brings the records' search
- * fields up to date (src/db/search.ts refreshSearchFields).
+ * `indexWaitSeconds` (60 by default; an import populates its indexes here, which takes minutes at 1M relations),
+ * then brings the records' search fields up to date (src/db/search.ts refreshSearchFields). It is the start-up
+ * step "schema" (startupStep): its transactions have STARTUP_TIMEOUT_MS, or longer for the index wait, and a
+ * transient failure is tried again.
  */
 export async function applySchema(
   db: Database,
@@ -30,24 +33,35 @@ export async function applySchema(
   { indexWaitSeconds = 60 }: { indexWaitSeconds?: number } = {},
 ): Promise<number> {
   const files = (await readdir(schemaDir)).filter((file) => file.endsWith(".cypher")).sort();
-  let applied = 0;
-  for (const file of files) {
-    for (const statement of cypherStatements(await readFile(path.join(schemaDir, file), "utf8"))) {
-      try {
-        await db.driver.executeQuery(statement, {}, { database: db.name });
-      } catch (error) {
-        throw new Error(`schema/${file}: ${(error as Error).message}\n  in: ${statement}`);
+  const texts = await Promise.all(files.map((file) => readFile(path.join(schemaDir, file), "utf8")));
+  const applied = await startupStep("schema", db, log, async (startup) => {
+    const transactionConfig = { timeout: startup.queryTimeoutMs };
+    let statements = 0;
+    for (const [i, file] of files.entries()) {
+      for (const statement of cypherStatements(texts[i] as string)) {
+        try {
+          await startup.driver.executeQuery(statement, {}, { database: startup.name, transactionConfig });
+        } catch (error) {
+          throw new Error(`schema/${file}: ${(error as Error).message}\n  in: ${statement}`, {
+            cause: error,
+          });
+        }
+        statements += 1;
       }
-      applied += 1;
     }
-  }
-  await db.driver.executeQuery(
-    "CALL db.awaitIndexes($seconds)",
-    { seconds: neo4j.int(indexWaitSeconds) },
-    { database: db.name },
-  );
-  // Records written before the search analysis changed get its fields anew.
-  await refreshSearchFields(db, log);
+    await startup.driver.executeQuery(
+      "CALL db.awaitIndexes($seconds)",
+      { seconds: neo4j.int(indexWaitSeconds) },
+      // The wait's own bound decides, not the transaction's.
+      {
+        database: startup.name,
+        transactionConfig: { timeout: Math.max(startup.queryTimeoutMs, (indexWaitSeconds + 60) * 1000) },
+      },
+    );
+    // Records written before the search analysis changed get its fields anew.
+    await refreshSearchFields(startup, log);
+    return statements;
+  });
   log.info({ statements: applied, files }, "Schema applied");
   return applied;
 }

@@ -26,7 +26,9 @@ export type ErrorCode =
   /** The service has as much work in flight as it takes; the same request may succeed in a moment. */
   | "OVERLOADED"
   /** Too many failed attempts from one client (wrong API keys); refused until the time `details` gives. */
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  /** The database's disk has no room for writes; writes succeed again once space is freed. */
+  | "STORAGE_FULL";
 
 /** An error a client caused or can act on: a code, a message that says what to do, and its figures. */
 export class DomainError extends Error {
@@ -84,3 +86,7 @@ export const overloaded = (message: string, details: Record<string, number>) =>
 /** A client refused for a while after too many failed attempts: `details` gives the figures and the wait. */
 export const rateLimited = (message: string, details: Record<string, number>) =>
   new DomainError("RATE_LIMITED", message, details);
+
+/** A write refused because the database's disk is (nearly) full: `details` gives the free and reserved MiB. */
+export const storageFull = (message: string, details: Record<string, number>) =>
+  new DomainError("STORAGE_FULL", message, details);

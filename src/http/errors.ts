@@ -44,6 +44,8 @@ const refusals: Partial<Record<ErrorCode, { status: number; headers?: Record<str
   OVERLOADED: { status: 503, headers: { "retry-after": "1" } },
   // Its retry-after depends on the client's window: src/http/brakes.ts sets it.
   RATE_LIMITED: { status: 429 },
+  // Space comes back when an operator frees it: minutes rather than seconds.
+  STORAGE_FULL: { status: 503, headers: { "retry-after": "30" } },
 };
 
 /** A GraphQL request error: 400 for graphql-response+json, 200 for application/json (yoga reads `spec`). */

@@ -15,6 +15,7 @@ import {
   upsertSeedRelations,
   upsertSeedSources,
 } from "../db/seed-store.js";
+import { startupStep } from "../db/startup.js";
 import { lockGraph } from "../db/writes.js";
 import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
@@ -138,7 +139,8 @@ async function loadHash(corpus: SeedCorpus): Promise<string> {
  * Idempotent: records are merged on their ids, and a seed whose files have not changed since the last
  * load is skipped unless `force` is set. A reload never undoes an analyst's change: retractions, edits and
  * merges of the seed's records stay (keepAnalystChanges), and the log names the actors kept as analysts left
- * them.
+ * them. It is the start-up step "seed load" (startupStep): its transaction has STARTUP_TIMEOUT_MS, not
+ * QUERY_TIMEOUT_MS, and a transient failure is tried again.
  */
 export async function loadSeed(
   db: Database,
@@ -149,12 +151,26 @@ export async function loadSeed(
   const started = Date.now();
   const corpus = await readSeed(seedDir);
   const hash = await loadHash(corpus);
+  const fileRows = toRows(corpus);
+  return startupStep("seed load", db, log, (startup) =>
+    writeSeed(startup, fileRows, hash, log, started, options),
+  );
+}
+
+/** The database part of loadSeed, on the start-up view `db`: skips an unchanged seed, else writes it. */
+async function writeSeed(
+  db: Database,
+  fileRows: SeedRows,
+  hash: string,
+  log: Logger,
+  started: number,
+  options: { force?: boolean },
+): Promise<SeedLoadResult> {
   if (!options.force && (await seedStateHash(db)) === hash) {
     const counts = await countGraph(db);
     log.info({ ...counts }, "Seed unchanged since the last load; skipped");
     return { loaded: false, counts, milliseconds: Date.now() - started };
   }
-  const fileRows = toRows(corpus);
   const { kept, absorbed } = await db.writeTransaction(async (tx) => {
     // After any analyst write in flight, whose checks saw the graph before this load.
     await lockGraph(tx);

@@ -2,11 +2,18 @@ import { inject } from "vitest";
 import { connect, type Database } from "../../src/db/database.js";
 import { applySchema } from "../../src/db/schema.js";
 import { createLogger } from "../../src/logger.js";
+import { defaultNeo4j } from "./defaults.js";
 
 export const quietLog = createLogger({ level: "silent", format: "json" });
 
-/** A connection to the test run's Neo4j, over Bolt, exactly as the service connects. */
-export async function connectTestDatabase(): Promise<Database> {
+/**
+ * A connection to the test run's Neo4j, over Bolt, exactly as the service connects, with the default timeouts
+ * (QUERY_TIMEOUT_MS and STARTUP_TIMEOUT_MS) unless the test gives others, in milliseconds.
+ */
+export async function connectTestDatabase({
+  queryTimeoutMs = defaultNeo4j.queryTimeoutMs,
+  startupTimeoutMs = defaultNeo4j.startupTimeoutMs,
+} = {}): Promise<Database> {
   return connect(
     {
       uri: inject("neo4jUri"),
@@ -14,7 +21,8 @@ export async function connectTestDatabase(): Promise<Database> {
       password: inject("neo4jPassword"),
       database: "neo4j",
       connectTimeoutMs: 30_000,
-      queryTimeoutMs: 10_000,
+      queryTimeoutMs,
+      startupTimeoutMs,
       maxRetryMs: 2000,
     },
     quietLog,

@@ -12,6 +12,8 @@ import org.neo4j.configuration.connectors.HttpConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.event.DatabaseEventContext;
+import org.neo4j.graphdb.event.DatabaseEventListenerAdapter;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -25,6 +27,15 @@ import org.neo4j.io.ByteUnit;
 public final class EmbeddedNeo4j {
   /** The line the Node.js launcher waits for. */
   private static final String READY_MARKER = "NEO4J_EMBEDDED_READY";
+
+  /**
+   * Exit status after a database panic (a full disk, a failed write to the store): the launcher's
+   * supervisor restarts the JVM, which is what Neo4j asks for ("needs to be restarted").
+   */
+  private static final int PANIC_EXIT_STATUS = 3;
+
+  /** How long a panicking JVM waits before it exits, so that the failed commit's answer reaches its client. */
+  private static final long PANIC_EXIT_DELAY_MILLIS = 500;
 
   private EmbeddedNeo4j() {}
 
@@ -65,6 +76,7 @@ public final class EmbeddedNeo4j {
             .setConfig(GraphDatabaseSettings.keep_logical_logs, "2 files")
             .build();
     Runtime.getRuntime().addShutdownHook(new Thread(dbms::shutdown, "neo4j-shutdown"));
+    dbms.registerDatabaseEventListener(new ExitOnPanic());
     setPassword(dbms, password);
 
     System.out.println(READY_MARKER + " bolt://127.0.0.1:" + boltPort);
@@ -86,6 +98,32 @@ public final class EmbeddedNeo4j {
       if (!String.valueOf(e.getMessage()).contains("Old password and new password cannot be the same")) {
         throw e;
       }
+    }
+  }
+
+  /**
+   * A panicked database refuses every transaction, reads included, until the DBMS restarts, and a full
+   * disk panics it. The JVM halts (like a kill: Neo4j recovers from its transaction log at the next start)
+   * rather than shutting down, which would try to flush the store to the disk that just failed.
+   */
+  private static final class ExitOnPanic extends DatabaseEventListenerAdapter {
+    @Override
+    public void databasePanic(DatabaseEventContext event) {
+      System.err.println("NEO4J_EMBEDDED_PANIC database " + event.getDatabaseName() + " panicked; see logs/debug.log");
+      System.err.flush();
+      Thread exit =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(PANIC_EXIT_DELAY_MILLIS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                Runtime.getRuntime().halt(PANIC_EXIT_STATUS);
+              },
+              "exit-on-panic");
+      exit.setDaemon(false);
+      exit.start();
     }
   }
 
