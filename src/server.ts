@@ -9,6 +9,7 @@ import { BytesInFlight } from "./graphql/budget.js";
 import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { useProjection } from "./graphql/projection.js";
 import { schema } from "./graphql/schema.js";
+import { boundedParserCaches } from "./http/caches.js";
 import { maskError, useCodedValidationErrors } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
@@ -58,6 +59,8 @@ export function createGraphQLHandler(options: HandlerOptions) {
     // body; yoga's own limit piped each body through a stream transform again: ~0.3 ms of CPU per request, a
     // third of a trivial query's.
     maxRequestBodySize: false,
+    // Parsed documents kept by their text, bounded in bytes as well as entries (src/http/caches.ts).
+    parserAndValidationCache: boundedParserCaches(),
     // Opens on the example queries of examples/ (docs/examples.md), one tab each, rather than the framework's welcome comment.
     graphiql: http.graphiql ? { defaultTabs: graphiqlTabs, defaultQuery: graphiqlTabs[0]?.query } : false,
     // GraphiQL from the installed package, not from a CDN: it works offline and on closed networks.
