@@ -10,6 +10,7 @@ import {
 } from "../../db/graph.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput, notFound } from "../../domain/errors.js";
+import { checkWindow } from "../../domain/filters.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, connectionComplexity, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
@@ -432,9 +433,7 @@ builder.queryFields((t) => ({
     complexity: connectionComplexity,
     resolve: async (_root, args, { db, budget, projection }, info) => {
       const filter = args.filter ?? {};
-      if (filter.from && filter.to && lastDay(filter.to).toString() < firstDay(filter.from).toString()) {
-        throw badInput('"from" is after "to"');
-      }
+      checkWindow(filter.from, filter.to);
       if (filter.actor == null && filter.direction != null && filter.direction !== "BOTH") {
         throw badInput(`"direction" ${filter.direction} needs "actor"`);
       }

@@ -1,6 +1,5 @@
 import { changesBetween, type TimeChangeRecord } from "../../db/graph.js";
-import { firstDay, lastDay } from "../../domain/dates.js";
-import { badInput } from "../../domain/errors.js";
+import { checkWindow } from "../../domain/filters.js";
 import { limitArgs } from "../args.js";
 import { boundedList, bounds, listComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
@@ -78,8 +77,7 @@ builder.queryField("changes", (t) =>
     complexity: listComplexity(bounds.changes),
     resolve: (_root, args, context, info) =>
       boundedList(bounds.changes, args.limit, context, info, async (count) => {
-        if (lastDay(args.to).toString() < firstDay(args.from).toString())
-          throw badInput('"from" is after "to"');
+        checkWindow(args.from, args.to);
         if (args.actor != null) await actorArgument(context, args.actor, "actor");
         return changesBetween(
           context.db,
