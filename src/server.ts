@@ -10,6 +10,7 @@ import { createContext, type GraphQLContext } from "./graphql/context.js";
 import { useProjection } from "./graphql/projection.js";
 import { schema } from "./graphql/schema.js";
 import { boundedParserCaches } from "./http/caches.js";
+import { yogaLogger } from "./http/error-log.js";
 import { maskError, useCodedValidationErrors } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
@@ -70,7 +71,8 @@ export function createGraphQLHandler(options: HandlerOptions) {
       http.corsOrigins.length === 0
         ? false
         : { origin: http.corsOrigins.includes("*") ? "*" : http.corsOrigins, methods: ["GET", "POST"] },
-    logging: log.child({ component: "yoga" }),
+    // Failures logged at their level and cut to size (src/http/error-log.ts).
+    logging: yogaLogger(log.child({ component: "yoga" })),
     context: ({ request }) => createContext(db, auth, limits, request.headers, bytesInFlight),
     plugins: [
       useRequestLog(log),

@@ -31,6 +31,23 @@ export function findAllCodePoints(points: readonly string[], needle: string): nu
 }
 
 /**
+ * The first `maxPoints` code points of `text`, and its length in code points: how much of a value that a client
+ * sent an error or a log line echoes (a message must not be as long as what it refuses).
+ */
+export function headOf(text: string, maxPoints: number): { head: string; length: number } {
+  // Only the head is split into code points: a value may be megabytes long.
+  const points = codePoints(text.slice(0, 2 * maxPoints));
+  const length = points.length <= maxPoints ? points.length : codePoints(text).length;
+  return { head: points.slice(0, maxPoints).join(""), length };
+}
+
+/** `text` cut after `maxPoints` code points, saying how long it was: "Mali… (200000 code points)". */
+export function shortened(text: string, maxPoints: number): string {
+  const { head, length } = headOf(text, maxPoints);
+  return length <= maxPoints ? text : `${head}… (${length} code points)`;
+}
+
+/**
  * Letters that compatibility decomposition leaves as they are but that readers take for another (dotless ı for
  * i, ł for l, final ς for σ), and letters that folding writes as two (French ligatures, German sharp s).
  */
