@@ -73,7 +73,10 @@ export function logFailure(
 export function yogaLogger(log: Logger) {
   const text = (args: unknown[]) => shortened(args.map(String).join(" "), loggedMessagePoints);
   return {
-    debug: (...args: unknown[]) => log.debug(text(args)),
+    // Yoga notes each step of every request at debug: nothing is built for a level that is off.
+    debug: (...args: unknown[]) => {
+      if (log.isLevelEnabled("debug")) log.debug(text(args));
+    },
     info: (...args: unknown[]) => log.info(text(args)),
     warn: (...args: unknown[]) => log.warn(text(args)),
     error: (...args: unknown[]) => {
