@@ -11,6 +11,8 @@ import { createContext } from "./graphql/create-context.js";
 import { useProjection } from "./graphql/projection.js";
 import { schema } from "./graphql/schema.js";
 import { capConnections, useFailedAuthLimit } from "./http/brakes.js";
+import { boundedParserCaches } from "./http/caches.js";
+import { yogaLogger } from "./http/error-log.js";
 import { maskError, useCodedValidationErrors } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
@@ -61,6 +63,8 @@ export function createGraphQLHandler(options: HandlerOptions) {
     // body; yoga's own limit piped each body through a stream transform again: ~0.3 ms of CPU per request, a
     // third of a trivial query's.
     maxRequestBodySize: false,
+    // Parsed documents kept by their text, bounded in bytes as well as entries (src/http/caches.ts).
+    parserAndValidationCache: boundedParserCaches(),
     // Opens on the example queries of examples/ (docs/examples.md), one tab each, rather than the framework's welcome comment.
     graphiql: http.graphiql ? { defaultTabs: graphiqlTabs, defaultQuery: graphiqlTabs[0]?.query } : false,
     // GraphiQL from the installed package, not from a CDN: it works offline and on closed networks.
@@ -70,7 +74,8 @@ export function createGraphQLHandler(options: HandlerOptions) {
       http.corsOrigins.length === 0
         ? false
         : { origin: http.corsOrigins.includes("*") ? "*" : http.corsOrigins, methods: ["GET", "POST"] },
-    logging: log.child({ component: "yoga" }),
+    // Failures logged at their level and cut to size (src/http/error-log.ts).
+    logging: yogaLogger(log.child({ component: "yoga" })),
     context: ({ request }) => createContext(db, auth, limits, request.headers, bytesInFlight),
     plugins: [
       useRequestLog(log),

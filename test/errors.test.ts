@@ -1,6 +1,9 @@
+import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
+import { DomainError, overloaded, unauthenticated } from "../src/domain/errors.js";
+import { logFailure, loggedMessagePoints, loggedStackPoints } from "../src/http/error-log.js";
 import { defaultLimits } from "./support/defaults.js";
 import { seededDatabase, serveOnLoopback } from "./support/server.js";
 
@@ -467,6 +470,63 @@ describe("errors at the edges of the API", () => {
         headers: { authorization: `Bearer ${editor.key}` },
       });
       expect(head.status).toBe(405);
+    });
+  });
+
+  describe("what an error echoes and a log line holds is cut to size (issue 29)", () => {
+    /** The service's log lines, as pino writes them. */
+    const lines: string[] = [];
+    const log = pino({ level: "debug", base: undefined }, { write: (line: string) => lines.push(line) });
+    let logging: Awaited<ReturnType<typeof serveOnLoopback>>;
+    beforeAll(async () => {
+      logging = await serveOnLoopback(db, { log });
+    });
+    afterAll(() => logging.close());
+
+    it("answers an unknown actor key of 200 KB in a small answer and a small info line without a stack", async () => {
+      const key = "x".repeat(200_000);
+      lines.length = 0;
+      const response = await fetch(`${logging.base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: media[0] },
+        body: JSON.stringify({
+          query: "query ($k: String!) { neighbourhood(actor: $k) { nodes { key } } }",
+          variables: { k: key },
+        }),
+      });
+      const text = await response.text();
+      // Before: 400 KB (the key in the message and in extensions.key).
+      expect(text.length).toBeLessThan(2_000);
+      const [error] = JSON.parse(text).errors;
+      expect(error.extensions.code).toBe("NOT_FOUND");
+      expect(error.message).toMatch(/^No actor with key "x{40}"… \(200000 code points\) \(actor\)/);
+      expect(error.extensions.key).toMatch(/^x{120}… \(200000 code points\)$/);
+      // Before: one error-level line of 601 KB with the stack.
+      const entries = lines.map((line) => JSON.parse(line));
+      for (const line of lines) expect(line.length).toBeLessThan(2_000);
+      const failure = entries.find((entry) => entry.error?.code === "NOT_FOUND");
+      expect(failure).toMatchObject({ level: 30, component: "yoga" });
+      expect(failure.error.stack).toBeUndefined();
+      expect(entries.filter((entry) => entry.level >= 50)).toEqual([]);
+    });
+
+    it("logs client errors at info, refusals under load at warn, both without stacks; failures at error with one", () => {
+      lines.length = 0;
+      const long = "y".repeat(100_000);
+      logFailure(log, new DomainError("CONFLICT", long), "client");
+      logFailure(log, unauthenticated("No such key"), "client");
+      logFailure(log, overloaded("Too much", {}), "load");
+      logFailure(log, new Error(long), "server");
+      const entries = lines.map((line) => JSON.parse(line));
+      expect(entries.map((entry) => [entry.msg, entry.level, entry.error.stack === undefined])).toEqual([
+        ["client", 30, true],
+        ["client", 30, true],
+        ["load", 40, true],
+        ["server", 50, false],
+      ]);
+      for (const line of lines) expect(line.length).toBeLessThan(loggedStackPoints * 2);
+      expect(entries[0].error.message).toBe(`${"y".repeat(loggedMessagePoints)}… (100000 code points)`);
+      expect(entries[3].error.stack).toMatch(/^Error: y{300}… \(100000 code points\)\n {4}at /);
     });
   });
 });

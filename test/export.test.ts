@@ -163,10 +163,26 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
     const cases: [string, string, RegExp][] = [
       ["types=VISITS", "BAD_USER_INPUT", /"types" must be one of .*got "VISITS"/],
       ["kinds=STATE,PLANET", "BAD_USER_INPUT", /"kinds" must be one of .*got "PLANET"/],
-      ["asOf=2021-02-30", "BAD_USER_INPUT", /"asOf" must be a calendar day/],
-      ["from=2021-13", "BAD_USER_INPUT", /"from" must be a date/],
-      ["actor=mali&depth=4", "BAD_USER_INPUT", /"depth" must be a whole number from 1 to 3/],
+      [
+        "asOf=2021-02-30",
+        "BAD_USER_INPUT",
+        /"asOf" must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got "2021-02-30"/,
+      ],
+      ["from=2021-13", "BAD_USER_INPUT", /"from" must be a calendar date/],
+      ["to=soon", "BAD_USER_INPUT", /"to" must be a calendar date/],
+      // The API's rules (issue 29): the window must not be empty, depth as subgraph takes it.
+      ["from=2025&to=2021", "BAD_USER_INPUT", /"from" is after "to"/],
+      ["from=2021-07&to=2021-06", "BAD_USER_INPUT", /"from" is after "to"/],
+      ["actor=mali&depth=4", "LIMIT_EXCEEDED", /"depth" may be at most 3; got 4/],
+      ["actor=mali&depth=0", "BAD_USER_INPUT", /"depth" must be at least 1/],
+      ["actor=mali&depth=1.5", "BAD_USER_INPUT", /"depth" must be at least 1.*got "1.5"/],
+      ["actor=mali&depth=%202", "BAD_USER_INPUT", /"depth" must be at least 1/],
       ["depth=2", "BAD_USER_INPUT", /"depth" needs "actor"/],
+      // A single-valued parameter given twice is refused rather than one of its values chosen.
+      ["from=2021&from=2022", "BAD_USER_INPUT", /"from" takes one value; it was given 2 times/],
+      ["to=2021&to=2021", "BAD_USER_INPUT", /"to" takes one value/],
+      ["asOf=2021&asOf=2022", "BAD_USER_INPUT", /"asOf" takes one value/],
+      ["actor=mali&depth=1&depth=2", "BAD_USER_INPUT", /"depth" takes one value/],
       ["actor=wagnr", "NOT_FOUND", /No actor with key "wagnr" \(actor\); did you mean "wagner"/],
       ["type=VISIT", "BAD_USER_INPUT", /Unknown export parameter "type"/],
       [Array.from({ length: 51 }, (_, i) => `actor=a${i}`).join("&"), "LIMIT_EXCEEDED", /at most 50/],
@@ -178,6 +194,39 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
       expect(body.code, query).toBe(code);
       expect(body.error, query).toMatch(message);
     }
+  });
+
+  it("reads dates as the API does: the same periods kept, the same windows refused with the same code", async () => {
+    const api = async (filter: string) => {
+      const response = await fetch(`${base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+        body: JSON.stringify({ query: `{ relations(filter: ${filter}, first: 100) { totalCount } }` }),
+      });
+      return (await response.json()) as {
+        data?: { relations: { totalCount: number } };
+        errors?: { extensions: { code: string } }[];
+      };
+    };
+    const rows = async (query: string) => {
+      const response = await fetch(`${base}/export/relations.csv?${query}`);
+      expect(response.status, query).toBe(200);
+      return parse(await response.text(), { columns: true }).length as number;
+    };
+    // A year or a month as asOf, which the export took only as a day before.
+    for (const [query, filter] of [
+      ["asOf=2021", '{ asOf: "2021" }'],
+      ["asOf=2022-03", '{ asOf: "2022-03" }'],
+      ["from=2021&to=2022-06", '{ from: "2021", to: "2022-06" }'],
+    ]) {
+      const answer = await api(filter as string);
+      expect(answer.errors).toBeUndefined();
+      expect(await rows(query as string), query).toBe(answer.data?.relations.totalCount);
+    }
+    const refused = await api('{ from: "2025", to: "2021" }');
+    const exported = await fetch(`${base}/export/relations.csv?from=2025&to=2021`);
+    expect(exported.status).toBe(400);
+    expect((await exported.json()).code).toBe(refused.errors?.[0]?.extensions.code);
   });
 
   it("starts a CSV with a byte-order mark when asked (bom=1), for Excel", async () => {

@@ -184,9 +184,11 @@ export function frenchStopWords(db: Database): Promise<Set<string>> {
 /**
  * Version of the analysed and folded forms written beside records: a database whose SearchState holds an older
  * one gets them rewritten (refreshSearchFields), so that records written before a change of analysis or folding
- * are found again. 2: ligatures folded in actors' folded names too ("Cœur" and "Coeur" are one name).
+ * are found again. 2: ligatures folded in actors' folded names too ("Cœur" and "Coeur" are one name). 3: Unicode
+ * compatibility forms folded ("ＭＡＬＩ" is "mali"), default-ignorable code points dropped (soft hyphen,
+ * zero-width space), dotless ı as i.
  */
-const searchVersion = 2;
+const searchVersion = 3;
 const refreshBatch = 2000;
 
 /** How each label's analysed form is computed from the record's own properties. */

@@ -1,6 +1,7 @@
 import { stemmer as frenchStemmer } from "@orama/stemmers/french";
 import { distance } from "fastest-levenshtein";
-import { codePoints, foldLetters } from "./text.js";
+import { LRUCache } from "lru-cache";
+import { foldForMatching } from "./text.js";
 
 /**
  * The text analysis of search, the same on both sides: what is written into the full-text indexes (actors'
@@ -24,56 +25,46 @@ const apostrophes = /[\u0027\u2019\u2018\u02bc\u2032]/u;
 const wordChar = /[\p{L}\p{N}]/u;
 
 /**
- * Folded code points seen so far: normalising each code point anew was most of the cost of analysing a text
- * (bulk loads analyse every quote and source). Texts use a few thousand distinct code points, so it stays small.
- */
-const foldedPoints = new Map<string, string>();
-function foldPoint(point: string): string {
-  let folded = foldedPoints.get(point);
-  if (folded === undefined) {
-    folded = foldLetters(point);
-    foldedPoints.set(point, folded);
-  }
-  return folded;
-}
-
-/**
- * The words of `text`: runs of letters and digits, folded (case, accents whether composed or combining,
- * ligatures), with the elided French articles dropped (`d’industrie` gives `industrie`). A word's span covers
- * its combining marks: `Traore\u0301` is one word of 7 code points.
+ * The words of `text`: runs of letters and digits, folded as names are (src/domain/text.ts foldLetters: case,
+ * accents whether composed or combining, compatibility forms, ligatures, ignorable code points), with the elided
+ * French articles dropped (`d’industrie` gives `industrie`). A word's span covers the code points that fold to
+ * nothing after it, its combining marks among them: `Traore\u0301` is one word of 7 code points, `Ma\u00ADli` one
+ * word `mali` of 5. A code point whose fold holds letters and others (`⒜`, "(a)") gives its letters as a word.
  */
 export function wordsOf(text: string): Word[] {
-  const points = codePoints(text);
+  const { folded, origin, length } = foldForMatching(text);
   const words: Word[] = [];
-  let current: Word | null = null;
-  for (let index = 0; index < points.length; index += 1) {
-    const point = points[index] as string;
-    const folded = foldPoint(point);
-    if (folded.length > 0 && wordChar.test(folded)) {
+  let current: (Word & { last: number }) | null = null;
+  const close = (next: number) => {
+    if (!current) return;
+    // Up to the next unit's code point (past marks and ignorables), at least past the word's last code point.
+    words.push({ word: current.word, start: current.start, end: Math.max(current.last + 1, next) });
+    current = null;
+  };
+  for (let unit = 0; unit < folded.length; ) {
+    const char = String.fromCodePoint(folded.codePointAt(unit) as number);
+    const at = origin[unit] as number;
+    const nextUnit = unit + char.length;
+    if (wordChar.test(char)) {
       if (current) {
-        current.word += folded;
-        current.end = index + 1;
+        current.word += char;
+        current.last = at;
       } else {
-        current = { word: folded, start: index, end: index + 1 };
+        current = { word: char, start: at, end: at + 1, last: at };
       }
-      continue;
-    }
-    if (folded.length === 0 && current) {
-      current.end = index + 1; // a combining mark belongs to the word it follows
-      continue;
-    }
-    if (current) {
-      const next = points[index + 1];
+    } else if (current) {
+      const next = folded.codePointAt(nextUnit);
       const isElision =
-        apostrophes.test(point) &&
+        apostrophes.test(char) &&
         elided.has(current.word) &&
         next !== undefined &&
-        wordChar.test(foldPoint(next));
-      if (!isElision) words.push(current);
-      current = null;
+        wordChar.test(String.fromCodePoint(next));
+      if (isElision) current = null;
+      else close(at);
     }
+    unit = nextUnit;
   }
-  if (current) words.push(current);
+  close(length);
   return words;
 }
 
@@ -89,17 +80,26 @@ export function nameForms(names: readonly string[]): string[] {
   return [...new Set(names.map(nameForm).filter((form) => form.length > 0))];
 }
 
-/** Terms of the words seen lately: a vocabulary repeats, and stemming each word anew cost a third of indexing. */
-const stems = new Map<string, string>();
-/** Most words remembered (about 10 MB); the memory is dropped whole when full. */
-const maxStems = 100_000;
+/**
+ * Terms of the words seen lately: a vocabulary repeats, and stemming each word anew cost a third of indexing. At
+ * most `maxStems` words and `maxStemBytes` bytes of words and terms (UTF-16, 2 bytes a unit); the least recently
+ * used go first, so that a stream of made-up words cannot make it grow.
+ */
+export const stemCacheBounds = { maxStems: 100_000, maxStemBytes: 8_000_000 } as const;
+const stems = new LRUCache<string, string>({
+  max: stemCacheBounds.maxStems,
+  maxSize: stemCacheBounds.maxStemBytes,
+  sizeCalculation: (term, word) => 2 * (word.length + term.length) + 64,
+});
+
+/** How many words, and how many bytes of them, the stemming cache holds now. */
+export const stemsRemembered = () => ({ words: stems.size, bytes: stems.calculatedSize });
 
 /** A word as the text indexes hold it: folded, then stemmed (Snowball French), so that inflections meet. */
 export const termOf = (word: string) => {
   let term = stems.get(word);
   if (term === undefined) {
     term = /\p{N}/u.test(word) ? word : frenchStemmer(word);
-    if (stems.size >= maxStems) stems.clear();
     stems.set(word, term);
   }
   return term;

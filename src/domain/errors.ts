@@ -1,3 +1,6 @@
+import { limits, show } from "./grammar.js";
+import { shortened } from "./text.js";
+
 /**
  * The service's errors, one vocabulary for every caller: the GraphQL resolvers, the write service, the
  * database layer and the command-line tools throw these, never a GraphQL error. Each has a code a client
@@ -49,7 +52,8 @@ export const badInput = (message: string, details?: Record<string, unknown>) =>
 
 /**
  * A `what` with key `key` that does not exist. `argument` names the argument or input field that named it;
- * `suggestions` are up to three existing keys close to it, offered as "did you mean".
+ * `suggestions` are up to three existing keys close to it, offered as "did you mean". The key is echoed cut as
+ * show() cuts values (40 code points) in the message, and to the longest key there can be in `details`.
  */
 export function notFound(
   what: string,
@@ -58,8 +62,8 @@ export function notFound(
 ): DomainError {
   const where = argument === undefined ? "" : ` (${argument})`;
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
-  return new DomainError("NOT_FOUND", `No ${what} with key "${key}"${where}${hint}`, {
-    key,
+  return new DomainError("NOT_FOUND", `No ${what} with key ${show(key)}${where}${hint}`, {
+    key: shortened(key, limits.key),
     ...(argument === undefined ? {} : { argument }),
     ...(suggestions.length > 0 ? { suggestions: [...suggestions] } : {}),
   });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { codePointName, codePoints } from "./text.js";
+import { codePointName, codePoints, headOf, shortened } from "./text.js";
 
 /**
  * The one input grammar: every key, name, text, offset, language and date that reaches the graph passes these
@@ -35,14 +35,14 @@ export const limits = {
 } as const;
 
 /** How many code points of a value a message shows. */
-const shownPoints = 40;
+export const shownPoints = 40;
 
 /** A value as messages show it: JSON-quoted (control characters escaped), cut after 40 code points. */
 export function show(value: unknown): string {
-  if (typeof value !== "string") return JSON.stringify(value) ?? String(value);
-  const points = codePoints(value);
-  if (points.length <= shownPoints) return JSON.stringify(value);
-  return `${JSON.stringify(points.slice(0, shownPoints).join(""))}… (${points.length} code points)`;
+  if (typeof value !== "string") return shortened(JSON.stringify(value) ?? String(value), shownPoints);
+  const { head, length } = headOf(value, shownPoints);
+  if (length <= shownPoints) return JSON.stringify(value);
+  return `${JSON.stringify(head)}… (${length} code points)`;
 }
 
 const got = (value: unknown) => ` (got ${show(value)})`;

@@ -1,3 +1,5 @@
+import { LRUCache } from "lru-cache";
+
 /**
  * Text utilities in Unicode code points: offsets everywhere in the product count code points, so that
  * Python's `text[start:end]` and this service agree on every quote.
@@ -28,32 +30,88 @@ export function findAllCodePoints(points: readonly string[], needle: string): nu
   return found;
 }
 
-/** Letters that folding writes as two (French ligatures, German sharp s). */
-const expanded: Record<string, string> = { œ: "oe", æ: "ae", ß: "ss" };
-
 /**
- * One code point as names and search compare it: no accents (NFC or NFD alike), lower case, ligatures written
- * out ("Œ" gives "oe"). May be empty (a combining mark) or two units long.
+ * The first `maxPoints` code points of `text`, and its length in code points: how much of a value that a client
+ * sent an error or a log line echoes (a message must not be as long as what it refuses).
  */
-export function foldLetters(point: string): string {
-  const plain = point.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-  return expanded[plain] ?? plain;
+export function headOf(text: string, maxPoints: number): { head: string; length: number } {
+  // Only the head is split into code points: a value may be megabytes long.
+  const points = codePoints(text.slice(0, 2 * maxPoints));
+  const length = points.length <= maxPoints ? points.length : codePoints(text).length;
+  return { head: points.slice(0, maxPoints).join(""), length };
+}
+
+/** `text` cut after `maxPoints` code points, saying how long it was: "Mali… (200000 code points)". */
+export function shortened(text: string, maxPoints: number): string {
+  const { head, length } = headOf(text, maxPoints);
+  return length <= maxPoints ? text : `${head}… (${length} code points)`;
 }
 
 /**
- * Folds text for matching names: letters as foldLetters folds them, typographic apostrophes and no-break spaces
- * made plain. Returns the folded string and, for each of its UTF-16 units, the code point offset in the
- * original it came from, so that a match maps back to exact source offsets; and the original's length in code
- * points. Combining marks (NFD accents) fold to nothing, so no unit comes from them.
+ * Letters that compatibility decomposition leaves as they are but that readers take for another (dotless ı for
+ * i, ł for l, final ς for σ), and letters that folding writes as two (French ligatures, German sharp s).
+ */
+const lettersFolded: Record<string, string> = {
+  ı: "i",
+  ȷ: "j",
+  ł: "l",
+  đ: "d",
+  ð: "d",
+  ħ: "h",
+  ŧ: "t",
+  ø: "o",
+  ς: "σ",
+  œ: "oe",
+  æ: "ae",
+  ß: "ss",
+};
+
+/** Combining marks and the code points Unicode says to ignore when not shown (soft hyphen, zero-width ones). */
+const dropped = /[\p{M}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * Most folded code points remembered (about 1 MB; the least recently used is dropped): normalising each code
+ * point anew was most of the cost of analysing a text (bulk loads analyse every quote and source), and a client
+ * choosing the text must not make the memory grow. Texts use a few thousand distinct code points.
+ */
+export const maxFoldedPoints = 10_000;
+const foldedPoints = new LRUCache<string, string>({ max: maxFoldedPoints });
+
+/**
+ * One code point as names and search compare it: its Unicode compatibility form (NFKC/NFKD: fullwidth "Ｍ" is
+ * "m", "ﬁ" is "fi", "²" is "2"), no accents (NFC or NFD alike), lower case, dotless ı and the like as i,
+ * ligatures written out ("Œ" gives "oe"), default-ignorable code points (soft hyphen U+00AD, zero-width space
+ * U+200B, joiners, U+FEFF, variation selectors) dropped. May be empty (a combining mark, an ignorable) or several
+ * code points long, letters or not ("⒜" gives "(a)").
+ */
+export function foldLetters(point: string): string {
+  let folded = foldedPoints.get(point);
+  if (folded === undefined) {
+    folded = "";
+    for (const part of point.normalize("NFKD").toLowerCase().normalize("NFKD").replace(dropped, "")) {
+      folded += lettersFolded[part] ?? part;
+    }
+    foldedPoints.set(point, folded);
+  }
+  return folded;
+}
+
+/** How many distinct code points foldLetters remembers now (at most `maxFoldedPoints`). */
+export const foldedPointsRemembered = () => foldedPoints.size;
+
+/**
+ * Folds text for matching names: letters as foldLetters folds them, typographic apostrophes made plain (no-break
+ * spaces are spaces once decomposed). Returns the folded string and, for each of its UTF-16 units, the code point
+ * offset in the original it came from, so that a match maps back to exact source offsets; and the original's
+ * length in code points. Code points that fold to nothing (combining marks, ignorables) give no unit; one that
+ * folds to several ("ﬁ") gives each the same offset.
  */
 export function foldForMatching(text: string): { folded: string; origin: number[]; length: number } {
   let folded = "";
   const origin: number[] = [];
   const points = codePoints(text);
   points.forEach((point, index) => {
-    const plain = foldLetters(point)
-      .replace(/[\u2019\u2018\u02bc]/g, "'")
-      .replace(/[\u00a0\u202f]/g, " ");
+    const plain = foldLetters(point).replace(/[\u2019\u2018\u02bc]/g, "'");
     for (let k = 0; k < plain.length; k += 1) origin.push(index);
     folded += plain;
   });

@@ -1,3 +1,4 @@
+import { show } from "./grammar.js";
 import type { SeedActorEntry, SeedCitationEntry, SeedRelationEntry, Vocabulary } from "./model.js";
 import {
   codePointName,
@@ -38,7 +39,7 @@ export interface Knowledge {
 function unknownActor(key: string, knowledge: Knowledge): string {
   const suggestions = knowledge.actorSuggestions?.(key) ?? [];
   const hint = suggestions.length > 0 ? `; did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?` : "";
-  return `unknown actor "${key}"${hint}`;
+  return `unknown actor ${show(key)}${hint}`;
 }
 
 /** A citation as a caller may give it: offsets are optional where the quote occurs once in its source. */
@@ -168,9 +169,9 @@ export function checkRelation(
   const addresses = [...(relation.addresses ?? [])];
   addresses.forEach((key, n) => {
     const at = ["addresses", n];
-    if (key === relation.id) report(at, `a relation cannot address itself ("${key}")`);
-    else if (addresses.indexOf(key) < n) report(at, `addresses "${key}" twice`);
-    else if (!knowledge.hasRelation(key)) report(at, `unknown relation "${key}"`);
+    if (key === relation.id) report(at, `a relation cannot address itself (${show(key)})`);
+    else if (addresses.indexOf(key) < n) report(at, `addresses ${show(key)} twice`);
+    else if (!knowledge.hasRelation(key)) report(at, `unknown relation ${show(key)}`);
   });
   const places = (relation.places ?? []).map((place) => ({ name: place.name, actor: place.actor ?? null }));
   places.forEach((place, n) => {

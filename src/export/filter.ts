@@ -3,9 +3,9 @@ import type { ExportSelection } from "../db/export.js";
 import type { RelationFilter } from "../db/queries/relation-filter.js";
 import { neighbourhood } from "../db/queries/traversals.js";
 import { suggestActors } from "../db/suggest.js";
-import { firstDay, lastDay } from "../domain/dates.js";
 import { badInput, limitExceeded, notFound } from "../domain/errors.js";
-import { isCalendarDate } from "../domain/grammar.js";
+import { checkDepth, checkSeedActors, checkWindow, periodOf } from "../domain/filters.js";
+import { show } from "../domain/grammar.js";
 import { vocabulary } from "../domain/vocabulary.js";
 
 /**
@@ -16,9 +16,11 @@ import { vocabulary } from "../domain/vocabulary.js";
  *   within `depth` hops of them and the relations followed, as the API's `subgraph` finds them;
  * - `kinds`, `types` (comma-separated): only actors of these kinds and relations of these types (a relation
  *   needs both its ends kept);
- * - `asOf` (YYYY-MM-DD): only relations in force that day; `from`, `to` (YYYY, YYYY-MM or YYYY-MM-DD): only
- *   relations whose time overlaps that window. As in the API, relations the sources do not date are left out
- *   by these three.
+ * - `asOf` (YYYY, YYYY-MM or YYYY-MM-DD): only relations in force at some time in that period; `from`, `to`
+ *   (the same forms): only relations whose time overlaps the window from the first day of `from` to the last
+ *   day of `to`. As in the API, relations the sources do not date are left out by these three.
+ *
+ * `depth`, `asOf`, `from` and `to` take one value each: given twice, they are refused rather than one chosen.
  *
  * Actors left without a relation by a filter are left out too; the whole graph keeps every actor.
  */
@@ -32,43 +34,47 @@ export interface ExportFilter {
 /** The names of an export's filter parameters, for the CLI's options and the HTTP query alike. */
 export const exportFilterParameters = ["actor", "depth", "kinds", "types", "asOf", "from", "to"] as const;
 type Parameter = (typeof exportFilterParameters)[number];
+/** Parameters that take lists (repeated, or comma-separated); the others take one value, given once. */
+const listParameters: ReadonlySet<Parameter> = new Set(["actor", "kinds", "types"]);
 
-export const maxExportActors = 50;
-export const maxExportDepth = 3;
-
-const problem = (parameter: string, value: string, rule: string) =>
-  badInput(`Export parameter "${parameter}" ${rule}; got ${JSON.stringify(value)}`, { parameter, value });
+/** How an error names a parameter. */
+const named = (parameter: Parameter) => `Export parameter "${parameter}"`;
 
 /** Comma-separated values of `parameter`, each checked against a closed vocabulary. */
-function listOf(parameter: string, values: string[], allowed: readonly string[]): string[] | null {
+function listOf(parameter: Parameter, values: string[], allowed: readonly string[]): string[] | null {
   const items = values.flatMap((v) => v.split(",")).filter((v) => v.length > 0);
   for (const item of items) {
-    if (!allowed.includes(item)) throw problem(parameter, item, `must be one of ${allowed.join(", ")}`);
+    if (!allowed.includes(item)) {
+      throw badInput(`${named(parameter)} must be one of ${allowed.join(", ")}; got ${show(item)}`, {
+        parameter,
+      });
+    }
   }
   return items.length > 0 ? [...new Set(items)] : null;
 }
 
-/** A partial date (YYYY, YYYY-MM, YYYY-MM-DD) as the first or last day of the period it names. */
-function day(parameter: string, value: string | undefined, bound: "first" | "last" | "day"): string | null {
-  if (value === undefined || value === "") return null;
-  const form = bound === "day" ? /^\d{4}-\d{2}-\d{2}$/ : /^\d{4}(-\d{2}(-\d{2})?)?$/;
-  if (!form.test(value) || !isCalendarDate(value)) {
-    throw problem(
-      parameter,
-      value,
-      bound === "day" ? "must be a calendar day YYYY-MM-DD" : "must be a date YYYY, YYYY-MM or YYYY-MM-DD",
-    );
-  }
-  return (bound === "last" ? lastDay(value) : firstDay(value)).toString();
-}
-
 /**
  * Reads an export's filter from its parameters: `get(name)` answers every value given for that name (an HTTP
- * query's `getAll`, a CLI option's values). Throws BAD_USER_INPUT naming the parameter, value and rule, or
- * LIMIT_EXCEEDED for more than 50 actors or a depth over 3.
+ * query's `getAll`, a CLI option's values). The values pass the API's own rules (src/domain/filters.ts), so that
+ * an export refuses what `relations(filter:)` and `subgraph` refuse, with the same codes: dates are periods as
+ * the API's Date takes them, `from` must not be after `to`, depth is 1 to 3, at most 50 actors.
+ * @throws BAD_USER_INPUT naming the parameter, the value (cut) and the rule, or a single-valued parameter given
+ * more than once; LIMIT_EXCEEDED for more than 50 actors or a depth over 3.
  */
 export function parseExportFilter(get: (name: Parameter) => string[]): ExportFilter {
-  const first = (name: Parameter) => get(name)[0];
+  const one = (parameter: Parameter): string | undefined => {
+    const values = get(parameter);
+    if (values.length > 1 && !listParameters.has(parameter)) {
+      throw badInput(`${named(parameter)} takes one value; it was given ${values.length} times`, {
+        parameter,
+      });
+    }
+    return values[0] === "" ? undefined : values[0];
+  };
+  const period = (parameter: Parameter) => {
+    const value = one(parameter);
+    return value === undefined ? null : periodOf(named(parameter), value);
+  };
   const actors = [
     ...new Set(
       get("actor")
@@ -76,22 +82,19 @@ export function parseExportFilter(get: (name: Parameter) => string[]): ExportFil
         .filter(Boolean),
     ),
   ];
-  if (actors.length > maxExportActors) {
-    throw limitExceeded(
-      `Export parameter "actor" may name at most ${maxExportActors} actors; got ${actors.length}`,
-      {
-        limit: maxExportActors,
-      },
-    );
+  checkSeedActors(named("actor"), actors.length);
+  const depthText = one("depth");
+  const depth = depthText === undefined ? 1 : checkDepth(named("depth"), depthText);
+  if (depthText !== undefined) {
+    if (actors.length === 0) {
+      throw badInput(`${named("depth")} needs "actor": it counts hops from those actors`, {
+        parameter: "depth",
+      });
+    }
   }
-  const depthText = first("depth");
-  const depth = depthText === undefined ? 1 : Number(depthText);
-  if (!Number.isInteger(depth) || depth < 1 || depth > maxExportDepth) {
-    throw problem("depth", depthText ?? "", `must be a whole number from 1 to ${maxExportDepth}`);
-  }
-  if (depthText !== undefined && actors.length === 0) {
-    throw problem("depth", depthText, 'needs "actor": it counts hops from those actors');
-  }
+  const from = period("from");
+  const to = period("to");
+  checkWindow(from, to);
   return {
     actors: actors.length > 0 ? actors : null,
     depth,
@@ -106,9 +109,9 @@ export function parseExportFilter(get: (name: Parameter) => string[]): ExportFil
         get("types"),
         vocabulary.relationTypes.map((t) => t.name),
       ),
-      asOf: day("asOf", first("asOf"), "day"),
-      from: day("from", first("from"), "first"),
-      to: day("to", first("to"), "last"),
+      asOf: period("asOf"),
+      from,
+      to,
     },
   };
 }

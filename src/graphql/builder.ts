@@ -4,7 +4,7 @@ import DataloaderPlugin from "@pothos/plugin-dataloader";
 import RelayPlugin from "@pothos/plugin-relay";
 import { type GraphQLResolveInfo, isObjectType } from "graphql";
 import { badInput } from "../domain/errors.js";
-import { dateProblem } from "../domain/grammar.js";
+import { periodOf } from "../domain/filters.js";
 import { bounds } from "./bounds.js";
 import type { GraphQLContext } from "./context.js";
 
@@ -95,14 +95,7 @@ builder.scalarType("Date", {
     "A calendar date as precise as known: a year (YYYY), a month (YYYY-MM) or a day (YYYY-MM-DD). As an " +
     "argument it stands for the whole period it names, not its first day (see each argument).",
   serialize: (value) => value,
-  parseValue: (value) => {
-    if (typeof value !== "string" || dateProblem(value) !== null) {
-      throw badInput(
-        `Date must be a calendar date written YYYY, YYYY-MM or YYYY-MM-DD; got ${JSON.stringify(value)}`,
-      );
-    }
-    return value;
-  },
+  parseValue: (value) => periodOf("Date", value),
 });
 
 builder.globalConnectionField("totalCount", (t) =>

@@ -6,9 +6,12 @@ import type { AuthConfig, HttpConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { type ExportSelection, type ExportSource, exportCounts, openExport } from "../db/export.js";
 import { badInput, limitExceeded, unauthenticated } from "../domain/errors.js";
+import { show, shownPoints } from "../domain/grammar.js";
+import { shortened } from "../domain/text.js";
 import { exportFilterParameters, exportSelection, parseExportFilter } from "../export/filter.js";
 import { exportFiles, exportText, isCsv, withByteOrderMark } from "../export/formats.js";
 import type { Logger } from "../logger.js";
+import { logFailure } from "./error-log.js";
 import { maskError } from "./errors.js";
 import { json } from "./plugins.js";
 
@@ -39,7 +42,7 @@ function errorResponse(error: unknown, log: Logger): Response {
     unexpected?: boolean;
   };
   const status = http?.status ?? 500;
-  if (status >= 500) log.error({ err: error }, "Export failed before streaming");
+  logFailure(log, error, "Export refused or failed before streaming");
   return json({ error: masked.message, ...fields }, status, http?.headers);
 }
 
@@ -105,9 +108,12 @@ export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits,
         const allowed: readonly string[] = [...exportFilterParameters, "bom"];
         const unknown = [...url.searchParams.keys()].find((key) => !allowed.includes(key));
         if (unknown !== undefined) {
-          throw badInput(`Unknown export parameter "${unknown}"; the parameters are ${allowed.join(", ")}`, {
-            parameter: unknown,
-          });
+          throw badInput(
+            `Unknown export parameter ${show(unknown)}; the parameters are ${allowed.join(", ")}`,
+            {
+              parameter: shortened(unknown, shownPoints),
+            },
+          );
         }
         const filter = parseExportFilter((parameter) => url.searchParams.getAll(parameter));
         selection = await exportSelection(db, filter, limits.maxRelations);
@@ -138,7 +144,7 @@ export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits,
       /** Once the status is sent, a failure is logged and the connection cut; false if there is none to cut. */
       const cut = (error: unknown) => {
         if (!failed && !request.signal.aborted) {
-          log.error({ err: error, export: name }, "Export failed mid-stream; the response is cut off");
+          logFailure(log, error, "Export failed mid-stream; the response is cut off", { export: name });
         }
         failed = true;
         connection?.destroy();

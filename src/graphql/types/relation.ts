@@ -6,6 +6,7 @@ import type { CitationRecord } from "../../db/records/citation.js";
 import type { RelationRecord } from "../../db/records/relation.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
 import { badInput, notFound } from "../../domain/errors.js";
+import { checkWindow } from "../../domain/filters.js";
 import { boundedListField } from "../bounded-list.js";
 import { bounds, connectionComplexity, fetchedPerParent } from "../bounds.js";
 import { builder } from "../builder.js";
@@ -419,9 +420,7 @@ builder.queryFields((t) => ({
     complexity: connectionComplexity,
     resolve: async (_root, args, { db, budget, projection }, info) => {
       const filter = args.filter ?? {};
-      if (filter.from && filter.to && lastDay(filter.to).toString() < firstDay(filter.from).toString()) {
-        throw badInput('"from" is after "to"');
-      }
+      checkWindow(filter.from, filter.to);
       if (filter.actor == null && filter.direction != null && filter.direction !== "BOTH") {
         throw badInput(`"direction" ${filter.direction} needs "actor"`);
       }

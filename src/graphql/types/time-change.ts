@@ -1,6 +1,5 @@
 import { changesBetween, type TimeChangeRecord } from "../../db/queries/time.js";
-import { firstDay, lastDay } from "../../domain/dates.js";
-import { badInput } from "../../domain/errors.js";
+import { checkWindow } from "../../domain/filters.js";
 import { boundedListField } from "../bounded-list.js";
 import { bounds, fetchedPerParent } from "../bounds.js";
 import { builder } from "../builder.js";
@@ -70,8 +69,7 @@ builder.queryField("changes", (t) =>
     bound: bounds.changes,
     what: "changes",
     resolve: async (_root, args, context, _info, count) => {
-      if (lastDay(args.to).toString() < firstDay(args.from).toString())
-        throw badInput('"from" is after "to"');
+      checkWindow(args.from, args.to);
       if (args.actor != null) await actorArgument(context, args.actor, "actor");
       return changesBetween(
         context.db,

@@ -4,6 +4,7 @@ import { neighbourhood, shortestPaths } from "../../db/queries/traversals.js";
 import type { ActorRecord } from "../../db/records/actor.js";
 import type { RelationRecord } from "../../db/records/relation.js";
 import { badInput, limitExceeded } from "../../domain/errors.js";
+import { checkDepth, checkSeedActors, traversalLimits } from "../../domain/filters.js";
 import { bounds, fetchedPerParent, listComplexity, listLimit } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
@@ -15,9 +16,9 @@ import { actorArgument, unknownActor } from "../unknown.js";
 import { DirectionEnum } from "./vocabulary.js";
 
 /** Hard limits of traversals: beyond them a query is refused with LIMIT_EXCEEDED, never cut silently. */
-export const maxDepth = 3;
+export const maxDepth = traversalLimits.depth;
 export const maxHops = 6;
-export const maxSeedActors = 50;
+export const maxSeedActors = traversalLimits.seedActors;
 /** Most paths one paths(all: true) answers. */
 export const maxPaths = 25;
 
@@ -108,8 +109,7 @@ async function expand(
 ): Promise<Subgraph> {
   const { db, budget } = context;
   const depth = args.depth ?? 1;
-  if (!Number.isInteger(depth) || depth < 1) throw badInput(`"depth" must be at least 1; got ${depth}`);
-  if (depth > maxDepth) throw limitExceeded(`"depth" may be at most ${maxDepth}; got ${depth}`);
+  checkDepth('"depth"', depth);
   const limit = listLimit(args.limit, bounds.subgraph, info);
   const direction = (args.direction ?? "BOTH") as Direction;
   const { actors, relations, complete } = await neighbourhood(
@@ -172,9 +172,7 @@ builder.queryFields((t) => ({
     complexity: listComplexity(bounds.subgraph),
     resolve: (_root, args, context, info) => {
       if (args.actors.length === 0) throw badInput('"actors" needs at least one actor key');
-      if (args.actors.length > maxSeedActors) {
-        throw limitExceeded(`"actors" may hold at most ${maxSeedActors} keys; got ${args.actors.length}`);
-      }
+      checkSeedActors('"actors"', args.actors.length);
       return expand(context, info, "actors", [...new Set(args.actors)], args);
     },
   }),
