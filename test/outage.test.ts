@@ -3,7 +3,6 @@ import type { Server } from "node:http";
 import path from "node:path";
 import { GraphQLError } from "graphql";
 import { Neo4jError } from "neo4j-driver";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import { answerGraceMs, connect, type Database } from "../src/db/database.js";
@@ -14,6 +13,7 @@ import { maskError } from "../src/http/errors.js";
 import { freePort } from "../src/net.js";
 import { loadSeed } from "../src/seed/load.js";
 import { createHttpServer, drain, listen } from "../src/server.js";
+import { capturedLog } from "./support/db.js";
 import { defaultHttp, defaultLimits } from "./support/defaults.js";
 import { seedDir } from "./support/seed-copy.js";
 import { postGraphQL } from "./support/server.js";
@@ -39,11 +39,7 @@ describe("database outage", () => {
   /** Cypher that runs for minutes unless stopped. */
   const slowCypher = "UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS n";
   /** The service's log, kept to check what it reports at error level. */
-  const logged: { level: number; msg: string }[] = [];
-  const log = pino(
-    { level: "info", base: undefined },
-    { write: (line: string) => logged.push(JSON.parse(line)) },
-  );
+  const { log, logged } = capturedLog();
   let boltPort: number;
   let neo4j: EmbeddedNeo4j;
   /** The service's connection, with the short timeouts. */

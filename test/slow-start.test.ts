@@ -1,11 +1,10 @@
 import neo4j from "neo4j-driver";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
 import { StartupError, startupStep } from "../src/db/startup.js";
 import { freePort } from "../src/net.js";
 import { loadSeed } from "../src/seed/load.js";
-import { connectTestDatabase, resetDatabase } from "./support/db.js";
+import { capturedLog, connectTestDatabase, resetDatabase } from "./support/db.js";
 import { seedDir } from "./support/seed-copy.js";
 
 /**
@@ -17,11 +16,7 @@ describe("start-up steps", () => {
   const queryTimeoutMs = 50;
   /** Cypher that runs for minutes unless stopped. */
   const slowCypher = "UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS n";
-  const logged: { level: number; msg: string }[] = [];
-  const log = pino(
-    { level: "info", base: undefined },
-    { write: (line: string) => logged.push(JSON.parse(line)) },
-  );
+  const { log, logged } = capturedLog();
   let db: Database;
 
   beforeAll(async () => {

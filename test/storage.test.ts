@@ -1,7 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, statfs } from "node:fs/promises";
 import path from "node:path";
-import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import { connect, type Database } from "../src/db/database.js";
@@ -9,6 +8,7 @@ import { type EmbeddedNeo4j, startEmbeddedNeo4j } from "../src/db/embedded.js";
 import { applySchema } from "../src/db/schema.js";
 import { freePort } from "../src/net.js";
 import { loadSeed } from "../src/seed/load.js";
+import { capturedLog } from "./support/db.js";
 import { seedDir } from "./support/seed-copy.js";
 import { postGraphQL, serveOnLoopback } from "./support/server.js";
 
@@ -23,11 +23,7 @@ describe("a full or read-only disk", () => {
   const editor = generateApiKey("alice", "editor");
   const minFreeMb = 64;
   const mounts: string[] = [];
-  const logged: { level: number; msg: string }[] = [];
-  const log = pino(
-    { level: "info", base: undefined },
-    { write: (line: string) => logged.push(JSON.parse(line)) },
-  );
+  const { log, logged } = capturedLog();
   let mount: string;
   let neo4j: EmbeddedNeo4j;
   let db: Database;

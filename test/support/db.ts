@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { inject } from "vitest";
 import { connect, type Database } from "../../src/db/database.js";
 import { applySchema } from "../../src/db/schema.js";
@@ -5,6 +6,16 @@ import { createLogger } from "../../src/logger.js";
 import { defaultNeo4j } from "./defaults.js";
 
 export const quietLog = createLogger({ level: "silent", format: "json" });
+
+/** A logger at `info` whose lines are kept, parsed, in `logged`: for tests of what the service reports. */
+export function capturedLog() {
+  const logged: { level: number; msg: string }[] = [];
+  const log = pino(
+    { level: "info", base: undefined },
+    { write: (line: string) => logged.push(JSON.parse(line)) },
+  );
+  return { log, logged };
+}
 
 /**
  * A connection to the test run's Neo4j, over Bolt, exactly as the service connects, with the default timeouts
