@@ -22,6 +22,9 @@ export const OmissionRef = builder.objectRef<Omission>("Omission").implement({
   }),
 });
 
+/** The cost of an `omitted` list: at most one entry per reason, each two scalars. */
+export const omittedComplexity = { field: 1, multiplier: Object.keys(omissionReasons).length };
+
 /** The description of an answer's `omitted` field: what it counts, for the answer named `what`. */
 export const omittedDescription = (what: string) =>
   `The relations ${what} left out, counted by reason (one entry per reason that has any, by reason name; each ` +

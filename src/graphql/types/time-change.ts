@@ -6,7 +6,7 @@ import { boundedListField } from "../bounded-list.js";
 import { bounds, fetchedPerParent } from "../bounds.js";
 import { builder } from "../builder.js";
 import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
-import { OmissionRef, omittedDescription } from "../omitted.js";
+import { OmissionRef, omittedComplexity, omittedDescription } from "../omitted.js";
 import { CitationRef, PartialDateRef, RelationRef } from "../refs.js";
 import { actorArgument, unknownActor } from "../unknown.js";
 import { RelationTypeEnum } from "./vocabulary.js";
@@ -81,6 +81,7 @@ const ChangesRef = builder.objectRef<ChangesQuestion>("Changes").implement({
     }),
     omitted: t.field({
       type: [OmissionRef],
+      complexity: omittedComplexity,
       description: omittedDescription("changes (in any window)"),
       resolve: (q, _args, context) => changeOmissions(context.db, q.actors, q.types),
     }),

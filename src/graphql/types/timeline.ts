@@ -3,7 +3,7 @@ import { timeline, timelineOmissions } from "../../db/queries/time.js";
 import { boundedListField } from "../bounded-list.js";
 import { bounds } from "../bounds.js";
 import { builder } from "../builder.js";
-import { OmissionRef, omittedDescription } from "../omitted.js";
+import { OmissionRef, omittedComplexity, omittedDescription } from "../omitted.js";
 import { RelationRef } from "../refs.js";
 import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
 import { actorArgument } from "../unknown.js";
@@ -33,6 +33,7 @@ const TimelineRef = builder.objectRef<TimelineQuestion>("Timeline").implement({
     }),
     omitted: t.field({
       type: [OmissionRef],
+      complexity: omittedComplexity,
       description: omittedDescription("the timeline"),
       resolve: (q, _args, context) =>
         timelineOmissions(context.db, q.actor, q.other, q.filter, q.byReportDate),

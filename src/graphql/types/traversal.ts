@@ -10,7 +10,7 @@ import { bounds, fetchedPerParent, listComplexity, listLimit } from "../bounds.j
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 import { relationEnd } from "../loaders.js";
-import { OmissionRef, omittedDescription } from "../omitted.js";
+import { OmissionRef, omittedComplexity, omittedDescription } from "../omitted.js";
 import { ActorRef, RelationRef } from "../refs.js";
 import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
 import { selects } from "../selection.js";
@@ -196,6 +196,8 @@ const PathSearchRef = builder.objectRef<PathQuestion>("PathSearch").implement({
   fields: (t) => ({
     paths: t.field({
       type: [PathRef],
+      // paths(all:) multiplies its children by the paths it may answer already: this list must not again.
+      complexity: { field: 1, multiplier: 1 },
       description:
         "The shortest path (or all shortest paths), each step with its relation; among paths of equal length, " +
         "by relation keys.",
@@ -224,11 +226,13 @@ const PathSearchRef = builder.objectRef<PathQuestion>("PathSearch").implement({
     }),
     followed: t.field({
       type: [RelationTypeEnum],
+      complexity: { field: 1, multiplier: 1 },
       description: "The relation types followed: those asked for, else the link types of the vocabulary.",
       resolve: (q) => (q.filter.types ?? []) as never[],
     }),
     omitted: t.field({
       type: [OmissionRef],
+      complexity: omittedComplexity,
       description:
         `${omittedDescription("the search")} It counts the relations on the shortest paths that following every ` +
         "relation (retracted ones too) would find, as many paths as asked, that this search did not follow; none " +
