@@ -34,15 +34,15 @@ const mixedPaths = [
        citations(knownOn: "2022-01-01") { reportedOn { value precision } source { key } } } } }
      sources(first: 5) { edges { node { key title publisher author published language length file } } } }`,
   // Paths: steps' ends and forward read the relation's ends; the ends themselves select little.
-  `{ paths(from: "wagner", to: "assimi-goita", all: true) { length steps { forward from { key } to { name }
-       relation { key type citations(limit: 2) { key context(chars: 20) { before quote after } } } } } }`,
+  `{ paths(from: "wagner", to: "assimi-goita", all: true) { paths { length steps { forward from { key } to { name }
+       relation { key type citations(limit: 2) { key context(chars: 20) { before quote after } } } } } } }`,
   // A relation's ends: read only where selected, or where the read fetches the end actors (one end alone, each
   // end through a different path, steps that walk them without selecting them).
   `{ actor(key: "mali") { relations(limit: 40) { key to { key } } }
      neighbourhood(actor: "russia", depth: 2) { edges { key from { name } } } }`,
   `{ neighbourhood(actor: "mali", depth: 2) { edges { key type } }
      actor(key: "wagner") { relations(limit: 40) { key from { key } } } }`,
-  `{ paths(from: "wagner", to: "mali", all: true) { steps { forward relation { key } } }
+  `{ paths(from: "wagner", to: "mali", all: true) { paths { steps { forward relation { key } } } }
      relations(first: 10, filter: { actor: "mali" }) { edges { node { key } } } }`,
   // Relation pages and claims read the ends' actors only when a relation's end is selected.
   `{ relations(first: 30, filter: { actor: "mali" }) { edges { node { key type } } }

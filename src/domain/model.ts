@@ -35,8 +35,16 @@ const relationFamily = z.strictObject({
 const actorKindEntry = vocabularyEntry.extend({
   colour: z.string().regex(/^#[0-9a-f]{6}$/, "must be a colour written #rrggbb (lower-case hex)"),
 });
-/** `family`: the name of one of the file's `relationFamilies`. */
-const relationTypeEntry = vocabularyEntry.extend({ family: z.string().min(1) });
+/**
+ * `family`: the name of one of the file's `relationFamilies`. `link`: whether a relation of the type connects its
+ * two actors (false for what is said about them or about another relation: paths do not follow it by default).
+ * `membership`: whether its from belongs to its to (an official, a member, a part of it).
+ */
+const relationTypeEntry = vocabularyEntry.extend({
+  family: z.string().min(1),
+  link: z.boolean().default(true),
+  membership: z.boolean().default(false),
+});
 export const vocabularyFile = z
   .strictObject({
     relationFamilies: z.array(relationFamily).min(1),

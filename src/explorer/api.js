@@ -100,14 +100,16 @@ export async function loadWholeGraph() {
 export async function findPaths() {
   clearPaths();
   if (!state.path) return;
-  /** @type {{ paths: { steps: import("./state.js").Step[] }[] }} */
+  /** @type {{ paths: { paths: { steps: import("./state.js").Step[] }[], omitted: import("./state.js").Omission[] } }} */
   const data = await graphql(
     `query ($from: String!, $to: String!) { paths(from: $from, to: $to, maxHops: 6, all: true) {
-       length steps { forward from { ${actorFields} } to { ${actorFields} }
-         relation { ${edgeFields} citations(limit: 20) { key quote stance speaker { name } source { ${sourceFields} } } } } } }`,
+       paths { length steps { forward from { ${actorFields} } to { ${actorFields} }
+         relation { ${edgeFields} citations(limit: 20) { key quote stance speaker { name } source { ${sourceFields} } } } } }
+       omitted { reason count } } }`,
     state.path,
   );
-  found.paths = data.paths.map((p) => p.steps);
+  found.paths = data.paths.paths.map((p) => p.steps);
+  found.omitted = data.paths.omitted;
   for (const step of found.paths.flat()) {
     keepActor(step.from);
     keepActor(step.to);

@@ -331,8 +331,13 @@ function showPaths() {
   const [from, to] = [store.actors.get(state.path.from), store.actors.get(state.path.to)];
   const title = `${escapeHtml(from?.name ?? state.path.from)} to ${escapeHtml(to?.name ?? state.path.to)}`;
   const paths = found.paths;
+  // What the search did not follow (denials, accusations, retracted relations...), so that "no path" is not "nothing".
+  const omitted = found.omitted.length
+    ? `<p class="hint omitted">Left out: ${found.omitted.map((o) => `${o.count} ${words(o.reason)}`).join(", ")}.</p>`
+    : "";
   if (paths.length === 0) {
-    $("details").innerHTML = `<h2>Paths from ${title}</h2><p class="hint">No path within 6 steps.</p>`;
+    $("details").innerHTML =
+      `<h2>Paths from ${title}</h2><p class="hint">No path within 6 steps.</p>${omitted}`;
     return;
   }
   /** @param {import("./state.js").Step[]} path */
@@ -354,7 +359,7 @@ function showPaths() {
       .join("");
   $("details").innerHTML = `
     <h2>Paths from ${title}</h2>
-    <p class="hint">${paths.length} shortest path(s) of ${paths[0]?.length} step(s), drawn in orange.</p>
+    <p class="hint">${paths.length} shortest path(s) of ${paths[0]?.length} step(s), drawn in orange.</p>${omitted}
     <ul class="paths">${paths.map((p, i) => `<li>Path ${i + 1}<ol>${steps(p)}</ol></li>`).join("")}</ul>`;
   wireButtons();
 }

@@ -16,6 +16,7 @@ import { element, monthOf, monthText } from "./util.js";
 /**
  * @typedef {{ key: string, quote: string, stance: string, speaker: { name: string } | null, source: Source }} Citation
  * @typedef {{ forward: boolean, from: Actor, to: Actor, relation: ApiRelation & { citations: Citation[] } }} Step
+ * @typedef {{ reason: string, count: number }} Omission
  */
 /** @typedef {"actor" | "relation" | "pair" | "source" | "path"} SelectionKind */
 /** @typedef {{ kind: SelectionKind, key: string, citation?: string | undefined }} Selection */
@@ -65,10 +66,12 @@ export const state = {
   path: null,
 };
 
-/** The paths found for `state.path`, as lists of steps; the keys of the relations on them. */
+/** The paths found for `state.path`, as lists of steps; what the search left out; the keys of the relations on them. */
 export const found = {
   /** @type {Step[][]} */
   paths: [],
+  /** @type {Omission[]} */
+  omitted: [],
   /** @type {Set<string>} */
   relations: new Set(),
 };
@@ -107,6 +110,7 @@ export function keepRelation(r) {
 /** Forgets the paths found. */
 export function clearPaths() {
   found.paths = [];
+  found.omitted = [];
   found.relations.clear();
 }
 

@@ -9,6 +9,7 @@ import "./types/traversal.js";
 import "./types/stats.js";
 import "./types/change.js";
 import "./types/time-change.js";
+import "./types/timeline.js";
 import "./types/mutation.js";
 
 /** The executable schema: importing each domain type file registers it on the builder. */
