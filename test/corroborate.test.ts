@@ -254,6 +254,22 @@ describe("corroborating and withdrawing evidence", () => {
     await refused(withdrawCitation, { input: { citation: key, reason: "again" } }, "CONFLICT");
   });
 
+  it("keeps cited and withdrawn evidence of seed relations through a seed reload", async () => {
+    await ok(
+      citeRelation,
+      cite(cooperation, [{ quote: "ce n’est pas une coopération, c’est une dépendance", stance: "DENIES" }]),
+    );
+    const seeded = (await ok(`{ relation(key: "${wagner}") { citations { key } } }`)).relation.citations;
+    await ok(withdrawCitation, { input: { citation: seeded[0].key, reason: "test" } });
+    await loadSeed(db, seedDir, quietLog, { force: true });
+    expect((await ok(ledgerOf(cooperation))).relation.contested).toBe(true);
+    const { relation } = await ok(
+      `{ relation(key: "${wagner}") { withdrawnCitations { key withdrawal { by } } } }`,
+    );
+    expect(relation.withdrawnCitations).toEqual([{ key: seeded[0].key, withdrawal: { by: "alice" } }]);
+    expect((await checkGraph(db)).violations).toEqual([]);
+  });
+
   it("refuses to withdraw a relation's last live citation, an unknown citation, or without a reason", async () => {
     const { citeRelation: cited } = await ok(citeRelation, cite(wagner, [supporting]));
     // Withdraw every citation of a one-citation seed relation but... its only one.

@@ -241,6 +241,8 @@ describe("write path", () => {
         type: "ARMS_SUPPLY",
         from: "russia",
         to: "mali",
+        // A delivery of its own, not more evidence for the seed's arms supply (decision 026).
+        distinct: true,
         clientKey: "alice-2026-03-03-1",
         citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
       };
@@ -413,6 +415,7 @@ describe("write path", () => {
         type: "ARMS_SUPPLY",
         from: "russia",
         to: "mali",
+        distinct: true,
         places: [{ name: "Moscou", actor: "russian-state" }],
         citations: cite("Moscou livrera deux hélicoptères"),
       });
@@ -544,6 +547,7 @@ describe("write path", () => {
         from: "russia",
         to: "mali",
         at: "2025",
+        distinct: true,
         citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
       };
       const first = (await ok(assertRelation, { input: claim }, editor.key)).assertRelation.relation.key;
