@@ -430,6 +430,8 @@ describe("write path", () => {
         type: "MEETING",
         from: "russia",
         to: "russian-state",
+        // MEETING reads both ways: a second meeting of the two is a fact of its own only when said so.
+        distinct: true,
         citations: cite("Le Kremlin n’a pas commenté"),
       });
       const merge = `mutation { mergeActors(input: { into: "russia", from: "russian-state" }) { actor { key } } }`;
