@@ -241,6 +241,8 @@ describe("write path", () => {
         type: "ARMS_SUPPLY",
         from: "russia",
         to: "mali",
+        // A delivery of its own, not more evidence for the seed's arms supply (decision 026).
+        distinct: true,
         clientKey: "alice-2026-03-03-1",
         citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
       };
@@ -413,6 +415,7 @@ describe("write path", () => {
         type: "ARMS_SUPPLY",
         from: "russia",
         to: "mali",
+        distinct: true,
         places: [{ name: "Moscou", actor: "russian-state" }],
         citations: cite("Moscou livrera deux hélicoptères"),
       });
@@ -427,6 +430,8 @@ describe("write path", () => {
         type: "MEETING",
         from: "russia",
         to: "russian-state",
+        // MEETING reads both ways: a second meeting of the two is a fact of its own only when said so.
+        distinct: true,
         citations: cite("Le Kremlin n’a pas commenté"),
       });
       const merge = `mutation { mergeActors(input: { into: "russia", from: "russian-state" }) { actor { key } } }`;
@@ -544,6 +549,7 @@ describe("write path", () => {
         from: "russia",
         to: "mali",
         at: "2025",
+        distinct: true,
         citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
       };
       const first = (await ok(assertRelation, { input: claim }, editor.key)).assertRelation.relation.key;

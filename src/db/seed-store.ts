@@ -121,7 +121,9 @@ export async function upsertSeedCitations(tx: ManagedTransaction, rows: Citation
      WITH count(*) AS removed
      UNWIND $rows AS row
      MERGE (c:Citation {id: row.id})
-     SET c = row.props, c.id = row.id, c.origin = 'seed'
+     // An analyst's withdrawal stays, as a relation's retraction does.
+     WITH c, row, c { .withdrawnAt, .withdrawnBy, .withdrawalReason } AS withdrawal
+     SET c = row.props, c += withdrawal, c.id = row.id, c.origin = 'seed'
      WITH c, row
      OPTIONAL MATCH (c)-[old:IN_SOURCE|SPOKEN_BY]->()
      DELETE old

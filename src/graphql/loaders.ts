@@ -93,6 +93,20 @@ export const loaders = {
       (c) => c.relationKey,
     ),
   ),
+  /** A relation's withdrawn citations: no longer its evidence, still readable. */
+  withdrawnCitationsOfRelation: perRequest<string, CitationRecord[]>(async (keys, { db, projection }) =>
+    groupByKey(
+      keys,
+      await citationsOfRelations(
+        db,
+        keys,
+        fetchedPerParent(bounds.citationsOfRelation),
+        projection.current,
+        "withdrawn",
+      ),
+      (c) => c.relationKey,
+    ),
+  ),
   /** Who says what about a relation (src/db/queries/ledger.ts ledgersOfRelations). */
   ledger: perRequest<string, LedgerRecord | null>(async (keys, { db }) =>
     byKey(keys, await ledgersOfRelations(db, keys), (l) => l.key),
@@ -182,6 +196,7 @@ export function forgetWritten(context: GraphQLContext, touched: Touched): void {
   for (const key of touched.relations ?? []) {
     RelationRef.getDataloader(context).clear(key);
     loaders.citationsOfRelation(context).clear(key);
+    loaders.withdrawnCitationsOfRelation(context).clear(key);
   }
   // Citation keys extend their relation's key: the citations of a touched relation are forgotten with it.
   if (touched.relations?.length) CitationRef.getDataloader(context).clearAll();
@@ -218,7 +233,7 @@ interface Loadable<T> {
 export async function referenced<T>(
   ref: Loadable<T>,
   context: GraphQLContext,
-  what: "actor" | "relation" | "source",
+  what: "actor" | "relation" | "citation" | "source",
   key: string,
 ): Promise<T> {
   const record = await ref.getDataloader(context).load(key);

@@ -34,7 +34,10 @@ export const RelationRef = builder.loadableNodeRef("Relation", {
   cacheResolved: (relation: RelationRecord) => relation.key,
 });
 
-/** A citation's key is its relation's key, "#" and its number: its relation's citations are fetched. */
+/**
+ * A citation's key is its relation's key, "#" and its number: its relation's citations are fetched, withdrawn ones
+ * too (a withdrawn citation stays readable by its id).
+ */
 export const CitationRef = builder.loadableNodeRef("Citation", {
   id: { resolve: (citation) => citation.key },
   load: (keys: string[], { db, projection }: GraphQLContext) =>
@@ -43,6 +46,7 @@ export const CitationRef = builder.loadableNodeRef("Citation", {
       [...new Set(keys.map((key) => key.split("#")[0] ?? ""))],
       fetchedPerParent(bounds.citationsOfRelation),
       projection.current,
+      "all",
     ),
   sort: (citation: CitationRecord) => citation.key,
 });

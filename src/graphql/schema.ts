@@ -11,6 +11,7 @@ import "./types/change.js";
 import "./types/time-change.js";
 import "./types/timeline.js";
 import "./types/mutation.js";
+import "./types/evidence.js";
 
 /** The executable schema: importing each domain type file registers it on the builder. */
 export const schema = builder.toSchema({ sortSchema: false });

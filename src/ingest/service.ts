@@ -44,6 +44,7 @@ import {
   type RelationInput,
 } from "../domain/validate.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
+import { refuseRepeatedRelations } from "./same-relation.js";
 
 /**
  * Analysts' writes: a batch of sources, actors and relations (from a mutation or `npm run ingest`), and the
@@ -84,7 +85,7 @@ export interface BatchResult {
   relations: string[];
 }
 
-interface Idempotent<T> {
+export interface Idempotent<T> {
   result: T;
   /** True when the client's key had been used for the same request: nothing was written again. */
   replayed: boolean;
@@ -111,7 +112,7 @@ const slug = (text: string, max: number = limits.key) =>
     .replace(/^-+|-+$/g, "");
 
 /** Parses `value` with `schema`, or refuses the write with every problem at its input path. */
-function parseOrRefuse<S extends z.ZodType>(
+export function parseOrRefuse<S extends z.ZodType>(
   schema: S,
   value: unknown,
   where: (path: Path) => string,
@@ -130,7 +131,7 @@ function parseOrRefuse<S extends z.ZodType>(
 export const inputPath = (path: Path) => `input.${path.map((p) => (p === "id" ? "key" : p)).join(".")}`;
 
 /** Writes the history entry of a change, inside the change's own transaction. */
-interface ChangeLog {
+export interface ChangeLog {
   record(
     tx: ManagedTransaction,
     entry: {
@@ -150,7 +151,7 @@ interface ChangeLog {
  * operation and the request's fingerprint (a hash of the input as the client sent it, as before this service
  * parsed inputs, so that keys used before still replay).
  */
-async function guardedWrite<T>(
+export async function guardedWrite<T>(
   db: Database,
   writer: Caller,
   operation: string,
@@ -214,7 +215,8 @@ async function suggestionsFor(
 
 /**
  * Parses a batch with the grammar, then, under the write lock, checks it against the committed graph and
- * itself and writes it in one transaction.
+ * itself and writes it in one transaction. A relation that states a fact a live relation already states (or an
+ * earlier one of the batch) is refused with CONFLICT unless marked distinct (./same-relation.ts).
  */
 export async function applyBatch(
   db: Database,
@@ -285,6 +287,9 @@ export async function applyBatch(
       return checkRelation(relation, knowledge, report("relations", index));
     });
     if (problems.length > 0) throw new ValidationError(problems);
+    await refuseRepeatedRelations(tx, vocabulary, relations, (index) =>
+      options.locate("relations", index, ["type"]),
+    );
 
     const namedActors = [...(await allActorNames(tx)), ...batch.actors];
     const mentions = new Map(sources.map((s) => [s.id, findMentions(s.text, namedActors)]));

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Database } from "../db/database.js";
+import { recomputeContested } from "../db/evidence.js";
 import {
   type ActorRow,
   analystActorChanges,
@@ -124,6 +125,7 @@ const loaderFiles = [
   "domain/grammar.ts",
   "domain/model.ts",
   "db/seed-store.ts",
+  "db/evidence.ts",
 ].map((file) => path.join(projectRoot, "src", file));
 
 /** Identifies a load: the seed files' hash and the loader code that turns them into the graph. */
@@ -183,6 +185,11 @@ async function writeSeed(
     );
     await upsertSeedRelations(tx, rows.relations);
     await upsertSeedCitations(tx, rows.citations);
+    // The files' `contested` counts the files' citations; analysts may have cited or withdrawn since.
+    await recomputeContested(
+      tx,
+      rows.relations.map((r) => r.id),
+    );
     await replaceSeedMentions(tx, rows.mentions);
     await recordSeedState(tx, hash);
     return left;

@@ -15,6 +15,7 @@ import {
   type Vocabulary,
   vocabularyFile,
 } from "../domain/model.js";
+import { repeatedRelations, sameRelationMessage } from "../domain/same-relation.js";
 import { codePoints, findAllCodePoints, foldName } from "../domain/text.js";
 import { type CheckedRelation, checkActor, checkRelation, type Knowledge } from "../domain/validate.js";
 
@@ -211,6 +212,16 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
       problem(files.relations, parsed.relations.lineAt, [...at, ...field], message),
     );
   });
+
+  // One fact, one relation: evidence for a fact the seed already states is cited on it (./same-relation.ts).
+  for (const [index, earlier] of repeatedRelations(vocabulary, relationEntries)) {
+    problem(
+      files.relations,
+      parsed.relations.lineAt,
+      ["relations", index, "type"],
+      sameRelationMessage(relationEntries[earlier]?.id ?? "", "seed"),
+    );
+  }
 
   const unrelatedSentences = unrelatedEntries.flatMap((entry, index) => {
     const at = ["sentences", index];

@@ -15,7 +15,7 @@ import {
   sourceReader,
   wholeRecords,
 } from "../projection.js";
-import type { CitationRecord } from "../records/citation.js";
+import { type CitationRecord, liveCitation } from "../records/citation.js";
 import { type MentionRecord, mentionColumns, mentionOf } from "../records/mention.js";
 import type { RelationRecord } from "../records/relation.js";
 import type { SourceRecord } from "../records/source.js";
@@ -23,7 +23,7 @@ import type { SourceRecord } from "../records/source.js";
 /** The read queries of sources: by key, a page of them, their texts, and the lists below each source. */
 
 /**
- * The first `perSource` citations of each source, in text order. `perSource` is the most items fetched for each
+ * The first `perSource` live citations of each source, in text order. `perSource` is the most items fetched for each
  * source: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts); so for the lists below.
  */
 export async function citationsOfSources(
@@ -36,7 +36,7 @@ export async function citationsOfSources(
   const { records } = await db.read(
     `UNWIND $keys AS key
      CALL (key) {
-       MATCH (c:Citation {sourceId: key})
+       MATCH (c:Citation {sourceId: key}) WHERE ${liveCitation()}
        RETURN c ORDER BY c.start, c.id LIMIT $perSource
      }
      RETURN ${citation.list} AS citation`,
@@ -59,7 +59,7 @@ export async function relationsOfSources(
   const { records } = await db.read(
     `UNWIND $keys AS sourceKey
      CALL (sourceKey) {
-       MATCH (c:Citation {sourceId: sourceKey})
+       MATCH (c:Citation {sourceId: sourceKey}) WHERE ${liveCitation()}
        WITH DISTINCT c.relationId AS key
        MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
        RETURN r ORDER BY r.id LIMIT $perSource

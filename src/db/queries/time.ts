@@ -3,7 +3,7 @@ import { firstDay, lastDay } from "../../domain/dates.js";
 import type { Omission } from "../../domain/omission.js";
 import type { Database } from "../database.js";
 import { citationReader, relationReader, wholeRecords } from "../projection.js";
-import type { CitationRecord } from "../records/citation.js";
+import { type CitationRecord, liveCitation } from "../records/citation.js";
 import type { RelationRecord } from "../records/relation.js";
 import { countOmitted } from "./omitted.js";
 import {
@@ -19,7 +19,7 @@ import {
 
 /** The earliest publication date (first day) among the dated sources citing the relation `r`, or null. */
 const firstReportedDate = `COLLECT { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source)
-    WHERE s.publishedDate IS NOT NULL RETURN s.publishedDate ORDER BY s.publishedDate LIMIT 1 }[0]`;
+    WHERE ${liveCitation()} AND s.publishedDate IS NOT NULL RETURN s.publishedDate ORDER BY s.publishedDate LIMIT 1 }[0]`;
 
 /** The relations of one actor (`$actor`), or between two (`$other`), bound to `r`: what a timeline looks at. */
 const timelineScope = `MATCH (a:Actor {id: $actor})-[r:RELATION]-(b) WHERE ($other IS NULL OR b.id = $other)`;
@@ -123,8 +123,8 @@ export async function changesBetween(
   const overlaps = (first: string, last: string) => `(${first} <= $to AND ${last} >= $from)`;
   const citation = citationReader(wholeRecords);
   const relation = relationReader(wholeRecords, { ends: true });
-  const citations = (where: string) =>
-    `COLLECT { MATCH (c:Citation {relationId: r.id}) ${where}
+  const citations = (...conditions: string[]) =>
+    `COLLECT { MATCH (c:Citation {relationId: r.id}) WHERE ${[liveCitation(), ...conditions].join(" AND ")}
                RETURN ${citation.list} ORDER BY c.id LIMIT $perRelation }`;
   const { records } = await db.read(
     `CALL () {
@@ -132,7 +132,7 @@ export async function changesBetween(
        WITH r WHERE r.retractedAt IS NULL AND ($types IS NULL OR r.type IN $types)
        WITH DISTINCT r
        WITH r, COLLECT { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source)
-                         WHERE s.publishedDate IS NOT NULL RETURN s ORDER BY s.publishedDate LIMIT 1 }[0] AS first
+                         WHERE ${liveCitation()} AND s.publishedDate IS NOT NULL RETURN s ORDER BY s.publishedDate LIMIT 1 }[0] AS first
        WITH r, [
          CASE WHEN r.atDate IS NOT NULL AND ${overlaps("r.atDate", "r.atEndDate")}
               THEN { kind: 'BEGAN', on: r.at, precision: r.atPrecision, date: r.atDate } END,
@@ -152,8 +152,8 @@ export async function changesBetween(
          kind: change.kind, on: change.on, precision: change.precision,
          relation: ${relation.list},
          citations: CASE change.kind
-           WHEN 'FIRST_REPORTED' THEN ${citations(`WHERE EXISTS { MATCH (c)-[:IN_SOURCE]->(s:Source) WHERE s.publishedDate = change.date }`)}
-           ELSE ${citations("")} END
+           WHEN 'FIRST_REPORTED' THEN ${citations(`EXISTS { MATCH (c)-[:IN_SOURCE]->(s:Source) WHERE s.publishedDate = change.date }`)}
+           ELSE ${citations()} END
        }) AS changes
      }
      RETURN changes`,

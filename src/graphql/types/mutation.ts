@@ -30,7 +30,8 @@ builder.mutationType({
 
 const locateInput = (_section: string, _index: number, path: readonly (string | number)[]) => inputPath(path);
 
-const clientKeyDescription = "Your idempotency key: a retry with the same key and input changes nothing.";
+export const clientKeyDescription =
+  "Your idempotency key: a retry with the same key and input changes nothing.";
 
 MentionHitRef.implement({
   description: "A place where a new source names a known actor.",
@@ -45,7 +46,7 @@ MentionHitRef.implement({
   }),
 });
 
-interface WriteResult<T, ChangeId extends string | null = string> {
+export interface WriteResult<T, ChangeId extends string | null = string> {
   value: T;
   /** The history entry of the write (null only where a payload says that nothing may be written). */
   changeId: ChangeId;
@@ -185,7 +186,7 @@ const MergeActorsInput = builder.inputType("MergeActorsInput", {
   }),
 });
 
-const CitationInput = builder.inputType("CitationInput", {
+export const CitationInput = builder.inputType("CitationInput", {
   description: "A verbatim passage of a stored source.",
   fields: (t) => ({
     source: t.string({ required: true, description: "Source key." }),
@@ -197,6 +198,16 @@ const CitationInput = builder.inputType("CitationInput", {
     }),
     stance: t.field({ type: StanceEnum, required: true, description: "The speaker's stance." }),
   }),
+});
+
+/** A citation as the write service takes it: the fields a client left out as null. */
+export const citationFromInput = (c: typeof CitationInput.$inferInput) => ({
+  source: c.source,
+  quote: c.quote,
+  start: c.start ?? null,
+  end: c.end ?? null,
+  speaker: c.speaker ?? null,
+  stance: c.stance,
 });
 
 const PlaceInput = builder.inputType("PlaceInput", {
@@ -227,6 +238,12 @@ const AssertRelationInput = builder.inputType("AssertRelationInput", {
     }),
     places: t.field({ type: [PlaceInput], description: "Where it happens, where its quotes say." }),
     citations: t.field({ type: [CitationInput], required: true, description: "At least one citation." }),
+    distinct: t.boolean({
+      description:
+        "True when it is a fact of its own although a live relation of the same type joins the same actors with " +
+        "compatible dates (two meetings in one month): without it such a relation is refused with CONFLICT, " +
+        "naming the existing one to cite (citeRelation). See docs/decisions/026-same-relation.md.",
+    }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
 });
@@ -339,7 +356,10 @@ builder.mutationFields((t) => ({
   }),
   assertRelation: t.field({
     type: RelationPayloadRef,
-    description: "Adds a relation with its citations, each quote checked against its source.",
+    description:
+      "Adds a relation with its citations, each quote checked against its source. Refused with CONFLICT when a " +
+      "live relation already states the same fact (same type and ends, compatible dates): cite that one " +
+      "(citeRelation), or say distinct: true.",
     args: { input: t.arg({ type: AssertRelationInput, required: true, description: "The relation." }) },
     resolve: async (_root, { input }, context) => {
       const { db, caller } = context;
@@ -355,16 +375,14 @@ builder.mutationFields((t) => ({
         note: input.note ?? null,
         addresses: input.addresses ?? [],
         places: (input.places ?? []).map((p) => ({ name: p.name, actor: p.actor ?? null })),
-        citations: input.citations.map((c) => ({
-          source: c.source,
-          quote: c.quote,
-          start: c.start ?? null,
-          end: c.end ?? null,
-          speaker: c.speaker ?? null,
-          stance: c.stance,
-        })),
+        citations: input.citations.map(citationFromInput),
       };
-      const withKey = { ...relation, id: input.key ?? relationKeyFor(relation) };
+      const withKey = {
+        ...relation,
+        id: input.key ?? relationKeyFor(relation),
+        // Left out unless set, so that requests sent before the flag existed keep their clientKey replays.
+        ...(input.distinct ? { distinct: true } : {}),
+      };
       const { result, replayed } = await applyBatch(
         db,
         vocabulary,
