@@ -44,6 +44,7 @@ import {
   type RelationInput,
 } from "../domain/validate.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
+import { checkSourceUrls } from "./source-urls.js";
 
 /**
  * Analysts' writes: a batch of sources, actors and relations (from a mutation or `npm run ingest`), and the
@@ -84,7 +85,7 @@ export interface BatchResult {
   relations: string[];
 }
 
-interface Idempotent<T> {
+export interface Idempotent<T> {
   result: T;
   /** True when the client's key had been used for the same request: nothing was written again. */
   replayed: boolean;
@@ -111,7 +112,7 @@ const slug = (text: string, max: number = limits.key) =>
     .replace(/^-+|-+$/g, "");
 
 /** Parses `value` with `schema`, or refuses the write with every problem at its input path. */
-function parseOrRefuse<S extends z.ZodType>(
+export function parseOrRefuse<S extends z.ZodType>(
   schema: S,
   value: unknown,
   where: (path: Path) => string,
@@ -150,7 +151,7 @@ interface ChangeLog {
  * operation and the request's fingerprint (a hash of the input as the client sent it, as before this service
  * parsed inputs, so that keys used before still replay).
  */
-async function guardedWrite<T>(
+export async function guardedWrite<T>(
   db: Database,
   writer: Caller,
   operation: string,
@@ -284,6 +285,12 @@ export async function applyBatch(
       }
       return checkRelation(relation, knowledge, report("relations", index));
     });
+    await checkSourceUrls(
+      tx,
+      sources.map((s) => (newSources.includes(s) ? s.url : null)),
+      (index, message) => report("sources", index)(["url"], message),
+      (index) => options.locate("sources", index, ["url"]),
+    );
     if (problems.length > 0) throw new ValidationError(problems);
 
     const namedActors = [...(await allActorNames(tx)), ...batch.actors];
