@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
+import { checkGraph } from "../src/db/invariants.js";
 import { applySchema } from "../src/db/schema.js";
 import { migrateSourceDates, sourceDatesMigration } from "../src/db/source-date-migration.js";
 import { normaliseUrl } from "../src/domain/source-metadata.js";
@@ -337,6 +338,30 @@ describe("sources with their provenance", () => {
       {},
       { database: db.name },
     );
+  });
+
+  it("holds stored addresses to the rule in the graph checker", async () => {
+    expect((await checkGraph(db)).violations).toEqual([]);
+    await db.driver.executeQuery(
+      "MATCH (s:Source {id: 'src-004-dw-mali-dit-oui-russie'}) SET s.url = 'HTTP://DW.com/fr#top'",
+      {},
+      { database: db.name },
+    );
+    try {
+      expect((await checkGraph(db)).violations).toEqual([
+        {
+          rule: "grammar",
+          key: "src-004-dw-mali-dit-oui-russie",
+          message: 'url "HTTP://DW.com/fr#top" is not a normalised http(s) address',
+        },
+      ]);
+    } finally {
+      await db.driver.executeQuery(
+        "MATCH (s:Source {id: 'src-004-dw-mali-dit-oui-russie'}) REMOVE s.url",
+        {},
+        { database: db.name },
+      );
+    }
   });
 
   it("exports each source's address and retrieval day as CSV columns", async () => {
