@@ -278,13 +278,18 @@ describe("GraphQL API over the seed corpus", () => {
 
   describe("sources, citations and stats", () => {
     it("gives each source with its quotes, the relations it supports and the actors it mentions", async () => {
-      const { source } = await data(`{ source(key: "src-004-dw-mali-dit-oui-russie") { title author published
+      const { source } = await data(`{ source(key: "src-004-dw-mali-dit-oui-russie") { title author
+        published { value precision earliest latest } url retrievedOn language
         text citations { quote start end context(chars: 40) { before quote after } } relations { key }
         mentions { actor { key } count starts ends } } }`);
       expect(source).toMatchObject({
         title: "Le Mali dit oui à la Russie",
         author: "Mahamadou Kane",
-        published: "2021-11-11",
+        published: { value: "2021-11-11", precision: "DAY", earliest: "2021-11-11", latest: "2021-11-11" },
+        // The article states neither where it was read nor when: unknown stays null.
+        url: null,
+        retrievedOn: null,
+        language: "fr",
       });
       const points = Array.from(source.text as string);
       for (const citation of source.citations) {
@@ -424,7 +429,8 @@ describe("GraphQL API over the seed corpus", () => {
   });
 
   it("answers an actor with its cited relations, a neighbourhood, a path and a relation page in one round trip each", async () => {
-    const citationFields = "key quote reportedOn { value precision } source { key title published }";
+    const citationFields =
+      "key quote reportedOn { value precision } source { key title published { value } }";
     const trips = async (query: string) => {
       const before = db.roundTrips;
       const response = await data(query);

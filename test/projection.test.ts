@@ -32,7 +32,7 @@ const mixedPaths = [
   // A citation's report date reads its source's publication date; knownOn reads it too.
   `{ relations(first: 20, filter: { knownOn: "2022-01-01" }) { edges { node { key
        citations(knownOn: "2022-01-01") { reportedOn { value precision } source { key } } } } }
-     sources(first: 5) { edges { node { key title publisher author published language length file } } } }`,
+     sources(first: 5) { edges { node { key title publisher author published { value precision } language url retrievedOn length file } } } }`,
   // Paths: steps' ends and forward read the relation's ends; the ends themselves select little.
   `{ paths(from: "wagner", to: "assimi-goita", all: true) { paths { length steps { forward from { key } to { name }
        relation { key type citations(limit: 2) { key context(chars: 20) { before quote after } } } } } } }`,

@@ -271,12 +271,17 @@ describe("example queries", () => {
       relation: { type: string; from: Name; to: Name };
       context: { before: string; quote: string; after: string };
     };
-    type Article = { title: string; author: string; published: string; citations: Quoted[] };
+    type Article = {
+      title: string;
+      author: string;
+      published: { value: string; precision: string };
+      citations: Quoted[];
+    };
     const { source } = await run<{ source: Article }>("source");
     expect(source).toMatchObject({
       title: "Le Mali dit oui à la Russie",
       author: "Mahamadou Kane",
-      published: "2021-11-11",
+      published: { value: "2021-11-11", precision: "DAY" },
     });
     const text = corpus.sources.find((s) => s.id === "src-004-dw-mali-dit-oui-russie")?.text ?? "";
     const cited = corpus.relations.flatMap((r) =>

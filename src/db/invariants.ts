@@ -7,6 +7,7 @@ import {
   repeatedNames,
   textProblem,
 } from "../domain/grammar.js";
+import { normaliseUrl } from "../domain/source-metadata.js";
 import { codePoints, foldedNamesOf, sliceCodePoints } from "../domain/text.js";
 import type { Database } from "./database.js";
 import { liveCitation } from "./records/citation.js";
@@ -26,7 +27,7 @@ export type InvariantRule =
    * ones unless it is retracted (a merge moves a retracted relation between its two actors as it is).
    */
   | "linked"
-  /** Keys, names, aliases, languages and texts follow the input grammar; a folded name has one owner. */
+  /** Keys, names, aliases, languages, texts and web addresses follow the input grammar; a folded name has one owner. */
   | "grammar"
   /** A relation is contested exactly when one of its live citations DENIES it. */
   | "contested"
@@ -78,7 +79,10 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
               [(c)-[:IN_SOURCE]->(s) | s.id] AS inSource, [(c)-[:SPOKEN_BY]->(a:Actor) | a.id] AS spokenBy,
               EXISTS { MATCH ()-[r:RELATION {id: c.relationId}]->() } AS hasRelation`,
     ),
-    rows("MATCH (s:Source) RETURN s.id AS key, s.text AS text, s.language AS language, s.length AS length"),
+    rows(
+      `MATCH (s:Source)
+       RETURN s.id AS key, s.text AS text, s.language AS language, s.length AS length, s.url AS url`,
+    ),
     rows(
       `MATCH (s:Source)-[m:MENTIONS]->(target)
        RETURN s.id AS source, target.id AS target, target:Actor AS toActor, m.starts AS starts, m.ends AS ends`,
@@ -134,6 +138,9 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     const language = String(source.language ?? "");
     if (canonicalLanguage(language) !== language)
       fail("grammar", source.key, `language ${JSON.stringify(language)} is not a canonical BCP 47 tag`);
+    const url = normaliseUrl(String(source.url ?? ""));
+    if (source.url != null && ("problem" in url || url.url !== source.url))
+      fail("grammar", source.key, `url ${JSON.stringify(source.url)} is not a normalised http(s) address`);
     const points = codePoints(text);
     if (source.length !== points.length)
       fail("verbatim", source.key, `length ${source.length} but the text has ${points.length} code points`);

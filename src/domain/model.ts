@@ -12,6 +12,7 @@ import {
   sourceText,
   spanProblem,
 } from "./grammar.js";
+import { provenanceFields } from "./source-metadata.js";
 
 /**
  * The shapes of every input, built from the one grammar (./grammar.ts): the seed files, the files of
@@ -78,6 +79,7 @@ export const sourcesFile = z.strictObject({
       author: optionalText,
       published: optionalDate,
       language,
+      ...provenanceFields,
     }),
   ),
 });

@@ -31,7 +31,7 @@ const dateFields = "value precision earliest latest";
 export const actorFields = "key name kind description aliases";
 const edgeFields = `key type role contested from { key } to { key }
   at { ${dateFields} } start { ${dateFields} } end { ${dateFields} }`;
-export const sourceFields = "key title publisher author published file";
+export const sourceFields = "key title publisher author published { value } file";
 
 /**
  * The vocabulary's kind colours and relation families, into the store.

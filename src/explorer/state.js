@@ -12,7 +12,11 @@ import { element, monthOf, monthText } from "./util.js";
  *   at: DateValue | null, start: DateValue | null, end: DateValue | null }} Relation
  */
 /** @typedef {Omit<Relation, "from" | "to"> & { from: { key: string }, to: { key: string } }} ApiRelation */
-/** @typedef {{ key: string, title: string | null, publisher: string | null, author: string | null, published: string | null, file: string }} Source */
+/**
+ * A source as lists show it; its own panel reads its provenance too (`url`, `retrievedOn`).
+ * @typedef {{ key: string, title: string | null, publisher: string | null, author: string | null,
+ *   published: { value: string } | null, file: string, url?: string | null, retrievedOn?: string | null }} Source
+ */
 /**
  * @typedef {{ key: string, quote: string, stance: string, speaker: { name: string } | null, source: Source }} Citation
  * @typedef {{ forward: boolean, from: Actor, to: Actor, relation: ApiRelation & { citations: Citation[] } }} Step

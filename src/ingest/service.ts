@@ -45,6 +45,7 @@ import {
 } from "../domain/validate.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
 import { refuseRepeatedRelations } from "./same-relation.js";
+import { checkSourceUrls } from "./source-urls.js";
 
 /**
  * Analysts' writes: a batch of sources, actors and relations (from a mutation or `npm run ingest`), and the
@@ -286,6 +287,12 @@ export async function applyBatch(
       }
       return checkRelation(relation, knowledge, report("relations", index));
     });
+    await checkSourceUrls(
+      tx,
+      sources.map((s) => (newSources.includes(s) ? s.url : null)),
+      (index, message) => report("sources", index)(["url"], message),
+      (index) => options.locate("sources", index, ["url"]),
+    );
     if (problems.length > 0) throw new ValidationError(problems);
     await refuseRepeatedRelations(tx, vocabulary, relations, (index) =>
       options.locate("relations", index, ["type"]),

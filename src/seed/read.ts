@@ -164,9 +164,20 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
   };
 
   const sources: SeedSource[] = [];
+  // One source per web address (normalised by the grammar).
+  const urlOwners = new Map<string, string>();
   for (const [index, entry] of sourceEntries.entries()) {
     const at = ["sources", index];
     claimId(files.sources, parsed.sources.lineAt, [...at, "id"], entry.id);
+    const owner = entry.url === null ? undefined : urlOwners.get(entry.url);
+    if (owner !== undefined) {
+      problem(
+        files.sources,
+        parsed.sources.lineAt,
+        [...at, "url"],
+        `${entry.url} is already the address of "${owner}"`,
+      );
+    } else if (entry.url !== null) urlOwners.set(entry.url, entry.id);
     const text = await read(entry.file);
     if (text === undefined) {
       problem(

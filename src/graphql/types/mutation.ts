@@ -140,6 +140,10 @@ const AddSourceInput = builder.inputType("AddSourceInput", {
     author: t.string({ description: "Author, if the text states it." }),
     published: t.string({ description: "Publication date: YYYY, YYYY-MM or YYYY-MM-DD." }),
     language: t.string({ required: true, description: "BCP 47 language tag, e.g. fr or pt-BR." }),
+    url: t.string({
+      description: "Web address it was read at (http or https), stored normalised; one source per address.",
+    }),
+    retrievedOn: t.string({ description: "The day it was retrieved: YYYY-MM-DD." }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
 });
@@ -275,6 +279,8 @@ builder.mutationFields((t) => ({
         author: input.author ?? null,
         published: input.published ?? null,
         language: input.language,
+        url: input.url ?? null,
+        retrievedOn: input.retrievedOn ?? null,
       };
       const { result, replayed } = await applyBatch(
         db,

@@ -6,7 +6,15 @@ import { citationFilterArgs, citationListReads, filterCitations } from "../citat
 import { loaders, referenced } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
-import { ActorRef, CitationRef, MentionRef, RelationRef, SourceRef } from "../refs.js";
+import {
+  ActorRef,
+  CitationRef,
+  MentionRef,
+  PartialDateRef,
+  partialDate,
+  RelationRef,
+  SourceRef,
+} from "../refs.js";
 
 MentionRef.implement({
   description: "Where a source names an actor (any of its names or aliases), with every span.",
@@ -38,11 +46,27 @@ SourceRef.implement({
       description: "Publisher or agency, where stated.",
     }),
     author: t.exposeString("author", { nullable: true, description: "Author, where the text states it." }),
-    published: t.exposeString("published", {
+    published: t.field({
+      type: PartialDateRef,
       nullable: true,
-      description: "Publication date as precise as the text states it: YYYY, YYYY-MM or YYYY-MM-DD.",
+      extensions: reads({ source: ["published", "publishedPrecision"] }),
+      description:
+        "Publication date as precise as the text states it (a year, a month or a day); null if unknown.",
+      resolve: (s) => partialDate(s.published, s.publishedPrecision),
     }),
     language: t.exposeString("language", { description: "BCP 47 language tag, e.g. fr." }),
+    url: t.exposeString("url", {
+      nullable: true,
+      description:
+        "Web address where it was read, normalised: http or https, scheme and host in lower case, no default " +
+        "port, no fragment. No two sources share one. Null when not stated.",
+    }),
+    retrievedOn: t.field({
+      type: "Date",
+      nullable: true,
+      description: "The day it was retrieved (YYYY-MM-DD); null when not stated.",
+      resolve: (s) => s.retrievedOn,
+    }),
     length: t.exposeInt("length", { description: "Length of the text in Unicode code points." }),
     text: t.string({
       extensions: reads({}),
