@@ -10,6 +10,7 @@ import "./types/stats.js";
 import "./types/change.js";
 import "./types/time-change.js";
 import "./types/mutation.js";
+import "./types/api-key.js";
 
 /** The executable schema: importing each domain type file registers it on the builder. */
 export const schema = builder.toSchema({ sortSchema: false });
