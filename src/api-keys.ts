@@ -39,7 +39,8 @@ import type { Logger } from "./logger.js";
  */
 
 /** A key as answers show it: never the key nor its hash. */
-export interface ApiKeyView extends Omit<StoredApiKey, "createdAt" | "createdBy"> {
+export interface ApiKeyView extends Omit<StoredApiKey, "role" | "createdAt" | "createdBy"> {
+  role: Role;
   /** Where the key is kept: "environment" (API_KEYS; no dates, cannot be revoked here) or "database". */
   source: "environment" | "database";
   /** When and by whom it was created (ISO 8601, UTC); null for a key of API_KEYS. */
@@ -169,7 +170,7 @@ const fromEnvironment = (entry: ApiKeyEntry): ApiKeyView => ({
   revokedBy: null,
 });
 
-const fromDatabase = (key: StoredApiKey): ApiKeyView => ({ ...key, source: "database" });
+const fromDatabase = (key: StoredApiKey): ApiKeyView => ({ ...key, role: roleOf(key), source: "database" });
 
 /**
  * Creates and stores a key named `name` with `role`, made by `by`: the key itself is in the answer, once, and

@@ -34,7 +34,7 @@ const ApiKeyRef = builder.objectRef<ApiKeyView>("ApiKey").implement({
   description: "An API key as an admin sees it: who holds it and what it may do, never the key or its hash.",
   fields: (t) => ({
     name: t.exposeString("name", { description: "Its holder's name, unique and never reused." }),
-    role: t.field({ type: ApiKeyRoleEnum, description: "What it may do.", resolve: (k) => k.role as never }),
+    role: t.field({ type: ApiKeyRoleEnum, description: "What it may do.", resolve: (k) => k.role }),
     source: t.field({ type: ApiKeySourceEnum, description: "Where it is kept.", resolve: (k) => k.source }),
     createdAt: t.exposeString("createdAt", {
       nullable: true,
