@@ -278,5 +278,5 @@ describe("API keys at runtime", () => {
     const usage = await runApiKey("create", "nina");
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("npm run api-key -- create NAME ROLE");
-  });
+  }, 180_000); // six commands, each starting Node, four opening the database
 });
