@@ -67,7 +67,7 @@ const rememberedUses = 10_000;
 export class Authenticator {
   /** The hashes (hex) whose use this process recorded in the last interval. */
   private readonly recentUses: LRUCache<string, true>;
-  /** Stored keys by hash (hex), batched per turn of the event loop and never cached. */
+  /** Stored keys by hash (hex), in batches (see the module's comment), never cached. */
   private readonly lookups: DataLoader<string, KeyByHash | null>;
   /** Round trips of lookups under way, and the batches waiting for one of them to return. */
   private lookupsInFlight = 0;
@@ -153,6 +153,7 @@ export class Authenticator {
   }
 }
 
+/** A stored key's role, checked: a role the service does not know is a fault of the data, not of the caller. */
 function roleOf(key: { name: string; role: string }): Role {
   if (!roles.includes(key.role as Role))
     throw new Error(`The stored API key "${key.name}" has an unknown role ${show(key.role)}`);
