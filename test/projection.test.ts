@@ -1,10 +1,12 @@
 import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Authenticator } from "../src/api-keys.js";
 import type { Database } from "../src/db/database.js";
 import { createContext } from "../src/graphql/create-context.js";
 import { projectionOf } from "../src/graphql/projection.js";
 import { schema } from "../src/graphql/schema.js";
 import { readExamples } from "../src/http/examples.js";
+import { quietLog } from "./support/db.js";
 import { defaultLimits } from "./support/defaults.js";
 import { graphqlClient } from "./support/graphql.js";
 import { seededDatabase } from "./support/server.js";
@@ -115,7 +117,12 @@ describe("projections of the records", () => {
       schema,
       document: parse(document),
       variableValues: variables,
-      contextValue: createContext(db, { apiKeys: [], readAccess: "open" }, defaultLimits, new Headers()),
+      contextValue: await createContext(
+        db,
+        new Authenticator(db, { apiKeys: [], readAccess: "open" }, quietLog),
+        defaultLimits,
+        new Headers(),
+      ),
     });
     expect(whole.errors).toBeUndefined();
     expect(JSON.parse(JSON.stringify(lean.data))).toEqual(JSON.parse(JSON.stringify(whole.data)));
