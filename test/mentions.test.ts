@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
 import { DomainError } from "../src/domain/errors.js";
-import { findMentions } from "../src/domain/mentions.js";
+import { findMentions, mentionFinder } from "../src/domain/mentions.js";
 import { vocabulary } from "../src/domain/vocabulary.js";
 import { absorbActor, applyBatch, editActor } from "../src/ingest/service.js";
 import { loadSeed } from "../src/seed/load.js";
@@ -172,6 +172,47 @@ describe("mentions that stay true", () => {
   it("refuses a name that the texts' index cannot find", async () => {
     const refused = await query(addActor, { input: { key: "l-x", name: "L’", kind: "PERSON" } }, editor.key);
     expect(refused.errors?.[0]?.extensions?.problems?.[0]?.message).toMatch(/elided article/);
+  });
+});
+
+describe("the finder over many actors", () => {
+  it("finds what findMentions finds against every actor, on any text and names", () => {
+    const piece = fc.oneof(
+      fc.constantFrom(
+        "Mali",
+        "mali",
+        "MALI",
+        "Goïta",
+        "Goi\u0301ta",
+        "de",
+        "la",
+        "l’",
+        "d'",
+        "ﬁ",
+        "𐌰",
+        "12",
+        "-",
+        " ",
+        ", ",
+      ),
+      fc.string({ maxLength: 3 }),
+    );
+    const name = fc
+      .array(piece, { minLength: 1, maxLength: 4 })
+      .map((parts) => parts.join(""))
+      .filter((n) => /[\p{L}\p{N}]/u.test(n));
+    const actors = fc.uniqueArray(fc.tuple(name, fc.array(name, { maxLength: 2 })), {
+      maxLength: 12,
+      selector: ([n]) => n,
+    });
+    fc.assert(
+      fc.property(actors, fc.array(piece, { maxLength: 40 }), (list, parts) => {
+        const named = list.map(([n, aliases], i) => ({ id: `a${i}`, name: n, aliases }));
+        const text = parts.join("");
+        expect(mentionFinder(named).find(text)).toEqual(findMentions(text, named));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -300,7 +300,8 @@ describe("write path", () => {
       expect(nothing.extensions?.problems).toEqual([
         {
           where: "input",
-          message: "changes nothing: give at least one of name, kind, aliases and description",
+          message:
+            "changes nothing: give at least one of name, kind, aliases, addAliases, removeAliases and description",
         },
       ]);
       await refused(
