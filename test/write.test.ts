@@ -24,7 +24,7 @@ const article =
   "armées maliennes d’ici juin. Le Kremlin n’a pas commenté.";
 
 const addSource = `mutation ($input: AddSourceInput!) { addSource(input: $input) {
-  created changeId replayed source { key text length } mentions { actor { key } start end } } }`;
+  created changeId replayed source { key text length } mentions { actor { key } start end text } } }`;
 const assertRelation = `mutation ($input: AssertRelationInput!) { assertRelation(input: $input) {
   changeId replayed relation { key type from { key } to { key } at { value precision }
   citations { quote start end stance speaker { key } source { key } } } } }`;
@@ -104,7 +104,8 @@ describe("write path", () => {
       expect(result.source.text).toBe(article);
       expect(result.source.length).toBe(Array.from(article).length);
       const points = Array.from(article);
-      const named = result.mentions.map((m: Data) => [m.actor.key, points.slice(m.start, m.end).join("")]);
+      const named = result.mentions.map((m: Data) => [m.actor.key, m.text]);
+      for (const m of result.mentions) expect(points.slice(m.start, m.end).join("")).toBe(m.text);
       expect(named).toEqual(
         expect.arrayContaining([
           ["mali", "Bamako"],
@@ -301,7 +302,8 @@ describe("write path", () => {
       expect(nothing.extensions?.problems).toEqual([
         {
           where: "input",
-          message: "changes nothing: give at least one of name, kind, aliases and description",
+          message:
+            "changes nothing: give at least one of name, kind, aliases, addAliases, removeAliases and description",
         },
       ]);
       await refused(

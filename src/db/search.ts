@@ -7,7 +7,7 @@ import { inListOrder, type Keyed, type KeysetPage, keysetParams } from "./keyset
 import { actorReader, citationReader, sourceReader, wholeRecords } from "./projection.js";
 import type { ActorRecord } from "./records/actor.js";
 import { type CitationRecord, liveCitation } from "./records/citation.js";
-import { type MentionRecord, mentionColumns, mentionOf } from "./records/mention.js";
+import { type MentionRecord, mentionColumns, mentionOf, mentionSpans } from "./records/mention.js";
 import type { RecordReader } from "./records/reader.js";
 import type { SourceRecord } from "./records/source.js";
 
@@ -149,8 +149,8 @@ export const searchSources = (db: Database, lucene: string, page: KeysetPage<Sea
   searchText<SourceRecord>(db, "source_search", "s", sourceReader(wholeRecords), lucene, page);
 
 /**
- * The first `perActor` sources that mention each actor, by source key, with the spans. `perActor` is the most
- * sources fetched for each actor: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts).
+ * The first `perActor` mentions of each actor, by source key then offset, with their text. `perActor` is the most
+ * mentions fetched for each actor: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts).
  */
 export async function mentionsOfActors(
   db: Database,
@@ -158,12 +158,14 @@ export async function mentionsOfActors(
   perActor: number,
 ): Promise<MentionRecord[]> {
   const { records } = await db.read(
-    `UNWIND $keys AS actorKey
-     CALL (actorKey) {
-       MATCH (s:Source)-[m:MENTIONS]->(:Actor {id: actorKey})
-       RETURN s, m ORDER BY s.id LIMIT $perActor
+    `UNWIND $keys AS key
+     CALL (key) {
+       MATCH (s:Source)-[m:MENTIONS]->(:Actor {id: key})
+       WITH s, m ORDER BY s.id LIMIT $perActor
+       ${mentionSpans("s", "key", "m")}
+       RETURN ${mentionColumns("s")} ORDER BY sourceKey, start LIMIT $perActor
      }
-     RETURN ${mentionColumns("s.id", "actorKey", "m")}`,
+     RETURN sourceKey, actorKey, start, end, text`,
     { keys: actorKeys, perActor: neo4j.int(perActor) },
   );
   return records.map(mentionOf);

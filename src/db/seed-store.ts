@@ -137,17 +137,6 @@ export async function upsertSeedCitations(tx: ManagedTransaction, rows: Citation
   );
 }
 
-export async function replaceSeedMentions(tx: ManagedTransaction, rows: MentionRow[]) {
-  await tx.run(
-    `MATCH (:Source {origin: 'seed'})-[m:MENTIONS]->() DELETE m
-     WITH count(*) AS removed
-     UNWIND $rows AS row
-     MATCH (s:Source {id: row.sourceId}), (a:Actor {id: row.actorId})
-     CREATE (s)-[:MENTIONS {starts: row.starts, ends: row.ends, count: size(row.starts)}]->(a)`,
-    { rows },
-  );
-}
-
 export async function recordSeedState(tx: ManagedTransaction, hash: string) {
   await tx.run(`MERGE (m:SeedState {id: 'seed'}) SET m.hash = $hash, m.loadedAt = datetime()`, { hash });
 }

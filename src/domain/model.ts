@@ -98,6 +98,9 @@ export const actorPatch = z.strictObject({
   name: name.optional(),
   kind: z.string().optional(),
   aliases: aliases.optional(),
+  /** Aliases to add to those the actor has, and to take from them (matched as written, NFC and spaces collapsed). */
+  addAliases: aliases.optional(),
+  removeAliases: z.array(z.string()).max(limits.aliases, `at most ${limits.aliases} aliases`).optional(),
   description: shortText.nullable().optional(),
 });
 

@@ -5,9 +5,10 @@ import { answersOfRelations, type LedgerRecord, ledgersOfRelations } from "../db
 import { citationsOfRelations } from "../db/queries/relations.js";
 import {
   citationsOfSources,
-  mentionsOfSources,
+  mentionsInRanges,
   relationsOfSources,
   sourceTexts,
+  type TextRange,
 } from "../db/queries/sources.js";
 import type { ActorRecord } from "../db/records/actor.js";
 import type { CitationRecord } from "../db/records/citation.js";
@@ -131,12 +132,17 @@ export const loaders = {
       (row) => row.sourceKey,
     ).map((rows) => rows.map((row) => row.relation)),
   ),
-  mentionsOfSource: perRequest<string, MentionRecord[]>(async (keys, { db }) =>
-    groupByKey(
-      keys,
-      await mentionsOfSources(db, keys, fetchedPerParent(bounds.mentionsOfSource)),
-      (m) => m.sourceKey,
-    ),
+  /** The mentions within a stretch of a source's text (all of it, a quote, a snippet), in text order. */
+  mentionsInRange: perRequest<TextRange, MentionRecord[], string>(
+    async (ranges, { db }) => {
+      const rows = await mentionsInRanges(db, ranges, fetchedPerParent(bounds.mentionsOfSource));
+      return groupByKey(
+        ranges.map((_, index) => String(index)),
+        rows,
+        (row) => String(row.range),
+      );
+    },
+    { cacheKeyFn: (range) => JSON.stringify([range.sourceKey, range.start, range.end]) },
   ),
   mentionsOfActor: perRequest<string, MentionRecord[]>(async (keys, { db }) =>
     groupByKey(
@@ -210,11 +216,11 @@ export function forgetWritten(context: GraphQLContext, touched: Touched): void {
       loaders.sourcePoints,
       loaders.citationsOfSource,
       loaders.relationsOfSource,
-      loaders.mentionsOfSource,
     ]) {
       loader(context).clear(key);
     }
   }
+  loaders.mentionsInRange(context).clearAll();
   loaders.relationsOfActor(context).clearAll();
   loaders.mentionsOfActor(context).clearAll();
 }

@@ -6,7 +6,6 @@ import type { CitationRecord } from "../db/records/citation.js";
 import type { MentionRecord } from "../db/records/mention.js";
 import type { RelationRecord } from "../db/records/relation.js";
 import type { SourceRecord } from "../db/records/source.js";
-import type { Mention } from "../domain/mentions.js";
 import { bounds, fetchedPerParent } from "./bounds.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
@@ -70,7 +69,5 @@ export const PartialDateRef = builder.objectRef<PartialDate>("PartialDate");
 export const partialDate = (value: string | null, precision: string | null): PartialDate | null =>
   value && precision ? { value, precision } : null;
 
-/** Where a source names an actor: all its mentions there (a source's list, an actor's mentionedIn). */
+/** One mention, a span of a source's text that names an actor (types/mention.ts). */
 export const MentionRef = builder.objectRef<MentionRecord>("Mention");
-/** One mention, a span of a source's text (a new source's mentions, a search hit's). */
-export const MentionHitRef = builder.objectRef<Mention>("MentionHit");

@@ -4,6 +4,7 @@ import "./types/actor.js";
 import "./types/relation.js";
 import "./types/citation.js";
 import "./types/source.js";
+import "./types/mention.js";
 import "./types/search.js";
 import "./types/traversal.js";
 import "./types/stats.js";

@@ -23,7 +23,7 @@ import {
 } from "../db/writes.js";
 import { conflict, DomainError, notFound } from "../domain/errors.js";
 import { clientKey as clientKeyGrammar, limits, show, writtenForm } from "../domain/grammar.js";
-import { findMentions, type Mention } from "../domain/mentions.js";
+import { type Mention, mentionFinder } from "../domain/mentions.js";
 import {
   type ActorPatch,
   type BatchInput,
@@ -44,6 +44,8 @@ import {
   type RelationInput,
 } from "../domain/validate.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
+import { aliasesAfter } from "./aliases.js";
+import { changedNames, recountMentions } from "./mentions.js";
 import { refuseRepeatedRelations } from "./same-relation.js";
 import { checkSourceUrls } from "./source-urls.js";
 
@@ -84,6 +86,8 @@ export interface BatchResult {
   sources: { key: string; created: boolean; mentions: Mention[] }[];
   actors: string[];
   relations: string[];
+  /** How many stored texts were read to recompute mentions of the new actors' names (src/ingest/mentions.ts). */
+  mentionTextsRead: number;
 }
 
 export interface Idempotent<T> {
@@ -299,7 +303,8 @@ export async function applyBatch(
     );
 
     const namedActors = [...(await allActorNames(tx)), ...batch.actors];
-    const mentions = new Map(sources.map((s) => [s.id, findMentions(s.text, namedActors)]));
+    const finder = mentionFinder(namedActors);
+    const mentions = new Map(sources.map((s) => [s.id, finder.find(s.text)]));
     const writes = newSources.length + batch.actors.length + relations.length > 0;
     const result: BatchResult = {
       changeId: writes ? randomUUID() : null,
@@ -310,6 +315,7 @@ export async function applyBatch(
       })),
       actors: batch.actors.map((a) => a.id),
       relations: relations.map((r) => r.id),
+      mentionTextsRead: 0,
     };
     await createSources(
       tx,
@@ -323,6 +329,15 @@ export async function applyBatch(
       tx,
       newSources.flatMap((s) => mentionRows(s.id, mentions.get(s.id) ?? [])),
     );
+    // New names may be written in texts stored before: their mentions are recomputed now.
+    const newNames = batch.actors.flatMap((a) => [a.name, ...a.aliases]);
+    if (newNames.length > 0) {
+      const recount = await recountMentions(tx, changedNames([], newNames), {
+        skip: newSources.map((s) => s.id),
+        actors: namedActors,
+      });
+      result.mentionTextsRead = recount.textsRead;
+    }
     // A batch that writes nothing (a text already stored) changes nothing, so the history gets no entry.
     if (result.changeId === null) return result;
     await log.record(tx, {
@@ -386,7 +401,7 @@ export async function editActor(
   key: string,
   patch: ActorPatch,
   clientKey?: string | null,
-): Promise<Idempotent<{ changeId: string; key: string }>> {
+): Promise<Idempotent<{ changeId: string; key: string; mentionTextsRead: number }>> {
   const input = parseOrRefuse(editInput, { key, patch }, ([first, ...rest]) =>
     inputPath(first === "patch" ? rest : [first ?? "", ...rest]),
   );
@@ -394,7 +409,8 @@ export async function editActor(
     throw new ValidationError([
       {
         where: "input",
-        message: "changes nothing: give at least one of name, kind, aliases and description",
+        message:
+          "changes nothing: give at least one of name, kind, aliases, addAliases, removeAliases and description",
       },
     ]);
   }
@@ -402,7 +418,9 @@ export async function editActor(
     const [actor] = await actorsByKey(tx, [input.key]);
     if (!actor) throw await noActor(tx, input.key, "input.key");
     const { patch } = input;
-    const patchNames = [patch.name, ...(patch.aliases ?? [])].filter((n): n is string => n !== undefined);
+    const patchNames = [patch.name, ...(patch.aliases ?? []), ...(patch.addAliases ?? [])].filter(
+      (n): n is string => n !== undefined,
+    );
     const known = await knownRecords(tx, {
       actors: [],
       sources: [],
@@ -421,17 +439,30 @@ export async function editActor(
       nameOwner: (name) => owners.get(name),
     };
     checkNames(input.key, patch, knowledge, report);
+    checkNames(input.key, { aliases: patch.addAliases }, knowledge, ([, ...at], message) =>
+      report(["addAliases", ...at], message),
+    );
+    const aliases = aliasesAfter(actor.aliases, patch, report);
     if (problems.length > 0) throw new ValidationError(problems);
-    const changed = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const { name, kind, description } = patch;
+    const changed = Object.fromEntries(
+      Object.entries({ name, kind, aliases, description }).filter(([, value]) => value !== undefined),
+    );
     const after = actorRow({ ...actor, ...changed });
     const before = await updateActor(tx, after);
+    const names = (a: { name: string; aliases: readonly string[] }) => [a.name, ...a.aliases];
+    const { textsRead } = await recountMentions(
+      tx,
+      changedNames(names(actor), names({ ...actor, ...changed })),
+    );
     const changeId = randomUUID();
+    const result = { changeId, key: input.key, mentionTextsRead: textsRead };
     await log.record(tx, {
       id: changeId,
       targets: [input.key],
-      details: { result: { changeId, key: input.key }, before, patch: changed },
+      details: { result, before, patch: changed },
     });
-    return { changeId, key: input.key };
+    return result;
   });
 }
 
@@ -469,6 +500,7 @@ export async function absorbActor(
     places: number;
     citations: number;
     mentions: number;
+    mentionTextsRead: number;
   }>
 > {
   const input = parseOrRefuse(mergeInput, { into: intoKey, from: fromKey }, inputPath);
@@ -510,6 +542,8 @@ export async function absorbActor(
       foldedNames: props.foldedNames as string[],
       searchNames: props.searchNames as string[],
     });
+    // `from`'s names are `into`'s now: the texts that write them get their mentions recomputed.
+    const recount = await recountMentions(tx, changedNames([], [from.name, ...from.aliases]));
     const changeId = randomUUID();
     const result = {
       changeId,
@@ -518,6 +552,7 @@ export async function absorbActor(
       places: merged.places.length,
       citations: merged.citations,
       mentions: merged.mentions,
+      mentionTextsRead: recount.textsRead,
     };
     await log.record(tx, {
       id: changeId,

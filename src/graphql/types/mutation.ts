@@ -1,10 +1,12 @@
 import { requireRole } from "../../auth.js";
-import type { Mention } from "../../domain/mentions.js";
+import type { MentionRecord } from "../../db/records/mention.js";
+import { codePoints, sliceCodePoints } from "../../domain/text.js";
 import { vocabulary } from "../../domain/vocabulary.js";
 import {
   absorbActor,
   actorKeyFromName,
   applyBatch,
+  type BatchResult,
   editActor,
   inputPath,
   relationKeyFor,
@@ -14,7 +16,7 @@ import { boundedListField } from "../bounded-list.js";
 import { bounds } from "../bounds.js";
 import { builder } from "../builder.js";
 import { forgetWritten, referenced } from "../loaders.js";
-import { ActorRef, MentionHitRef, RelationRef, SourceRef } from "../refs.js";
+import { ActorRef, MentionRef, RelationRef, SourceRef } from "../refs.js";
 import { ActorKindEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
 /**
@@ -33,19 +35,6 @@ const locateInput = (_section: string, _index: number, path: readonly (string | 
 export const clientKeyDescription =
   "Your idempotency key: a retry with the same key and input changes nothing.";
 
-MentionHitRef.implement({
-  description: "A place where a new source names a known actor.",
-  fields: (t) => ({
-    actor: t.field({
-      type: ActorRef,
-      description: "The actor named.",
-      resolve: (m, _args, context) => referenced(ActorRef, context, "actor", m.actorId),
-    }),
-    start: t.exposeInt("start", { description: "Code point offset of the name." }),
-    end: t.exposeInt("end", { description: "Code point offset just past the name." }),
-  }),
-});
-
 export interface WriteResult<T, ChangeId extends string | null = string> {
   value: T;
   /** The history entry of the write (null only where a payload says that nothing may be written). */
@@ -60,7 +49,7 @@ function recorded(changeId: string | null): string {
 }
 
 const SourcePayloadRef = builder
-  .objectRef<WriteResult<{ key: string; created: boolean; mentions: Mention[] }, string | null>>(
+  .objectRef<WriteResult<{ key: string; created: boolean; mentions: MentionRecord[] }, string | null>>(
     "AddSourcePayload",
   )
   .implement({
@@ -76,9 +65,9 @@ const SourcePayloadRef = builder
         resolve: (r) => r.value.created,
       }),
       mentions: boundedListField(t, {
-        type: [MentionHitRef],
+        type: [MentionRef],
         description:
-          "The names and aliases of known actors in the text, accents and case ignored, in text order.",
+          "The names and aliases of known actors in the text, accents and case ignored, in text order, each with its text.",
         bound: bounds.mentionsOfSource,
         what: "mentions",
         resolve: (r) => r.value.mentions,
@@ -96,13 +85,22 @@ const SourcePayloadRef = builder
     }),
   });
 
-const ActorPayloadRef = builder.objectRef<WriteResult<{ key: string }>>("ActorPayload").implement({
+/** An actor write's answer; `mentionTextsRead` is absent from answers recorded before it was counted. */
+type ActorWrite = WriteResult<{ key: string; mentionTextsRead?: number }>;
+
+const ActorPayloadRef = builder.objectRef<ActorWrite>("ActorPayload").implement({
   description: "The actor as it stands after the write.",
   fields: (t) => ({
     actor: t.field({
       type: ActorRef,
       description: "The actor.",
       resolve: (r, _args, context) => referenced(ActorRef, context, "actor", r.value.key),
+    }),
+    mentionTextsRead: t.int({
+      description:
+        "How many stored texts this write read to recompute the mentions of the names it added or removed: those " +
+        "the source index finds for the names, never every text; 0 when no name changed.",
+      resolve: (r) => r.value.mentionTextsRead ?? 0,
     }),
     changeId: t.id({ description: "The history entry of this write.", resolve: (r) => r.changeId }),
     replayed: t.boolean({
@@ -171,6 +169,14 @@ const UpdateActorInput = builder.inputType("UpdateActorInput", {
     name: t.string({ description: "New canonical name." }),
     kind: t.field({ type: ActorKindEnum, description: "New kind." }),
     aliases: t.stringList({ description: "The full new list of aliases." }),
+    addAliases: t.stringList({
+      description:
+        "Aliases to add to those the actor has (instead of `aliases`); refused if one is there already.",
+    }),
+    removeAliases: t.stringList({
+      description:
+        "Aliases to take away (instead of `aliases`), as written (accents count); refused naming one the actor lacks.",
+    }),
     description: t.string({ description: "New description." }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
@@ -294,7 +300,16 @@ builder.mutationFields((t) => ({
         },
       );
       forgetWritten(context, { sources: result.sources.map((s) => s.key) });
-      return { value: result.sources[0] as never, changeId: result.changeId, replayed };
+      const [stored] = result.sources as [BatchResult["sources"][number]];
+      const points = codePoints(input.text);
+      const mentions = stored.mentions.map((m) => ({
+        sourceKey: stored.key,
+        actorKey: m.actorId,
+        start: m.start,
+        end: m.end,
+        text: sliceCodePoints(points, m.start, m.end),
+      }));
+      return { value: { ...stored, mentions }, changeId: result.changeId, replayed };
     },
   }),
   addActor: t.field({
@@ -322,8 +337,12 @@ builder.mutationFields((t) => ({
           locate: locateInput,
         },
       );
-      forgetWritten(context, { actors: result.actors });
-      return { value: { key: result.actors[0] as string }, changeId: recorded(result.changeId), replayed };
+      forgetWritten(context, result.mentionTextsRead > 0 ? "everything" : { actors: result.actors });
+      return {
+        value: { key: result.actors[0] as string, mentionTextsRead: result.mentionTextsRead },
+        changeId: recorded(result.changeId),
+        replayed,
+      };
     },
   }),
   updateActor: t.field({
@@ -337,11 +356,13 @@ builder.mutationFields((t) => ({
         ...(input.name != null ? { name: input.name } : {}),
         ...(input.kind != null ? { kind: input.kind } : {}),
         ...(input.aliases != null ? { aliases: input.aliases } : {}),
+        ...(input.addAliases != null ? { addAliases: input.addAliases } : {}),
+        ...(input.removeAliases != null ? { removeAliases: input.removeAliases } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
       };
       const { result, replayed } = await editActor(db, vocabulary, writer, input.key, patch, input.clientKey);
-      forgetWritten(context, { actors: [result.key] });
-      return { value: { key: result.key }, changeId: result.changeId, replayed };
+      forgetWritten(context, result.mentionTextsRead > 0 ? "everything" : { actors: [result.key] });
+      return { value: result, changeId: result.changeId, replayed };
     },
   }),
   mergeActors: t.field({
@@ -357,7 +378,7 @@ builder.mutationFields((t) => ({
       const writer = requireRole(caller, "admin");
       const { result, replayed } = await absorbActor(db, writer, input.into, input.from, input.clientKey);
       forgetWritten(context, "everything");
-      return { value: { key: result.key }, changeId: result.changeId, replayed };
+      return { value: result, changeId: result.changeId, replayed };
     },
   }),
   assertRelation: t.field({

@@ -3,37 +3,10 @@ import { boundedListField } from "../bounded-list.js";
 import { bigTextCost, bounds, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
-import { loaders, referenced } from "../loaders.js";
+import { loaders } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
-import {
-  ActorRef,
-  CitationRef,
-  MentionRef,
-  PartialDateRef,
-  partialDate,
-  RelationRef,
-  SourceRef,
-} from "../refs.js";
-
-MentionRef.implement({
-  description: "Where a source names an actor (any of its names or aliases), with every span.",
-  fields: (t) => ({
-    source: t.field({
-      type: SourceRef,
-      description: "The source.",
-      resolve: (m, _args, context) => referenced(SourceRef, context, "source", m.sourceKey),
-    }),
-    actor: t.field({
-      type: ActorRef,
-      description: "The actor named.",
-      resolve: (m, _args, context) => referenced(ActorRef, context, "actor", m.actorKey),
-    }),
-    count: t.int({ description: "How many times.", resolve: (m) => m.starts.length }),
-    starts: t.exposeIntList("starts", { description: "Code point offset of each mention." }),
-    ends: t.exposeIntList("ends", { description: "Code point offset just past each mention." }),
-  }),
-});
+import { CitationRef, MentionRef, PartialDateRef, partialDate, RelationRef, SourceRef } from "../refs.js";
 
 SourceRef.implement({
   description: "A source document: the exact text of one article and what it states about itself.",
@@ -96,10 +69,13 @@ SourceRef.implement({
     mentions: boundedListField(t, {
       extensions: reads({}),
       type: [MentionRef],
-      description: "The actors the source names, in order of first mention.",
+      description:
+        "Where the text names known actors, in text order, each with its text; recomputed whenever an actor's " +
+        "names change (docs/writing.md).",
       bound: bounds.mentionsOfSource,
-      what: "actors",
-      resolve: (s, _args, context) => loaders.mentionsOfSource(context).load(s.key),
+      what: "mentions",
+      resolve: (s, _args, context) =>
+        loaders.mentionsInRange(context).load({ sourceKey: s.key, start: 0, end: null }),
     }),
   }),
 });
