@@ -101,10 +101,10 @@ export const readMix = [
   '{ searchActors(query: "lavrov") { totalCount edges { node { key name } } } }',
   '{ actor(name: "Goita") { key relations { key type } } }',
   '{ neighbourhood(actor: "wagner", depth: 2) { nodes { key } edges { key type } } }',
-  '{ paths(from: "wagner", to: "assimi-goita") { length steps { relation { key citations { quote } } } } }',
+  '{ paths(from: "wagner", to: "assimi-goita") { paths { length steps { relation { key citations { quote } } } } } }',
   "{ relations(first: 20, filter: { types: [VISIT, ARMS_SUPPLY] }) { totalCount edges { node { key from { key } to { key } } } } }",
   '{ source(key: "src-004-dw-mali-dit-oui-russie") { title citations { quote context(chars: 40) { before after } } } }',
-  '{ timeline(actor: "mali") { key at { value } start { value } } }',
+  '{ timeline(actor: "mali") { relations { key at { value } start { value } } } }',
   "{ claims { relation { key } supporting { quote } denying { quote } } }",
   '{ subgraph(actors: ["mali", "russia"], asOf: "2021-06-01") { nodes { key } edges { key } } }',
 ];

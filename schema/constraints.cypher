@@ -6,6 +6,11 @@ CREATE CONSTRAINT actor_id IF NOT EXISTS FOR (a:Actor) REQUIRE a.id IS UNIQUE;
 CREATE CONSTRAINT source_id IF NOT EXISTS FOR (s:Source) REQUIRE s.id IS UNIQUE;
 CREATE CONSTRAINT citation_id IF NOT EXISTS FOR (c:Citation) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT seed_state_id IF NOT EXISTS FOR (m:SeedState) REQUIRE m.id IS UNIQUE;
+// One source per web address (normalised, src/domain/source-metadata.ts): the write service refuses a second
+// one under the write lock and names the first; this constraint holds for every other writer too.
+CREATE CONSTRAINT source_url IF NOT EXISTS FOR (s:Source) REQUIRE s.url IS UNIQUE;
+// Data migrations done once per database (src/db/source-date-migration.ts).
+CREATE CONSTRAINT migration_id IF NOT EXISTS FOR (m:Migration) REQUIRE m.id IS UNIQUE;
 
 // A relation is one RELATION relationship between two actors; its id is unique across the graph.
 CREATE CONSTRAINT relation_id IF NOT EXISTS FOR ()-[r:RELATION]-() REQUIRE r.id IS UNIQUE;

@@ -12,6 +12,12 @@ export interface ApiKeyEntry {
   hash: Buffer;
 }
 
+/**
+ * What an API key's name may be: 1 to 64 letters, digits, `_`, `.`, `@` or `-`. It names the key's holder in the
+ * history of writes (Change.by), so it is simple and never reused.
+ */
+export const keyNamePattern = /^[\w.@-]{1,64}$/;
+
 export interface Caller {
   name: string;
   role: Role;
@@ -28,7 +34,7 @@ export function parseApiKeys(value: string): ApiKeyEntry[] {
     .filter((entry) => entry.length > 0)
     .map((entry, index) => {
       const [name, role, hash, ...rest] = entry.split(":");
-      if (!name || !/^[\w.@-]{1,64}$/.test(name) || rest.length > 0) {
+      if (!name || !keyNamePattern.test(name) || rest.length > 0) {
         throw new Error(`entry ${index + 1} must be name:role:sha256hex with a simple name`);
       }
       if (!roles.includes(role as Role))
@@ -46,9 +52,14 @@ export function hashKey(key: string): Buffer {
   return createHash("sha256").update(key, "utf8").digest();
 }
 
+/** A new random API key: `agk_` and 24 random bytes in base64url. */
+export function newApiKey(): string {
+  return `agk_${randomBytes(24).toString("base64url")}`;
+}
+
 /** A new random key and the API_KEYS entry that grants it `role`. */
 export function generateApiKey(name: string, role: Role): { key: string; entry: string } {
-  const key = `agk_${randomBytes(24).toString("base64url")}`;
+  const key = newApiKey();
   return { key, entry: `${name}:${role}:${hashKey(key).toString("hex")}` };
 }
 
@@ -59,28 +70,13 @@ export function presentedKey(headers: Headers): string | null {
 }
 
 /**
- * Who is calling: null for an anonymous request; an UNAUTHENTICATED error for a key that matches no entry
- * (compared in constant time, so timing tells nothing about the stored hashes).
+ * The API_KEYS entry whose hash is `hash` (SHA-256 of a presented key), or undefined: every entry is compared, in
+ * constant time, so timing tells nothing about the stored hashes.
  */
-export function authenticate(key: string | null, entries: readonly ApiKeyEntry[]): Caller | null {
-  if (key === null) return null;
-  const hash = hashKey(key);
-  const match = entries.find((entry) => timingSafeEqual(entry.hash, hash));
-  if (!match) throw unauthenticated("The API key is not valid.");
-  return { name: match.name, role: match.role };
-}
-
-/**
- * Who may read: the caller a request's key names, or null for an anonymous caller where reads are open.
- * A wrong key, or no key where reads need one, fails with UNAUTHENTICATED.
- */
-export function readingCaller(
-  headers: Headers,
-  auth: { apiKeys: readonly ApiKeyEntry[]; readAccess: "open" | "key" },
-): Caller | null {
-  const caller = authenticate(presentedKey(headers), auth.apiKeys);
-  if (!caller && auth.readAccess === "key") throw unauthenticated("Reading needs an API key on this server.");
-  return caller;
+export function environmentEntry(hash: Buffer, entries: readonly ApiKeyEntry[]): ApiKeyEntry | undefined {
+  let match: ApiKeyEntry | undefined;
+  for (const entry of entries) if (timingSafeEqual(entry.hash, hash)) match ??= entry;
+  return match;
 }
 
 /** Fails unless the caller holds `role` or a stronger one. */

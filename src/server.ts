@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
+import { Authenticator } from "./api-keys.js";
 import type { AuthConfig, HttpConfig, LimitsConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { BytesInFlight } from "./graphql/budget.js";
@@ -50,6 +51,7 @@ export interface HandlerOptions {
 export function createGraphQLHandler(options: HandlerOptions) {
   const { db, readiness, log, auth, http, limits } = options;
   const bytesInFlight = new BytesInFlight(limits.maxBytesInFlight);
+  const authenticator = new Authenticator(db, auth, log);
   const yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext> = createYoga<
     Record<string, unknown>,
     GraphQLContext
@@ -76,7 +78,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
         : { origin: http.corsOrigins.includes("*") ? "*" : http.corsOrigins, methods: ["GET", "POST"] },
     // Failures logged at their level and cut to size (src/http/error-log.ts).
     logging: yogaLogger(log.child({ component: "yoga" })),
-    context: ({ request }) => createContext(db, auth, limits, request.headers, bytesInFlight),
+    context: ({ request }) => createContext(db, authenticator, limits, request.headers, bytesInFlight),
     plugins: [
       useRequestLog(log),
       // Before useHeadAsGet, whose inner GET has no connection: the HEAD itself is counted and refused.
@@ -88,7 +90,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
       useStrictUtf8(),
       useCsrfPrevention(),
       useHealth(),
-      useExports(db, auth, http.exports, log),
+      useExports(db, authenticator, http.exports, log),
       useExplorer(),
       useCodedValidationErrors(),
       ...limitPlugins(limits),

@@ -280,11 +280,13 @@ describe("claims and time", () => {
           found.push(`FIRST_REPORTED ${r.id}`);
         return found;
       });
-      const { changes } = await data(`{
+      const { changes } = (
+        await data(`{
         changes(from: "2021", to: "2025") {
-          kind on { value earliest } relation { key } citations { source { key published } }
+          changes { kind on { value earliest } relation { key } citations { source { key published } } }
         }
-      }`);
+      }`)
+      ).changes;
       expect(changes.map((c: Data) => `${c.kind} ${c.relation.key}`).sort()).toEqual(expected.sort());
       const dates = changes.map((c: Data) => c.on.earliest);
       expect(dates).toEqual([...dates].sort());
@@ -302,8 +304,8 @@ describe("claims and time", () => {
         ]),
       );
       const { narrow } = await data(`{ narrow: changes(from: "2021-06", to: "2021-07", actor: "barkhane") {
-        kind relation { key } } }`);
-      expect(narrow.map((c: Data) => `${c.kind} ${c.relation.key}`)).toEqual([
+        changes { kind relation { key } } } }`);
+      expect(narrow.changes.map((c: Data) => `${c.kind} ${c.relation.key}`)).toEqual([
         "BEGAN rel-malian-armed-forces-suspension-barkhane",
         "ENDED rel-malian-armed-forces-suspension-barkhane",
       ]);
@@ -341,9 +343,9 @@ describe("claims and time", () => {
 
     it("places undated relations on a timeline by their report date, marked as such", async () => {
       const { placed, own } = await data(`{
-        placed: timeline(actor: "mali") { key at { value } start { value } timelineDate { date { value earliest } basis } }
-        own: timeline(actor: "mali", byReportDate: false) { key timelineDate { basis } }
-      }`);
+        placed: timeline(actor: "mali") { relations { key at { value } start { value } timelineDate { date { value earliest } basis } } }
+        own: timeline(actor: "mali", byReportDate: false) { relations { key timelineDate { basis } } }
+      }`).then((d: Data) => ({ placed: d.placed.relations, own: d.own.relations }));
       const dates = placed.map((r: Data) => r.timelineDate.date.earliest);
       expect(dates).toEqual([...dates].sort());
       const reported = placed.filter((r: Data) => r.timelineDate.basis === "REPORTED");

@@ -170,7 +170,7 @@ describe("errors at the edges of the API", () => {
       [
         "a literal a scalar refuses",
         () => served.base,
-        { query: '{ timeline(actor: "mali", asOf: "2021-02-30") { key } }' },
+        { query: '{ timeline(actor: "mali", asOf: "2021-02-30") { relations { key } } }' },
         {},
         "BAD_USER_INPUT",
         400,
@@ -179,7 +179,10 @@ describe("errors at the edges of the API", () => {
       [
         "a variable that cannot be coerced",
         () => served.base,
-        { query: 'query ($d: Date) { timeline(actor: "mali", asOf: $d) { key } }', variables: { d: "soon" } },
+        {
+          query: 'query ($d: Date) { timeline(actor: "mali", asOf: $d) { relations { key } } }',
+          variables: { d: "soon" },
+        },
         {},
         "BAD_USER_INPUT",
         400,
@@ -296,10 +299,16 @@ describe("errors at the edges of the API", () => {
         "filter.actor",
         "russia",
       ],
-      ['{ paths(from: "France", to: "mali") { length } }', "actor", "France", "from", "france"],
-      ['{ paths(from: "mali", to: "wagnr") { length } }', "actor", "wagnr", "to", "wagner"],
-      ['{ timeline(actor: "goita") { key } }', "actor", "goita", "actor", "assimi-goita"],
-      ['{ timeline(actor: "mali", other: "Moscou") { key } }', "actor", "Moscou", "other", "russia"],
+      ['{ paths(from: "France", to: "mali") { paths { length } } }', "actor", "France", "from", "france"],
+      ['{ paths(from: "mali", to: "wagnr") { paths { length } } }', "actor", "wagnr", "to", "wagner"],
+      ['{ timeline(actor: "goita") { relations { key } } }', "actor", "goita", "actor", "assimi-goita"],
+      [
+        '{ timeline(actor: "mali", other: "Moscou") { relations { key } } }',
+        "actor",
+        "Moscou",
+        "other",
+        "russia",
+      ],
       ['{ neighbourhood(actor: "lavrov") { nodes { key } } }', "actor", "lavrov", "actor", "sergei-lavrov"],
       [
         '{ subgraph(actors: ["mali", "lavrov"]) { nodes { key } } }',

@@ -49,7 +49,22 @@ describe("graph invariants", () => {
     [
       "cited",
       "MATCH (c:Citation {relationId: 'rel-diop-office-mali'}) DETACH DELETE c",
-      /rel-diop-office-mali: the relation has no citation/,
+      /rel-diop-office-mali: the relation has no live citation/,
+    ],
+    [
+      "cited",
+      "MATCH (c:Citation {relationId: 'rel-diop-office-mali'}) SET c.withdrawnAt = datetime(), c.withdrawnBy = 'x', c.withdrawalReason = 'y'",
+      /rel-diop-office-mali: the relation has no live citation/,
+    ],
+    [
+      "withdrawn",
+      "MATCH (c:Citation {id: 'rel-diop-office-mali#1'}) SET c.withdrawnAt = datetime()",
+      /rel-diop-office-mali#1: withdrawn without saying who withdrew it and why/,
+    ],
+    [
+      "contested",
+      "MATCH (c:Citation {id: 'rel-wagner-deployment-mali#3'}) SET c.withdrawnAt = datetime(), c.withdrawnBy = 'x', c.withdrawalReason = 'y' WITH c MATCH (d:Citation {id: 'rel-wagner-deployment-mali#4'}) SET d.withdrawnAt = datetime(), d.withdrawnBy = 'x', d.withdrawalReason = 'y'",
+      /rel-wagner-deployment-mali: contested is true but the stances are ACCUSES, ACCUSES/,
     ],
     [
       "verbatim",

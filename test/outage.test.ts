@@ -326,6 +326,8 @@ describe("database outage", () => {
               from: "russia",
               to: "mali",
               at: "2024",
+              // A delivery of its own, not more evidence for the seed's arms supply (decision 026).
+              distinct: true,
               citations: [{ source, quote: "Moscou a livré des radars à Bamako en 2024", stance: "REPORTS" }],
             },
           },

@@ -297,6 +297,8 @@ describe("keyset pagination", () => {
             type: "MEETING",
             from: ends[from],
             to: ends[to],
+            // Each a meeting of its own, however close to another between the same two (decision 026).
+            distinct: true,
             ...(choice % 3 === 0 ? {} : { at: `${2000 + (choice % 30)}-${month}` }),
             citations: [
               {

@@ -1,10 +1,12 @@
 import { execute, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Authenticator } from "../src/api-keys.js";
 import type { Database } from "../src/db/database.js";
 import { createContext } from "../src/graphql/create-context.js";
 import { projectionOf } from "../src/graphql/projection.js";
 import { schema } from "../src/graphql/schema.js";
 import { readExamples } from "../src/http/examples.js";
+import { quietLog } from "./support/db.js";
 import { defaultLimits } from "./support/defaults.js";
 import { graphqlClient } from "./support/graphql.js";
 import { seededDatabase } from "./support/server.js";
@@ -32,17 +34,17 @@ const mixedPaths = [
   // A citation's report date reads its source's publication date; knownOn reads it too.
   `{ relations(first: 20, filter: { knownOn: "2022-01-01" }) { edges { node { key
        citations(knownOn: "2022-01-01") { reportedOn { value precision } source { key } } } } }
-     sources(first: 5) { edges { node { key title publisher author published language length file } } } }`,
+     sources(first: 5) { edges { node { key title publisher author published { value precision } language url retrievedOn length file } } } }`,
   // Paths: steps' ends and forward read the relation's ends; the ends themselves select little.
-  `{ paths(from: "wagner", to: "assimi-goita", all: true) { length steps { forward from { key } to { name }
-       relation { key type citations(limit: 2) { key context(chars: 20) { before quote after } } } } } }`,
+  `{ paths(from: "wagner", to: "assimi-goita", all: true) { paths { length steps { forward from { key } to { name }
+       relation { key type citations(limit: 2) { key context(chars: 20) { before quote after } } } } } } }`,
   // A relation's ends: read only where selected, or where the read fetches the end actors (one end alone, each
   // end through a different path, steps that walk them without selecting them).
   `{ actor(key: "mali") { relations(limit: 40) { key to { key } } }
      neighbourhood(actor: "russia", depth: 2) { edges { key from { name } } } }`,
   `{ neighbourhood(actor: "mali", depth: 2) { edges { key type } }
      actor(key: "wagner") { relations(limit: 40) { key from { key } } } }`,
-  `{ paths(from: "wagner", to: "mali", all: true) { steps { forward relation { key } } }
+  `{ paths(from: "wagner", to: "mali", all: true) { paths { steps { forward relation { key } } } }
      relations(first: 10, filter: { actor: "mali" }) { edges { node { key } } } }`,
   // Relation pages and claims read the ends' actors only when a relation's end is selected.
   `{ relations(first: 30, filter: { actor: "mali" }) { edges { node { key type } } }
@@ -115,7 +117,12 @@ describe("projections of the records", () => {
       schema,
       document: parse(document),
       variableValues: variables,
-      contextValue: createContext(db, { apiKeys: [], readAccess: "open" }, defaultLimits, new Headers()),
+      contextValue: await createContext(
+        db,
+        new Authenticator(db, { apiKeys: [], readAccess: "open" }, quietLog),
+        defaultLimits,
+        new Headers(),
+      ),
     });
     expect(whole.errors).toBeUndefined();
     expect(JSON.parse(JSON.stringify(lean.data))).toEqual(JSON.parse(JSON.stringify(whole.data)));

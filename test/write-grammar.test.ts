@@ -71,10 +71,12 @@ describe("one grammar for every write", () => {
     expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
     return response.data;
   };
+  // Each is a claim of its own, not more evidence for the seed's arms supply: distinct (decision 026).
   const relation = (citations: Record<string, unknown>[], more: Record<string, unknown> = {}) => ({
     type: "ARMS_SUPPLY",
     from: "russia",
     to: "mali",
+    distinct: true,
     citations: citations.map((c) => ({ source, stance: "REPORTS", ...c })),
     ...more,
   });
@@ -543,7 +545,13 @@ describe("one grammar for every write", () => {
               end: end + shift,
               stance: "REPORTS",
             };
-            const input = { type: "VISIT", from: "russia", to: "mali", citations: [citation] };
+            const input = {
+              type: "VISIT",
+              from: "russia",
+              to: "mali",
+              distinct: true,
+              citations: [citation],
+            };
             const valid =
               start + shift >= 0 &&
               quote.trim().length > 0 &&

@@ -24,7 +24,7 @@ const article =
   "armées maliennes d’ici juin. Le Kremlin n’a pas commenté.";
 
 const addSource = `mutation ($input: AddSourceInput!) { addSource(input: $input) {
-  created changeId replayed source { key text length } mentions { actor { key } start end } } }`;
+  created changeId replayed source { key text length } mentions { actor { key } start end text } } }`;
 const assertRelation = `mutation ($input: AssertRelationInput!) { assertRelation(input: $input) {
   changeId replayed relation { key type from { key } to { key } at { value precision }
   citations { quote start end stance speaker { key } source { key } } } } }`;
@@ -104,7 +104,8 @@ describe("write path", () => {
       expect(result.source.text).toBe(article);
       expect(result.source.length).toBe(Array.from(article).length);
       const points = Array.from(article);
-      const named = result.mentions.map((m: Data) => [m.actor.key, points.slice(m.start, m.end).join("")]);
+      const named = result.mentions.map((m: Data) => [m.actor.key, m.text]);
+      for (const m of result.mentions) expect(points.slice(m.start, m.end).join("")).toBe(m.text);
       expect(named).toEqual(
         expect.arrayContaining([
           ["mali", "Bamako"],
@@ -241,6 +242,8 @@ describe("write path", () => {
         type: "ARMS_SUPPLY",
         from: "russia",
         to: "mali",
+        // A delivery of its own, not more evidence for the seed's arms supply (decision 026).
+        distinct: true,
         clientKey: "alice-2026-03-03-1",
         citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
       };
@@ -299,7 +302,8 @@ describe("write path", () => {
       expect(nothing.extensions?.problems).toEqual([
         {
           where: "input",
-          message: "changes nothing: give at least one of name, kind, aliases and description",
+          message:
+            "changes nothing: give at least one of name, kind, aliases, addAliases, removeAliases and description",
         },
       ]);
       await refused(
@@ -413,6 +417,7 @@ describe("write path", () => {
         type: "ARMS_SUPPLY",
         from: "russia",
         to: "mali",
+        distinct: true,
         places: [{ name: "Moscou", actor: "russian-state" }],
         citations: cite("Moscou livrera deux hélicoptères"),
       });
@@ -427,6 +432,8 @@ describe("write path", () => {
         type: "MEETING",
         from: "russia",
         to: "russian-state",
+        // MEETING reads both ways: a second meeting of the two is a fact of its own only when said so.
+        distinct: true,
         citations: cite("Le Kremlin n’a pas commenté"),
       });
       const merge = `mutation { mergeActors(input: { into: "russia", from: "russian-state" }) { actor { key } } }`;
@@ -544,6 +551,7 @@ describe("write path", () => {
         from: "russia",
         to: "mali",
         at: "2025",
+        distinct: true,
         citations: [{ source: key, quote: "Moscou livrera deux hélicoptères", stance: "REPORTS" }],
       };
       const first = (await ok(assertRelation, { input: claim }, editor.key)).assertRelation.relation.key;

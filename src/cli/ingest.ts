@@ -46,7 +46,8 @@ await runCommand(async (context) => {
     console.log(
       `Ingested in ${Date.now() - started} ms (one transaction, change ${result.changeId}): ` +
         `${created} new source(s)${result.sources.length > created ? ` and ${result.sources.length - created} already stored` : ""}, ` +
-        `${result.actors.length} actor(s), ${result.relations.length} relation(s), ${citations} citation(s).`,
+        `${result.actors.length} actor(s), ${result.relations.length} relation(s), ${citations} citation(s); ` +
+        `mentions of the new names recomputed in ${result.mentionTextsRead} stored text(s).`,
     );
     for (const source of result.sources) {
       const actors = [...new Set(source.mentions.map((m) => m.actorId))];

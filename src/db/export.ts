@@ -3,7 +3,7 @@ import { answerGraceMs, type Database } from "./database.js";
 import { actorReader, relationReader, sourceReader, wholeRecords } from "./projection.js";
 import { filterParams, type RelationFilter, relationPredicate } from "./queries/relation-filter.js";
 import type { ActorRecord } from "./records/actor.js";
-import type { CitationRecord } from "./records/citation.js";
+import { type CitationRecord, liveCitation } from "./records/citation.js";
 import type { RecordReader } from "./records/reader.js";
 import type { RelationRecord } from "./records/relation.js";
 import type { SourceRecord } from "./records/source.js";
@@ -119,7 +119,8 @@ const relationsQuery = (s: ExportSelection, row: RecordReader<RelationRecord>) =
 
 const sourcesQuery = (selection: ExportSelection) => `MATCH (s:Source) WHERE s.id IS NOT NULL
    AND ($whole OR EXISTS {
-     MATCH (c:Citation {sourceId: s.id}) MATCH ()-[r:RELATION {id: c.relationId}]->() WHERE ${selectedRelation(selection)} })
+     MATCH (c:Citation {sourceId: s.id}) WHERE ${liveCitation()}
+     MATCH ()-[r:RELATION {id: c.relationId}]->() WHERE ${selectedRelation(selection)} })
    RETURN ${sourceRow.list} AS row ORDER BY s.id`;
 
 /**

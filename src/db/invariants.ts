@@ -7,8 +7,10 @@ import {
   repeatedNames,
   textProblem,
 } from "../domain/grammar.js";
+import { normaliseUrl } from "../domain/source-metadata.js";
 import { codePoints, foldedNamesOf, sliceCodePoints } from "../domain/text.js";
 import type { Database } from "./database.js";
+import { liveCitation } from "./records/citation.js";
 
 /**
  * The graph's invariants, checked on a live database (`npm run check:graph`, and the tests): what the write
@@ -16,7 +18,7 @@ import type { Database } from "./database.js";
  */
 
 export type InvariantRule =
-  /** Every relation has at least one citation. */
+  /** Every relation has at least one live (not withdrawn) citation. */
   | "cited"
   /** A citation's quote is its source's exact text at its code point offsets, 0 <= start < end <= length. */
   | "verbatim"
@@ -25,10 +27,12 @@ export type InvariantRule =
    * ones unless it is retracted (a merge moves a retracted relation between its two actors as it is).
    */
   | "linked"
-  /** Keys, names, aliases, languages and texts follow the input grammar; a folded name has one owner. */
+  /** Keys, names, aliases, languages, texts and web addresses follow the input grammar; a folded name has one owner. */
   | "grammar"
-  /** A relation is contested exactly when one of its citations DENIES it. */
-  | "contested";
+  /** A relation is contested exactly when one of its live citations DENIES it. */
+  | "contested"
+  /** A withdrawn citation says who withdrew it, when and why; a live one has none of the three. */
+  | "withdrawn";
 
 export interface Violation {
   rule: InvariantRule;
@@ -64,17 +68,21 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     rows(
       `MATCH ()-[r:RELATION]->()
        RETURN r.id AS key, startNode(r):Actor AND endNode(r):Actor AS joinsActors,
-              startNode(r) = endNode(r) AND r.retractedAt IS NULL AS liveLoop, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN c.stance } AS stances,
+              startNode(r) = endNode(r) AND r.retractedAt IS NULL AS liveLoop, r.contested AS contested, COLLECT { MATCH (c:Citation {relationId: r.id}) WHERE ${liveCitation()} RETURN c.stance } AS stances,
               coalesce(r.addresses, []) AS addresses, coalesce(r.placeActorIds, []) AS placeActors`,
     ),
     rows(
       `MATCH (c:Citation)
        RETURN c.id AS key, c.relationId AS relation, c.sourceId AS source, c.speakerId AS speaker,
               c.quote AS quote, c.start AS start, c.end AS end,
+              [c.withdrawnAt IS NOT NULL, c.withdrawnBy, c.withdrawalReason] AS withdrawal,
               [(c)-[:IN_SOURCE]->(s) | s.id] AS inSource, [(c)-[:SPOKEN_BY]->(a:Actor) | a.id] AS spokenBy,
               EXISTS { MATCH ()-[r:RELATION {id: c.relationId}]->() } AS hasRelation`,
     ),
-    rows("MATCH (s:Source) RETURN s.id AS key, s.text AS text, s.language AS language, s.length AS length"),
+    rows(
+      `MATCH (s:Source)
+       RETURN s.id AS key, s.text AS text, s.language AS language, s.length AS length, s.url AS url`,
+    ),
     rows(
       `MATCH (s:Source)-[m:MENTIONS]->(target)
        RETURN s.id AS source, target.id AS target, target:Actor AS toActor, m.starts AS starts, m.ends AS ends`,
@@ -130,6 +138,9 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     const language = String(source.language ?? "");
     if (canonicalLanguage(language) !== language)
       fail("grammar", source.key, `language ${JSON.stringify(language)} is not a canonical BCP 47 tag`);
+    const url = normaliseUrl(String(source.url ?? ""));
+    if (source.url != null && ("problem" in url || url.url !== source.url))
+      fail("grammar", source.key, `url ${JSON.stringify(source.url)} is not a normalised http(s) address`);
     const points = codePoints(text);
     if (source.length !== points.length)
       fail("verbatim", source.key, `length ${source.length} but the text has ${points.length} code points`);
@@ -139,7 +150,7 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
   for (const relation of relations) {
     grammar(relation.key, "key", keyProblem(String(relation.key)));
     const stances = relation.stances as string[];
-    if (stances.length === 0) fail("cited", relation.key, "the relation has no citation");
+    if (stances.length === 0) fail("cited", relation.key, "the relation has no live citation");
     if (relation.contested !== stances.includes("DENIES")) {
       fail(
         "contested",
@@ -169,6 +180,17 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
     const inSource = citation.inSource as string[];
     if (inSource.length !== 1 || inSource[0] !== citation.source) {
       fail("linked", key, `cites source "${citation.source}" but is linked to [${inSource.join(", ")}]`);
+    }
+    const [withdrawn, by, reason] = citation.withdrawal as [boolean, unknown, unknown];
+    const said = [by, reason].filter((value) => typeof value === "string" && value.trim() !== "").length;
+    if (withdrawn ? said < 2 : by != null || reason != null) {
+      fail(
+        "withdrawn",
+        key,
+        withdrawn
+          ? "withdrawn without saying who withdrew it and why"
+          : "has who withdrew it or why, but no withdrawal time",
+      );
     }
     const spokenBy = citation.spokenBy as string[];
     const speaker = citation.speaker == null ? [] : [String(citation.speaker)];

@@ -1,6 +1,11 @@
 import neo4j from "neo4j-driver";
 import { type ActorProperty, type ActorRecord, actorReading } from "./records/actor.js";
-import { type CitationProperty, type CitationRecord, citationReading } from "./records/citation.js";
+import {
+  type CitationProperty,
+  type CitationRecord,
+  citationReading,
+  liveCitation,
+} from "./records/citation.js";
 import { columnsOf, listReader, type Part, type RecordReader } from "./records/reader.js";
 import { type RelationProperty, type RelationRecord, relationReading } from "./records/relation.js";
 import { type SourceProperty, type SourceRecord, sourceReading } from "./records/source.js";
@@ -124,7 +129,7 @@ export function relationReader(
     const all = parts.citations === "all";
     fetched.push({
       field: "citations",
-      cypher: `COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN ${citation.list} ORDER BY c.id${all ? "" : " LIMIT $citationsPerRelation"} }`,
+      cypher: `COLLECT { MATCH (c:Citation {relationId: r.id}) WHERE ${liveCitation()} RETURN ${citation.list} ORDER BY c.id${all ? "" : " LIMIT $citationsPerRelation"} }`,
       decode: (rows) => (rows as unknown[][]).map(citation.decode),
       params: all
         ? citation.params

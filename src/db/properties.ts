@@ -40,6 +40,8 @@ export const propertyColumns = {
     published: "string",
     publishedPrecision: "string",
     publishedDate: "date",
+    url: "string",
+    retrievedOn: "string",
     searchText: "string",
   },
   Citation: {

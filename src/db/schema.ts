@@ -5,6 +5,7 @@ import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
 import { refreshSearchFields } from "./search.js";
+import { migrateSourceDates } from "./source-date-migration.js";
 import { startupStep } from "./startup.js";
 
 export const schemaDir = path.join(projectRoot, "schema");
@@ -23,7 +24,8 @@ export function cypherStatements(text: string): string[] {
 /**
  * Applies every `schema/*.cypher` file in name order, then waits for the indexes to come online, at most
  * `indexWaitSeconds` (60 by default; an import populates its indexes here, which takes minutes at 1M relations),
- * then brings the records' search fields up to date (src/db/search.ts refreshSearchFields). It is the start-up
+ * then brings the records' search fields up to date (src/db/search.ts refreshSearchFields) and the sources'
+ * stored dates to their current form (src/db/source-date-migration.ts migrateSourceDates). It is the start-up
  * step "schema" (startupStep): its transactions have STARTUP_TIMEOUT_MS, or longer for the index wait, and a
  * transient failure is tried again.
  */
@@ -60,6 +62,8 @@ export async function applySchema(
     );
     // Records written before the search analysis changed get its fields anew.
     await refreshSearchFields(startup, log);
+    // Sources stored before their dates took the relations' form get it, once.
+    await migrateSourceDates(startup, log);
     return statements;
   });
   log.info({ statements: applied, files }, "Schema applied");

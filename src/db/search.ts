@@ -6,8 +6,8 @@ import type { Database } from "./database.js";
 import { inListOrder, type Keyed, type KeysetPage, keysetParams } from "./keyset.js";
 import { actorReader, citationReader, sourceReader, wholeRecords } from "./projection.js";
 import type { ActorRecord } from "./records/actor.js";
-import type { CitationRecord } from "./records/citation.js";
-import { type MentionRecord, mentionColumns, mentionOf } from "./records/mention.js";
+import { type CitationRecord, liveCitation } from "./records/citation.js";
+import { type MentionRecord, mentionColumns, mentionOf, mentionSpans } from "./records/mention.js";
 import type { RecordReader } from "./records/reader.js";
 import type { SourceRecord } from "./records/source.js";
 
@@ -110,7 +110,7 @@ export async function searchActors(
 
 /**
  * One keyset page of the records that the full-text index `index` finds for `lucene` (built by
- * textLuceneQuery), by score then key, bound to `variable` and read by `reader`.
+ * textLuceneQuery) and that `where` keeps, by score then key, bound to `variable` and read by `reader`.
  */
 function searchText<T>(
   db: Database,
@@ -119,10 +119,12 @@ function searchText<T>(
   reader: RecordReader<T>,
   lucene: string,
   page: KeysetPage<SearchKey>,
+  where = "true",
 ) {
   return runScored<T>(
     db,
     `CALL db.index.fulltext.queryNodes('${index}', $lucene) YIELD node AS ${variable}, score
+     WHERE ${where}
      ${scoredPage(page.backward, variable, reader.list)}`,
     reader,
     { lucene },
@@ -130,17 +132,25 @@ function searchText<T>(
   );
 }
 
-/** One keyset page of the citations whose quotes `lucene` finds, by score then key. */
+/** One keyset page of the live citations whose quotes `lucene` finds, by score then key. */
 export const searchCitations = (db: Database, lucene: string, page: KeysetPage<SearchKey>) =>
-  searchText<CitationRecord>(db, "citation_search", "c", citationReader(wholeRecords), lucene, page);
+  searchText<CitationRecord>(
+    db,
+    "citation_search",
+    "c",
+    citationReader(wholeRecords),
+    lucene,
+    page,
+    liveCitation(),
+  );
 
 /** One keyset page of the sources whose texts `lucene` finds, by score then key. */
 export const searchSources = (db: Database, lucene: string, page: KeysetPage<SearchKey>) =>
   searchText<SourceRecord>(db, "source_search", "s", sourceReader(wholeRecords), lucene, page);
 
 /**
- * The first `perActor` sources that mention each actor, by source key, with the spans. `perActor` is the most
- * sources fetched for each actor: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts).
+ * The first `perActor` mentions of each actor, by source key then offset, with their text. `perActor` is the most
+ * mentions fetched for each actor: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts).
  */
 export async function mentionsOfActors(
   db: Database,
@@ -148,12 +158,14 @@ export async function mentionsOfActors(
   perActor: number,
 ): Promise<MentionRecord[]> {
   const { records } = await db.read(
-    `UNWIND $keys AS actorKey
-     CALL (actorKey) {
-       MATCH (s:Source)-[m:MENTIONS]->(:Actor {id: actorKey})
-       RETURN s, m ORDER BY s.id LIMIT $perActor
+    `UNWIND $keys AS key
+     CALL (key) {
+       MATCH (s:Source)-[m:MENTIONS]->(:Actor {id: key})
+       WITH s, m ORDER BY s.id LIMIT $perActor
+       ${mentionSpans("s", "key", "m")}
+       RETURN ${mentionColumns("s")} ORDER BY sourceKey, start LIMIT $perActor
      }
-     RETURN ${mentionColumns("s.id", "actorKey", "m")}`,
+     RETURN sourceKey, actorKey, start, end, text`,
     { keys: actorKeys, perActor: neo4j.int(perActor) },
   );
   return records.map(mentionOf);

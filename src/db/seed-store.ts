@@ -121,7 +121,9 @@ export async function upsertSeedCitations(tx: ManagedTransaction, rows: Citation
      WITH count(*) AS removed
      UNWIND $rows AS row
      MERGE (c:Citation {id: row.id})
-     SET c = row.props, c.id = row.id, c.origin = 'seed'
+     // An analyst's withdrawal stays, as a relation's retraction does.
+     WITH c, row, c { .withdrawnAt, .withdrawnBy, .withdrawalReason } AS withdrawal
+     SET c = row.props, c += withdrawal, c.id = row.id, c.origin = 'seed'
      WITH c, row
      OPTIONAL MATCH (c)-[old:IN_SOURCE|SPOKEN_BY]->()
      DELETE old
@@ -131,17 +133,6 @@ export async function upsertSeedCitations(tx: ManagedTransaction, rows: Citation
      WITH c, row
      OPTIONAL MATCH (speaker:Actor {id: row.speakerId})
      FOREACH (_ IN CASE WHEN speaker IS NULL THEN [] ELSE [1] END | CREATE (c)-[:SPOKEN_BY]->(speaker))`,
-    { rows },
-  );
-}
-
-export async function replaceSeedMentions(tx: ManagedTransaction, rows: MentionRow[]) {
-  await tx.run(
-    `MATCH (:Source {origin: 'seed'})-[m:MENTIONS]->() DELETE m
-     WITH count(*) AS removed
-     UNWIND $rows AS row
-     MATCH (s:Source {id: row.sourceId}), (a:Actor {id: row.actorId})
-     CREATE (s)-[:MENTIONS {starts: row.starts, ends: row.ends, count: size(row.starts)}]->(a)`,
     { rows },
   );
 }

@@ -111,7 +111,6 @@ export async function createRelations(
   origin = "analyst",
 ) {
   for (const r of relations) assertKnownProperties("RELATION", r.id, r.props);
-  for (const c of citations) assertKnownProperties("Citation", c.id, c.props);
   await tx.run(
     `UNWIND $relations AS row
      MATCH (a:Actor {id: row.from})
@@ -119,6 +118,16 @@ export async function createRelations(
      CREATE (a)-[:RELATION {id: row.id, origin: $origin, ${propertyMapCypher("RELATION")}}]->(b)`,
     { relations, origin },
   );
+  await createCitations(tx, citations, origin);
+}
+
+/**
+ * Creates citations (with IN_SOURCE and, where a speaker is given, SPOKEN_BY) of relations that exist or are
+ * made in the same transaction; their sources and speakers must exist. Throws on a row property that has no
+ * column.
+ */
+export async function createCitations(tx: ManagedTransaction, citations: CitationRow[], origin = "analyst") {
+  for (const c of citations) assertKnownProperties("Citation", c.id, c.props);
   await tx.run(
     `UNWIND $citations AS row
      MATCH (s:Source {id: row.sourceId})

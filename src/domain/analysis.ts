@@ -229,3 +229,30 @@ export function highlightTerms(words: readonly string[], stopWords: ReadonlySet<
   const content = words.filter((word) => !stopWords.has(word));
   return new Set((content.length > 0 ? content : words).map(termOf));
 }
+
+/**
+ * The terms the source index holds wherever a text writes `name` as a mention (src/domain/mentions.ts): its
+ * words stemmed, in order. A last word that French elides ("d", "l", "qu") is left out: in "d'Ivoire" the text's
+ * index drops it, while the name "Groupe d" still matches there. Empty when nothing of the name is indexed (a
+ * name made only of such a word): no index query can find its texts, so the grammar refuses such names.
+ */
+export function mentionTerms(name: string): string[] {
+  const words = wordsOf(name).map((w) => w.word);
+  if (words.length > 0 && elided.has(words.at(-1) as string)) words.pop();
+  return words.map(termOf);
+}
+
+/** `term` with every character that Lucene's query syntax reads as an operator escaped by a backslash. */
+export const luceneEscape = (term: string) => term.replace(/[+\-&|!(){}[\]^"~*?:\\/\s]/g, (c) => `\\${c}`);
+
+/**
+ * The Lucene query of the source index that finds every stored text where one of `names` may be a mention: one
+ * phrase of each name's `mentionTerms`, any of them. It finds more than the mentions (a stem matches other
+ * forms; a name inside a longer one), never fewer; what is a mention is then decided on the text itself.
+ */
+export function textsNamingQuery(names: readonly string[]): string {
+  const phrases = new Set(
+    names.map(mentionTerms).flatMap((terms) => (terms.length > 0 ? [terms.map(luceneEscape).join(" ")] : [])),
+  );
+  return [...phrases].map((phrase) => `"${phrase}"`).join(" ");
+}

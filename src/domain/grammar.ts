@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { mentionTerms } from "./analysis.js";
 import { codePointName, codePoints, headOf, shortened } from "./text.js";
 
 /**
@@ -82,6 +83,10 @@ export function nameProblem(value: string): string | null {
     return `must not contain invisible format characters${whereFirst(value, invisible)}${got(value)}`;
   }
   if (!letterOrDigit.test(value)) return `must contain a letter or a digit${got(value)}`;
+  // Mentions of a name are looked for in the texts the source index finds (docs/decisions/028-mentions.md).
+  if (mentionTerms(value).length === 0) {
+    return `must contain a word other than an elided article ("l", "d", "qu", ...), which texts' index drops${got(value)}`;
+  }
   const length = codePoints(value.trim()).length;
   if (length > limits.name) return `must be at most ${limits.name} code points${got(value)}`;
   return null;

@@ -12,6 +12,7 @@ import {
   sourceText,
   spanProblem,
 } from "./grammar.js";
+import { provenanceFields } from "./source-metadata.js";
 
 /**
  * The shapes of every input, built from the one grammar (./grammar.ts): the seed files, the files of
@@ -35,8 +36,19 @@ const relationFamily = z.strictObject({
 const actorKindEntry = vocabularyEntry.extend({
   colour: z.string().regex(/^#[0-9a-f]{6}$/, "must be a colour written #rrggbb (lower-case hex)"),
 });
-/** `family`: the name of one of the file's `relationFamilies`. */
-const relationTypeEntry = vocabularyEntry.extend({ family: z.string().min(1) });
+/**
+ * `family`: the name of one of the file's `relationFamilies`. `link`: whether a relation of the type connects its
+ * two actors (false for what is said about them or about another relation: paths do not follow it by default).
+ * `membership`: whether its from belongs to its to (an official, a member, a part of it). `symmetric`: the
+ * relation reads the same both ways (from and to may be swapped), which the rule of the same relation
+ * (./same-relation.ts) uses.
+ */
+const relationTypeEntry = vocabularyEntry.extend({
+  family: z.string().min(1),
+  link: z.boolean().default(true),
+  membership: z.boolean().default(false),
+  symmetric: z.boolean().default(false),
+});
 export const vocabularyFile = z
   .strictObject({
     relationFamilies: z.array(relationFamily).min(1),
@@ -67,6 +79,7 @@ export const sourcesFile = z.strictObject({
       author: optionalText,
       published: optionalDate,
       language,
+      ...provenanceFields,
     }),
   ),
 });
@@ -85,6 +98,9 @@ export const actorPatch = z.strictObject({
   name: name.optional(),
   kind: z.string().optional(),
   aliases: aliases.optional(),
+  /** Aliases to add to those the actor has, and to take from them (matched as written, NFC and spaces collapsed). */
+  addAliases: aliases.optional(),
+  removeAliases: z.array(z.string()).max(limits.aliases, `at most ${limits.aliases} aliases`).optional(),
   description: shortText.nullable().optional(),
 });
 
@@ -133,6 +149,11 @@ const relationFields = {
   /** Keys of the relations this one answers or is about: a denial points at what it denies. */
   addresses: z.array(id).max(limits.addresses, `at most ${limits.addresses} addressed relations`).default([]),
   places: z.array(place).max(limits.places, `at most ${limits.places} places`).default([]),
+  /**
+   * The writer's word that this relation is a fact of its own although an existing one states the same
+   * (./same-relation.ts): two meetings in one month, say. Not stored.
+   */
+  distinct: z.boolean().default(false),
 };
 /** A relation joins two actors: `from` and `to` differ. */
 const checkEnds = (relation: { from?: unknown; to?: unknown }, ctx: z.RefinementCtx<unknown>) => {
@@ -186,6 +207,18 @@ export const batchInput = z.strictObject({
 });
 /** A source of a bulk load (src/ingest/bulk.ts): its key given, its text with it. */
 export const bulkSource = sourcesFile.shape.sources.element.extend({ text: sourceText });
+/** A citation's key: its relation's key, "#", and its number ("c" and a number for one added by citeRelation). */
+export const citationKey = z
+  .string()
+  .max(limits.key + 12, `at most ${limits.key + 12} characters`)
+  .regex(
+    /^[a-z0-9]+(?:-[a-z0-9]+)*#c?[1-9][0-9]*$/,
+    'must be a citation key: a relation key, "#" and a number',
+  );
+/** Citations added to an existing relation (citeRelation): the relation's key and the citations as assertRelation takes them. */
+export const citeInput = z.strictObject({ relation: id, citations: citations(looseCitation) });
+/** A citation withdrawn from its relation, and why. */
+export const withdrawInput = z.strictObject({ citation: citationKey, reason: shortText });
 export const mergeInput = z.strictObject({ into: id, from: id });
 export const retractInput = z.strictObject({ key: id, reason: shortText });
 export const editInput = z.strictObject({ key: id, patch: actorPatch });

@@ -47,8 +47,10 @@ export type CitationInput = Omit<SeedCitationEntry, "start" | "end"> & {
   start?: number | null;
   end?: number | null;
 };
-export type RelationInput = Omit<SeedRelationEntry, "citations" | "addresses" | "places"> & {
+export type RelationInput = Omit<SeedRelationEntry, "citations" | "addresses" | "places" | "distinct"> & {
   citations: CitationInput[];
+  /** Its writer's word that it is a fact of its own (./same-relation.ts); false when left out. */
+  distinct?: boolean | undefined;
   addresses?: readonly string[] | undefined;
   places?: readonly { name: string; actor: string | null }[] | undefined;
 };
@@ -185,6 +187,7 @@ export function checkRelation(
   });
   return {
     ...relation,
+    distinct: relation.distinct ?? false,
     addresses,
     places,
     citations,

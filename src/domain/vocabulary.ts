@@ -11,3 +11,11 @@ import { projectRoot } from "./project.js";
 export const vocabulary: Vocabulary = vocabularyFile.parse(
   parse(readFileSync(path.join(projectRoot, "seed", "vocabulary.yaml"), "utf8")),
 );
+
+/** The relation types that connect their two actors (vocabulary `link`): what paths follow by default. */
+export const linkTypes: string[] = vocabulary.relationTypes.filter((t) => t.link).map((t) => t.name);
+
+/** The relation types whose from belongs to its to (vocabulary `membership`): officials, members, parts. */
+export const membershipTypes: string[] = vocabulary.relationTypes
+  .filter((t) => t.membership)
+  .map((t) => t.name);

@@ -31,7 +31,7 @@ const dateFields = "value precision earliest latest";
 export const actorFields = "key name kind description aliases";
 const edgeFields = `key type role contested from { key } to { key }
   at { ${dateFields} } start { ${dateFields} } end { ${dateFields} }`;
-export const sourceFields = "key title publisher author published file";
+export const sourceFields = "key title publisher author published { value } file";
 
 /**
  * The vocabulary's kind colours and relation families, into the store.
@@ -100,14 +100,16 @@ export async function loadWholeGraph() {
 export async function findPaths() {
   clearPaths();
   if (!state.path) return;
-  /** @type {{ paths: { steps: import("./state.js").Step[] }[] }} */
+  /** @type {{ paths: { paths: { steps: import("./state.js").Step[] }[], omitted: import("./state.js").Omission[] } }} */
   const data = await graphql(
     `query ($from: String!, $to: String!) { paths(from: $from, to: $to, maxHops: 6, all: true) {
-       length steps { forward from { ${actorFields} } to { ${actorFields} }
-         relation { ${edgeFields} citations(limit: 20) { key quote stance speaker { name } source { ${sourceFields} } } } } } }`,
+       paths { length steps { forward from { ${actorFields} } to { ${actorFields} }
+         relation { ${edgeFields} citations(limit: 20) { key quote stance speaker { name } source { ${sourceFields} } } } } }
+       omitted { reason count } } }`,
     state.path,
   );
-  found.paths = data.paths.map((p) => p.steps);
+  found.paths = data.paths.paths.map((p) => p.steps);
+  found.omitted = data.paths.omitted;
   for (const step of found.paths.flat()) {
     keepActor(step.from);
     keepActor(step.to);

@@ -68,7 +68,7 @@ async function cached(key, load) {
  */
 function sourceName(s) {
   if (s.title) return s.title;
-  const by = [s.publisher, s.author && `by ${s.author}`, s.published].filter(Boolean).join(", ");
+  const by = [s.publisher, s.author && `by ${s.author}`, s.published?.value].filter(Boolean).join(", ");
   return by ? `article, ${by}` : `untitled article (${s.file.replace(/^.*\//, "")})`;
 }
 /**
@@ -296,7 +296,7 @@ function markedText(text, citations) {
 async function showSource(key) {
   const source = await cached(`source:${key}`, async () => {
     const data = await graphql(
-      `query ($key: String!) { source(key: $key) { ${sourceFields} language text
+      `query ($key: String!) { source(key: $key) { ${sourceFields} language url retrievedOn text
         citations(limit: 1000) { key start end stance relation { key type from { name } to { name } } } } }`,
       { key },
     );
@@ -310,12 +310,17 @@ async function showSource(key) {
   const facts = [
     source.publisher,
     source.author && `by ${source.author}`,
-    source.published ?? "undated",
+    source.published?.value ?? "undated",
     source.language,
+    source.retrievedOn && `retrieved ${source.retrievedOn}`,
   ].filter(Boolean);
+  // The API stores only http and https addresses, so the link cannot run script.
+  const link = source.url
+    ? ` · <a href="${escapeHtml(source.url)}" rel="noopener noreferrer" target="_blank">${escapeHtml(source.url)}</a>`
+    : "";
   $("details").innerHTML = `
     <h2>${escapeHtml(sourceName(source))}</h2>
-    <p class="hint">${facts.map(escapeHtml).join(" · ")} · ${source.citations.length} citation(s) marked; click one to open its relation.</p>
+    <p class="hint">${facts.map(escapeHtml).join(" · ")}${link} · ${source.citations.length} citation(s) marked; click one to open its relation.</p>
     <div class="article">${markedText(source.text, source.citations)}</div>`;
   wireButtons();
   const wanted = state.selection?.citation;
@@ -331,8 +336,13 @@ function showPaths() {
   const [from, to] = [store.actors.get(state.path.from), store.actors.get(state.path.to)];
   const title = `${escapeHtml(from?.name ?? state.path.from)} to ${escapeHtml(to?.name ?? state.path.to)}`;
   const paths = found.paths;
+  // What the search did not follow (denials, accusations, retracted relations...), so that "no path" is not "nothing".
+  const omitted = found.omitted.length
+    ? `<p class="hint omitted">Left out: ${found.omitted.map((o) => `${o.count} ${words(o.reason)}`).join(", ")}.</p>`
+    : "";
   if (paths.length === 0) {
-    $("details").innerHTML = `<h2>Paths from ${title}</h2><p class="hint">No path within 6 steps.</p>`;
+    $("details").innerHTML =
+      `<h2>Paths from ${title}</h2><p class="hint">No path within 6 steps.</p>${omitted}`;
     return;
   }
   /** @param {import("./state.js").Step[]} path */
@@ -354,7 +364,7 @@ function showPaths() {
       .join("");
   $("details").innerHTML = `
     <h2>Paths from ${title}</h2>
-    <p class="hint">${paths.length} shortest path(s) of ${paths[0]?.length} step(s), drawn in orange.</p>
+    <p class="hint">${paths.length} shortest path(s) of ${paths[0]?.length} step(s), drawn in orange.</p>${omitted}
     <ul class="paths">${paths.map((p, i) => `<li>Path ${i + 1}<ol>${steps(p)}</ol></li>`).join("")}</ul>`;
   wireButtons();
 }

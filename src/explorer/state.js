@@ -12,10 +12,15 @@ import { element, monthOf, monthText } from "./util.js";
  *   at: DateValue | null, start: DateValue | null, end: DateValue | null }} Relation
  */
 /** @typedef {Omit<Relation, "from" | "to"> & { from: { key: string }, to: { key: string } }} ApiRelation */
-/** @typedef {{ key: string, title: string | null, publisher: string | null, author: string | null, published: string | null, file: string }} Source */
+/**
+ * A source as lists show it; its own panel reads its provenance too (`url`, `retrievedOn`).
+ * @typedef {{ key: string, title: string | null, publisher: string | null, author: string | null,
+ *   published: { value: string } | null, file: string, url?: string | null, retrievedOn?: string | null }} Source
+ */
 /**
  * @typedef {{ key: string, quote: string, stance: string, speaker: { name: string } | null, source: Source }} Citation
  * @typedef {{ forward: boolean, from: Actor, to: Actor, relation: ApiRelation & { citations: Citation[] } }} Step
+ * @typedef {{ reason: string, count: number }} Omission
  */
 /** @typedef {"actor" | "relation" | "pair" | "source" | "path"} SelectionKind */
 /** @typedef {{ kind: SelectionKind, key: string, citation?: string | undefined }} Selection */
@@ -65,10 +70,12 @@ export const state = {
   path: null,
 };
 
-/** The paths found for `state.path`, as lists of steps; the keys of the relations on them. */
+/** The paths found for `state.path`, as lists of steps; what the search left out; the keys of the relations on them. */
 export const found = {
   /** @type {Step[][]} */
   paths: [],
+  /** @type {Omission[]} */
+  omitted: [],
   /** @type {Set<string>} */
   relations: new Set(),
 };
@@ -107,6 +114,7 @@ export function keepRelation(r) {
 /** Forgets the paths found. */
 export function clearPaths() {
   found.paths = [];
+  found.omitted = [];
   found.relations.clear();
 }
 

@@ -27,6 +27,8 @@ const sourceRow = (s: SourceRecord) => ({
   published: s.published,
   published_precision: s.publishedPrecision,
   language: s.language,
+  url: s.url,
+  retrieved_on: s.retrievedOn,
   file: s.file,
   length: s.length,
 });
@@ -247,6 +249,8 @@ const sourceColumns = [
   "published",
   "published_precision",
   "language",
+  "url",
+  "retrieved_on",
   "file",
   "length",
 ] as const;

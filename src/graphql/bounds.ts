@@ -39,6 +39,8 @@ export const bounds = {
   subgraph: { default: 200, max: 5000 },
   /** Global ids in one nodes(ids:) call. */
   nodeIds: { default: 100, max: 100 },
+  /** API keys an admin lists. */
+  apiKeys: { default: 100, max: 1000 },
 } as const satisfies Record<string, ListBound>;
 
 /**

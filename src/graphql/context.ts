@@ -1,4 +1,4 @@
-import type { Caller } from "../auth.js";
+import type { ApiKeyEntry, Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
 import type { Projection } from "../db/projection.js";
 import type { RequestBudget } from "./budget.js";
@@ -20,6 +20,8 @@ export interface GraphQLContext {
   budget: RequestBudget;
   /** null for an anonymous caller. */
   caller: Caller | null;
+  /** The keys of API_KEYS, which key management lists and never changes. */
+  environmentKeys: readonly ApiKeyEntry[];
   /** The HTTP request, which Yoga adds; absent when a script executes the schema directly. */
   request?: Request;
 }

@@ -1,23 +1,24 @@
 import { initContextCache } from "@pothos/core";
-import { readingCaller } from "../auth.js";
-import type { AuthConfig, LimitsConfig } from "../config.js";
+import type { Authenticator } from "../api-keys.js";
+import type { LimitsConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { wholeRecords } from "../db/projection.js";
 import { type BytesInFlight, RequestBudget } from "./budget.js";
 import type { GraphQLContext } from "./context.js";
 
 /**
- * Builds a request's context; a wrong key, or no key where reads need one, fails the request. `inFlight` is the
- * service's count of response bytes that its budget charges too (its own when absent).
+ * Builds a request's context; a wrong or revoked key, or no key where reads need one, fails the request
+ * (UNAUTHENTICATED), and so does a stored key while the database cannot check it (SERVICE_UNAVAILABLE).
+ * `inFlight` is the service's count of response bytes that its budget charges too (its own when absent).
  */
-export function createContext(
+export async function createContext(
   db: Database,
-  auth: AuthConfig,
+  authenticator: Authenticator,
   limits: LimitsConfig,
   headers: Headers,
   inFlight?: BytesInFlight,
-): GraphQLContext {
-  const caller = readingCaller(headers, auth);
+): Promise<GraphQLContext> {
+  const caller = await authenticator.readingCaller(headers);
   const budget = new RequestBudget(limits, inFlight);
   // The deadline also cuts each read's transaction timeout to what the request has left.
   const requestDb = db.withSignal(budget.signal, Date.now() + limits.requestTimeoutMs);
@@ -29,5 +30,6 @@ export function createContext(
     projection: { current: wholeRecords },
     budget,
     caller,
+    environmentKeys: authenticator.environment,
   };
 }

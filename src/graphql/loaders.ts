@@ -5,9 +5,10 @@ import { answersOfRelations, type LedgerRecord, ledgersOfRelations } from "../db
 import { citationsOfRelations } from "../db/queries/relations.js";
 import {
   citationsOfSources,
-  mentionsOfSources,
+  mentionsInRanges,
   relationsOfSources,
   sourceTexts,
+  type TextRange,
 } from "../db/queries/sources.js";
 import type { ActorRecord } from "../db/records/actor.js";
 import type { CitationRecord } from "../db/records/citation.js";
@@ -93,6 +94,20 @@ export const loaders = {
       (c) => c.relationKey,
     ),
   ),
+  /** A relation's withdrawn citations: no longer its evidence, still readable. */
+  withdrawnCitationsOfRelation: perRequest<string, CitationRecord[]>(async (keys, { db, projection }) =>
+    groupByKey(
+      keys,
+      await citationsOfRelations(
+        db,
+        keys,
+        fetchedPerParent(bounds.citationsOfRelation),
+        projection.current,
+        "withdrawn",
+      ),
+      (c) => c.relationKey,
+    ),
+  ),
   /** Who says what about a relation (src/db/queries/ledger.ts ledgersOfRelations). */
   ledger: perRequest<string, LedgerRecord | null>(async (keys, { db }) =>
     byKey(keys, await ledgersOfRelations(db, keys), (l) => l.key),
@@ -117,12 +132,17 @@ export const loaders = {
       (row) => row.sourceKey,
     ).map((rows) => rows.map((row) => row.relation)),
   ),
-  mentionsOfSource: perRequest<string, MentionRecord[]>(async (keys, { db }) =>
-    groupByKey(
-      keys,
-      await mentionsOfSources(db, keys, fetchedPerParent(bounds.mentionsOfSource)),
-      (m) => m.sourceKey,
-    ),
+  /** The mentions within a stretch of a source's text (all of it, a quote, a snippet), in text order. */
+  mentionsInRange: perRequest<TextRange, MentionRecord[], string>(
+    async (ranges, { db }) => {
+      const rows = await mentionsInRanges(db, ranges, fetchedPerParent(bounds.mentionsOfSource));
+      return groupByKey(
+        ranges.map((_, index) => String(index)),
+        rows,
+        (row) => String(row.range),
+      );
+    },
+    { cacheKeyFn: (range) => JSON.stringify([range.sourceKey, range.start, range.end]) },
   ),
   mentionsOfActor: perRequest<string, MentionRecord[]>(async (keys, { db }) =>
     groupByKey(
@@ -182,6 +202,7 @@ export function forgetWritten(context: GraphQLContext, touched: Touched): void {
   for (const key of touched.relations ?? []) {
     RelationRef.getDataloader(context).clear(key);
     loaders.citationsOfRelation(context).clear(key);
+    loaders.withdrawnCitationsOfRelation(context).clear(key);
   }
   // Citation keys extend their relation's key: the citations of a touched relation are forgotten with it.
   if (touched.relations?.length) CitationRef.getDataloader(context).clearAll();
@@ -195,11 +216,11 @@ export function forgetWritten(context: GraphQLContext, touched: Touched): void {
       loaders.sourcePoints,
       loaders.citationsOfSource,
       loaders.relationsOfSource,
-      loaders.mentionsOfSource,
     ]) {
       loader(context).clear(key);
     }
   }
+  loaders.mentionsInRange(context).clearAll();
   loaders.relationsOfActor(context).clearAll();
   loaders.mentionsOfActor(context).clearAll();
 }
@@ -218,7 +239,7 @@ interface Loadable<T> {
 export async function referenced<T>(
   ref: Loadable<T>,
   context: GraphQLContext,
-  what: "actor" | "relation" | "source",
+  what: "actor" | "relation" | "citation" | "source",
   key: string,
 ): Promise<T> {
   const record = await ref.getDataloader(context).load(key);

@@ -6,7 +6,6 @@ import type { CitationRecord } from "../db/records/citation.js";
 import type { MentionRecord } from "../db/records/mention.js";
 import type { RelationRecord } from "../db/records/relation.js";
 import type { SourceRecord } from "../db/records/source.js";
-import type { Mention } from "../domain/mentions.js";
 import { bounds, fetchedPerParent } from "./bounds.js";
 import { builder } from "./builder.js";
 import type { GraphQLContext } from "./context.js";
@@ -34,7 +33,10 @@ export const RelationRef = builder.loadableNodeRef("Relation", {
   cacheResolved: (relation: RelationRecord) => relation.key,
 });
 
-/** A citation's key is its relation's key, "#" and its number: its relation's citations are fetched. */
+/**
+ * A citation's key is its relation's key, "#" and its number: its relation's citations are fetched, withdrawn ones
+ * too (a withdrawn citation stays readable by its id).
+ */
 export const CitationRef = builder.loadableNodeRef("Citation", {
   id: { resolve: (citation) => citation.key },
   load: (keys: string[], { db, projection }: GraphQLContext) =>
@@ -43,6 +45,7 @@ export const CitationRef = builder.loadableNodeRef("Citation", {
       [...new Set(keys.map((key) => key.split("#")[0] ?? ""))],
       fetchedPerParent(bounds.citationsOfRelation),
       projection.current,
+      "all",
     ),
   sort: (citation: CitationRecord) => citation.key,
 });
@@ -66,7 +69,5 @@ export const PartialDateRef = builder.objectRef<PartialDate>("PartialDate");
 export const partialDate = (value: string | null, precision: string | null): PartialDate | null =>
   value && precision ? { value, precision } : null;
 
-/** Where a source names an actor: all its mentions there (a source's list, an actor's mentionedIn). */
+/** One mention, a span of a source's text that names an actor (types/mention.ts). */
 export const MentionRef = builder.objectRef<MentionRecord>("Mention");
-/** One mention, a span of a source's text (a new source's mentions, a search hit's). */
-export const MentionHitRef = builder.objectRef<Mention>("MentionHit");

@@ -1,8 +1,9 @@
 import type { ServerResponse } from "node:http";
 import type { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import { type Caller, readingCaller } from "../auth.js";
-import type { AuthConfig, HttpConfig } from "../config.js";
+import type { Authenticator } from "../api-keys.js";
+import type { Caller } from "../auth.js";
+import type { HttpConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { type ExportSelection, type ExportSource, exportCounts, openExport } from "../db/export.js";
 import { badInput, limitExceeded, unauthenticated } from "../domain/errors.js";
@@ -83,7 +84,12 @@ function responseBody(chunks: AsyncGenerator<string>, cut: (error: unknown) => b
  * LIMIT_EXCEEDED), over `openMaxRelations` only callers with an API key (else 401 UNAUTHENTICATED). Once streaming, the status is sent: a failure (database gone, time budget spent) is logged
  * and the connection is cut, so the client sees an incomplete response rather than a short file.
  */
-export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits, log: Logger): Plugin {
+export function useExports(
+  db: Database,
+  authenticator: Authenticator,
+  limits: ExportLimits,
+  log: Logger,
+): Plugin {
   /** Exports streaming now: each holds a database connection, so there are at most `maxConcurrent`. */
   let running = 0;
   return {
@@ -104,7 +110,7 @@ export function useExports(db: Database, auth: AuthConfig, limits: ExportLimits,
       const format = url.searchParams.get("bom") === "1" && isCsv(known) ? withByteOrderMark(known) : known;
       let selection: ExportSelection;
       try {
-        const caller = readingCaller(request.headers, auth);
+        const caller = await authenticator.readingCaller(request.headers);
         const allowed: readonly string[] = [...exportFilterParameters, "bom"];
         const unknown = [...url.searchParams.keys()].find((key) => !allowed.includes(key));
         if (unknown !== undefined) {

@@ -55,6 +55,8 @@ export interface CheckedBatch {
 export class BulkChecker {
   private problems: Problem[] = [];
   private dropped = 0;
+  /** The web address of each source of this load so far, with its key: one source per address. */
+  private urlOwners = new Map<string, string>();
 
   constructor(private readonly vocabulary: Vocabulary) {}
 
@@ -145,6 +147,10 @@ export class BulkChecker {
         report(["id"], `source "${source.id}" already exists with a different text`);
       }
       seen.add(source.id);
+      const owner = source.url === null ? undefined : this.urlOwners.get(source.url);
+      if (owner !== undefined && owner !== source.id) {
+        report(["url"], `${JSON.stringify(source.url)} is already the address of source "${owner}"`);
+      } else if (source.url !== null) this.urlOwners.set(source.url, source.id);
       const sourcePoints = codePoints(source.text);
       points.set(source.id, sourcePoints);
       return stored === undefined ? [sourceRow({ ...source, length: sourcePoints.length })] : [];

@@ -10,6 +10,7 @@ import { ImportFiles, ImportLines } from "../db/import-files.js";
 import { type OpenDatabase, openDatabase } from "../db/open.js";
 import { applySchema } from "../db/schema.js";
 import { markSearchFieldsCurrent } from "../db/search.js";
+import { markSourceDatesCurrent } from "../db/source-date-migration.js";
 import {
   countNodesBesides,
   createActors,
@@ -225,6 +226,7 @@ export async function importIntoNewDatabase(
     try {
       // The rows carry this code's search fields already: without the mark, the schema rewrites every one.
       await markSearchFieldsCurrent(database.db);
+      await markSourceDatesCurrent(database.db);
       await applySchema(database.db, log, { indexWaitSeconds: 3600 });
       await database.db.writeTransaction((tx) => setEmptyAliases(tx, fileSet.emptyAliases));
     } catch (error) {

@@ -23,7 +23,7 @@ import {
 } from "../db/writes.js";
 import { conflict, DomainError, notFound } from "../domain/errors.js";
 import { clientKey as clientKeyGrammar, limits, show, writtenForm } from "../domain/grammar.js";
-import { findMentions, type Mention } from "../domain/mentions.js";
+import { type Mention, mentionFinder } from "../domain/mentions.js";
 import {
   type ActorPatch,
   type BatchInput,
@@ -44,6 +44,10 @@ import {
   type RelationInput,
 } from "../domain/validate.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
+import { aliasesAfter } from "./aliases.js";
+import { changedNames, recountMentions } from "./mentions.js";
+import { refuseRepeatedRelations } from "./same-relation.js";
+import { checkSourceUrls } from "./source-urls.js";
 
 /**
  * Analysts' writes: a batch of sources, actors and relations (from a mutation or `npm run ingest`), and the
@@ -82,9 +86,11 @@ export interface BatchResult {
   sources: { key: string; created: boolean; mentions: Mention[] }[];
   actors: string[];
   relations: string[];
+  /** How many stored texts were read to recompute mentions of the new actors' names (src/ingest/mentions.ts). */
+  mentionTextsRead: number;
 }
 
-interface Idempotent<T> {
+export interface Idempotent<T> {
   result: T;
   /** True when the client's key had been used for the same request: nothing was written again. */
   replayed: boolean;
@@ -111,7 +117,7 @@ const slug = (text: string, max: number = limits.key) =>
     .replace(/^-+|-+$/g, "");
 
 /** Parses `value` with `schema`, or refuses the write with every problem at its input path. */
-function parseOrRefuse<S extends z.ZodType>(
+export function parseOrRefuse<S extends z.ZodType>(
   schema: S,
   value: unknown,
   where: (path: Path) => string,
@@ -130,7 +136,7 @@ function parseOrRefuse<S extends z.ZodType>(
 export const inputPath = (path: Path) => `input.${path.map((p) => (p === "id" ? "key" : p)).join(".")}`;
 
 /** Writes the history entry of a change, inside the change's own transaction. */
-interface ChangeLog {
+export interface ChangeLog {
   record(
     tx: ManagedTransaction,
     entry: {
@@ -150,7 +156,7 @@ interface ChangeLog {
  * operation and the request's fingerprint (a hash of the input as the client sent it, as before this service
  * parsed inputs, so that keys used before still replay).
  */
-async function guardedWrite<T>(
+export async function guardedWrite<T>(
   db: Database,
   writer: Caller,
   operation: string,
@@ -214,7 +220,8 @@ async function suggestionsFor(
 
 /**
  * Parses a batch with the grammar, then, under the write lock, checks it against the committed graph and
- * itself and writes it in one transaction.
+ * itself and writes it in one transaction. A relation that states a fact a live relation already states (or an
+ * earlier one of the batch) is refused with CONFLICT unless marked distinct (./same-relation.ts).
  */
 export async function applyBatch(
   db: Database,
@@ -284,10 +291,20 @@ export async function applyBatch(
       }
       return checkRelation(relation, knowledge, report("relations", index));
     });
+    await checkSourceUrls(
+      tx,
+      sources.map((s) => (newSources.includes(s) ? s.url : null)),
+      (index, message) => report("sources", index)(["url"], message),
+      (index) => options.locate("sources", index, ["url"]),
+    );
     if (problems.length > 0) throw new ValidationError(problems);
+    await refuseRepeatedRelations(tx, vocabulary, relations, (index) =>
+      options.locate("relations", index, ["type"]),
+    );
 
     const namedActors = [...(await allActorNames(tx)), ...batch.actors];
-    const mentions = new Map(sources.map((s) => [s.id, findMentions(s.text, namedActors)]));
+    const finder = mentionFinder(namedActors);
+    const mentions = new Map(sources.map((s) => [s.id, finder.find(s.text)]));
     const writes = newSources.length + batch.actors.length + relations.length > 0;
     const result: BatchResult = {
       changeId: writes ? randomUUID() : null,
@@ -298,6 +315,7 @@ export async function applyBatch(
       })),
       actors: batch.actors.map((a) => a.id),
       relations: relations.map((r) => r.id),
+      mentionTextsRead: 0,
     };
     await createSources(
       tx,
@@ -311,6 +329,15 @@ export async function applyBatch(
       tx,
       newSources.flatMap((s) => mentionRows(s.id, mentions.get(s.id) ?? [])),
     );
+    // New names may be written in texts stored before: their mentions are recomputed now.
+    const newNames = batch.actors.flatMap((a) => [a.name, ...a.aliases]);
+    if (newNames.length > 0) {
+      const recount = await recountMentions(tx, changedNames([], newNames), {
+        skip: newSources.map((s) => s.id),
+        actors: namedActors,
+      });
+      result.mentionTextsRead = recount.textsRead;
+    }
     // A batch that writes nothing (a text already stored) changes nothing, so the history gets no entry.
     if (result.changeId === null) return result;
     await log.record(tx, {
@@ -374,7 +401,7 @@ export async function editActor(
   key: string,
   patch: ActorPatch,
   clientKey?: string | null,
-): Promise<Idempotent<{ changeId: string; key: string }>> {
+): Promise<Idempotent<{ changeId: string; key: string; mentionTextsRead: number }>> {
   const input = parseOrRefuse(editInput, { key, patch }, ([first, ...rest]) =>
     inputPath(first === "patch" ? rest : [first ?? "", ...rest]),
   );
@@ -382,7 +409,8 @@ export async function editActor(
     throw new ValidationError([
       {
         where: "input",
-        message: "changes nothing: give at least one of name, kind, aliases and description",
+        message:
+          "changes nothing: give at least one of name, kind, aliases, addAliases, removeAliases and description",
       },
     ]);
   }
@@ -390,7 +418,9 @@ export async function editActor(
     const [actor] = await actorsByKey(tx, [input.key]);
     if (!actor) throw await noActor(tx, input.key, "input.key");
     const { patch } = input;
-    const patchNames = [patch.name, ...(patch.aliases ?? [])].filter((n): n is string => n !== undefined);
+    const patchNames = [patch.name, ...(patch.aliases ?? []), ...(patch.addAliases ?? [])].filter(
+      (n): n is string => n !== undefined,
+    );
     const known = await knownRecords(tx, {
       actors: [],
       sources: [],
@@ -409,17 +439,30 @@ export async function editActor(
       nameOwner: (name) => owners.get(name),
     };
     checkNames(input.key, patch, knowledge, report);
+    checkNames(input.key, { aliases: patch.addAliases }, knowledge, ([, ...at], message) =>
+      report(["addAliases", ...at], message),
+    );
+    const aliases = aliasesAfter(actor.aliases, patch, report);
     if (problems.length > 0) throw new ValidationError(problems);
-    const changed = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+    const { name, kind, description } = patch;
+    const changed = Object.fromEntries(
+      Object.entries({ name, kind, aliases, description }).filter(([, value]) => value !== undefined),
+    );
     const after = actorRow({ ...actor, ...changed });
     const before = await updateActor(tx, after);
+    const names = (a: { name: string; aliases: readonly string[] }) => [a.name, ...a.aliases];
+    const { textsRead } = await recountMentions(
+      tx,
+      changedNames(names(actor), names({ ...actor, ...changed })),
+    );
     const changeId = randomUUID();
+    const result = { changeId, key: input.key, mentionTextsRead: textsRead };
     await log.record(tx, {
       id: changeId,
       targets: [input.key],
-      details: { result: { changeId, key: input.key }, before, patch: changed },
+      details: { result, before, patch: changed },
     });
-    return { changeId, key: input.key };
+    return result;
   });
 }
 
@@ -457,6 +500,7 @@ export async function absorbActor(
     places: number;
     citations: number;
     mentions: number;
+    mentionTextsRead: number;
   }>
 > {
   const input = parseOrRefuse(mergeInput, { into: intoKey, from: fromKey }, inputPath);
@@ -498,6 +542,8 @@ export async function absorbActor(
       foldedNames: props.foldedNames as string[],
       searchNames: props.searchNames as string[],
     });
+    // `from`'s names are `into`'s now: the texts that write them get their mentions recomputed.
+    const recount = await recountMentions(tx, changedNames([], [from.name, ...from.aliases]));
     const changeId = randomUUID();
     const result = {
       changeId,
@@ -506,6 +552,7 @@ export async function absorbActor(
       places: merged.places.length,
       citations: merged.citations,
       mentions: merged.mentions,
+      mentionTextsRead: recount.textsRead,
     };
     await log.record(tx, {
       id: changeId,

@@ -2,13 +2,14 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Database } from "../db/database.js";
+import { recomputeContested } from "../db/evidence.js";
+import { rewriteMentions } from "../db/mentions.js";
 import {
   type ActorRow,
   analystActorChanges,
   countGraph,
   type GraphCounts,
   recordSeedState,
-  replaceSeedMentions,
   seedStateHash,
   upsertSeedActors,
   upsertSeedCitations,
@@ -16,7 +17,8 @@ import {
   upsertSeedSources,
 } from "../db/seed-store.js";
 import { startupStep } from "../db/startup.js";
-import { lockGraph } from "../db/writes.js";
+import { allActorNames, lockGraph } from "../db/writes.js";
+import { mentionFinder } from "../domain/mentions.js";
 import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
 import { readSeed, type SeedCorpus } from "./read.js";
@@ -35,7 +37,6 @@ function toRows(corpus: SeedCorpus) {
     actors: corpus.actors.map(actorRow),
     relations: corpus.relations.map(relationRow),
     citations: corpus.relations.flatMap(citationRows),
-    mentions: [...corpus.mentions].flatMap(([sourceId, mentions]) => mentionRows(sourceId, mentions)),
   };
 }
 
@@ -44,7 +45,8 @@ type SeedRows = ReturnType<typeof toRows>;
 /**
  * The rows of a reload made to keep what analysts changed since: an actor they edited, or that absorbed
  * another, stays as they left it; an absorbed actor is not made again, and the records the files give it
- * (relation ends, places, speakers, mentions) go to the actor that holds them now, after chains of merges.
+ * (relation ends, places, speakers) go to the actor that holds them now, after chains of merges. Mentions are
+ * found anew in the seed's texts against every actor the graph holds then (analysts' too), as any text's are.
  * (Retractions are kept by upsertSeedRelations.) Returns the rows and the keys of the actors kept as analysts
  * left them, and of those not made again.
  */
@@ -66,22 +68,6 @@ function keepAnalystChanges(
   // Edited, absorbing another, or added again after it was absorbed: the analysts' actor now.
   const owned = new Set([...changes.edited, ...changes.merges.map((m) => m.into), ...heldAgain]);
   const keptAsLeft = (actor: ActorRow) => owned.has(actor.id) || absorbedInto.has(actor.id);
-  const mentions = new Map<string, SeedRows["mentions"][number]>();
-  for (const row of rows.mentions) {
-    const actorId = holder(row.actorId);
-    const key = `${row.sourceId}\u0000${actorId}`;
-    const same = mentions.get(key);
-    if (!same) {
-      mentions.set(key, { ...row, actorId });
-      continue;
-    }
-    // Two actors of the files are one now: their mentions of a source, in text order.
-    const ends = [...same.ends, ...row.ends];
-    const spans = [...same.starts, ...row.starts]
-      .map((start, i) => [start, ends[i] as number] as const)
-      .sort(([a], [b]) => a - b);
-    mentions.set(key, { ...same, starts: spans.map(([s]) => s), ends: spans.map(([, e]) => e) });
-  }
   return {
     rows: {
       ...rows,
@@ -101,7 +87,6 @@ function keepAnalystChanges(
         const speakerId = row.speakerId === null ? null : holder(row.speakerId);
         return { ...row, speakerId, props: { ...row.props, speakerId } };
       }),
-      mentions: [...mentions.values()],
     },
     kept: rows.actors
       .filter((actor) => owned.has(actor.id) && !absorbedInto.has(actor.id))
@@ -124,6 +109,8 @@ const loaderFiles = [
   "domain/grammar.ts",
   "domain/model.ts",
   "db/seed-store.ts",
+  "db/evidence.ts",
+  "db/mentions.ts",
 ].map((file) => path.join(projectRoot, "src", file));
 
 /** Identifies a load: the seed files' hash and the loader code that turns them into the graph. */
@@ -183,7 +170,17 @@ async function writeSeed(
     );
     await upsertSeedRelations(tx, rows.relations);
     await upsertSeedCitations(tx, rows.citations);
-    await replaceSeedMentions(tx, rows.mentions);
+    // The files' `contested` counts the files' citations; analysts may have cited or withdrawn since.
+    await recomputeContested(
+      tx,
+      rows.relations.map((r) => r.id),
+    );
+    const finder = mentionFinder(await allActorNames(tx));
+    await rewriteMentions(
+      tx,
+      rows.sources.map((source) => ({ key: source.id, length: source.props.length as number })),
+      (key, text) => mentionRows(key, finder.find(text)),
+    );
     await recordSeedState(tx, hash);
     return left;
   });

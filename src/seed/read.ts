@@ -15,6 +15,7 @@ import {
   type Vocabulary,
   vocabularyFile,
 } from "../domain/model.js";
+import { repeatedRelations, sameRelationMessage } from "../domain/same-relation.js";
 import { codePoints, findAllCodePoints, foldName } from "../domain/text.js";
 import { type CheckedRelation, checkActor, checkRelation, type Knowledge } from "../domain/validate.js";
 
@@ -163,9 +164,20 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
   };
 
   const sources: SeedSource[] = [];
+  // One source per web address (normalised by the grammar).
+  const urlOwners = new Map<string, string>();
   for (const [index, entry] of sourceEntries.entries()) {
     const at = ["sources", index];
     claimId(files.sources, parsed.sources.lineAt, [...at, "id"], entry.id);
+    const owner = entry.url === null ? undefined : urlOwners.get(entry.url);
+    if (owner !== undefined) {
+      problem(
+        files.sources,
+        parsed.sources.lineAt,
+        [...at, "url"],
+        `${entry.url} is already the address of "${owner}"`,
+      );
+    } else if (entry.url !== null) urlOwners.set(entry.url, entry.id);
     const text = await read(entry.file);
     if (text === undefined) {
       problem(
@@ -211,6 +223,16 @@ export async function readSeed(seedDir: string): Promise<SeedCorpus> {
       problem(files.relations, parsed.relations.lineAt, [...at, ...field], message),
     );
   });
+
+  // One fact, one relation: evidence for a fact the seed already states is cited on it (./same-relation.ts).
+  for (const [index, earlier] of repeatedRelations(vocabulary, relationEntries)) {
+    problem(
+      files.relations,
+      parsed.relations.lineAt,
+      ["relations", index, "type"],
+      sameRelationMessage(relationEntries[earlier]?.id ?? "", "seed"),
+    );
+  }
 
   const unrelatedSentences = unrelatedEntries.flatMap((entry, index) => {
     const at = ["sentences", index];

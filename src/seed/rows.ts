@@ -20,6 +20,8 @@ export function sourceRow(source: SeedSourceEntry & { text: string; length: numb
       publisher: source.publisher,
       author: source.author,
       language: source.language,
+      url: source.url,
+      retrievedOn: source.retrievedOn,
       text: source.text,
       length: source.length,
       searchText: indexedTerms(source.text),

@@ -1,4 +1,5 @@
 import type { Database } from "../database.js";
+import { liveCitation } from "../records/citation.js";
 import { assertedOnlyByAParty } from "./relation-filter.js";
 
 /** The read queries of claims: who says what about a relation (its ledger), and which relations answer it. */
@@ -14,7 +15,7 @@ export interface StanceTallyRecord {
   unattributed: number;
 }
 
-/** Who says what about a relation, counted over all its citations. */
+/** Who says what about a relation, counted over its live citations (withdrawn ones no longer count). */
 export interface LedgerRecord {
   key: string;
   stances: StanceTallyRecord[];
@@ -34,7 +35,7 @@ export async function ledgersOfRelations(db: Database, keys: readonly string[]):
     `UNWIND $keys AS key
      MATCH ()-[r:RELATION {id: key}]->()
      CALL (r) {
-       MATCH (c:Citation {relationId: r.id})
+       MATCH (c:Citation {relationId: r.id}) WHERE ${liveCitation()}
        WITH c.stance AS stance, count(c) AS citations, count(DISTINCT c.sourceId) AS sources,
             collect(DISTINCT c.speakerId) AS speakerKeys, count(c) - count(c.speakerId) AS unattributed
        ORDER BY stance
@@ -42,7 +43,7 @@ export async function ledgersOfRelations(db: Database, keys: readonly string[]):
                         unattributed: unattributed }) AS stances
      }
      CALL (r) {
-       MATCH (c:Citation {relationId: r.id})
+       MATCH (c:Citation {relationId: r.id}) WHERE ${liveCitation()}
        RETURN count(c) AS citations, count(DISTINCT c.sourceId) AS sources, count(DISTINCT c.speakerId) AS speakers
      }
      RETURN {
@@ -50,7 +51,7 @@ export async function ledgersOfRelations(db: Database, keys: readonly string[]):
        singleSource: sources = 1,
        assertedOnlyByAParty: ${assertedOnlyByAParty},
        firstReported: COLLECT { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source)
-         WHERE s.publishedDate IS NOT NULL RETURN { on: s.published, precision: s.publishedPrecision } ORDER BY s.publishedDate LIMIT 1 }[0]
+         WHERE ${liveCitation()} AND s.publishedDate IS NOT NULL RETURN { on: s.published, precision: s.publishedPrecision } ORDER BY s.publishedDate LIMIT 1 }[0]
      } AS ledger`,
     { keys },
   );

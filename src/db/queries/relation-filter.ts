@@ -1,4 +1,5 @@
 import { firstDay, lastDay } from "../../domain/dates.js";
+import { liveCitation } from "../records/citation.js";
 
 /**
  * How the read queries match relations: the pattern of a direction (`pattern`, `arrow`) and the predicate of a
@@ -64,8 +65,7 @@ export const lastDayOf = (date: string, precision: string) =>
 export const publishedBy = (s: string) => lastDayOf(`${s}.publishedDate`, `${s}.publishedPrecision`);
 
 /** The number of distinct sources that cite the relation bound to `r`. */
-export const sourceCount =
-  "size(COLLECT { MATCH (c:Citation {relationId: r.id}) RETURN DISTINCT c.sourceId })";
+export const sourceCount = `size(COLLECT { MATCH (c:Citation {relationId: r.id}) WHERE ${liveCitation()} RETURN DISTINCT c.sourceId })`;
 
 /**
  * Whether a citation `c` of the relation `r` is spoken by a party to it: one of its two ends, or an actor that is
@@ -79,8 +79,8 @@ const spokenByAParty = `(c.speakerId IS NOT NULL AND (c.speakerId IN [startNode(
  * Whether the relation `r` is asserted only by a party to it: it has citations that state it (any stance but
  * DENIES) and every one of them is spoken by a party (see spokenByAParty); a source's own voice is no party.
  */
-export const assertedOnlyByAParty = `(EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE c.stance <> 'DENIES' }
-  AND NOT EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE c.stance <> 'DENIES' AND NOT ${spokenByAParty} })`;
+export const assertedOnlyByAParty = `(EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE ${liveCitation()} AND c.stance <> 'DENIES' }
+  AND NOT EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE ${liveCitation()} AND c.stance <> 'DENIES' AND NOT ${spokenByAParty} })`;
 
 /**
  * The relation predicate shared by every traversal, on a relationship bound to `r`: the clauses of the filters
@@ -117,7 +117,7 @@ export function filterClauses(filter: RelationFilter): string[] {
     filter.to != null ? "coalesce(r.atDate, r.startDate) <= $windowTo" : null,
     filter.place != null ? "$place IN coalesce(r.placeActorIds, [])" : null,
     citationFilters.length > 0
-      ? `EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE ${citationFilters.join(" AND ")} }`
+      ? `EXISTS { MATCH (c:Citation {relationId: r.id}) WHERE ${[liveCitation(), ...citationFilters].join(" AND ")} }`
       : null,
     filter.singleSource != null ? `(${sourceCount} = 1) = $singleSource` : null,
     filter.assertedOnlyByAParty != null ? `${assertedOnlyByAParty} = $assertedOnlyByAParty` : null,

@@ -8,7 +8,7 @@ import {
   relationReader,
   wholeRecords,
 } from "../projection.js";
-import type { CitationRecord } from "../records/citation.js";
+import { type CitationRecord, liveCitation } from "../records/citation.js";
 import type { RelationRecord } from "../records/relation.js";
 import {
   arrow,
@@ -122,21 +122,32 @@ export async function relationsByKeys(
   return records.map((r) => relation.decode(r.get("relation")));
 }
 
+/** Which citations of a relation a read takes: the live ones (its evidence), the withdrawn ones, or both. */
+export type CitationState = "live" | "withdrawn" | "all";
+
+const citationStates: Record<CitationState, string> = {
+  live: liveCitation(),
+  withdrawn: `NOT ${liveCitation()}`,
+  all: "true",
+};
+
 /**
- * The first `perRelation` citations of each relation, by key. `perRelation` is the most citations fetched for
- * each relation: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts).
+ * The first `perRelation` citations of each relation in state `which` (live by default), by key. `perRelation`
+ * is the most citations fetched for each relation: the API's bound plus one, so that a cut list is known
+ * (src/graphql/bounds.ts).
  */
 export async function citationsOfRelations(
   db: Database,
   relationKeys: readonly string[],
   perRelation: number,
   projection: Projection = wholeRecords,
+  which: CitationState = "live",
 ): Promise<CitationRecord[]> {
   const citation = citationReader(projection);
   const { records } = await db.read(
     `UNWIND $keys AS key
      CALL (key) {
-       MATCH (c:Citation {relationId: key})
+       MATCH (c:Citation {relationId: key}) WHERE ${citationStates[which]}
        RETURN c ORDER BY c.id LIMIT $perRelation
      }
      RETURN ${citation.list} AS citation`,

@@ -15,15 +15,15 @@ import {
   sourceReader,
   wholeRecords,
 } from "../projection.js";
-import type { CitationRecord } from "../records/citation.js";
-import { type MentionRecord, mentionColumns, mentionOf } from "../records/mention.js";
+import { type CitationRecord, liveCitation } from "../records/citation.js";
+import { type MentionRecord, mentionColumns, mentionOf, mentionSpans } from "../records/mention.js";
 import type { RelationRecord } from "../records/relation.js";
 import type { SourceRecord } from "../records/source.js";
 
 /** The read queries of sources: by key, a page of them, their texts, and the lists below each source. */
 
 /**
- * The first `perSource` citations of each source, in text order. `perSource` is the most items fetched for each
+ * The first `perSource` live citations of each source, in text order. `perSource` is the most items fetched for each
  * source: the API's bound plus one, so that a cut list is known (src/graphql/bounds.ts); so for the lists below.
  */
 export async function citationsOfSources(
@@ -36,7 +36,7 @@ export async function citationsOfSources(
   const { records } = await db.read(
     `UNWIND $keys AS key
      CALL (key) {
-       MATCH (c:Citation {sourceId: key})
+       MATCH (c:Citation {sourceId: key}) WHERE ${liveCitation()}
        RETURN c ORDER BY c.start, c.id LIMIT $perSource
      }
      RETURN ${citation.list} AS citation`,
@@ -59,7 +59,7 @@ export async function relationsOfSources(
   const { records } = await db.read(
     `UNWIND $keys AS sourceKey
      CALL (sourceKey) {
-       MATCH (c:Citation {sourceId: sourceKey})
+       MATCH (c:Citation {sourceId: sourceKey}) WHERE ${liveCitation()}
        WITH DISTINCT c.relationId AS key
        MATCH ()-[r:RELATION {id: key}]->() WHERE r.retractedAt IS NULL
        RETURN r ORDER BY r.id LIMIT $perSource
@@ -73,22 +73,35 @@ export async function relationsOfSources(
   }));
 }
 
-/** The first `perSource` actors each source names, in order of first mention. */
-export async function mentionsOfSources(
+/** A stretch of a source's text, [start, end) in code points; without `end`, to the text's end. */
+export interface TextRange {
+  sourceKey: string;
+  start: number;
+  end: number | null;
+}
+
+/**
+ * The first `perRange` mentions within each range (a whole source, a quote, a snippet), in text order, with their
+ * text, each tagged with its range's index in `ranges`.
+ */
+export async function mentionsInRanges(
   db: Database,
-  sourceKeys: readonly string[],
-  perSource: number,
-): Promise<MentionRecord[]> {
+  ranges: readonly TextRange[],
+  perRange: number,
+): Promise<(MentionRecord & { range: number })[]> {
   const { records } = await db.read(
-    `UNWIND $keys AS sourceKey
-     CALL (sourceKey) {
-       MATCH (:Source {id: sourceKey})-[m:MENTIONS]->(a:Actor)
-       RETURN m, a ORDER BY m.starts[0], a.id LIMIT $perSource
+    `UNWIND range(0, size($ranges) - 1) AS index
+     WITH index, $ranges[index] AS range
+     CALL (range) {
+       MATCH (s:Source {id: range.sourceKey})-[m:MENTIONS]->(a:Actor)
+       ${mentionSpans("s", "a.id", "m")}
+       WHERE start >= range.start AND (range.end IS NULL OR end <= range.end)
+       RETURN ${mentionColumns("s")} ORDER BY start LIMIT $perRange
      }
-     RETURN ${mentionColumns("sourceKey", "a.id", "m")}`,
-    { keys: sourceKeys, perSource: neo4j.int(perSource) },
+     RETURN index AS range, sourceKey, actorKey, start, end, text`,
+    { ranges, perRange: neo4j.int(perRange) },
   );
-  return records.map(mentionOf);
+  return records.map((r) => ({ ...mentionOf(r), range: Number(r.get("range")) }));
 }
 
 /** The sources of these keys (in no order; a key that names none is left out), without their texts. */

@@ -1,9 +1,11 @@
 import neo4j from "neo4j-driver";
 import { firstDay, lastDay } from "../../domain/dates.js";
+import type { Omission } from "../../domain/omission.js";
 import type { Database } from "../database.js";
 import { citationReader, relationReader, wholeRecords } from "../projection.js";
-import type { CitationRecord } from "../records/citation.js";
+import { type CitationRecord, liveCitation } from "../records/citation.js";
 import type { RelationRecord } from "../records/relation.js";
+import { countOmitted } from "./omitted.js";
 import {
   filterParams,
   firstDayOf,
@@ -17,12 +19,23 @@ import {
 
 /** The earliest publication date (first day) among the dated sources citing the relation `r`, or null. */
 const firstReportedDate = `COLLECT { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source)
-    WHERE s.publishedDate IS NOT NULL RETURN s.publishedDate ORDER BY s.publishedDate LIMIT 1 }[0]`;
+    WHERE ${liveCitation()} AND s.publishedDate IS NOT NULL RETURN s.publishedDate ORDER BY s.publishedDate LIMIT 1 }[0]`;
+
+/** The relations of one actor (`$actor`), or between two (`$other`), bound to `r`: what a timeline looks at. */
+const timelineScope = `MATCH (a:Actor {id: $actor})-[r:RELATION]-(b) WHERE ($other IS NULL OR b.id = $other)`;
 
 /**
- * The first `limit` relations of one actor, or between two, in time order: each placed by its own date (`at` or
- * `start`), or, when `byReportDate` is set and it has none, by the date its first dated source was published.
- * Relations with neither are left out. Ties go by key.
+ * Where a timeline places the relation `r`: its own date (`at`, else `start`, else the first day of its `end`
+ * when only its end is known), or, when `$byReportDate` is set and it has none, the date its first dated source
+ * was published; null when none of these is known.
+ */
+const timelinePlace = `coalesce(r.atDate, r.startDate, ${firstDayOf("r.endDate", "r.endPrecision")},
+    CASE WHEN $byReportDate THEN ${firstReportedDate} END)`;
+
+/**
+ * The first `limit` relations of one actor, or between two, in time order: each placed by its own date (`at`,
+ * `start`, or its `end` when only that is known), or, when `byReportDate` is set and it has none, by the date its
+ * first dated source was published. Relations with neither are left out (see timelineOmissions). Ties go by key.
  */
 export async function timeline(
   db: Database,
@@ -34,17 +47,39 @@ export async function timeline(
 ): Promise<RelationRecord[]> {
   const relation = relationReader(wholeRecords, { ends: true });
   const { records } = await db.read(
-    `MATCH (a:Actor {id: $actor})-[r:RELATION]-(b)
-     WHERE ($other IS NULL OR b.id = $other) AND ${relationPredicate(filter)}
+    `${timelineScope} AND ${relationPredicate(filter)}
      WITH DISTINCT r
-     WITH r, coalesce(r.atDate, r.startDate) AS held
-     WITH r, coalesce(held, CASE WHEN $byReportDate THEN ${firstReportedDate} END) AS placed
+     WITH r, ${timelinePlace} AS placed
      WHERE placed IS NOT NULL
      WITH r, placed ORDER BY placed, r.id LIMIT $limit
      RETURN ${relation.list} AS relation`,
     { actor, other, byReportDate, ...filterParams(filter), limit: neo4j.int(limit) },
   );
   return records.map((r) => relation.decode(r.get("relation")));
+}
+
+/**
+ * How many relations of the timeline of the same arguments were left out, by reason: retracted, of another type
+ * than those asked, or undated (no date of its own, and no dated source or `byReportDate` false).
+ */
+export function timelineOmissions(
+  db: Database,
+  actor: string,
+  other: string | null,
+  filter: RelationFilter,
+  byReportDate = true,
+): Promise<Omission[]> {
+  return countOmitted(
+    db,
+    timelineScope,
+    `${relationPredicate(filter)} AND ${timelinePlace} IS NOT NULL`,
+    {
+      types: filter.types ?? null,
+      linksByDefault: false,
+      undated: "coalesce(r.atDate, r.startDate, r.endDate) IS NULL",
+    },
+    { actor, other, byReportDate, ...filterParams(filter) },
+  );
 }
 
 /** What a change between two dates is: a relation began (or happened), ended, or was first reported. */
@@ -60,8 +95,18 @@ export interface TimeChangeRecord {
   citations: CitationRecord[];
 }
 
+/** The relations of `actors` (the whole graph when null), bound to `r`: what `changes` looks at. */
+const changesScope = (actors: string[] | null) =>
+  actors === null
+    ? "MATCH ()-[r:RELATION]->()"
+    : "UNWIND $actors AS actor MATCH (:Actor {id: actor})-[r:RELATION]-()";
+
+/** Whether the relation `r` has no date at all: none of its own and no dated source, so it never changes. */
+const neverDated = `coalesce(r.atDate, r.startDate, r.endDate) IS NULL
+    AND NOT EXISTS { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source) WHERE s.publishedDate IS NOT NULL }`;
+
 /**
- * What changed between the first day of `from` and the last day of `to`, around `actor` if given: relations that
+ * What changed between the first day of `from` and the last day of `to`, around `actors` if given: relations that
  * began (an event's `at`, a state's `start`), ended (`end`) or were first reported (the publication date of their
  * first dated source) in that window, a date of a month or a year counting when its period overlaps the window.
  * The first `limit`, by date (first day), then kind, then relation key; each with its citations, at most
@@ -70,25 +115,24 @@ export interface TimeChangeRecord {
 export async function changesBetween(
   db: Database,
   window: { from: string; to: string },
-  actor: string | null,
+  actors: string[] | null,
   types: string[] | null,
   limit: number,
   perRelation: number,
 ): Promise<TimeChangeRecord[]> {
-  const match = actor === null ? "MATCH ()-[r:RELATION]->()" : "MATCH (:Actor {id: $actor})-[r:RELATION]-()";
   const overlaps = (first: string, last: string) => `(${first} <= $to AND ${last} >= $from)`;
   const citation = citationReader(wholeRecords);
   const relation = relationReader(wholeRecords, { ends: true });
-  const citations = (where: string) =>
-    `COLLECT { MATCH (c:Citation {relationId: r.id}) ${where}
+  const citations = (...conditions: string[]) =>
+    `COLLECT { MATCH (c:Citation {relationId: r.id}) WHERE ${[liveCitation(), ...conditions].join(" AND ")}
                RETURN ${citation.list} ORDER BY c.id LIMIT $perRelation }`;
   const { records } = await db.read(
     `CALL () {
-       ${match}
-       WHERE r.retractedAt IS NULL AND ($types IS NULL OR r.type IN $types)
+       ${changesScope(actors)}
+       WITH r WHERE r.retractedAt IS NULL AND ($types IS NULL OR r.type IN $types)
        WITH DISTINCT r
        WITH r, COLLECT { MATCH (c:Citation {relationId: r.id})-[:IN_SOURCE]->(s:Source)
-                         WHERE s.publishedDate IS NOT NULL RETURN s ORDER BY s.publishedDate LIMIT 1 }[0] AS first
+                         WHERE ${liveCitation()} AND s.publishedDate IS NOT NULL RETURN s ORDER BY s.publishedDate LIMIT 1 }[0] AS first
        WITH r, [
          CASE WHEN r.atDate IS NOT NULL AND ${overlaps("r.atDate", "r.atEndDate")}
               THEN { kind: 'BEGAN', on: r.at, precision: r.atPrecision, date: r.atDate } END,
@@ -108,13 +152,13 @@ export async function changesBetween(
          kind: change.kind, on: change.on, precision: change.precision,
          relation: ${relation.list},
          citations: CASE change.kind
-           WHEN 'FIRST_REPORTED' THEN ${citations(`WHERE EXISTS { MATCH (c)-[:IN_SOURCE]->(s:Source) WHERE s.publishedDate = change.date }`)}
-           ELSE ${citations("")} END
+           WHEN 'FIRST_REPORTED' THEN ${citations(`EXISTS { MATCH (c)-[:IN_SOURCE]->(s:Source) WHERE s.publishedDate = change.date }`)}
+           ELSE ${citations()} END
        }) AS changes
      }
      RETURN changes`,
     {
-      actor,
+      actors,
       types,
       from: firstDay(window.from),
       to: lastDay(window.to),
@@ -131,4 +175,22 @@ export async function changesBetween(
     relation: relation.decode(change.relation),
     citations: change.citations.map(citation.decode),
   }));
+}
+
+/**
+ * How many relations of `actors` (the whole graph when null) `changes` left out whatever its window, by reason:
+ * retracted, of another type than `types`, or undated (no date of its own and no dated source).
+ */
+export function changeOmissions(
+  db: Database,
+  actors: string[] | null,
+  types: string[] | null,
+): Promise<Omission[]> {
+  return countOmitted(
+    db,
+    changesScope(actors),
+    `r.retractedAt IS NULL AND ($followedTypes IS NULL OR r.type IN $followedTypes) AND NOT (${neverDated})`,
+    { types, linksByDefault: false, undated: neverDated },
+    { actors },
+  );
 }

@@ -1,8 +1,10 @@
 import neo4j from "neo4j-driver";
+import type { Omission } from "../../domain/omission.js";
 import type { Database } from "../database.js";
 import { actorReader, type Projection, relationReader, wholeRecords } from "../projection.js";
 import type { ActorRecord } from "../records/actor.js";
 import type { RelationRecord } from "../records/relation.js";
+import { countOmitted } from "./omitted.js";
 import {
   arrow,
   type Direction,
@@ -74,28 +76,33 @@ export async function neighbourhood(
 }
 
 /**
- * The shortest paths (at most `options.limit`) between two actors, as lists of relations in walking
- * order. Among paths of equal length the one with the smallest relation keys comes first, so that the same
- * question always gets the same answer.
+ * A path search: from one actor to another (keys), within `maxHops` (an integer the caller has validated), walking
+ * relations in `direction` that `filter` keeps, at most `limit` paths (1: the shortest only).
+ */
+export interface PathSearch {
+  from: string;
+  to: string;
+  maxHops: number;
+  direction: Direction;
+  filter: RelationFilter;
+  limit: number;
+}
+
+/**
+ * The shortest paths of a search, as lists of relations in walking order, with its two ends (null when unknown).
+ * Among paths of equal length the one with the smallest relation keys comes first, so that the same question
+ * always gets the same answer. `citations`: most citations fetched with each relation (see
+ * RelationParts.citations); none when absent.
  */
 export async function shortestPaths(
   db: Database,
-  from: string,
-  to: string,
-  maxHops: number,
-  direction: Direction,
-  filter: RelationFilter,
-  options: {
-    /** Most paths to answer (1: the shortest only). */
-    limit: number;
-    /** Most citations fetched with each relation (see RelationParts.citations); none when absent. */
-    citations?: number;
-  },
+  { from, to, maxHops, direction, filter, limit }: PathSearch,
+  citations?: number,
   projection: Projection = wholeRecords,
 ): Promise<{ from: ActorRecord | null; to: ActorRecord | null; paths: RelationRecord[][] }> {
   if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
   // The two ends come back with the paths, so that an unknown key costs no extra round trip to report.
-  const relation = relationReader(projection, { ends: true, citations: options.citations });
+  const relation = relationReader(projection, { ends: true, citations });
   const [fromActor, toActor] = [actorReader(projection, "a"), actorReader(projection, "b")];
   const { records } = await db.read(
     `OPTIONAL MATCH (a:Actor {id: $from})
@@ -108,7 +115,7 @@ export async function shortestPaths(
      }
      RETURN CASE WHEN a IS NULL THEN null ELSE ${fromActor.list} END AS from,
             CASE WHEN b IS NULL THEN null ELSE ${toActor.list} END AS to, paths`,
-    { from, to, ...filterParams(filter), limit: neo4j.int(options.limit), ...relation.params },
+    { from, to, ...filterParams(filter), limit: neo4j.int(limit), ...relation.params },
   );
   const record = records[0];
   const fromEnd: unknown[] | null = record?.get("from") ?? null;
@@ -119,4 +126,33 @@ export async function shortestPaths(
     to: toEnd ? toActor.decode(toEnd) : null,
     paths: paths.map((path) => path.map(relation.decode)),
   };
+}
+
+/**
+ * How many relations a path search left out, by reason: the relations on the shortest paths (at most `limit`, by
+ * relation keys as shortestPaths orders them) that following every relation, retracted
+ * ones too, would find, and that this search did not follow: retracted, not a link type (when `linksByDefault`),
+ * of another type than `filter.types`, or undated when `asOf` asks for dated ones. None when those paths are the
+ * ones found, or when no relation at all joins the two actors within `maxHops`.
+ */
+export function pathOmissions(
+  db: Database,
+  { from, to, maxHops, direction, filter, limit }: PathSearch,
+  linksByDefault: boolean,
+): Promise<Omission[]> {
+  if (!Number.isInteger(maxHops) || maxHops < 1) throw new Error("maxHops must be a positive integer");
+  return countOmitted(
+    db,
+    `MATCH (a:Actor {id: $from}), (b:Actor {id: $to})
+     MATCH p = ALL SHORTEST (a)${arrow(direction, ":RELATION")}{1,${maxHops}}(b)
+     WITH p ORDER BY [x IN relationships(p) | x.id] LIMIT $limit
+     UNWIND relationships(p) AS r`,
+    relationPredicate(filter),
+    {
+      types: filter.types ?? null,
+      linksByDefault,
+      undated: filter.asOf != null ? "coalesce(r.atDate, r.startDate) IS NULL" : null,
+    },
+    { from, to, ...filterParams(filter), limit: neo4j.int(limit) },
+  );
 }

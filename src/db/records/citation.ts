@@ -11,6 +11,10 @@ export interface CitationRecord {
   end: number;
   speakerKey: string | null;
   stance: string;
+  /** Set when an analyst withdrew the citation: it stays readable but no longer counts for its relation. */
+  withdrawnAt: string | null;
+  withdrawnBy: string | null;
+  withdrawalReason: string | null;
   /** Its source, when the query fetched it with the citation. */
   fetchedSource?: SourceRecord;
 }
@@ -28,4 +32,13 @@ export const citationReading: Reading<CitationProperty> = {
   end: null,
   speakerKey: (x) => `${x}.speakerId`,
   stance: null,
+  withdrawnAt: (x) => `toString(${x}.withdrawnAt)`,
+  withdrawnBy: null,
+  withdrawalReason: null,
 };
+
+/**
+ * Whether the citation bound to `x` is live (not withdrawn): only live citations state their relation, so
+ * every count, flag and list of a relation's evidence (ledger, contested, claims, filters) reads these.
+ */
+export const liveCitation = (x = "c") => `${x}.withdrawnAt IS NULL`;

@@ -10,6 +10,10 @@ export interface SourceRecord {
   published: string | null;
   publishedPrecision: string | null;
   language: string;
+  /** Web address where it was read, normalised (src/domain/source-metadata.ts); null when not stated. */
+  url: string | null;
+  /** Day it was retrieved, "YYYY-MM-DD"; null when not stated. */
+  retrievedOn: string | null;
   /** Length of the text in code points; the text itself is fetched only when asked (sourceTexts). */
   length: number;
 }
@@ -26,5 +30,7 @@ export const sourceReading: Reading<SourceProperty> = {
   published: null,
   publishedPrecision: null,
   language: null,
+  url: null,
+  retrievedOn: null,
   length: null,
 };

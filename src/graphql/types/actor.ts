@@ -68,11 +68,11 @@ ActorRef.implement({
       extensions: reads({}),
       type: [MentionRef],
       description:
-        "The sources that name the actor (any of its names or aliases, accents and case ignored), by source key, " +
-        "each with the spans of every mention. Found when each source was stored: a name or alias given later is " +
-        "looked for in the texts stored after it, not in earlier ones.",
+        "Where stored texts name the actor (any of its names or aliases, accents and case ignored), by source key " +
+        "then offset, each with its text. Kept true as names change: a name or alias given later is found in the " +
+        "texts stored before it too (docs/writing.md).",
       bound: bounds.mentionsOfActor,
-      what: "sources",
+      what: "mentions",
       resolve: (actor, _args, context) => loaders.mentionsOfActor(context).load(actor.key),
     }),
   }),

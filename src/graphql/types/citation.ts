@@ -35,7 +35,8 @@ CitationRef.implement({
   description: "A verbatim passage of a source that states a relation, with who says it and how.",
   fields: (t) => ({
     key: t.exposeString("key", {
-      description: "Stable key: the relation key, #, and the citation's number.",
+      description:
+        "Stable key: the relation key, #, and the citation's number (c1, c2, ... for citations added by citeRelation).",
     }),
     quote: t.string({
       description: "The exact text of the source at [start, end).",

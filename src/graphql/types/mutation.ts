@@ -1,10 +1,12 @@
 import { requireRole } from "../../auth.js";
-import type { Mention } from "../../domain/mentions.js";
+import type { MentionRecord } from "../../db/records/mention.js";
+import { codePoints, sliceCodePoints } from "../../domain/text.js";
 import { vocabulary } from "../../domain/vocabulary.js";
 import {
   absorbActor,
   actorKeyFromName,
   applyBatch,
+  type BatchResult,
   editActor,
   inputPath,
   relationKeyFor,
@@ -14,7 +16,7 @@ import { boundedListField } from "../bounded-list.js";
 import { bounds } from "../bounds.js";
 import { builder } from "../builder.js";
 import { forgetWritten, referenced } from "../loaders.js";
-import { ActorRef, MentionHitRef, RelationRef, SourceRef } from "../refs.js";
+import { ActorRef, MentionRef, RelationRef, SourceRef } from "../refs.js";
 import { ActorKindEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
 /**
@@ -30,22 +32,10 @@ builder.mutationType({
 
 const locateInput = (_section: string, _index: number, path: readonly (string | number)[]) => inputPath(path);
 
-const clientKeyDescription = "Your idempotency key: a retry with the same key and input changes nothing.";
+export const clientKeyDescription =
+  "Your idempotency key: a retry with the same key and input changes nothing.";
 
-MentionHitRef.implement({
-  description: "A place where a new source names a known actor.",
-  fields: (t) => ({
-    actor: t.field({
-      type: ActorRef,
-      description: "The actor named.",
-      resolve: (m, _args, context) => referenced(ActorRef, context, "actor", m.actorId),
-    }),
-    start: t.exposeInt("start", { description: "Code point offset of the name." }),
-    end: t.exposeInt("end", { description: "Code point offset just past the name." }),
-  }),
-});
-
-interface WriteResult<T, ChangeId extends string | null = string> {
+export interface WriteResult<T, ChangeId extends string | null = string> {
   value: T;
   /** The history entry of the write (null only where a payload says that nothing may be written). */
   changeId: ChangeId;
@@ -59,7 +49,7 @@ function recorded(changeId: string | null): string {
 }
 
 const SourcePayloadRef = builder
-  .objectRef<WriteResult<{ key: string; created: boolean; mentions: Mention[] }, string | null>>(
+  .objectRef<WriteResult<{ key: string; created: boolean; mentions: MentionRecord[] }, string | null>>(
     "AddSourcePayload",
   )
   .implement({
@@ -75,9 +65,9 @@ const SourcePayloadRef = builder
         resolve: (r) => r.value.created,
       }),
       mentions: boundedListField(t, {
-        type: [MentionHitRef],
+        type: [MentionRef],
         description:
-          "The names and aliases of known actors in the text, accents and case ignored, in text order.",
+          "The names and aliases of known actors in the text, accents and case ignored, in text order, each with its text.",
         bound: bounds.mentionsOfSource,
         what: "mentions",
         resolve: (r) => r.value.mentions,
@@ -95,13 +85,22 @@ const SourcePayloadRef = builder
     }),
   });
 
-const ActorPayloadRef = builder.objectRef<WriteResult<{ key: string }>>("ActorPayload").implement({
+/** An actor write's answer; `mentionTextsRead` is absent from answers recorded before it was counted. */
+type ActorWrite = WriteResult<{ key: string; mentionTextsRead?: number }>;
+
+const ActorPayloadRef = builder.objectRef<ActorWrite>("ActorPayload").implement({
   description: "The actor as it stands after the write.",
   fields: (t) => ({
     actor: t.field({
       type: ActorRef,
       description: "The actor.",
       resolve: (r, _args, context) => referenced(ActorRef, context, "actor", r.value.key),
+    }),
+    mentionTextsRead: t.int({
+      description:
+        "How many stored texts this write read to recompute the mentions of the names it added or removed: those " +
+        "the source index finds for the names, never every text; 0 when no name changed.",
+      resolve: (r) => r.value.mentionTextsRead ?? 0,
     }),
     changeId: t.id({ description: "The history entry of this write.", resolve: (r) => r.changeId }),
     replayed: t.boolean({
@@ -139,6 +138,10 @@ const AddSourceInput = builder.inputType("AddSourceInput", {
     author: t.string({ description: "Author, if the text states it." }),
     published: t.string({ description: "Publication date: YYYY, YYYY-MM or YYYY-MM-DD." }),
     language: t.string({ required: true, description: "BCP 47 language tag, e.g. fr or pt-BR." }),
+    url: t.string({
+      description: "Web address it was read at (http or https), stored normalised; one source per address.",
+    }),
+    retrievedOn: t.string({ description: "The day it was retrieved: YYYY-MM-DD." }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
 });
@@ -166,6 +169,14 @@ const UpdateActorInput = builder.inputType("UpdateActorInput", {
     name: t.string({ description: "New canonical name." }),
     kind: t.field({ type: ActorKindEnum, description: "New kind." }),
     aliases: t.stringList({ description: "The full new list of aliases." }),
+    addAliases: t.stringList({
+      description:
+        "Aliases to add to those the actor has (instead of `aliases`); refused if one is there already.",
+    }),
+    removeAliases: t.stringList({
+      description:
+        "Aliases to take away (instead of `aliases`), as written (accents count); refused naming one the actor lacks.",
+    }),
     description: t.string({ description: "New description." }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
@@ -185,7 +196,7 @@ const MergeActorsInput = builder.inputType("MergeActorsInput", {
   }),
 });
 
-const CitationInput = builder.inputType("CitationInput", {
+export const CitationInput = builder.inputType("CitationInput", {
   description: "A verbatim passage of a stored source.",
   fields: (t) => ({
     source: t.string({ required: true, description: "Source key." }),
@@ -197,6 +208,16 @@ const CitationInput = builder.inputType("CitationInput", {
     }),
     stance: t.field({ type: StanceEnum, required: true, description: "The speaker's stance." }),
   }),
+});
+
+/** A citation as the write service takes it: the fields a client left out as null. */
+export const citationFromInput = (c: typeof CitationInput.$inferInput) => ({
+  source: c.source,
+  quote: c.quote,
+  start: c.start ?? null,
+  end: c.end ?? null,
+  speaker: c.speaker ?? null,
+  stance: c.stance,
 });
 
 const PlaceInput = builder.inputType("PlaceInput", {
@@ -227,6 +248,12 @@ const AssertRelationInput = builder.inputType("AssertRelationInput", {
     }),
     places: t.field({ type: [PlaceInput], description: "Where it happens, where its quotes say." }),
     citations: t.field({ type: [CitationInput], required: true, description: "At least one citation." }),
+    distinct: t.boolean({
+      description:
+        "True when it is a fact of its own although a live relation of the same type joins the same actors with " +
+        "compatible dates (two meetings in one month): without it such a relation is refused with CONFLICT, " +
+        "naming the existing one to cite (citeRelation). See docs/decisions/026-same-relation.md.",
+    }),
     clientKey: t.string({ description: clientKeyDescription }),
   }),
 });
@@ -258,6 +285,8 @@ builder.mutationFields((t) => ({
         author: input.author ?? null,
         published: input.published ?? null,
         language: input.language,
+        url: input.url ?? null,
+        retrievedOn: input.retrievedOn ?? null,
       };
       const { result, replayed } = await applyBatch(
         db,
@@ -271,7 +300,16 @@ builder.mutationFields((t) => ({
         },
       );
       forgetWritten(context, { sources: result.sources.map((s) => s.key) });
-      return { value: result.sources[0] as never, changeId: result.changeId, replayed };
+      const [stored] = result.sources as [BatchResult["sources"][number]];
+      const points = codePoints(input.text);
+      const mentions = stored.mentions.map((m) => ({
+        sourceKey: stored.key,
+        actorKey: m.actorId,
+        start: m.start,
+        end: m.end,
+        text: sliceCodePoints(points, m.start, m.end),
+      }));
+      return { value: { ...stored, mentions }, changeId: result.changeId, replayed };
     },
   }),
   addActor: t.field({
@@ -299,8 +337,12 @@ builder.mutationFields((t) => ({
           locate: locateInput,
         },
       );
-      forgetWritten(context, { actors: result.actors });
-      return { value: { key: result.actors[0] as string }, changeId: recorded(result.changeId), replayed };
+      forgetWritten(context, result.mentionTextsRead > 0 ? "everything" : { actors: result.actors });
+      return {
+        value: { key: result.actors[0] as string, mentionTextsRead: result.mentionTextsRead },
+        changeId: recorded(result.changeId),
+        replayed,
+      };
     },
   }),
   updateActor: t.field({
@@ -314,11 +356,13 @@ builder.mutationFields((t) => ({
         ...(input.name != null ? { name: input.name } : {}),
         ...(input.kind != null ? { kind: input.kind } : {}),
         ...(input.aliases != null ? { aliases: input.aliases } : {}),
+        ...(input.addAliases != null ? { addAliases: input.addAliases } : {}),
+        ...(input.removeAliases != null ? { removeAliases: input.removeAliases } : {}),
         ...(input.description !== undefined ? { description: input.description } : {}),
       };
       const { result, replayed } = await editActor(db, vocabulary, writer, input.key, patch, input.clientKey);
-      forgetWritten(context, { actors: [result.key] });
-      return { value: { key: result.key }, changeId: result.changeId, replayed };
+      forgetWritten(context, result.mentionTextsRead > 0 ? "everything" : { actors: [result.key] });
+      return { value: result, changeId: result.changeId, replayed };
     },
   }),
   mergeActors: t.field({
@@ -334,12 +378,15 @@ builder.mutationFields((t) => ({
       const writer = requireRole(caller, "admin");
       const { result, replayed } = await absorbActor(db, writer, input.into, input.from, input.clientKey);
       forgetWritten(context, "everything");
-      return { value: { key: result.key }, changeId: result.changeId, replayed };
+      return { value: result, changeId: result.changeId, replayed };
     },
   }),
   assertRelation: t.field({
     type: RelationPayloadRef,
-    description: "Adds a relation with its citations, each quote checked against its source.",
+    description:
+      "Adds a relation with its citations, each quote checked against its source. Refused with CONFLICT when a " +
+      "live relation already states the same fact (same type and ends, compatible dates): cite that one " +
+      "(citeRelation), or say distinct: true.",
     args: { input: t.arg({ type: AssertRelationInput, required: true, description: "The relation." }) },
     resolve: async (_root, { input }, context) => {
       const { db, caller } = context;
@@ -355,16 +402,14 @@ builder.mutationFields((t) => ({
         note: input.note ?? null,
         addresses: input.addresses ?? [],
         places: (input.places ?? []).map((p) => ({ name: p.name, actor: p.actor ?? null })),
-        citations: input.citations.map((c) => ({
-          source: c.source,
-          quote: c.quote,
-          start: c.start ?? null,
-          end: c.end ?? null,
-          speaker: c.speaker ?? null,
-          stance: c.stance,
-        })),
+        citations: input.citations.map(citationFromInput),
       };
-      const withKey = { ...relation, id: input.key ?? relationKeyFor(relation) };
+      const withKey = {
+        ...relation,
+        id: input.key ?? relationKeyFor(relation),
+        // Left out unless set, so that requests sent before the flag existed keep their clientKey replays.
+        ...(input.distinct ? { distinct: true } : {}),
+      };
       const { result, replayed } = await applyBatch(
         db,
         vocabulary,

@@ -1,7 +1,6 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { LedgerRecord, StanceTallyRecord } from "../../db/queries/ledger.js";
 import { type RelationOrder, relationsPage } from "../../db/queries/relations.js";
-import { timeline } from "../../db/queries/time.js";
 import type { CitationRecord } from "../../db/records/citation.js";
 import type { RelationRecord } from "../../db/records/relation.js";
 import { firstDay, lastDay } from "../../domain/dates.js";
@@ -28,14 +27,9 @@ import {
   partialDate,
   RelationRef,
 } from "../refs.js";
-import {
-  asOfDescription,
-  knownOnDescription,
-  relationFilterArgs,
-  toRelationFilter,
-} from "../relation-filter.js";
+import { asOfDescription, knownOnDescription } from "../relation-filter.js";
 import { selects } from "../selection.js";
-import { actorArgument, requireKeys, unknownActor } from "../unknown.js";
+import { requireKeys, unknownActor } from "../unknown.js";
 import { DirectionEnum, PrecisionEnum, RelationTypeEnum, StanceEnum } from "./vocabulary.js";
 
 PartialDateRef.implement({
@@ -129,6 +123,7 @@ const TimeBasisEnum = builder.enumType("TimeBasis", {
   values: {
     AT: { value: "AT", description: "When it happened (an event)." },
     START: { value: "START", description: "When it began (a state of affairs)." },
+    END: { value: "END", description: "When it ended: a state of affairs known only by its end." },
     REPORTED: {
       value: "REPORTED",
       description: "Undated: when its first dated source was published, not when it happened.",
@@ -138,7 +133,7 @@ const TimeBasisEnum = builder.enumType("TimeBasis", {
 
 interface TimelineDate {
   date: PartialDate;
-  basis: "AT" | "START" | "REPORTED";
+  basis: "AT" | "START" | "END" | "REPORTED";
 }
 
 const TimelineDateRef = builder.objectRef<TimelineDate>("TimelineDate").implement({
@@ -277,15 +272,20 @@ RelationRef.implement({
       },
     }),
     timelineDate: t.field({
-      extensions: reads({ relation: ["at", "atPrecision", "start", "startPrecision"] }),
+      extensions: reads({
+        relation: ["at", "atPrecision", "start", "startPrecision", "end", "endPrecision"],
+      }),
       type: TimelineDateRef,
       nullable: true,
       description:
-        "Where it stands on a timeline: its own date (at, else start), else its first report date (basis " +
-        "REPORTED), else null.",
+        "Where it stands on a timeline: its own date (at, else start, else end when only its end is known), " +
+        "else its first report date (basis REPORTED), else null.",
       resolve: async (r, _args, context) => {
-        const own = partialDate(r.at, r.atPrecision) ?? partialDate(r.start, r.startPrecision);
-        if (own) return { date: own, basis: r.at ? "AT" : "START" } as const;
+        const own =
+          partialDate(r.at, r.atPrecision) ??
+          partialDate(r.start, r.startPrecision) ??
+          partialDate(r.end, r.endPrecision);
+        if (own) return { date: own, basis: r.at ? "AT" : r.start ? "START" : "END" } as const;
         const ledger = await requireLedger(context, r.key);
         const reported = partialDate(ledger.firstReported, ledger.firstReportedPrecision);
         return reported ? ({ date: reported, basis: "REPORTED" } as const) : null;
@@ -509,37 +509,6 @@ builder.queryFields((t) => ({
       );
       if (!page.actorFound) throw await unknownActor(context, args.actor as string, "actor");
       return page.relations.map(({ node }) => ({ relation: node, citations: node.citations ?? [] }));
-    },
-  }),
-  timeline: boundedListField(t, {
-    type: [RelationRef],
-    description:
-      "The relations of an actor, or between two actors, in time order: each at its own date, or, when undated " +
-      "and byReportDate is true, at the date it was first reported (its timelineDate says which).",
-    args: {
-      actor: t.arg.string({ required: true, description: "Actor key." }),
-      other: t.arg.string({ description: "Only relations with this other actor (key)." }),
-      byReportDate: t.arg.boolean({
-        defaultValue: true,
-        description:
-          "Place undated relations by the publication date of their first dated source (timelineDate.basis " +
-          "REPORTED); false leaves them out.",
-      }),
-      ...relationFilterArgs,
-    },
-    bound: bounds.timeline,
-    what: "relations",
-    resolve: async (_root, args, context, _info, count) => {
-      await actorArgument(context, args.actor, "actor");
-      if (args.other != null) await actorArgument(context, args.other, "other");
-      return timeline(
-        context.db,
-        args.actor,
-        args.other ?? null,
-        toRelationFilter(args),
-        count,
-        args.byReportDate ?? true,
-      );
     },
   }),
 }));

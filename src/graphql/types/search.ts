@@ -27,7 +27,7 @@ import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 import { loaders } from "../loaders.js";
 import { type KeysetOrder, keysetConnection } from "../pagination.js";
-import { ActorRef, CitationRef, MentionHitRef, SourceRef } from "../refs.js";
+import { ActorRef, CitationRef, MentionRef, SourceRef } from "../refs.js";
 import { ActorKindEnum } from "./vocabulary.js";
 
 /**
@@ -93,16 +93,9 @@ interface Snippet {
   sourceKey: string;
 }
 
-/** The actors named within [start, end) of a source: what a quote or a snippet mentions. */
-async function mentionsWithin(context: GraphQLContext, sourceKey: string, start: number, end: number) {
-  const mentions = await loaders.mentionsOfSource(context).load(sourceKey);
-  return mentions
-    .flatMap((m) =>
-      m.starts.map((at, index) => ({ actorId: m.actorKey, start: at, end: m.ends[index] as number })),
-    )
-    .filter((m) => m.start >= start && m.end <= end)
-    .sort((a, b) => a.start - b.start);
-}
+/** The actors named within [start, end) of a source, in text order: what a quote or a snippet mentions. */
+const mentionsWithin = (context: GraphQLContext, sourceKey: string, start: number, end: number) =>
+  loaders.mentionsInRange(context).load({ sourceKey, start, end });
 
 const SnippetRef = builder.objectRef<Snippet>("Snippet").implement({
   description: "A passage of a source around what a search matched, with the matched words highlighted.",
@@ -121,7 +114,7 @@ const SnippetRef = builder.objectRef<Snippet>("Snippet").implement({
       resolve: (s) => s.highlights,
     }),
     mentions: boundedListField(t, {
-      type: [MentionHitRef],
+      type: [MentionRef],
       description: "The actors named in the passage, in text order.",
       bound: bounds.mentionsOfSource,
       what: "mentions",
@@ -294,7 +287,7 @@ builder.queryFields((t) => ({
           resolve: (edge) => edge.highlights,
         }),
         mentions: boundedListField(e, {
-          type: [MentionHitRef],
+          type: [MentionRef],
           description: "The actors named in the quote, as spans of the source's text, in text order.",
           bound: bounds.mentionsOfSource,
           what: "mentions",

@@ -3,29 +3,10 @@ import { boundedListField } from "../bounded-list.js";
 import { bigTextCost, bounds, connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import { citationFilterArgs, citationListReads, filterCitations } from "../citation-filter.js";
-import { loaders, referenced } from "../loaders.js";
+import { loaders } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { reads } from "../projection.js";
-import { ActorRef, CitationRef, MentionRef, RelationRef, SourceRef } from "../refs.js";
-
-MentionRef.implement({
-  description: "Where a source names an actor (any of its names or aliases), with every span.",
-  fields: (t) => ({
-    source: t.field({
-      type: SourceRef,
-      description: "The source.",
-      resolve: (m, _args, context) => referenced(SourceRef, context, "source", m.sourceKey),
-    }),
-    actor: t.field({
-      type: ActorRef,
-      description: "The actor named.",
-      resolve: (m, _args, context) => referenced(ActorRef, context, "actor", m.actorKey),
-    }),
-    count: t.int({ description: "How many times.", resolve: (m) => m.starts.length }),
-    starts: t.exposeIntList("starts", { description: "Code point offset of each mention." }),
-    ends: t.exposeIntList("ends", { description: "Code point offset just past each mention." }),
-  }),
-});
+import { CitationRef, MentionRef, PartialDateRef, partialDate, RelationRef, SourceRef } from "../refs.js";
 
 SourceRef.implement({
   description: "A source document: the exact text of one article and what it states about itself.",
@@ -38,11 +19,27 @@ SourceRef.implement({
       description: "Publisher or agency, where stated.",
     }),
     author: t.exposeString("author", { nullable: true, description: "Author, where the text states it." }),
-    published: t.exposeString("published", {
+    published: t.field({
+      type: PartialDateRef,
       nullable: true,
-      description: "Publication date as precise as the text states it: YYYY, YYYY-MM or YYYY-MM-DD.",
+      extensions: reads({ source: ["published", "publishedPrecision"] }),
+      description:
+        "Publication date as precise as the text states it (a year, a month or a day); null if unknown.",
+      resolve: (s) => partialDate(s.published, s.publishedPrecision),
     }),
     language: t.exposeString("language", { description: "BCP 47 language tag, e.g. fr." }),
+    url: t.exposeString("url", {
+      nullable: true,
+      description:
+        "Web address where it was read, normalised: http or https, scheme and host in lower case, no default " +
+        "port, no fragment. No two sources share one. Null when not stated.",
+    }),
+    retrievedOn: t.field({
+      type: "Date",
+      nullable: true,
+      description: "The day it was retrieved (YYYY-MM-DD); null when not stated.",
+      resolve: (s) => s.retrievedOn,
+    }),
     length: t.exposeInt("length", { description: "Length of the text in Unicode code points." }),
     text: t.string({
       extensions: reads({}),
@@ -72,10 +69,13 @@ SourceRef.implement({
     mentions: boundedListField(t, {
       extensions: reads({}),
       type: [MentionRef],
-      description: "The actors the source names, in order of first mention.",
+      description:
+        "Where the text names known actors, in text order, each with its text; recomputed whenever an actor's " +
+        "names change (docs/writing.md).",
       bound: bounds.mentionsOfSource,
-      what: "actors",
-      resolve: (s, _args, context) => loaders.mentionsOfSource(context).load(s.key),
+      what: "mentions",
+      resolve: (s, _args, context) =>
+        loaders.mentionsInRange(context).load({ sourceKey: s.key, start: 0, end: null }),
     }),
   }),
 });

@@ -1,19 +1,21 @@
 import type { GraphQLResolveInfo } from "graphql";
 import type { Direction } from "../../db/queries/relation-filter.js";
-import { neighbourhood, shortestPaths } from "../../db/queries/traversals.js";
+import { neighbourhood, type PathSearch, pathOmissions, shortestPaths } from "../../db/queries/traversals.js";
 import type { ActorRecord } from "../../db/records/actor.js";
 import type { RelationRecord } from "../../db/records/relation.js";
 import { badInput, limitExceeded } from "../../domain/errors.js";
 import { checkDepth, checkSeedActors, traversalLimits } from "../../domain/filters.js";
+import { linkTypes, vocabulary } from "../../domain/vocabulary.js";
 import { bounds, fetchedPerParent, listComplexity, listLimit } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
 import { relationEnd } from "../loaders.js";
+import { OmissionRef, omittedComplexity, omittedDescription } from "../omitted.js";
 import { ActorRef, RelationRef } from "../refs.js";
 import { relationFilterArgs, toRelationFilter } from "../relation-filter.js";
 import { selects } from "../selection.js";
 import { actorArgument, unknownActor } from "../unknown.js";
-import { DirectionEnum } from "./vocabulary.js";
+import { DirectionEnum, RelationTypeEnum } from "./vocabulary.js";
 
 /** Hard limits of traversals: beyond them a query is refused with LIMIT_EXCEEDED, never cut silently. */
 export const maxDepth = traversalLimits.depth;
@@ -176,10 +178,84 @@ builder.queryFields((t) => ({
       return expand(context, info, "actors", [...new Set(args.actors)], args);
     },
   }),
-  paths: t.field({
-    type: [PathRef],
+}));
+
+/** The relation types paths do not follow unless asked (vocabulary `link: false`). */
+const notLinks = vocabulary.relationTypes
+  .map((type) => type.name)
+  .filter((name) => !linkTypes.includes(name));
+
+/** A path search, checked, and whether it follows the link types by default: read only what is selected. */
+interface PathQuestion extends PathSearch {
+  linksByDefault: boolean;
+}
+
+const PathSearchRef = builder.objectRef<PathQuestion>("PathSearch").implement({
+  description:
+    "The shortest paths between two actors, the relation types followed, and what was left out and why.",
+  fields: (t) => ({
+    paths: t.field({
+      type: [PathRef],
+      // paths(all:) multiplies its children by the paths it may answer already: this list must not again.
+      complexity: { field: 1, multiplier: 1 },
+      description:
+        "The shortest path (or all shortest paths), each step with its relation; among paths of equal length, " +
+        "by relation keys.",
+      resolve: async (q, _args, context, info) => {
+        const { from, to, paths } = await shortestPaths(
+          context.db,
+          q,
+          selects(info, ["steps", "relation", "citations"])
+            ? fetchedPerParent(bounds.citationsOfRelation)
+            : undefined,
+          context.projection.current,
+        );
+        if (!from) throw await unknownActor(context, q.from, "from");
+        if (!to) throw await unknownActor(context, q.to, "to");
+        context.budget.chargeItems(paths.reduce((n, path) => n + path.length, 0));
+        return paths.map((relations) => {
+          let at = q.from;
+          return relations.map((relation) => {
+            const to = relation.from === at ? relation.to : relation.from;
+            const step = { relation, from: at, to };
+            at = to;
+            return step;
+          });
+        });
+      },
+    }),
+    followed: t.field({
+      type: [RelationTypeEnum],
+      complexity: { field: 1, multiplier: 1 },
+      description: "The relation types followed: those asked for, else the link types of the vocabulary.",
+      resolve: (q) => (q.filter.types ?? []) as never[],
+    }),
+    omitted: t.field({
+      type: [OmissionRef],
+      complexity: omittedComplexity,
+      description:
+        `${omittedDescription("the search")} It counts the relations on the shortest paths that following every ` +
+        "relation (retracted ones too) would find, as many paths as asked, that this search did not follow; none " +
+        "when no relation at all joins the two actors within maxHops.",
+      resolve: async (q, _args, context) => {
+        const omitted = await pathOmissions(context.db, q, q.linksByDefault);
+        if (omitted.length === 0) {
+          await actorArgument(context, q.from, "from");
+          await actorArgument(context, q.to, "to");
+        }
+        return omitted;
+      },
+    }),
+  }),
+});
+
+builder.queryField("paths", (t) =>
+  t.field({
+    type: PathSearchRef,
     complexity: (args) => ({ field: 1, multiplier: args.all ? maxPaths : 1 }),
-    description: "The shortest path between two actors (or all shortest paths), each step with its relation.",
+    description:
+      "The shortest path between two actors (or all shortest paths), each step with its relation, following link " +
+      "types unless given the types to follow; with the number of relations left out by reason.",
     args: {
       from: t.arg.string({ required: true, description: "Actor key where paths start." }),
       to: t.arg.string({ required: true, description: "Actor key where paths end." }),
@@ -194,9 +270,14 @@ builder.queryFields((t) => ({
         description: "Which way relations may be walked.",
       }),
       ...relationFilterArgs,
+      types: t.arg({
+        type: [RelationTypeEnum],
+        description:
+          "The relation types to follow; by default the link types: all but " +
+          `${notLinks.join(", ")} (what is said about actors, or about another relation).`,
+      }),
     },
-    resolve: async (_root, args, context, info) => {
-      const { db, budget } = context;
+    resolve: async (_root, args, context) => {
       const hops = args.maxHops ?? 4;
       if (hops < 1) throw badInput(`"maxHops" must be at least 1; got ${hops}`);
       if (hops > maxHops) throw limitExceeded(`"maxHops" may be at most ${maxHops}; got ${hops}`);
@@ -204,33 +285,16 @@ builder.queryFields((t) => ({
         await actorArgument(context, args.from, "from");
         throw badInput('"from" and "to" are the same actor');
       }
-      const { from, to, paths } = await shortestPaths(
-        db,
-        args.from,
-        args.to,
-        hops,
-        (args.direction ?? "BOTH") as Direction,
-        toRelationFilter(args),
-        {
-          limit: args.all ? maxPaths : 1,
-          citations: selects(info, ["steps", "relation", "citations"])
-            ? fetchedPerParent(bounds.citationsOfRelation)
-            : undefined,
-        },
-        context.projection.current,
-      );
-      if (!from) throw await unknownActor(context, args.from, "from");
-      if (!to) throw await unknownActor(context, args.to, "to");
-      budget.chargeItems(paths.reduce((n, path) => n + path.length, 0));
-      return paths.map((relations) => {
-        let at = args.from;
-        return relations.map((relation) => {
-          const to = relation.from === at ? relation.to : relation.from;
-          const step = { relation, from: at, to };
-          at = to;
-          return step;
-        });
-      });
+      const filter = toRelationFilter(args);
+      return {
+        from: args.from,
+        to: args.to,
+        maxHops: hops,
+        direction: (args.direction ?? "BOTH") as Direction,
+        filter: { ...filter, types: filter.types ?? linkTypes },
+        linksByDefault: filter.types === null,
+        limit: args.all ? maxPaths : 1,
+      };
     },
   }),
-}));
+);

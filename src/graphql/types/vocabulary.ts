@@ -15,7 +15,14 @@ export const ActorKindEnum = builder.enumType("ActorKind", {
 
 export const RelationTypeEnum = builder.enumType("RelationType", {
   description: "The closed vocabulary of relation types.",
-  values: enumValues(vocabulary.relationTypes),
+  values: enumValues(
+    vocabulary.relationTypes.map((type) => ({
+      ...type,
+      description: type.link
+        ? type.description
+        : `${type.description} Not a link: paths do not follow it unless given it in types.`,
+    })),
+  ),
 });
 
 export const StanceEnum = builder.enumType("Stance", {

@@ -1,0 +1,78 @@
+import type { ManagedTransaction } from "neo4j-driver";
+import { rewriteMentions, sourcesFoundByIndex } from "../db/mentions.js";
+import { allActorNames } from "../db/writes.js";
+import { textsNamingQuery } from "../domain/analysis.js";
+import { limitExceeded } from "../domain/errors.js";
+import { show } from "../domain/grammar.js";
+import { mentionFinder, type NamedActor } from "../domain/mentions.js";
+import { foldName } from "../domain/text.js";
+import { mentionRows } from "../seed/rows.js";
+
+/**
+ * Keeping mentions true when actors' names change (docs/decisions/028-mentions.md). A write that adds, renames,
+ * gives or takes away a name, or merges actors, recomputes, in its own transaction, the mentions of the stored
+ * texts where those names may be written: the source index finds them (a phrase query of each name's analysed
+ * words), so no write reads every text. Each text found is recomputed whole, against every actor that has a name
+ * in it, and its mention rows replaced: the result is what recomputing every text from scratch gives.
+ */
+
+/**
+ * What one write may recompute: at most `maxTexts` texts holding at most `maxCodePoints` code points in all (a
+ * write holds the graph's write lock and must end within QUERY_TIMEOUT_MS); they are read by pages of bounded
+ * size (src/db/mentions.ts rewriteMentions).
+ */
+export const mentionRecountBounds = {
+  maxTexts: 2_000,
+  maxCodePoints: 20_000_000,
+  /** Names per index query: each is one clause of Lucene's boolean query (1,024 at most). */
+  namesPerQuery: 500,
+} as const;
+
+/** What a recount did: how many stored texts it read (those the index found for the names). */
+export interface MentionRecount {
+  textsRead: number;
+}
+
+/** The distinct folded names that one side has and the other lacks: the names whose mentions change. */
+export function changedNames(before: readonly string[], after: readonly string[]): string[] {
+  const was = new Set(before.map(foldName));
+  const is = new Set(after.map(foldName));
+  return [...new Set([...[...was].filter((n) => !is.has(n)), ...[...is].filter((n) => !was.has(n))])];
+}
+
+/**
+ * Recomputes the mentions of every stored text where one of `names` may be written (except the sources of
+ * `skip`, whose mentions the caller has just computed), inside the caller's transaction, after its writes to the
+ * actors. `actors` are every actor's names as they stand after those writes, read here when not given.
+ * @throws LIMIT_EXCEEDED when the texts found are more than `mentionRecountBounds` allows (nothing is written).
+ */
+export async function recountMentions(
+  tx: ManagedTransaction,
+  names: readonly string[],
+  { skip = [], actors }: { skip?: readonly string[]; actors?: readonly NamedActor[] } = {},
+): Promise<MentionRecount> {
+  const { maxTexts, maxCodePoints, namesPerQuery } = mentionRecountBounds;
+  const skipped = new Set(skip);
+  const found = new Map<string, number>();
+  for (let first = 0; first < names.length; first += namesPerQuery) {
+    const lucene = textsNamingQuery(names.slice(first, first + namesPerQuery));
+    if (lucene === "") continue;
+    for (const source of await sourcesFoundByIndex(tx, lucene, maxTexts + skipped.size + 1)) {
+      if (!skipped.has(source.key)) found.set(source.key, source.length);
+    }
+  }
+  const total = [...found.values()].reduce((sum, length) => sum + length, 0);
+  if (found.size > maxTexts || total > maxCodePoints) {
+    throw limitExceeded(
+      `The names ${names.slice(0, 3).map(show).join(", ")}${names.length > 3 ? ", ..." : ""} may be written in ` +
+        `${found.size > maxTexts ? `more than ${maxTexts}` : found.size} stored texts (${total} code points): one ` +
+        `write recomputes the mentions of at most ${maxTexts} texts and ${maxCodePoints} code points; nothing was written`,
+      { texts: found.size, codePoints: total, maxTexts, maxCodePoints },
+    );
+  }
+  if (found.size === 0) return { textsRead: 0 };
+  const finder = mentionFinder(actors ?? (await allActorNames(tx)));
+  const sources = [...found].map(([key, length]) => ({ key, length }));
+  await rewriteMentions(tx, sources, (key, text) => mentionRows(key, finder.find(text)));
+  return { textsRead: found.size };
+}
