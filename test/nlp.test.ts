@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectRoot } from "../src/domain/project.js";
@@ -6,6 +7,29 @@ import { annotateFrench } from "../src/nlp/client.js";
 import { type CoreNlpServer, startCoreNlpServer } from "../src/nlp/server.js";
 import { NlpService } from "../src/nlp/service.js";
 import { capturedLog } from "./support/db.js";
+
+/**
+ * What the sockets listening on `port` are bound to, read from the kernel's tables (/proc/net/tcp, tcp6):
+ * "loopback" for 127.0.0.1 (also as ::ffff:127.0.0.1) and ::1, else the address in the table's hex.
+ */
+async function listeningAddresses(port: number): Promise<string[]> {
+  const loopback = new Set([
+    "0100007F",
+    "0000000000000000FFFF00000100007F",
+    "00000000000000000000000001000000",
+  ]);
+  const found = new Set<string>();
+  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    for (const line of (await readFile(table, "utf8")).split("\n").slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      const [address, hexPort] = (local ?? "").split(":");
+      if (state === "0A" && hexPort && Number.parseInt(hexPort, 16) === port && address) {
+        found.add(loopback.has(address) ? "loopback" : address);
+      }
+    }
+  }
+  return [...found];
+}
 
 /**
  * The French NLP process, for real: our CoreNLP server built from Maven Central and started as its own
@@ -35,6 +59,7 @@ describe("the French NLP process", () => {
 
   it("listens on loopback only and annotates French with code-point offsets, contractions and entities", async () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await listeningAddresses(Number(new URL(server.url).port))).toEqual(["loopback"]);
     // An astral character (two UTF-16 units, one code point) before the sentences moves every UTF-16 offset by
     // one more than the code-point offset; "du" and "au" are each split into two words.
     const text =

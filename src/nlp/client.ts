@@ -103,9 +103,21 @@ function toAnnotation(text: string, answer: z.infer<typeof coreNlpAnswer>): NlpA
     const heads = new Map((sentence.basicDependencies ?? []).map((dep) => [dep.dependent, dep]));
     /** Each token's UTF-16 range, to slice an entity's text. */
     const units: [number, number][] = [];
+    // The words of a contracted word ("au" = "à" + "le") share its span; their originalText is the word.
+    const spans = new Map<string, number>();
+    for (const token of sentence.tokens) {
+      const span = `${token.characterOffsetBegin}-${token.characterOffsetEnd}`;
+      spans.set(span, (spans.get(span) ?? 0) + 1);
+    }
     const tokens: NlpToken[] = sentence.tokens.map((token) => {
       const { characterOffsetBegin: from, characterOffsetEnd: to } = token;
-      if (from < 0 || to > text.length || from > to || text.slice(from, to) !== token.originalText) {
+      const contracted = (spans.get(`${from}-${to}`) ?? 0) > 1;
+      if (
+        from < 0 ||
+        to > text.length ||
+        from >= to ||
+        (!contracted && text.slice(from, to) !== token.originalText)
+      ) {
         throw new NlpUnavailable(
           `CoreNLP placed "${token.originalText}" at UTF-16 offsets ${from}-${to}, where the text does not have it`,
         );
@@ -116,7 +128,7 @@ function toAnnotation(text: string, answer: z.infer<typeof coreNlpAnswer>): NlpA
         index: token.index,
         start: points[from] as number,
         end: points[to] as number,
-        text: token.originalText,
+        text: text.slice(from, to),
         word: token.word,
         lemma: token.lemma ?? null,
         pos: token.pos,
