@@ -283,7 +283,7 @@ describe("claims and time", () => {
       const { changes } = (
         await data(`{
         changes(from: "2021", to: "2025") {
-          changes { kind on { value earliest } relation { key } citations { source { key published } } }
+          changes { kind on { value earliest } relation { key } citations { source { key published { value } } } }
         }
       }`)
       ).changes;
@@ -293,7 +293,7 @@ describe("claims and time", () => {
       for (const change of changes) {
         expect(change.citations.length).toBeGreaterThan(0);
         if (change.kind === "FIRST_REPORTED") {
-          for (const c of change.citations) expect(c.source.published).toBe(change.on.value);
+          for (const c of change.citations) expect(c.source.published.value).toBe(change.on.value);
         }
       }
       // Goïta's visit to Moscow in June 2025 (002) began in the window; the suspension ended in July 2021 (004).
