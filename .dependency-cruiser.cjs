@@ -27,6 +27,21 @@ module.exports = {
       to: { path: "^src/(seed|ingest|export|graphql|http|cli)/|^src/(server|main)\\.ts$" },
     },
     {
+      name: "processes-know-only-the-domain",
+      severity: "error",
+      comment:
+        "Our Java processes (src/jvm/) and the NLP process (src/nlp/) know the domain, never the database layer or what sits above it.",
+      from: { path: "^src/(jvm|nlp)/" },
+      to: { path: "^src/(db|seed|ingest|export|graphql|http|cli)/|^src/(server|main)\\.ts$" },
+    },
+    {
+      name: "jvm-serves-its-users",
+      severity: "error",
+      comment: "src/jvm/ starts Java processes for the database and NLP layers; it knows neither.",
+      from: { path: "^src/jvm/" },
+      to: { path: "^src/nlp/" },
+    },
+    {
       name: "loaders-do-not-import-surfaces",
       severity: "error",
       comment:

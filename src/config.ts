@@ -191,6 +191,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         default: undefined,
         desc: "Embedded Neo4j: most heap one transaction may hold, in MiB (db.memory.transaction.max; default a third of NEO4J_HEAP_MB)",
       }),
+      NLP: str({
+        default: "on-demand",
+        choices: ["off", "on-demand", "start"],
+        desc: "Article intake's French NLP (CoreNLP): off; on-demand = started on first use; start = started with the service",
+      }),
+      CORENLP_URL: url({
+        default: undefined,
+        desc: "URL of an external CoreNLP server (or a balancer in front of several); unset = start our own on 127.0.0.1",
+      }),
+      CORENLP_PORT: portOrZero({
+        default: 0,
+        desc: "Our CoreNLP server's port on 127.0.0.1 (0 = any free port)",
+      }),
+      CORENLP_HEAP_MB: positiveInt({ default: 2560, desc: "Our CoreNLP server: JVM heap in MiB" }),
+      CORENLP_THREADS: positiveInt({ default: 2, desc: "Our CoreNLP server: articles annotated at once" }),
+      CORENLP_TIMEOUT_MS: positiveInt({
+        default: 30_000,
+        desc: "Longest one article's annotation may take, in milliseconds (CoreNLP's server and our client)",
+      }),
+      CORENLP_MAX_CHARS: positiveInt({
+        default: 100_000,
+        desc: "Longest text sent to CoreNLP in one request, in characters",
+      }),
       SHUTDOWN_TIMEOUT_MS: positiveInt({
         default: 10_000,
         desc: "How long shutdown waits for in-flight requests",
@@ -272,6 +295,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxQueued: raw.MAX_QUEUED_REQUESTS,
       queueTimeoutMs: raw.QUEUE_TIMEOUT_MS,
     },
+    nlp: {
+      mode: raw.NLP as "off" | "on-demand" | "start",
+      url: raw.CORENLP_URL,
+      port: raw.CORENLP_PORT,
+      heapMb: raw.CORENLP_HEAP_MB,
+      threads: raw.CORENLP_THREADS,
+      timeoutMs: raw.CORENLP_TIMEOUT_MS,
+      maxChars: raw.CORENLP_MAX_CHARS,
+      logFile: path.resolve(projectRoot, ".data", "corenlp.log"),
+    },
     seedDir: path.resolve(projectRoot, raw.SEED_DIR),
     seedOnStart: raw.SEED_ON_START,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
@@ -284,3 +317,4 @@ export type EmbeddedNeo4jConfig = Config["embedded"];
 export type AuthConfig = Config["auth"];
 export type HttpConfig = Config["http"];
 export type LimitsConfig = Config["limits"];
+export type NlpConfig = Config["nlp"];

@@ -163,3 +163,27 @@ export function isCharacterBoundary(points: readonly string[], at: number): bool
   }
   return false;
 }
+
+/**
+ * The code-point offset of every UTF-16 offset of `text`, from 0 to its length included: what turns offsets
+ * counted in UTF-16 units (JavaScript strings, Java's, CoreNLP's) into ours. An offset inside a surrogate pair
+ * maps to the code point it splits.
+ */
+export function codePointOffsets(text: string): Uint32Array {
+  const offsets = new Uint32Array(text.length + 1);
+  let point = 0;
+  for (let unit = 0; unit < text.length; unit += 1) {
+    offsets[unit] = point;
+    const code = text.charCodeAt(unit);
+    if (code >= 0xd800 && code <= 0xdbff && unit + 1 < text.length) {
+      const next = text.charCodeAt(unit + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        unit += 1;
+        offsets[unit] = point;
+      }
+    }
+    point += 1;
+  }
+  offsets[text.length] = point;
+  return offsets;
+}
