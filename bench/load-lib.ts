@@ -163,6 +163,8 @@ export async function runRound(options: {
                 type: "ARMS_SUPPLY",
                 from: "russia",
                 to: "mali",
+                // The seed holds this fact already: each load write says it is a distinct one (decision 026).
+                distinct: true,
                 citations: [{ source: write.source, quote: write.quote, stance: "REPORTS" }],
               },
             },
