@@ -24,7 +24,7 @@ module.exports = {
       severity: "error",
       comment: "The database layer knows the domain, never the seed files, GraphQL, HTTP or a command.",
       from: { path: "^src/db/" },
-      to: { path: "^src/(seed|ingest|export|graphql|http|cli)/|^src/(server|main)\\.ts$" },
+      to: { path: "^src/(seed|ingest|intake|export|graphql|http|cli)/|^src/(server|main)\\.ts$" },
     },
     {
       name: "processes-know-only-the-domain",
@@ -32,7 +32,7 @@ module.exports = {
       comment:
         "Our Java processes (src/jvm/) and the NLP process (src/nlp/) know the domain, never the database layer or what sits above it.",
       from: { path: "^src/(jvm|nlp)/" },
-      to: { path: "^src/(db|seed|ingest|export|graphql|http|cli)/|^src/(server|main)\\.ts$" },
+      to: { path: "^src/(db|seed|ingest|intake|export|graphql|http|cli)/|^src/(server|main)\\.ts$" },
     },
     {
       name: "jvm-serves-its-users",
@@ -45,8 +45,8 @@ module.exports = {
       name: "loaders-do-not-import-surfaces",
       severity: "error",
       comment:
-        "Seed, ingest and export sit beside each other under GraphQL and HTTP, and never import a command.",
-      from: { path: "^src/(seed|ingest|export)/" },
+        "Seed, ingest, intake and export sit beside each other under GraphQL and HTTP, and never import a command.",
+      from: { path: "^src/(seed|ingest|intake|export)/" },
       to: { path: "^src/(graphql|http|cli)/|^src/(server|main)\\.ts$" },
     },
     {
