@@ -7,6 +7,7 @@
 import { findPaths, loadNeighbourhood, loadStats, loadVocabulary, loadWholeGraph } from "./api.js";
 import { buildFilters, showHidden, syncFilterBoxes, visibleGraph } from "./filters.js";
 import { cy, showElements } from "./graph.js";
+import { fitReadable, placeEdgeLabels } from "./labels.js";
 import { layouts, runLayout } from "./layout.js";
 import { select, syncSelection, wirePanels } from "./panels.js";
 import { searchBox } from "./search.js";
@@ -44,8 +45,11 @@ function status(extra = "") {
 async function draw({ relayout = false } = {}) {
   drawn.view = visibleGraph();
   const { wasEmpty, nodesChanged } = showElements(drawn.view);
-  if (relayout || nodesChanged) await runLayout(cy, state.layout, wasEmpty || relayout === "fresh");
+  const laidOut = Boolean(relayout || nodesChanged);
+  if (laidOut) await runLayout(cy, state.layout, wasEmpty || relayout === "fresh");
   syncSelection();
+  placeEdgeLabels(cy);
+  if (laidOut) fitReadable(cy, state.selection?.kind === "actor" ? state.selection.key : null);
   showHidden();
   status();
 }
@@ -159,6 +163,9 @@ cy.on("tap", "edge", (event) => {
 cy.on("tap", (event) => {
   if (event.target === cy) select(null);
 });
+// A selected edge's label comes first; a node moved by hand makes room anew.
+cy.on("select", "edge", () => placeEdgeLabels(cy));
+cy.on("dragfree", "node", () => placeEdgeLabels(cy));
 searchBox($("search"), $("results"), (actor) => {
   $("results").innerHTML = "";
   element("search", HTMLInputElement).value = "";
