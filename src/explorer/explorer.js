@@ -190,7 +190,9 @@ const openingRelations = 500;
  * @returns {Promise<string>} what the status line says of it
  */
 async function openOnHub() {
-  const partial = await loadWholeGraph(openingRelations);
+  // Once more when the first try fails (a cold or busy server can take longer than it allows a query): the page
+  // still opens, empty, with the reason, when the second fails too.
+  const partial = await loadWholeGraph(openingRelations).catch(() => loadWholeGraph(openingRelations));
   /** @type {Map<string, number>} */
   const degree = new Map();
   for (const r of store.relations.values()) {
@@ -214,7 +216,7 @@ const ready = (async () => {
   const named = state.all || state.shown.size > 0 || state.path || state.selection;
   let opening = "";
   await serially(async () => {
-    if (!named) opening = await openOnHub();
+    if (!named) opening = await openOnHub().catch((error) => `No opening view: ${error.message}`);
     if (state.all) await loadWholeGraph();
     await Promise.all([...state.shown].map((key) => loadNeighbourhood(key)));
     if (state.path) {
