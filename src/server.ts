@@ -1,7 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
-import { renderGraphiQL } from "@graphql-yoga/render-graphiql";
 import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import { Authenticator } from "./api-keys.js";
 import type { AuthConfig, HttpConfig, LimitsConfig } from "./config.js";
@@ -17,7 +16,7 @@ import { yogaLogger } from "./http/error-log.js";
 import { maskError, useCodedValidationErrors } from "./http/errors.js";
 import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
-import { graphiqlTabs } from "./http/graphiql.js";
+import { graphiqlTabs, renderGraphiQL } from "./http/graphiql.js";
 import { limitPlugins } from "./http/limits.js";
 import {
   json,

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Core, EdgeSingular } from "cytoscape";
+import type { Core, EdgeSingular, SingularElementArgument } from "cytoscape";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../src/db/database.js";
@@ -62,6 +62,75 @@ describe("graph explorer in a browser", () => {
         paths: cy.edges(".path").map((e) => e.id()),
       };
     });
+  /**
+   * Label boxes as Cytoscape drew them (rendered pixels): each node's with its label, each edge label shown at
+   * this zoom (Cytoscape hides a label rendered under its `min-zoomed-font-size`); the pairs that overlap; the
+   * smallest node and edge label font shown, in rendered pixels; and how many edge labels are shown.
+   */
+  const labelLayout = (target: Page) =>
+    target.evaluate(() => {
+      const { cy } = (window as unknown as Explorer).explorer;
+      const zoom = cy.zoom();
+      const shows = (e: SingularElementArgument) =>
+        Boolean(e.style("label")) &&
+        e.numericStyle("font-size") * zoom >= e.numericStyle("min-zoomed-font-size");
+      const boxes = [
+        ...cy.nodes().map((n) => ({
+          id: n.id(),
+          box: n.renderedBoundingBox({ includeLabels: shows(n), includeOverlays: false }),
+        })),
+        ...cy
+          .edges()
+          .filter(shows)
+          .map((e) => ({
+            id: e.id(),
+            box: e.renderedBoundingBox({
+              includeNodes: false,
+              includeEdges: false,
+              includeLabels: true,
+              includeOverlays: false,
+            }),
+          })),
+      ];
+      const overlaps: string[] = [];
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const [a, b] = [boxes[i], boxes[j]];
+          if (
+            a &&
+            b &&
+            a.box.x1 < b.box.x2 &&
+            b.box.x1 < a.box.x2 &&
+            a.box.y1 < b.box.y2 &&
+            b.box.y1 < a.box.y2
+          )
+            overlaps.push(`${a.id} / ${b.id}`);
+        }
+      }
+      const font = (elements: SingularElementArgument[]) =>
+        Math.min(...elements.filter(shows).map((x) => x.numericStyle("font-size") * zoom));
+      return {
+        overlaps,
+        nodes: cy.nodes().length,
+        nodeLabelsShown: cy.nodes().filter(shows).length,
+        edges: cy.edges().length,
+        edgeLabelsShown: cy.edges().filter(shows).length,
+        nodeFontPx: font(cy.nodes().toArray()),
+        edgeFontPx: font(cy.edges().toArray()),
+      };
+    });
+  /** Each node's position (model coordinates, to 0.01), by id. */
+  const positions = (target: Page) =>
+    target.evaluate(() =>
+      Object.fromEntries(
+        (window as unknown as Explorer).explorer.cy
+          .nodes()
+          .map((n) => [
+            n.id(),
+            { x: Math.round(n.position().x * 100) / 100, y: Math.round(n.position().y * 100) / 100 },
+          ]),
+      ),
+    );
   /**
    * Clicks an element where Cytoscape drew it: a node at its centre; an edge at its midpoint, or, where the layout
    * put a node across that (it varies between runs), at the nearest point along the edge that no node covers.
@@ -130,7 +199,12 @@ describe("graph explorer in a browser", () => {
   });
 
   it("bundles parallel edges into one labelled edge that expands, and lays out the Mali hub without overlaps", async () => {
+    // With no view named, the explorer opens on the most connected actor (Mali has the most relations).
     await open(page, "/");
+    expect(await page.textContent("#status")).toMatch(
+      /^20 actors, 39 relations shown\. Opened on Mali, the most connected actor \(39 relations\)/,
+    );
+    expect(page.url()).toContain("actors=mali");
     expect(await page.locator("#types .members input").count()).toBeGreaterThan(5);
     await page.fill("#search", "goita");
     await page.locator("#results button", { hasText: "Assimi Goïta" }).click();
@@ -172,6 +246,11 @@ describe("graph explorer in a browser", () => {
     expect(layout.count).toBeGreaterThan(15);
     expect(layout.overlaps).toEqual([]);
     expect(layout.mali).toBeGreaterThan(layout.camara);
+    // Nor does any label run over another, edge labels included, after these additions.
+    const labels = await labelLayout(page);
+    expect(labels.overlaps).toEqual([]);
+    expect(labels.nodeLabelsShown).toBe(labels.nodes);
+    expect(labels.edgeLabelsShown).toBeGreaterThanOrEqual(labels.edges / 2);
 
     // The bundle's panel lists its relations; "draw separately" draws each.
     await click(page, "pair:mali~russia");
@@ -236,16 +315,9 @@ describe("graph explorer in a browser", () => {
   it("moves the time window by months: the graph and the actor's panel agree, undated relations counted", async () => {
     await click(page, "mali");
     const before = (await graphState(page)).edges.length;
-    // A window on 2021: slider values are months since year 0.
-    await page.evaluate(() => {
-      const set = (id: string, value: number) => {
-        const input = document.getElementById(id) as HTMLInputElement;
-        input.value = String(value);
-        input.dispatchEvent(new Event("input"));
-      };
-      set("from", 2021 * 12);
-      set("to", 2021 * 12 + 11);
-    });
+    // A window on 2021, typed into the month fields.
+    await page.fill("#from-month", "2021-01");
+    await page.fill("#to-month", "2021-12");
     await page.selectOption("#undated", "hide");
     await settled(page);
     expect(await page.textContent("#status")).toMatch(/from 2021-01 to 2021-12\.$/);
@@ -322,12 +394,42 @@ describe("graph explorer in a browser", () => {
     expect(graphml).toContain('<node id="mali">');
   });
 
-  it("on a 390×844 phone, the graph has the screen and the panels fold away", async () => {
+  it("lays out the seed's hubs with no label over another, at 1400×900 and 390×844, the same at every load", async () => {
     const phone = await browser.newPage({
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
     });
+    for (const target of [page, phone]) {
+      for (const hub of ["mali", "russia"]) {
+        const url = `/?actors=${hub}&selected=actor:${hub}`;
+        await open(target, url);
+        const labels = await labelLayout(target);
+        const where = `${hub} at ${target.viewportSize()?.width} px`;
+        expect(labels.overlaps, where).toEqual([]);
+        expect(labels.nodes, where).toBeGreaterThan(15);
+        // Every node label shows, and at least half the edge labels (the others would overlap).
+        expect(labels.nodeLabelsShown, where).toBe(labels.nodes);
+        expect(labels.edgeLabelsShown, where).toBeGreaterThanOrEqual(labels.edges / 2);
+        // Readable at first view: 10 px labels at least.
+        expect(labels.nodeFontPx, where).toBeGreaterThanOrEqual(10);
+        expect(labels.edgeFontPx, where).toBeGreaterThanOrEqual(9.5);
+        // The same address draws the same picture when loaded again.
+        const first = await positions(target);
+        await open(target, url);
+        expect(await positions(target), where).toEqual(first);
+      }
+    }
+    await phone.close();
+  });
+
+  it("on a 390×844 phone: the graph has the screen, a pick folds the drawer, a tapped node opens its sheet, months are steps a finger can hit", async () => {
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const bodyHas = (name: string) => phone.evaluate((name) => document.body.classList.contains(name), name);
     await open(phone, "/?actors=mali,wagner");
     const area = await phone.evaluate(() => {
       const box = document.getElementById("graph")?.getBoundingClientRect() as DOMRect;
@@ -338,17 +440,122 @@ describe("graph explorer in a browser", () => {
     expect(area.height).toBeGreaterThan(600);
     expect(area.detailsTop).toBeGreaterThanOrEqual(844);
     expect((await graphState(phone)).nodes.length).toBeGreaterThan(10);
+    const labels = await labelLayout(phone);
+    expect(labels.overlaps).toEqual([]);
+    expect(labels.nodeFontPx).toBeGreaterThanOrEqual(10);
     await phone.screenshot({ path: path.join(screenshots, "explorer-phone.png") });
-    // The details sheet and the filters open from the bar, over the graph.
-    await phone.tap("#toggle-details");
-    await expect
-      .poll(() => phone.evaluate(() => document.body.classList.contains("details-open")))
-      .toBe(true);
+
+    // A search result picked: the drawer folds away, and the actor's sheet opens.
     await phone.tap("#toggle-controls");
-    await expect
-      .poll(() => phone.evaluate(() => document.getElementById("controls")?.getBoundingClientRect().left))
-      .toBe(0);
+    await expect.poll(() => bodyHas("controls-open")).toBe(true);
+    await phone.fill("#search", "lavrov");
+    await phone.locator("#results button", { hasText: "Lavrov" }).first().tap();
+    await settled(phone);
+    await expect.poll(() => bodyHas("controls-open")).toBe(false);
+    await expect.poll(() => bodyHas("details-open")).toBe(true);
+    expect(await phone.textContent("#details h2")).toBe("Sergueï Lavrov");
+
+    // A node tapped where it is drawn, sheet folded before: its sheet opens with it.
+    await phone.tap("#toggle-details");
+    await expect.poll(() => bodyHas("details-open")).toBe(false);
+    const point = await phone.evaluate(() => {
+      const { cy } = (window as unknown as Explorer).explorer;
+      const node = cy
+        .nodes()
+        .toArray()
+        .find((n) => {
+          const p = n.renderedPosition();
+          return (
+            n.id() !== "sergei-lavrov" &&
+            p.x > 20 &&
+            p.x < cy.width() - 20 &&
+            p.y > 20 &&
+            p.y < cy.height() - 20
+          );
+        });
+      if (!node) throw new Error("no node in view");
+      const box = cy.container()?.getBoundingClientRect() as DOMRect;
+      return {
+        id: node.id(),
+        name: node.data("name") as string,
+        x: box.left + node.renderedPosition().x,
+        y: box.top + node.renderedPosition().y,
+      };
+    });
+    await phone.touchscreen.tap(point.x, point.y);
+    await settled(phone);
+    await expect.poll(() => bodyHas("details-open")).toBe(true);
+    expect(await phone.textContent("#details h2")).toBe(point.name);
+
+    // The time window: each slider step at least 8 px wide; ‹ and › move one month.
+    await phone.tap("#toggle-controls");
+    await expect.poll(() => bodyHas("controls-open")).toBe(true);
+    const slider = await phone.evaluate(() => {
+      const input = document.getElementById("from") as HTMLInputElement;
+      return { width: input.getBoundingClientRect().width, steps: Number(input.max) - Number(input.min) };
+    });
+    expect(slider.steps).toBeGreaterThan(1);
+    expect(slider.width / slider.steps).toBeGreaterThanOrEqual(8);
+    const from = await phone.inputValue("#from-month");
+    await phone.tap("#from-later");
+    await settled(phone);
+    const [year, month] = from.split("-").map(Number) as [number, number];
+    const next = `${month === 12 ? year + 1 : year}-${String((month % 12) + 1).padStart(2, "0")}`;
+    expect(await phone.inputValue("#from-month")).toBe(next);
+    expect(phone.url()).toContain(`from=${next}`);
     await phone.close();
+  });
+
+  it("works with the keyboard alone, and names its landmarks", async () => {
+    await open(page, "/?actors=mali&selected=actor:mali");
+    const landmarks = await page.evaluate(() => ({
+      main: document.querySelectorAll("main").length,
+      nav: [...document.querySelectorAll("nav")].map((n) => n.getAttribute("aria-label")),
+      complementary: [...document.querySelectorAll("aside")].map((a) => a.getAttribute("aria-label")),
+      search: [...document.querySelectorAll("search")].map((a) => a.getAttribute("aria-label")),
+    }));
+    expect(landmarks).toEqual({
+      main: 1,
+      nav: ["Panels", "Other tools"],
+      complementary: ["Search, filters and tools", "Details"],
+      search: ["Add an actor"],
+    });
+    // Tab reaches the graph; arrows move the selection from actor to actor; Enter adds a neighbour's neighbours.
+    await page.locator("#path-clear").focus();
+    let focused = "";
+    for (let i = 0; i < 20 && focused !== "graph"; i++) {
+      await page.keyboard.press("Tab");
+      focused = await page.evaluate(() => document.activeElement?.id ?? "");
+    }
+    expect(focused).toBe("graph");
+    const visited = new Set<string>();
+    for (const key of ["ArrowUp", "ArrowRight", "ArrowDown", "ArrowLeft"]) {
+      await page.keyboard.press(key);
+      visited.add(
+        await page.evaluate(() => (window as unknown as Explorer).explorer.cy.$("node:selected").id()),
+      );
+    }
+    expect(visited.size).toBeGreaterThan(1);
+    const before = (await graphState(page)).nodes.length;
+    const selected = await page.evaluate(() =>
+      (window as unknown as Explorer).explorer.cy.$("node:selected").id(),
+    );
+    await page.keyboard.press("Enter");
+    await settled(page);
+    expect(page.url()).toContain(selected);
+    expect((await graphState(page)).nodes.length).toBeGreaterThanOrEqual(before);
+    expect(await page.textContent("#details h2")).toBe(
+      await page.evaluate(
+        (id) => (window as unknown as Explorer).explorer.cy.getElementById(id).data("name"),
+        selected,
+      ),
+    );
+    // Escape, back on the graph (Enter on an expanded actor moves to its details), clears the selection.
+    await page.locator("#graph").focus();
+    await page.keyboard.press("Escape");
+    expect(await page.evaluate(() => (window as unknown as Explorer).explorer.cy.$(":selected").length)).toBe(
+      0,
+    );
   });
 
   it("opens GraphiQL on the README's examples, and the first runs", async () => {
@@ -360,6 +567,16 @@ describe("graph explorer in a browser", () => {
     await expect
       .poll(() => graphiql.locator(".graphiql-editor").first().textContent())
       .toContain("RussianVisitsToMali");
+    // A mouse click on a tab switches to it (press and release at its centre, as a real mouse does).
+    const second = graphiql.locator(".graphiql-tab").nth(1);
+    const box = await second.boundingBox();
+    if (!box) throw new Error("the second tab is not drawn");
+    await graphiql.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => second.getAttribute("aria-selected")).toBe("true");
+    await graphiql.locator(".graphiql-tab").first().click();
+    await expect
+      .poll(() => graphiql.locator(".graphiql-tab").first().getAttribute("aria-selected"))
+      .toBe("true");
     const [answer] = await Promise.all([
       graphiql.waitForResponse(
         (r) => r.url().endsWith("/graphql") && (r.request().postData() ?? "").includes("RussianVisitsToMali"),

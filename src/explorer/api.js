@@ -71,13 +71,14 @@ export async function loadNeighbourhood(key) {
 }
 
 /**
- * Loads every relation with its two ends, page by page, at most `wholeGraphMax`.
+ * Loads every relation with its two ends, page by page, at most `max`.
+ * @param {number} [max] most relations loaded
  * @returns {Promise<string>} what was left out: a sentence, or "" when nothing was
  */
-export async function loadWholeGraph() {
+export async function loadWholeGraph(max = wholeGraphMax) {
   /** @type {string | null} */
   let after = null;
-  for (let loaded = 0; loaded < wholeGraphMax; loaded += 100) {
+  for (let loaded = 0; loaded < max; loaded += 100) {
     /** @type {{ relations: { pageInfo: { hasNextPage: boolean, endCursor: string }, edges: { node: import("./state.js").ApiRelation & { from: import("./state.js").Actor, to: import("./state.js").Actor } }[] } }} */
     const data = await graphql(
       `query ($after: String) { relations(first: 100, after: $after) {
@@ -93,7 +94,7 @@ export async function loadWholeGraph() {
     if (!data.relations.pageInfo.hasNextPage) return "";
     after = data.relations.pageInfo.endCursor;
   }
-  return `Only the first ${wholeGraphMax} relations were loaded.`;
+  return `Only the first ${max} relations were loaded.`;
 }
 
 /** Finds the shortest paths of `state.path` (none when it is null), with their actors and relations. */

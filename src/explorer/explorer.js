@@ -7,8 +7,10 @@
 import { findPaths, loadNeighbourhood, loadStats, loadVocabulary, loadWholeGraph } from "./api.js";
 import { buildFilters, showHidden, syncFilterBoxes, visibleGraph } from "./filters.js";
 import { cy, showElements } from "./graph.js";
+import { wireGraphKeys } from "./keyboard.js";
+import { fitReadable, placeEdgeLabels } from "./labels.js";
 import { layouts, runLayout } from "./layout.js";
-import { select, syncSelection, wirePanels } from "./panels.js";
+import { select, setFold, showDetailsOnPhone, syncSelection, wirePanels } from "./panels.js";
 import { searchBox } from "./search.js";
 import { clearPaths, drawn, readUrl, state, store, writeUrl } from "./state.js";
 import { refreshTimeControls, wireTimeControls } from "./time.js";
@@ -44,8 +46,11 @@ function status(extra = "") {
 async function draw({ relayout = false } = {}) {
   drawn.view = visibleGraph();
   const { wasEmpty, nodesChanged } = showElements(drawn.view);
-  if (relayout || nodesChanged) await runLayout(cy, state.layout, wasEmpty || relayout === "fresh");
+  const laidOut = Boolean(relayout || nodesChanged);
+  if (laidOut) await runLayout(cy, state.layout, wasEmpty || relayout === "fresh");
   syncSelection();
+  placeEdgeLabels(cy);
+  if (laidOut) fitReadable(cy, state.selection?.kind === "actor" ? state.selection.key : null);
   showHidden();
   status();
 }
@@ -66,6 +71,7 @@ const expand = (key) =>
     writeUrl();
     refreshTimeControls();
     await draw();
+    showDetailsOnPhone();
   });
 
 // Shortest paths: the two ends chosen, then the paths found and drawn.
@@ -91,6 +97,8 @@ const showPath = () =>
     await findPaths();
     state.selection = { kind: "path", key: `${from},${to}` };
     writeUrl();
+    // The drawer folds away on narrow screens, so that the path drawn is seen.
+    setFold("controls", false);
     await draw({ relayout: true });
   });
 
@@ -159,21 +167,56 @@ cy.on("tap", "edge", (event) => {
 cy.on("tap", (event) => {
   if (event.target === cy) select(null);
 });
+// A selected edge's label comes first; a node moved by hand makes room anew.
+cy.on("select", "edge", () => placeEdgeLabels(cy));
+wireGraphKeys(cy, { selectActor: (key) => select(key ? { kind: "actor", key } : null), expand });
+cy.on("dragfree", "node", () => placeEdgeLabels(cy));
 searchBox($("search"), $("results"), (actor) => {
   $("results").innerHTML = "";
   element("search", HTMLInputElement).value = "";
+  // On narrow screens the drawer folds away, so that the actor picked is seen.
+  setFold("controls", false);
   void expand(actor.key);
 });
 searchBox($("path-from"), $("path-from-results"), (actor) => setPathEnd("from", actor));
 searchBox($("path-to"), $("path-to-results"), (actor) => setPathEnd("to", actor));
 
-/** Opening the page restores the view its address names. */
+/** Most relations read to find the most connected actor for the opening view. */
+const openingRelations = 500;
+
+/**
+ * The opening view, when the address names none: the most connected actor with its neighbours, found among the
+ * first `openingRelations` relations (the whole seed).
+ * @returns {Promise<string>} what the status line says of it
+ */
+async function openOnHub() {
+  // Once more when the first try fails (a cold or busy server can take longer than it allows a query): the page
+  // still opens, empty, with the reason, when the second fails too.
+  const partial = await loadWholeGraph(openingRelations).catch(() => loadWholeGraph(openingRelations));
+  /** @type {Map<string, number>} */
+  const degree = new Map();
+  for (const r of store.relations.values()) {
+    for (const key of [r.from, r.to]) degree.set(key, (degree.get(key) ?? 0) + 1);
+  }
+  const [hub] = [...degree].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (!hub) return "";
+  state.shown.add(hub[0]);
+  state.selection = { kind: "actor", key: hub[0] };
+  await loadNeighbourhood(hub[0]);
+  const among = partial ? ` among the first ${openingRelations} relations` : "";
+  return `Opened on ${store.actors.get(hub[0])?.name ?? hub[0]}, the most connected actor${among} (${hub[1]} relations): search to add others.`;
+}
+
+/** Opening the page restores the view its address names (or opens on the most connected actor). */
 const ready = (async () => {
   readUrl(layouts);
   const [stats] = await Promise.all([loadStats(), loadVocabulary()]);
   buildFilters(stats, { redraw: relayout, writeUrl });
   syncFilterBoxes();
+  const named = state.all || state.shown.size > 0 || state.path || state.selection;
+  let opening = "";
   await serially(async () => {
+    if (!named) opening = await openOnHub().catch((error) => `No opening view: ${error.message}`);
     if (state.all) await loadWholeGraph();
     await Promise.all([...state.shown].map((key) => loadNeighbourhood(key)));
     if (state.path) {
@@ -187,6 +230,7 @@ const ready = (async () => {
     refreshTimeControls();
     writeUrl();
     await draw();
+    if (opening) status(opening);
   });
   document.body.dataset.ready = "true";
 })();

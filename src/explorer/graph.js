@@ -3,7 +3,7 @@
 // unless the pair is opened or on a path).
 import cytoscape from "/explorer/vendor/cytoscape.esm.min.mjs";
 import { found, isPathEnd, kindColour, pairOf, state } from "./state.js";
-import { $, words } from "./util.js";
+import { $, hashOf, seededRandom, words } from "./util.js";
 
 export const cy = cytoscape({
   container: $("graph"),
@@ -24,7 +24,7 @@ export const cy = cytoscape({
         width: "data(size)",
         height: "data(size)",
         color: "#1d2430",
-        "min-zoomed-font-size": 6,
+        "min-zoomed-font-size": 8,
       },
     },
     { selector: "node.expanded", style: { "border-width": 2, "border-color": "#1d2430" } },
@@ -38,20 +38,24 @@ export const cy = cytoscape({
         "arrow-scale": 0.8,
         "curve-style": "bezier",
         label: "data(label)",
-        "font-size": 7,
+        "font-size": 9,
         color: "#3d4757",
-        "text-rotation": "autorotate",
+        // Level labels: their boxes are tight, so that labels/placeEdgeLabels can keep them apart.
+        "text-rotation": "none",
+        // Cytoscape's types take numbers only here, though it maps data as for any property.
+        "text-margin-x": /** @type {number} */ (/** @type {unknown} */ ("data(labelDx)")),
+        "text-margin-y": /** @type {number} */ (/** @type {unknown} */ ("data(labelDy)")),
         "text-background-color": "#ffffff",
         "text-background-opacity": 0.85,
-        "min-zoomed-font-size": 7,
+        "min-zoomed-font-size": 8,
       },
     },
+    { selector: "edge.label-hidden", style: { label: "" } },
     {
       selector: "edge.bundle",
       style: {
         width: "mapData(count, 2, 20, 3, 9)",
         "target-arrow-shape": "none",
-        "font-size": 8,
         "font-weight": "bold",
       },
     },
@@ -99,6 +103,8 @@ function elementsOf(view) {
       kind: a.kind,
       colour: kindColour(a.kind),
       size: 16 + 7 * Math.sqrt(view.degree.get(a.key) ?? 0),
+      labelDx: 0,
+      labelDy: 0,
     },
     classes: [state.shown.has(a.key) ? "expanded" : "", state.path && isPathEnd(a.key) ? "path" : ""].join(
       " ",
@@ -119,7 +125,7 @@ function elementsOf(view) {
       for (const r of relations) {
         edges.push({
           group: "edges",
-          data: { id: r.key, source: r.from, target: r.to, label: words(r.type), pair, count: 1 },
+          data: { ...edgeData(r.key, r.from, r.to, words(r.type)), pair, count: 1 },
           classes: [
             r.contested ? "contested" : "",
             view.undated.has(r.key) ? "undated" : "",
@@ -134,7 +140,7 @@ function elementsOf(view) {
     const [a = "", b = ""] = pair.split("~");
     edges.push({
       group: "edges",
-      data: { id: `pair:${pair}`, source: a, target: b, label, pair, count: relations.length },
+      data: { ...edgeData(`pair:${pair}`, a, b, label), pair, count: relations.length },
       classes: [
         "bundle",
         relations.some((r) => r.contested) ? "contested" : "",
@@ -142,8 +148,22 @@ function elementsOf(view) {
       ].join(" "),
     });
   }
-  return [...nodes, ...edges];
+  // In key order, whatever order the relations were fetched in: the layout depends on the order of elements.
+  const byId = (
+    /** @type {cytoscape.ElementDefinition} */ x,
+    /** @type {cytoscape.ElementDefinition} */ y,
+  ) => ((x.data.id ?? "") < (y.data.id ?? "") ? -1 : 1);
+  return [...nodes.sort(byId), ...edges.sort(byId)];
 }
+
+/**
+ * An edge's data: its ends, its label, and the label's offset that labels.js sets.
+ * @param {string} id
+ * @param {string} source
+ * @param {string} target
+ * @param {string} label
+ */
+const edgeData = (id, source, target, label) => ({ id, source, target, label, labelDx: 0, labelDy: 0 });
 
 /**
  * Makes the graph hold the view's elements: removes the others, updates those it has, adds the new ones (a new
@@ -173,8 +193,10 @@ export function showElements(view) {
           .map((r) => cy.getElementById(r.from === id ? r.to : r.from))
           .find((n) => n.nonempty());
         if (near) {
+          // Beside it, at a spot drawn from its key: the same additions give the same picture.
           const p = near.position();
-          element.position = { x: p.x + Math.random() * 40 - 20, y: p.y + Math.random() * 40 - 20 };
+          const random = seededRandom(hashOf(id));
+          element.position = { x: p.x + random() * 40 - 20, y: p.y + random() * 40 - 20 };
         }
       }
       cy.add(element);

@@ -2,6 +2,7 @@
 // Layouts: the extensions (fCoSE, Cola) loaded from this server, each layout's options, and the last pass that
 // moves overlapping nodes apart.
 import cytoscape from "/explorer/vendor/cytoscape.esm.min.mjs";
+import { hashOf, seededRandom } from "./util.js";
 
 /** The layouts the view offers, as the layout menu names them. */
 export const layouts = ["fcose", "cola", "concentric", "circle", "breadthfirst"];
@@ -120,7 +121,7 @@ function removeOverlaps(cy) {
 }
 
 /**
- * Lays the graph out, once the extensions are loaded, then removes overlaps and fits it in view.
+ * Lays the graph out, once the extensions are loaded, then moves overlapping nodes apart.
  * @param {cytoscape.Core} cy
  * @param {string} name one of `layouts`
  * @param {boolean} randomize
@@ -130,8 +131,17 @@ export async function runLayout(cy, name, randomize) {
   if (cy.nodes().length === 0) return;
   const layout = cy.layout(layoutOptions(name, randomize));
   const done = layout.promiseOn("layoutstop");
-  layout.run();
+  // fCoSE has no seed option and draws its start (and some choices) from Math.random: for the run, which is
+  // synchronous, Math.random is a generator seeded from the drawn actors, so the same view gives the same
+  // picture at every load (docs/decisions/036-explorer-layout.md).
+  const random = Math.random;
+  const drawnKeys = cy.nodes().map((n) => n.id());
+  Math.random = seededRandom(hashOf(drawnKeys.join(" ")));
+  try {
+    layout.run();
+  } finally {
+    Math.random = random;
+  }
   await done;
   removeOverlaps(cy);
-  cy.fit(undefined, 30);
 }

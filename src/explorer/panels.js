@@ -26,21 +26,43 @@ const hooks = { expand: () => undefined, setPathEnd: () => undefined, redraw: ()
  */
 export function wirePanels(actions) {
   Object.assign(hooks, actions);
-  for (const panel of ["controls", "details"]) {
+  for (const panel of /** @type {const} */ (["controls", "details"])) {
     $(`toggle-${panel}`).addEventListener("click", () =>
       setFold(panel, !document.body.classList.contains(`${panel}-open`)),
     );
+    const sync = () => setFold(panel, document.body.classList.contains(`${panel}-open`));
+    narrow[panel].addEventListener("change", sync);
+    sync();
   }
+  // Escape folds an open drawer or sheet, and gives the focus back to the button that opens it.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const panel of /** @type {const} */ (["controls", "details"])) {
+      if (!narrow[panel].matches || !document.body.classList.contains(`${panel}-open`)) continue;
+      setFold(panel, false);
+      $(`toggle-${panel}`).focus();
+    }
+  });
 }
 
+/** Where the tools fold into a drawer, and where the details fold into a sheet (as explorer.css says). */
+const narrow = { controls: matchMedia("(max-width: 1100px)"), details: matchMedia("(max-width: 700px)") };
+
 /**
- * Opens or folds a panel that folds away on narrow screens.
- * @param {string} panel "controls" or "details"
+ * Opens or folds a panel that folds away on narrow screens. A folded panel is inert, so that the keyboard and
+ * screen readers skip what is off-screen.
+ * @param {"controls" | "details"} panel
  * @param {boolean} open
  */
-function setFold(panel, open) {
+export function setFold(panel, open) {
   document.body.classList.toggle(`${panel}-open`, open);
   $(`toggle-${panel}`).setAttribute("aria-expanded", String(open));
+  $(panel).inert = narrow[panel].matches && !open;
+}
+
+/** On a phone, opens the details sheet (a selection shows there). */
+export function showDetailsOnPhone() {
+  if (narrow.details.matches) setFold("details", true);
 }
 
 /** Most relations and sources the panel keeps as it read them. */
@@ -91,7 +113,7 @@ export function select(selection) {
   state.selection = selection;
   writeUrl();
   syncSelection();
-  if (selection && matchMedia("(max-width: 700px)").matches) setFold("details", true);
+  if (selection) showDetailsOnPhone();
 }
 
 /** Selects on the graph what the panel shows, and shows the panel for it (or says that it is not drawn). */

@@ -30,23 +30,64 @@ export function timeDomain() {
   return { from: first, to: Math.max(thisMonth, state.window?.to ?? thisMonth) };
 }
 
-const from = () => element("from", HTMLInputElement);
-const to = () => element("to", HTMLInputElement);
+/** Least width of a slider step, in CSS pixels: what a finger can pick. */
+export const minStepPx = 8;
+
+/** @param {"from" | "to"} end */
+const slider = (end) => element(end, HTMLInputElement);
+/** @param {"from" | "to"} end */
+const monthField = (end) => element(`${end}-month`, HTMLInputElement);
 const undated = () => element("undated", HTMLSelectElement);
 
-/** Sets the sliders, their labels and the undated choice from the state. */
+/**
+ * The months a slider stops at: the ends of the domain, the months the window is at, and the months when a
+ * loaded relation begins or ends (where the drawing can change), thinned evenly when the slider is too narrow
+ * to give each `minStepPx`. Months between them are a step of ‹ or ›, or typed, away.
+ * @returns {number[]} ascending
+ */
+export function sliderStops() {
+  const domain = timeDomain();
+  /** @type {Set<number>} */
+  const changes = new Set();
+  for (const r of store.relations.values()) {
+    const s = span(r);
+    if (!s) continue;
+    changes.add(s.from);
+    if (Number.isFinite(s.to)) changes.add(s.to);
+  }
+  const kept = [domain.from, domain.to, ...(state.window ? [state.window.from, state.window.to] : [])];
+  const inside = [...changes].filter((m) => m > domain.from && m < domain.to && !kept.includes(m));
+  const width = slider("from").getBoundingClientRect().width || 240;
+  const room = Math.max(0, Math.floor(width / minStepPx) - kept.length);
+  const sorted = inside.sort((a, b) => a - b);
+  // Evenly spread picks when there are more changes than room.
+  const thinned =
+    sorted.length <= room
+      ? sorted
+      : Array.from(
+          { length: room },
+          (_, k) => sorted[Math.round((k * (sorted.length - 1)) / Math.max(1, room - 1))] ?? 0,
+        );
+  return [...new Set([...kept, ...thinned])].sort((a, b) => a - b);
+}
+
+/** The stops the sliders show, as set by `refreshTimeControls`. @type {number[]} */
+let stops = [];
+
+/** Sets the sliders, month fields and the undated choice from the state. */
 export function refreshTimeControls() {
   const domain = timeDomain();
-  for (const slider of [from(), to()]) {
-    slider.min = String(domain.from);
-    slider.max = String(domain.to);
+  stops = sliderStops();
+  const window = state.window ?? domain;
+  for (const end of /** @type {const} */ (["from", "to"])) {
+    const month = window[end];
+    slider(end).max = String(stops.length - 1);
+    slider(end).value = String(Math.max(0, stops.indexOf(month)));
+    slider(end).setAttribute("aria-valuetext", monthText(month));
+    monthField(end).value = monthText(month);
+    monthField(end).min = monthText(domain.from);
+    monthField(end).max = monthText(domain.to);
   }
-  from().value = String(state.window?.from ?? domain.from);
-  to().value = String(state.window?.to ?? domain.to);
-  $("from-label").textContent = state.window
-    ? monthText(state.window.from)
-    : `${monthText(domain.from)} (all)`;
-  $("to-label").textContent = state.window ? monthText(state.window.to) : `${monthText(domain.to)} (all)`;
   undated().value = state.undated;
 }
 
@@ -56,6 +97,8 @@ export function refreshTimeControls() {
  *   the changes asked before it
  */
 export function wireTimeControls({ redraw, writeUrl }) {
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let playing;
   /**
    * @param {number} first
    * @param {number} last
@@ -70,13 +113,38 @@ export function wireTimeControls({ redraw, writeUrl }) {
     writeUrl();
     return redraw();
   };
+  /**
+   * Moves one end of the window to `month` (kept within the domain); the other end follows when crossed.
+   * @param {"from" | "to"} end
+   * @param {number} month
+   */
+  const moveEnd = (end, month) => {
+    const domain = timeDomain();
+    const window = state.window ?? domain;
+    const m = Math.min(Math.max(month, domain.from), domain.to);
+    const [first, last] = end === "from" ? [m, Math.max(m, window.to)] : [Math.min(m, window.from), m];
+    return setWindow(first, last);
+  };
 
-  for (const slider of [from(), to()]) {
-    slider.addEventListener("input", () => {
-      let [first, last] = [Number(from().value), Number(to().value)];
-      if (first > last) [first, last] = slider.id === "from" ? [first, first] : [last, last];
-      void setWindow(first, last);
+  for (const end of /** @type {const} */ (["from", "to"])) {
+    slider(end).addEventListener("input", () => {
+      const month = stops[Number(slider(end).value)];
+      if (month !== undefined) void moveEnd(end, month);
     });
+    monthField(end).addEventListener("change", () => {
+      const value = monthField(end).value;
+      if (/^\d{4}-\d{2}$/.test(value)) void moveEnd(end, monthOf(`${value}-01`));
+      else refreshTimeControls();
+    });
+    for (const [direction, step] of /** @type {const} */ ([
+      ["earlier", -1],
+      ["later", 1],
+    ])) {
+      $(`${end}-${direction}`).addEventListener("click", () => {
+        stopPlaying();
+        void moveEnd(end, (state.window ?? timeDomain())[end] + step);
+      });
+    }
   }
   $("all-time").addEventListener("click", () => {
     stopPlaying();
@@ -89,8 +157,6 @@ export function wireTimeControls({ redraw, writeUrl }) {
     void redraw();
   });
 
-  /** @type {ReturnType<typeof setInterval> | undefined} */
-  let playing;
   function stopPlaying() {
     clearInterval(playing);
     playing = undefined;

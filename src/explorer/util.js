@@ -48,3 +48,28 @@ export const monthOf = (day) => Number(day.slice(0, 4)) * 12 + Number(day.slice(
  * @param {number} month
  */
 export const monthText = (month) => `${Math.floor(month / 12)}-${String((month % 12) + 1).padStart(2, "0")}`;
+
+/**
+ * A 32-bit hash of a text (FNV-1a over its UTF-16 code units).
+ * @param {string} text
+ */
+export function hashOf(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * Numbers in [0, 1) drawn from `seed` (mulberry32): the same seed gives the same numbers.
+ * @param {number} seed
+ * @returns {() => number}
+ */
+export function seededRandom(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

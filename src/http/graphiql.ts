@@ -1,3 +1,4 @@
+import { renderGraphiQL as renderYogaGraphiQL } from "@graphql-yoga/render-graphiql";
 import { readExamples } from "./examples.js";
 
 /**
@@ -28,3 +29,16 @@ export const graphiqlTabs = readExamples().map(({ title, description, variables,
   query: `${index === 0 ? docs : ""}${commented(title)}\n${description ? `${commented(description)}\n` : ""}${query}`,
   ...(variables ? { variables: JSON.stringify(variables, null, 2) } : {}),
 }));
+
+/**
+ * GraphiQL's tabs keep the transform of their drag animation (framer-motion's Reorder) while focused, and its
+ * style sheet shows that transform only on a focused tab: a mouse press focuses the tab, which then jumps away
+ * from under the pointer, so the release lands on the tab bar and the click never reaches the tab (measured in
+ * Chromium: pointerdown on the tab, pointerup on `.graphiql-tabs`). Holding tabs in place makes a click switch
+ * them; the cost is that a tab dragged to another place does not follow the pointer while dragged.
+ */
+const tabsInPlace = "<style>.graphiql-tab { transform: none !important; }</style>";
+
+/** GraphiQL from the installed package (never a CDN), with tabs that switch on a click. */
+export const renderGraphiQL = (options: Parameters<typeof renderYogaGraphiQL>[0]) =>
+  renderYogaGraphiQL(options).replace("</head>", `${tabsInPlace}</head>`);
