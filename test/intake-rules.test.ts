@@ -26,6 +26,7 @@ const lines = [
   "Le Rwanda a nié avoir attaqué le Burundi.",
   "Amadou Keita s'est rendu au Sénégal en 2021.",
   "L'agence Sahel Infos affirme que le Mozambique coopère avec la Zambie.",
+  "Le Ghana est un partenaire solide du Togo.",
 ];
 const text = lines.join("\n");
 
@@ -48,6 +49,7 @@ const actors: KnownActor[] = [
     ["burundi", "Burundi"],
     ["mozambique", "Mozambique"],
     ["zambia", "Zambie"],
+    ["togo", "Togo"],
   ].map(([key, name]) => state(key as string, name as string)),
   { key: "african-union", name: "Union africaine", kind: "ORGANIZATION", aliases: [] },
   { key: "amadou-keita", name: "Amadou Keita", kind: "PERSON", aliases: [] },
@@ -167,6 +169,12 @@ describe("intake rules over the real French parse", () => {
     ]);
     expect(cooperation?.speaker).toEqual({ proposal: media?.id });
     expect(cooperation?.stance).toBe("ASSERTS");
+  });
+
+  it("reads a noun said of its subject with a copula (X is Y's partner: Y has X as partner)", () => {
+    expect(relationsIn(drafts, 10).map(ends)).toEqual([
+      ["PARTNERSHIP", { actor: "togo" }, { actor: "ghana" }],
+    ]);
   });
 
   it("proposes a known person's surname as an alias, never a known name", () => {

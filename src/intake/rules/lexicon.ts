@@ -28,6 +28,11 @@ export interface Trigger {
   objectIsFrom?: boolean;
   /** Reflexive verbs ("se rendre à") only count with their reflexive pronoun. */
   reflexive?: boolean;
+  /**
+   * For a noun said of a subject with a copula ("X est un partenaire de Y", "X est le successeur de Y"): whether
+   * the subject is the relation's `to` (X is Y's partner: Y has X as partner) rather than its `from`.
+   */
+  subjectIsTo?: boolean;
   /** Confidence of a relation made from this trigger with both ends found in their slots. */
   confidence: number;
 }
@@ -123,9 +128,9 @@ const nounTriggers: Record<string, Trigger> = {
   coopération: { type: "COOPERATION", to: ["avec", "entre"], confidence: 0.6 },
   collaboration: { type: "COOPERATION", to: ["avec", "entre"], confidence: 0.55 },
   partenariat: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.6 },
-  partenaire: { type: "PARTNERSHIP", to: ["de"], confidence: 0.5 },
+  partenaire: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   alliance: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.55 },
-  allié: { type: "PARTNERSHIP", to: ["de"], confidence: 0.5 },
+  allié: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   rapprochement: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.5 },
   successeur: { type: "SUCCESSION", to: ["de"], confidence: 0.55 },
   relation: { type: "DIPLOMATIC_RELATIONS", to: ["avec", "entre"], confidence: 0.4 },

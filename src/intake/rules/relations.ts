@@ -192,6 +192,17 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
     const actors = parsed.actorsOf(adjective);
     from.push(...actors);
   }
+  // "X est un partenaire de Y", "X est le successeur de Y": the noun is said of its subject.
+  const copular = parsed.children(noun, (r) => r === "cop").length > 0;
+  const predicated = copular ? parsed.children(noun, (r) => r === "nsubj")[0] : undefined;
+  if (predicated) {
+    const subject = argumentActors(parsed, noun, predicated);
+    const other = toSlot === "de" ? to : [...(byPreposition.get("de") ?? []), ...to];
+    const rule = "noun-copula";
+    return trigger.subjectIsTo
+      ? pairings(type, other, subject, { ...base, rule }, trigger.confidence)
+      : pairings(type, subject, other, { ...base, rule }, trigger.confidence);
+  }
   let rule = "noun-dependents";
   const possessive = parsed
     .children(noun, (r) => r === "det" || r === "nmod:poss")
