@@ -189,6 +189,8 @@ const speechVerbs: Record<string, SpeechClass> = {
   révéler: "ASSERTS",
   admettre: "ASSERTS",
   répéter: "ASSERTS",
+  exprimer: "ASSERTS",
+  souhaiter: "ASSERTS",
   accuser: "ACCUSES",
   dénoncer: "ACCUSES",
   reprocher: "ACCUSES",
