@@ -207,9 +207,8 @@ function gazetteerCitations(
         .map((span) => ("actor" in span.ref ? span.ref.actor : "")),
     );
     if (named.size < 2) return;
-    const words = new Set(
-      foldName(source.points.slice(sentence.start, sentence.end).join("")).split(/[^\p{L}-]+/u),
-    );
+    const folded = foldName(source.points.slice(sentence.start, sentence.end).join(""));
+    const words = new Set(folded.split(/[^\p{L}-]+/u));
     for (const relation of relations) {
       if (!named.has(relation.from) || !named.has(relation.to) || relation.from === relation.to) continue;
       const covered = drafts.some(
@@ -225,6 +224,13 @@ function gazetteerCitations(
         formsByType.set(relation.type, forms);
       }
       if (![...words].some((word) => forms.has(word))) continue;
+      // "coopération militaire" names military cooperation, not cooperation in general, and the other way round.
+      const military = /cooperation\s+(militaire|securitaire|technico|de defense)/u.test(folded);
+      if (
+        (relation.type === "COOPERATION" && military) ||
+        (relation.type === "MILITARY_COOPERATION" && !military)
+      )
+        continue;
       out.push({
         id: "",
         kind: "CITATION",
