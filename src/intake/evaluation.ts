@@ -119,7 +119,20 @@ export interface ArticleResult {
   /** Gold relations no draft matched, with their type. */
   missed: { relation: string; type: string }[];
   /** Drafts that matched nothing (or a citation another draft already took), by producer rule. */
-  falsePositives: { rule: string; kind: string; type: string | null; quote: string }[];
+  falsePositives: {
+    rule: string;
+    kind: string;
+    type: string | null;
+    relation: string | null;
+    quote: string;
+  }[];
+  /** Drafts that matched: their gold relation, and the speaker and stance they gave against the gold's. */
+  matched: {
+    relation: string;
+    rule: string;
+    speaker: { proposed: string | null; gold: string | null };
+    stance: { proposed: string; gold: string };
+  }[];
   /** New-entity drafts that matched no gold span, by their text: what the recogniser proposes wrongly. */
   spuriousEntities: string[];
   /** Matched RELATION drafts whose relation the graph already had: should have been CITATION drafts. */
@@ -231,6 +244,7 @@ export function scoreArticle(input: {
   const speaker: Accuracy = { right: 0, of: 0 };
   const stance: Accuracy = { right: 0, of: 0 };
   const falsePositives: ArticleResult["falsePositives"] = [];
+  const matched: ArticleResult["matched"] = [];
   let truePositives = 0;
   let relationsForKnown = 0;
   const relationDrafts = drafts.filter((d) => d.kind === "RELATION" || d.kind === "CITATION");
@@ -252,11 +266,18 @@ export function scoreArticle(input: {
         rule: `${draft.producer.stage}/${draft.producer.rule}`,
         kind: draft.kind,
         type: draft.kind === "RELATION" ? draft.type : null,
+        relation: draft.kind === "CITATION" ? draft.relation : null,
         quote: draft.quote.text,
       });
       continue;
     }
     takenCitations.add(match.citation);
+    matched.push({
+      relation: match.relation.id,
+      rule: `${draft.producer.stage}/${draft.producer.rule}`,
+      speaker: { proposed: actorOf(draft.speaker), gold: match.citation.speaker },
+      stance: { proposed: draft.stance, gold: match.citation.stance },
+    });
     matchedRelations.add(match.relation.id);
     truePositives += 1;
     if (draft.kind === "RELATION" && knownRelations.has(match.relation.id)) relationsForKnown += 1;
@@ -292,6 +313,7 @@ export function scoreArticle(input: {
       .filter(({ relation }) => !matchedRelations.has(relation.id))
       .map(({ relation }) => ({ relation: relation.id, type: relation.type })),
     falsePositives,
+    matched,
     spuriousEntities,
     relationsForKnown,
     rulesMs: input.rulesMs,
