@@ -1,6 +1,6 @@
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import type { MentionRow } from "./seed-store.js";
-import { createMentions, knownRecords } from "./writes.js";
+import { createMentions } from "./writes.js";
 
 /**
  * The Cypher of keeping mentions true when actors' names change (src/ingest/mentions.ts): the stored texts the
@@ -32,16 +32,52 @@ export async function sourcesFoundByIndex(
 /** Most code points of texts one page of `rewriteMentions` reads: memory stays bounded whatever their sizes. */
 export const pageCodePoints = 2_000_000;
 
+/** A source's text and its mention rows as stored, each with its relationship's element id. */
+interface StoredMentions {
+  key: string;
+  text: string;
+  rows: { id: string; actorId: string; starts: number[]; ends: number[] }[];
+}
+
+/** These sources' texts and stored mention rows (sources missing are left out). */
+async function textsWithMentions(tx: Reader, keys: readonly string[]): Promise<StoredMentions[]> {
+  const { records } = await tx.run(
+    `MATCH (s:Source) WHERE s.id IN $keys
+     RETURN s.id AS key, s.text AS text,
+       COLLECT { MATCH (s)-[m:MENTIONS]->(a) RETURN {id: elementId(m), actorId: a.id, starts: m.starts, ends: m.ends} } AS rows`,
+    { keys },
+  );
+  return records.map((r) => r.toObject() as StoredMentions);
+}
+
+/** Removes mention relationships by element id (read in the same transaction). */
+async function removeMentions(tx: ManagedTransaction, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.run("UNWIND $ids AS id MATCH ()-[m:MENTIONS]->() WHERE elementId(m) = id DELETE m", { ids });
+}
+
+const sameOffsets = (a: readonly number[], b: readonly number[]) =>
+  a.length === b.length && a.every((value, i) => value === b[i]);
+
+/** What `rewriteMentions` changed: mention rows (one per source and actor) written anew or changed, and removed. */
+export interface MentionRewrite {
+  written: number;
+  removed: number;
+}
+
 /**
- * Rewrites the mentions of these sources (given with their lengths in code points): their texts are read by
- * pages of at most `pageCodePoints` (or one text), and each source's mention rows are replaced by those
- * `mentionsOf` finds in its text (none left: it mentions no actor any more).
+ * Brings the mentions of these sources (given with their lengths in code points) to those `mentionsOf` finds in
+ * their texts: the texts and their stored rows are read by pages of at most `pageCodePoints` (or one text), and
+ * only the rows that differ are written (an actor newly mentioned, or at other offsets) or removed (an actor no
+ * longer mentioned). Most rows of a recomputed text stay as they are, and writing them again cost most of a
+ * recount's time (docs/decisions/028-mentions.md).
  */
 export async function rewriteMentions(
   tx: ManagedTransaction,
   sources: readonly { key: string; length: number }[],
   mentionsOf: (sourceKey: string, text: string) => MentionRow[],
-): Promise<void> {
+): Promise<MentionRewrite> {
+  const done: MentionRewrite = { written: 0, removed: 0 };
   for (let first = 0; first < sources.length; ) {
     const page: string[] = [];
     for (let size = 0; first < sources.length && (page.length === 0 || size < pageCodePoints); first += 1) {
@@ -49,16 +85,22 @@ export async function rewriteMentions(
       page.push(source.key);
       size += source.length;
     }
-    const { sources: texts } = await knownRecords(tx, {
-      actors: [],
-      sources: page,
-      relations: [],
-      names: [],
-    });
-    await tx.run("UNWIND $keys AS key MATCH (:Source {id: key})-[m:MENTIONS]->() DELETE m", { keys: page });
-    await createMentions(
-      tx,
-      texts.flatMap((source) => mentionsOf(source.key, source.text)),
-    );
+    const written: MentionRow[] = [];
+    const removed: string[] = [];
+    for (const { key, text, rows } of await textsWithMentions(tx, page)) {
+      const stored = new Map(rows.map((row) => [row.actorId, row]));
+      for (const row of mentionsOf(key, text)) {
+        const was = stored.get(row.actorId);
+        stored.delete(row.actorId);
+        if (!was || !sameOffsets(was.starts, row.starts) || !sameOffsets(was.ends, row.ends))
+          written.push(row);
+      }
+      for (const row of stored.values()) removed.push(row.id);
+    }
+    await removeMentions(tx, removed);
+    await createMentions(tx, written);
+    done.written += written.length;
+    done.removed += removed.length;
   }
+  return done;
 }

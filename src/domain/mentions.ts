@@ -34,14 +34,45 @@ function wordCharAt(folded: string, at: number): boolean {
 const foldedNames = (actor: NamedActor) =>
   [...new Set([actor.name, ...actor.aliases].map(foldName))].filter((name) => name.length > 0);
 
-/** The mentions of actors (with their folded names) in a text folded by foldForMatching. */
+/** A run of letters and digits: a word, as matching on word boundaries sees it. */
+const wordRun = /[\p{L}\p{N}]+/gu;
+/** The word a folded name starts with, or undefined when it starts with something else. */
+const firstWord = (name: string) => /^[\p{L}\p{N}]+/u.exec(name)?.[0];
+
+/** Where each word of a folded string starts (UTF-16 units), word by word. */
+function wordStarts(folded: string): Map<string, number[]> {
+  const starts = new Map<string, number[]>();
+  for (const match of folded.matchAll(wordRun)) {
+    const list = starts.get(match[0]);
+    if (list) list.push(match.index);
+    else starts.set(match[0], [match.index]);
+  }
+  return starts;
+}
+
+/**
+ * The mentions of actors (with their folded names) in a text folded by foldForMatching. Given the text's
+ * `starts` (wordStarts), a name that starts with a letter or digit is tried only where a word equal to its first
+ * word starts (a match on word boundaries starts a word of the text, and that word is the name's first whole),
+ * instead of searching the whole text for each name; the others are searched everywhere.
+ */
 function matchFolded(
   { folded, origin, length }: ReturnType<typeof foldForMatching>,
   actors: readonly { id: string; names: readonly string[] }[],
+  starts?: ReadonlyMap<string, readonly number[]>,
 ): Mention[] {
   const candidates: { actorId: string; from: number; to: number }[] = [];
   for (const actor of actors) {
     for (const name of actor.names) {
+      const first = starts && firstWord(name);
+      if (first !== undefined) {
+        for (const at of starts?.get(first) ?? []) {
+          const to = at + name.length;
+          if (folded.startsWith(name, at) && !wordCharAt(folded, to))
+            candidates.push({ actorId: actor.id, from: at, to });
+        }
+        continue;
+      }
       for (let at = folded.indexOf(name); at !== -1; at = folded.indexOf(name, at + 1)) {
         const to = at + name.length;
         if (wordCharBefore(folded, at) || wordCharAt(folded, to)) continue;
@@ -81,7 +112,7 @@ export function findMentions(text: string, actors: readonly NamedActor[]): Menti
 }
 
 /** The runs of letters and digits of a folded string: the words a name's match must find whole in a text. */
-const wordsOfFolded = (folded: string) => folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+const wordsOfFolded = (folded: string) => folded.match(wordRun) ?? [];
 
 /**
  * A finder of mentions over many actors, for many texts: `find(text)` answers exactly what
@@ -116,7 +147,7 @@ export function mentionFinder(actors: readonly NamedActor[]): { find(text: strin
   return {
     find(text: string): Mention[] {
       const folded = foldForMatching(text);
-      const words = new Set(wordsOfFolded(folded.folded));
+      const words = wordStarts(folded.folded);
       const chosen = new Map<number, string[]>();
       const choose = (entry: (typeof names)[number]) => {
         if (!entry.words.every((word) => words.has(word))) return;
@@ -125,12 +156,12 @@ export function mentionFinder(actors: readonly NamedActor[]): { find(text: strin
         else chosen.set(entry.index, [entry.name]);
       };
       for (const entry of anywhere) choose(entry);
-      for (const word of words) for (const entry of byWord.get(word) ?? []) choose(entry);
+      for (const word of words.keys()) for (const entry of byWord.get(word) ?? []) choose(entry);
       // In the actors' order, each actor's names in their own: as findMentions is given them.
       const candidates = [...chosen]
         .sort(([a], [b]) => a - b)
         .map(([index, list]) => ({ id: (actors[index] as NamedActor).id, names: list }));
-      return matchFolded(folded, candidates);
+      return matchFolded(folded, candidates, words);
     },
   };
 }

@@ -109,13 +109,24 @@ export const foldedPointsRemembered = () => foldedPoints.size;
 export function foldForMatching(text: string): { folded: string; origin: number[]; length: number } {
   let folded = "";
   const origin: number[] = [];
-  const points = codePoints(text);
-  points.forEach((point, index) => {
+  let index = 0;
+  for (let unit = 0; unit < text.length; index += 1) {
+    const code = text.charCodeAt(unit);
+    // An ASCII character folds to its lower case alone (what foldLetters answers), and texts are mostly ASCII:
+    // taken here, without the cache and the replace, folding a text is several times faster.
+    if (code < 0x80) {
+      folded += code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 0x20) : text[unit];
+      origin.push(index);
+      unit += 1;
+      continue;
+    }
+    const point = String.fromCodePoint(text.codePointAt(unit) as number);
+    unit += point.length;
     const plain = foldLetters(point).replace(/[\u2019\u2018\u02bc]/g, "'");
     for (let k = 0; k < plain.length; k += 1) origin.push(index);
     folded += plain;
-  });
-  return { folded, origin, length: points.length };
+  }
+  return { folded, origin, length: index };
 }
 
 /** Folds a name the same way, for comparing names with each other. */

@@ -13,7 +13,8 @@ import { mentionRows } from "../seed/rows.js";
  * gives or takes away a name, or merges actors, recomputes, in its own transaction, the mentions of the stored
  * texts where those names may be written: the source index finds them (a phrase query of each name's analysed
  * words), so no write reads every text. Each text found is recomputed whole, against every actor that has a name
- * in it, and its mention rows replaced: the result is what recomputing every text from scratch gives.
+ * in it, and the mention rows that differ from those stored are written or removed: the result is what
+ * recomputing every text from scratch gives.
  */
 
 /**
