@@ -96,7 +96,8 @@ describe("a full or read-only disk", () => {
       log,
       auth: { apiKeys: parseApiKeys(editor.entry), readAccess: "open" },
     }));
-  });
+    // A JVM start (up to 300 s, src/db/embedded.ts) and a first seed load: over 3 minutes on a busy machine.
+  }, 420_000);
   afterAll(async () => {
     await close?.();
     await db?.close();
