@@ -226,6 +226,8 @@ export async function loadTest(options: {
   seconds: number;
   rounds: number;
   neo4j: { dataDir: string } | { uri: string; password: string };
+  /** Settings of the service's own (time bounds: QUERY_TIMEOUT_MS, REQUEST_TIMEOUT_MS ...); defaults otherwise. */
+  settings?: Record<string, string>;
   freePort: () => Promise<number>;
   generateKey: () => { key: string; entry: string };
   onRound?: (round: LoadReport["rounds"][number], index: number) => void;
@@ -238,6 +240,7 @@ export async function loadTest(options: {
       ? { NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: neo4j.password }
       : { NEO4J_BOLT_PORT: String(await options.freePort()), NEO4J_DATA_DIR: neo4j.dataDir }),
     API_KEYS: editor.entry,
+    ...options.settings,
   });
   const quote = "Moscou a livré des radars à Bamako";
   let service = await startService(await env());
