@@ -216,25 +216,31 @@ export interface LoadReport {
 }
 
 /**
- * The whole load test: a service on its own data directory, `rounds` timed rounds of mixed reads and writes
- * (memory read after each), then a round cut by SIGTERM half-way, after which every write the service
- * confirmed must be found by a fresh service on the same data.
+ * The whole load test: a service over `neo4j` (a data directory of its own, for an embedded Neo4j it starts, or
+ * the URI and password of a running Neo4j), `rounds` timed rounds of mixed reads and writes (memory read after
+ * each), then a round cut by SIGTERM half-way, after which every write the service confirmed must be found by a
+ * fresh service on the same data.
  */
 export async function loadTest(options: {
   clients: number;
   seconds: number;
   rounds: number;
-  dataDir: string;
+  neo4j: { dataDir: string } | { uri: string; password: string };
+  /** Settings of the service's own (time bounds: QUERY_TIMEOUT_MS, REQUEST_TIMEOUT_MS ...); defaults otherwise. */
+  settings?: Record<string, string>;
   freePort: () => Promise<number>;
   generateKey: () => { key: string; entry: string };
   onRound?: (round: LoadReport["rounds"][number], index: number) => void;
 }): Promise<LoadReport> {
   const editor = options.generateKey();
+  const { neo4j } = options;
   const env = async () => ({
     PORT: String(await options.freePort()),
-    NEO4J_BOLT_PORT: String(await options.freePort()),
-    NEO4J_DATA_DIR: options.dataDir,
+    ...("uri" in neo4j
+      ? { NEO4J_URI: neo4j.uri, NEO4J_PASSWORD: neo4j.password }
+      : { NEO4J_BOLT_PORT: String(await options.freePort()), NEO4J_DATA_DIR: neo4j.dataDir }),
     API_KEYS: editor.entry,
+    ...options.settings,
   });
   const quote = "Moscou a livré des radars à Bamako";
   let service = await startService(await env());

@@ -29,7 +29,7 @@ const report = await loadTest({
   clients,
   seconds,
   rounds,
-  dataDir: path.join(projectRoot, ".data", "load"),
+  neo4j: { dataDir: path.join(projectRoot, ".data", "load") },
   freePort,
   generateKey: () => generateApiKey("load", "editor"),
   onRound: (round, index) =>

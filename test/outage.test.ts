@@ -19,11 +19,13 @@ import { seedDir } from "./support/seed-copy.js";
 import { postGraphQL } from "./support/server.js";
 
 /**
- * The database goes away while the service runs: stopped, frozen (SIGSTOP) or killed (SIGKILL). Requests fail
- * within a stated bound with SERVICE_UNAVAILABLE, /ready answers 503 within 1 s, and once Neo4j is back (a
- * killed one restarted by the supervisor, with no help from the test) the service recovers by itself. A write
- * cut off by a killed database is either wholly there afterwards or wholly absent. Uses its own embedded
- * Neo4j, with small timeouts and a small transaction memory ceiling so that every case is quick.
+ * The database goes away while the service runs: frozen (SIGSTOP) or killed (SIGKILL). Requests fail within a
+ * stated bound with SERVICE_UNAVAILABLE, /ready answers 503 within 1 s, and once Neo4j is back (a killed one
+ * restarted by the supervisor, with no help from the test) the service recovers by itself. A write cut off by a
+ * killed database is either wholly there afterwards or wholly absent. A database stopped cleanly is, once gone,
+ * what a killed one is to the service (its port refuses connections), so it has no case of its own: each JVM
+ * start costs 15 s and more (decision 031). Uses its own embedded Neo4j, with small timeouts and a small
+ * transaction memory ceiling so that every case is quick.
  */
 describe("database outage", () => {
   const dataDir = path.join(projectRoot, ".data", `test-outage-${process.pid}`);
@@ -34,7 +36,7 @@ describe("database outage", () => {
   /** The longest any request may take, in milliseconds: a read's wait bound plus 1 s for HTTP and GraphQL. */
   const boundMs = queryTimeoutMs + answerGraceMs + 1000;
   /** How long a test waits for a (re)started Neo4j, in milliseconds: a JVM start takes 10 s, more on a busy machine. */
-  const restartLimitMs = 120_000;
+  const restartLimitMs = 180_000;
   const mali = '{ actor(key: "mali") { name } }';
   /** Cypher that runs for minutes unless stopped. */
   const slowCypher = "UNWIND range(1, 1000000000) AS x WITH x WHERE x < 0 RETURN count(x) AS n";
@@ -113,7 +115,8 @@ describe("database outage", () => {
       limits: defaultLimits,
     });
     base = `http://127.0.0.1:${(await listen(server, "127.0.0.1", 0)).port}`;
-  });
+    // A JVM start (up to 300 s, src/db/embedded.ts) and a first seed load: minutes on a busy machine.
+  }, 420_000);
   afterAll(async () => {
     if (server) await drain(server, 1000);
     await db?.close();
@@ -165,30 +168,6 @@ describe("database outage", () => {
     expect(error.code).toBe("Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration");
     expect(performance.now() - timedOut).toBeLessThan(500 + answerGraceMs);
   });
-
-  it(
-    "fails fast while Neo4j is stopped, and recovers once it is started again",
-    async () => {
-      expect((await graphql(mali)).body).toEqual({ data: { actor: { name: "Mali" } } });
-
-      await neo4j.stop();
-      const down = await graphql(mali);
-      expectUnavailable(down);
-      const notReady = await ready();
-      expect(notReady).toMatchObject({ status: 503, body: { database: "unreachable" } });
-      expect(notReady.ms).toBeLessThan(1000);
-      expect((await fetch(`${base}/health`)).status).toBe(200);
-
-      await startNeo4j();
-      const servedAfterMs = await untilServed(30_000);
-      expect((await ready()).status).toBe(200);
-      console.info(
-        `outage (stopped): 503 after ${down.ms.toFixed(0)} ms; /ready in ${notReady.ms.toFixed(0)} ms; ` +
-          `served again ${servedAfterMs.toFixed(0)} ms after Neo4j was back`,
-      );
-    },
-    restartLimitMs + 60_000,
-  );
 
   it("answers 503 within 2 s once Neo4j is frozen, at once while it stays frozen, and 200 as soon as it resumes", async () => {
     expect((await graphql(mali)).status).toBe(200);
@@ -261,43 +240,11 @@ describe("database outage", () => {
   });
 
   it(
-    "restarts a killed Neo4j by itself, answering 503 meanwhile",
+    "restarts a killed Neo4j by itself, failing fast meanwhile, and leaves a write cut off by the kill wholly there or wholly absent",
     async () => {
-      expect((await graphql(mali)).status).toBe(200);
-      const killedPid = neo4j.pid;
-      process.kill(killedPid, "SIGKILL");
-      const killed = performance.now();
-      const down = await graphql(mali);
-      expectUnavailable(down);
-      const notReady = await ready();
-      expect(notReady).toMatchObject({ status: 503, body: { database: "unreachable" } });
-      expect(notReady.ms).toBeLessThan(1000);
-
-      await untilServed(restartLimitMs);
-      const servedAfterMs = performance.now() - killed;
-      expect(neo4j.pid).not.toBe(killedPid);
-      expect((await ready()).status).toBe(200);
-      expect(logged).toContainEqual(
-        expect.objectContaining({
-          level: 50,
-          pid: killedPid,
-          signal: "SIGKILL",
-          msg: expect.stringMatching(/died/),
-        }),
-      );
-      console.info(
-        `outage (killed): 503 after ${down.ms.toFixed(0)} ms; /ready in ${notReady.ms.toFixed(0)} ms; ` +
-          `served again ${servedAfterMs.toFixed(0)} ms after SIGKILL, restarted by the supervisor`,
-      );
-    },
-    restartLimitMs + 60_000,
-  );
-
-  it(
-    "leaves a write cut off by a killed database wholly there or wholly absent",
-    async () => {
-      // Right after the previous test's restart Neo4j plans its first writes cold, which on a busy machine can
-      // take longer than this suite's 5 s timeout. The text is stored once, so sending it again is safe.
+      // Neo4j plans its first writes cold, which on a busy machine can take longer than this suite's 5 s
+      // timeout, and a starved Neo4j can miss the breaker's connectivity check (503, "try again shortly"). The
+      // text is stored once, so sending it again is safe.
       const addSource = () =>
         graphql(
           'mutation ($t: String!) { addSource(input: { text: $t, language: "fr" }) { source { key } } }',
@@ -307,12 +254,18 @@ describe("database outage", () => {
       let added = await addSource();
       for (
         let attempt = 1;
-        attempt < 3 && added.body.errors?.[0]?.extensions.code === "QUERY_TIMEOUT";
+        attempt < 10 &&
+        ["QUERY_TIMEOUT", "SERVICE_UNAVAILABLE"].includes(added.body.errors?.[0]?.extensions.code);
         attempt += 1
       ) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
         added = await addSource();
       }
-      expect(added.body.errors).toBeUndefined();
+      // On failure, say what the service logged at error level.
+      expect(
+        added.body.errors,
+        JSON.stringify(logged.filter((l) => l.level >= 50).slice(-3)),
+      ).toBeUndefined();
       const source = added.body.data.addSource.source.key;
       const cycles: string[] = [];
       for (const delayMs of [0, 3, 10]) {
@@ -334,13 +287,40 @@ describe("database outage", () => {
           editor.key,
         );
         await new Promise((resolve) => setTimeout(resolve, delayMs));
-        process.kill(neo4j.pid, "SIGKILL");
+        const killedPid = neo4j.pid;
+        process.kill(killedPid, "SIGKILL");
         const killed = performance.now();
         const answer = await write;
-        // The supervisor restarts Neo4j; the test only waits for it.
+        // While Neo4j is down (the supervisor waits 1 s, then a JVM start takes 10 s and more), new requests
+        // fail fast, /ready says why, and /health still answers.
+        const down = await graphql(mali);
+        expectUnavailable(down);
+        const notReady = await ready();
+        expect(notReady).toMatchObject({ status: 503, body: { database: "unreachable" } });
+        expect(notReady.ms).toBeLessThan(1000);
+        expect((await fetch(`${base}/health`)).status).toBe(200);
+        // The supervisor restarts Neo4j; the test only waits for it, and for the supervisor to say so: Bolt can
+        // answer before the supervisor has read the ready line, and a JVM killed then is not yet watched.
         await untilServed(restartLimitMs);
+        while (
+          !logged.some((l) => "pid" in l && l.pid === neo4j.pid && /Embedded Neo4j restarted/.test(l.msg))
+        ) {
+          if (performance.now() - killed > restartLimitMs) throw new Error("no restart logged");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(neo4j.pid).not.toBe(killedPid);
+        expect((await ready()).status).toBe(200);
+        expect(logged).toContainEqual(
+          expect.objectContaining({
+            level: 50,
+            pid: killedPid,
+            signal: "SIGKILL",
+            msg: expect.stringMatching(/died/),
+          }),
+        );
         cycles.push(
-          `${answer.status} then served again ${(performance.now() - killed).toFixed(0)} ms after SIGKILL`,
+          `${answer.status}, then 503 in ${down.ms.toFixed(0)} ms and /ready in ${notReady.ms.toFixed(0)} ms, ` +
+            `served again ${(performance.now() - killed).toFixed(0)} ms after SIGKILL`,
         );
         const { records } = await patient.read(
           `OPTIONAL MATCH ()-[r:RELATION {id: $key}]->() WITH count(r) AS relations

@@ -83,7 +83,8 @@ describe("a full or read-only disk", () => {
         password,
         database: "neo4j",
         connectTimeoutMs: 30_000,
-        queryTimeoutMs: 10_000,
+        // Above the default 10 s: a write on a starved machine took longer, and timeouts are not tried here.
+        queryTimeoutMs: 60_000,
         startupTimeoutMs: 300_000,
         maxRetryMs: 1000,
       },
@@ -96,7 +97,8 @@ describe("a full or read-only disk", () => {
       log,
       auth: { apiKeys: parseApiKeys(editor.entry), readAccess: "open" },
     }));
-  });
+    // A JVM start (up to 300 s, src/db/embedded.ts) and a first seed load: over 3 minutes on a busy machine.
+  }, 420_000);
   afterAll(async () => {
     await close?.();
     await db?.close();

@@ -45,13 +45,17 @@ export async function buildCoreNlpServer(log: Logger): Promise<void> {
 
 /**
  * Starts CoreNLP's French server in a child JVM on 127.0.0.1 with `heapMb` of heap, and resolves once every
- * model is loaded. Supervised like the embedded Neo4j (src/jvm/process.ts): a JVM that dies is restarted on the
+ * model (or those `preload` asks for) is loaded. Supervised like the embedded Neo4j (src/jvm/process.ts): a JVM that dies is restarted on the
  * same port after 1 s, 2 s, 4 s ... up to 30 s. The JVM stops when its stdin closes, so it dies with this
  * process even on a crash. Rejects when the port is taken or the JVM is not ready within 300 s.
+ * `preload`, a comma-separated list of CoreNLP annotators, loads only those before it is ready, the others on
+ * the first request that asks for them: "tokenize,ssplit" is ready in seconds rather than a minute (for tests
+ * of the process itself, not of its annotations).
  */
 export async function startCoreNlpServer(
   config: Pick<NlpConfig, "port" | "heapMb" | "threads" | "timeoutMs" | "maxChars" | "logFile">,
   log: Logger,
+  preload?: string,
 ): Promise<CoreNlpServer> {
   await buildCoreNlpServer(log);
   const port = config.port === 0 ? await freePort() : config.port;
@@ -78,6 +82,7 @@ export async function startCoreNlpServer(
         String(config.timeoutMs),
         String(config.maxChars),
         String(config.threads),
+        ...(preload ? [preload] : []),
       ],
       // Its own process group, as Neo4j's: a Ctrl-C reaches only Node, which stops it in order.
       { stdio: ["pipe", "pipe", "pipe"], detached: true },

@@ -8,7 +8,8 @@ import java.io.IOException;
  * of speech, entities, dependency parse) on 127.0.0.1, every model loaded before it says it is ready.
  *
  * <p>Arguments: port, longest time one annotation may take in milliseconds, most characters one request
- * may send, worker threads. It prints {@code CORENLP_READY <url>} once it answers, and exits when its
+ * may send, worker threads, and optionally the annotators to load before it is ready (default: all of them;
+ * the others load on the first request that asks for them). It prints {@code CORENLP_READY <url>} once it answers, and exits when its
  * standard input closes, so a parent that dies without cleaning up never leaves a JVM behind.
  */
 public final class FrenchNlpServer {
@@ -20,8 +21,9 @@ public final class FrenchNlpServer {
   private FrenchNlpServer() {}
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 4) {
-      System.err.println("usage: FrenchNlpServer <port> <timeout-ms> <max-characters> <threads>");
+    if (args.length != 4 && args.length != 5) {
+      System.err.println(
+          "usage: FrenchNlpServer <port> <timeout-ms> <max-characters> <threads> [annotators to preload]");
       System.exit(2);
     }
     System.setProperty(
@@ -34,7 +36,7 @@ public final class FrenchNlpServer {
           "-maxCharLength", args[2],
           "-threads", args[3],
           "-serverProperties", "StanfordCoreNLP-french.properties",
-          "-preload", ANNOTATORS,
+          "-preload", args.length == 5 ? args[4] : ANNOTATORS,
           "-quiet", "true"
         });
     System.out.println(READY_MARKER + " http://127.0.0.1:" + port);
