@@ -1,0 +1,275 @@
+import type { Vocabulary } from "../domain/model.js";
+import type {
+  ActorDraft,
+  AliasDraft,
+  CitationDraft,
+  KnownActor,
+  KnownRelation,
+  ProposalActorRef,
+  ProposalDraft,
+  RelationDraft,
+} from "../domain/proposal.js";
+import { findSameRelation } from "../domain/same-relation.js";
+import { foldName } from "../domain/text.js";
+import type { NlpAnnotation } from "../nlp/annotation.js";
+import { intakeText, quoteAt, splitSentences } from "./quote.js";
+import { type ActorSpan, knownSpans, recognisedActors } from "./rules/actors.js";
+import { datesOf, statedDates } from "./rules/dates.js";
+import { triggerFormsOf } from "./rules/lexicon.js";
+import { ParsedSentence, refKey } from "./rules/parse.js";
+import { sentenceRelations } from "./rules/relations.js";
+import { voiceOf } from "./rules/speech.js";
+
+/**
+ * Article intake's rules (issue 31, docs/decisions/034-intake-rules.md): from a French text, its CoreNLP
+ * annotation and what the graph knows, the drafts of what an analyst may add: new actors, aliases, relations,
+ * and citations of relations the graph already has. Pure and deterministic.
+ */
+
+/** Which NLP-based stages run (the evaluation turns them off one by one). */
+export interface IntakeStages {
+  /** New actors and aliases from the entity recogniser. */
+  recogniser: boolean;
+  /** Relations and citations from the dependency parse. */
+  parse: boolean;
+}
+
+export interface ProposeInput {
+  text: string;
+  /** null: NLP was not run; only the gazetteer's proposals are made. */
+  annotation: NlpAnnotation | null;
+  /** The gazetteer: every known actor. */
+  actors: readonly KnownActor[];
+  /** The graph's relations among the actors the text names: a relation stated again is cited, never copied. */
+  relations: readonly KnownRelation[];
+  vocabulary: Vocabulary;
+  /** Default: both stages on when `annotation` is non-null. */
+  stages?: IntakeStages;
+}
+
+/** How sure the gazetteer-only citation is: both ends and a word of the type in one sentence, no parse. */
+const gazetteerCitationConfidence = 0.35;
+
+/** Drafts of one kind sort in this order when they start at the same offset. */
+const kindOrder: Record<ProposalDraft["kind"], number> = { ACTOR: 0, ALIAS: 1, RELATION: 2, CITATION: 3 };
+
+/**
+ * The proposal drafts for `input.text`, in text order, with ids "p1", "p2", ... (relations refer to new actors
+ * by them). Every quote is the text at its code-point offsets. Throws a plain Error if a rule made a quote that
+ * is not (a bug, never bad input).
+ */
+export function proposeFromText(input: ProposeInput): ProposalDraft[] {
+  const { annotation, actors, relations, vocabulary } = input;
+  const source = intakeText(input.text);
+  const stages = annotation
+    ? (input.stages ?? { recogniser: true, parse: true })
+    : { recogniser: false, parse: false };
+  const drafts: ProposalDraft[] = [];
+  const known = knownSpans(input.text, actors);
+  let spans: ActorSpan[] = known;
+
+  if (annotation && stages.recogniser) {
+    const found = recognisedActors(annotation, actors, known);
+    spans = found.spans;
+    for (const alias of found.aliases) {
+      drafts.push({
+        id: "",
+        kind: "ALIAS",
+        quote: quoteAt(source, alias.start, alias.end),
+        sentence: alias.sentence,
+        producer: { stage: "RECOGNISER", rule: alias.rule },
+        confidence: alias.confidence,
+        actor: alias.actor,
+        alias: alias.alias,
+      } satisfies AliasDraft);
+    }
+    for (const name of found.names) {
+      const first = name.spans[0] as { start: number; end: number; sentence: number };
+      drafts.push({
+        id: name.id,
+        kind: "ACTOR",
+        quote: quoteAt(source, first.start, first.end),
+        sentence: first.sentence,
+        producer: { stage: "RECOGNISER", rule: name.kindRule },
+        confidence: name.confidence,
+        name: name.name,
+        actorKind: name.kind,
+        sameAs: name.sameAs,
+      } satisfies ActorDraft);
+    }
+  }
+
+  const sentences = annotation
+    ? annotation.sentences.map((s) => ({ start: s.start, end: s.end }))
+    : splitSentences(source);
+
+  if (annotation && stages.parse) {
+    const demonym = demonymFinder(actors);
+    const parsed = annotation.sentences.map((sentence) => new ParsedSentence(sentence, spans, demonym));
+    const context = { points: source.points, sentences: parsed, spans };
+    parsed.forEach((sentence, index) => {
+      const best = new Map<string, ProposalDraft>();
+      for (const relation of sentenceRelations(sentence)) {
+        const voice = voiceOf(context, sentence, relation.trigger, relation.negated);
+        const clause =
+          relation.trigger.pos === "NOUN"
+            ? (sentence.head(relation.trigger) ?? relation.trigger)
+            : relation.trigger;
+        const range = sentence.subtree(clause);
+        const dated = statedDates(
+          source.points,
+          (range[0] as { start: number }).start,
+          (range[range.length - 1] as { end: number }).end,
+        );
+        const dates = datesOf(relation.type === "OFFICE" ? [] : dated);
+        const base = {
+          id: "",
+          quote: quoteAt(source, sentence.sentence.start, sentence.sentence.end),
+          sentence: index,
+          producer: { stage: "PARSE" as const, rule: `${relation.rule}:${voice.rule}` },
+          confidence: round(relation.confidence),
+          speaker: voice.speaker?.ref ?? null,
+          stance: voice.stance,
+        };
+        const from = relation.from.ref;
+        const to = relation.to.ref;
+        const existing =
+          "actor" in from && "actor" in to
+            ? findSameRelation(
+                vocabulary,
+                { type: relation.type, from: from.actor, to: to.actor, ...dates },
+                relations,
+              )
+            : undefined;
+        const draft: RelationDraft | CitationDraft = existing
+          ? { ...base, kind: "CITATION", relation: existing.key }
+          : { ...base, kind: "RELATION", type: relation.type, from, to, ...dates };
+        const key = existing ? `c:${existing.key}` : `r:${relation.type}:${refKey(from)}:${refKey(to)}`;
+        const held = best.get(key);
+        if (!held || held.confidence < draft.confidence) best.set(key, draft);
+      }
+      drafts.push(...best.values());
+    });
+  }
+
+  drafts.push(...gazetteerCitations(source, sentences, known, relations, drafts));
+  return numbered(drafts);
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * States of the gazetteer as adjectives of nationality: "malienne" is Mali, "russes" Russia, "nigériens" Niger.
+ * An adjective names the known state whose name's first word it shares the longest beginning with: at least 4
+ * letters, and all but the last 2 of that word ("russ" of "russie", "franc" of "france", "mali" of "mali").
+ */
+function demonymFinder(actors: readonly KnownActor[]): (adjective: string) => ActorSpan | undefined {
+  const states = actors
+    .filter((actor) => actor.kind === "STATE")
+    .flatMap((actor) =>
+      [actor.name, ...actor.aliases].map((name) => ({
+        actor,
+        word: foldName(name).split(/[^\p{L}]+/u)[0] ?? "",
+      })),
+    )
+    .filter((entry) => entry.word.length >= 4);
+  return (adjective) => {
+    const folded = foldName(adjective);
+    if (folded.length < 4) return undefined;
+    let best: { actor: KnownActor; length: number } | undefined;
+    for (const { actor, word } of states) {
+      let common = 0;
+      while (common < word.length && common < folded.length && word[common] === folded[common]) common += 1;
+      if (common >= 4 && common >= word.length - 2 && (!best || common > best.length))
+        best = { actor, length: common };
+    }
+    return best && { start: -1, end: -1, ref: { actor: best.actor.key }, kind: best.actor.kind };
+  };
+}
+
+/**
+ * CITATION drafts without the parse: a sentence naming both ends of a known relation and a word of its type (any
+ * form of one of its trigger verbs or nouns). Skipped where the parse already cited or stated it.
+ */
+function gazetteerCitations(
+  source: ReturnType<typeof intakeText>,
+  sentences: readonly { start: number; end: number }[],
+  known: readonly ActorSpan[],
+  relations: readonly KnownRelation[],
+  drafts: readonly ProposalDraft[],
+): CitationDraft[] {
+  const out: CitationDraft[] = [];
+  const formsByType = new Map<string, Set<string>>();
+  sentences.forEach((sentence, index) => {
+    const named = new Set(
+      known
+        .filter((span) => span.start >= sentence.start && span.end <= sentence.end)
+        .map((span) => ("actor" in span.ref ? span.ref.actor : "")),
+    );
+    if (named.size < 2) return;
+    const words = new Set(
+      foldName(source.points.slice(sentence.start, sentence.end).join("")).split(/[^\p{L}-]+/u),
+    );
+    for (const relation of relations) {
+      if (!named.has(relation.from) || !named.has(relation.to) || relation.from === relation.to) continue;
+      const covered = drafts.some(
+        (d) =>
+          d.sentence === index &&
+          ((d.kind === "CITATION" && d.relation === relation.key) ||
+            (d.kind === "RELATION" && d.type === relation.type)),
+      );
+      if (covered) continue;
+      let forms = formsByType.get(relation.type);
+      if (!forms) {
+        forms = triggerFormsOf(relation.type);
+        formsByType.set(relation.type, forms);
+      }
+      if (![...words].some((word) => forms.has(word))) continue;
+      out.push({
+        id: "",
+        kind: "CITATION",
+        quote: quoteAt(source, sentence.start, sentence.end),
+        sentence: index,
+        producer: { stage: "GAZETTEER", rule: "known-relation-words" },
+        confidence: gazetteerCitationConfidence,
+        relation: relation.key,
+        speaker: null,
+        stance: "REPORTS",
+      });
+    }
+  });
+  return out;
+}
+
+/** The drafts in text order, ids "p1", "p2", ..., relations' references to new actors renamed to match. */
+function numbered(drafts: ProposalDraft[]): ProposalDraft[] {
+  const ordered = drafts
+    .map((draft, order) => ({ draft, order }))
+    .sort(
+      (a, b) =>
+        a.draft.quote.start - b.draft.quote.start ||
+        a.draft.quote.end - b.draft.quote.end ||
+        kindOrder[a.draft.kind] - kindOrder[b.draft.kind] ||
+        a.order - b.order,
+    )
+    .map(({ draft }) => draft);
+  const ids = new Map<string, string>();
+  ordered.forEach((draft, index) => {
+    if (draft.kind === "ACTOR") ids.set(draft.id, `p${index + 1}`);
+  });
+  const rename = (ref: ProposalActorRef): ProposalActorRef =>
+    "proposal" in ref ? { proposal: ids.get(ref.proposal) ?? ref.proposal } : ref;
+  return ordered.map((draft, index) => {
+    const id = `p${index + 1}`;
+    if (draft.kind === "RELATION")
+      return {
+        ...draft,
+        id,
+        from: rename(draft.from),
+        to: rename(draft.to),
+        speaker: draft.speaker && rename(draft.speaker),
+      };
+    if (draft.kind === "CITATION") return { ...draft, id, speaker: draft.speaker && rename(draft.speaker) };
+    return { ...draft, id };
+  });
+}

@@ -1,0 +1,282 @@
+import { foldName } from "../../domain/text.js";
+import type { NlpToken } from "../../nlp/annotation.js";
+import {
+  needsQualifier,
+  nounLemma,
+  nounTrigger,
+  qualifiedTypes,
+  type Trigger,
+  titleWords,
+  verbLemma,
+  verbTrigger,
+} from "./lexicon.js";
+import { type ArgumentActor, type ParsedSentence, sameRef, wordOf } from "./parse.js";
+
+/**
+ * Relations from the dependency parse: a trigger word of a relation type (a verb or an event noun, see
+ * ./lexicon.ts) and its arguments resolved to actors.
+ * - verbs: the subject (or, passive, the `obl:agent`) is `from`; `to` is the direct object (passive: the
+ *   passive subject) or an oblique with the trigger's preposition ("livrer ... au Mali", "coopérer avec");
+ *   a relative clause takes its antecedent for "qui"/"que" ("le groupe qui a attaqué ..."); a participle
+ *   modifying a noun ("le groupe dirigé par X") has that noun as its passive subject; an infinitive or a
+ *   coordinated verb without its own subject borrows the one of the verb it depends on;
+ * - event nouns: `to` from their dependents with the trigger's preposition, `from` from a "de" or "par"
+ *   dependent, an adjective of nationality ("l'aide russe") or the subject of the verb they are the object of
+ *   ("X a signé un accord avec Y"); "entre X et Y" gives both;
+ * - coordination anywhere gives one relation per actor ("la Russie et la Chine ont livré").
+ * - an apposition of a title ("X, ministre des Affaires étrangères du Mali", "le président malien X") gives
+ *   OFFICE from the person to the state or body the title names.
+ */
+
+/** A relation the parse states, before speaker, stance, dates and ids. */
+export interface ParsedRelation {
+  type: string;
+  from: ArgumentActor;
+  to: ArgumentActor;
+  /** The trigger token (the verb or noun), for the speaker and the dates. */
+  trigger: NlpToken;
+  rule: string;
+  confidence: number;
+  /** The trigger is negated ("n'a pas livré", "jamais"). */
+  negated: boolean;
+}
+
+const relativePronouns = new Set(["qui", "que", "lequel", "laquelle", "lesquels", "lesquelles", "dont"]);
+const reflexives = new Set(["se", "me", "te", "nous", "vous"]);
+const negations = new Set(["pas", "jamais", "aucunement", "nullement", "point"]);
+const subjectRelations = (r: string) => r === "nsubj" || r === "nsubj:caus";
+const obliqueRelations = (r: string) => r.startsWith("obl") || r === "iobj" || r.startsWith("nmod");
+
+/** The token a verb without its own subject takes it from: the verb it completes or is coordinated with. */
+function subjectOf(parsed: ParsedSentence, verb: NlpToken, depth = 0): ArgumentActor[] {
+  const subject = parsed.children(verb, subjectRelations)[0];
+  if (subject) return argumentActors(parsed, verb, subject);
+  const passiveAgent = parsed.children(verb, (r) => r === "obl:agent")[0];
+  if (passiveAgent && parsed.children(verb, (r) => r === "aux:pass").length > 0)
+    return parsed.actorsOf(passiveAgent);
+  const head = parsed.head(verb);
+  if (!head || depth >= 4) return [];
+  if (verb.relation === "xcomp") {
+    // Object control: "accuser X d'avoir attaqué", "X est accusé d'avoir attaqué": X is the one who attacked.
+    const controller = parsed.children(head, (r) => r === "obj" || r === "nsubj:pass")[0];
+    if (controller) return argumentActors(parsed, head, controller);
+  }
+  if (["xcomp", "conj", "advcl", "ccomp"].includes(verb.relation)) return subjectOf(parsed, head, depth + 1);
+  return [];
+}
+
+/** An argument's actors; a relative pronoun stands for the noun its clause modifies. */
+function argumentActors(parsed: ParsedSentence, verb: NlpToken, argument: NlpToken): ArgumentActor[] {
+  if (argument.pos === "PRON" && relativePronouns.has(wordOf(argument)) && verb.relation === "acl:relcl") {
+    const antecedent = parsed.head(verb);
+    return antecedent ? parsed.actorsOf(antecedent) : [];
+  }
+  return parsed.actorsOf(argument);
+}
+
+/** The dependents of `token` introduced by each preposition, as actors. */
+function obliques(parsed: ParsedSentence, token: NlpToken): Map<string, ArgumentActor[]> {
+  const byPreposition = new Map<string, ArgumentActor[]>();
+  for (const child of parsed.children(token, obliqueRelations)) {
+    if (child.relation === "obl:agent") continue;
+    const preposition = parsed.caseOf(child) ?? (child.relation === "iobj" ? "à" : undefined);
+    if (!preposition) continue;
+    const actors = parsed.actorsOf(child);
+    if (actors.length === 0) continue;
+    byPreposition.set(preposition, [...(byPreposition.get(preposition) ?? []), ...actors]);
+  }
+  return byPreposition;
+}
+
+const isNegated = (parsed: ParsedSentence, token: NlpToken) =>
+  parsed.children(token).some((child) => child.relation.startsWith("advmod") && negations.has(wordOf(child)));
+
+/** The relations of every pairing of `from` and `to` actors (an actor is never related to itself). */
+function pairings(
+  type: string,
+  from: readonly ArgumentActor[],
+  to: readonly ArgumentActor[],
+  base: Omit<ParsedRelation, "type" | "from" | "to" | "confidence">,
+  confidence: number,
+): ParsedRelation[] {
+  const out: ParsedRelation[] = [];
+  for (const a of from) {
+    for (const b of to) {
+      if (sameRef(a.ref, b.ref)) continue;
+      const loose = (a.indirect ? 0.1 : 0) + (b.indirect ? 0.1 : 0);
+      out.push({ ...base, type, from: a, to: b, confidence: Math.max(0.1, confidence - loose) });
+    }
+  }
+  return out;
+}
+
+/** Relations a verb trigger states. */
+function verbRelations(parsed: ParsedSentence, verb: NlpToken, trigger: Trigger): ParsedRelation[] {
+  const children = parsed.children(verb);
+  if (trigger.reflexive && !children.some((c) => c.pos === "PRON" && reflexives.has(wordOf(c)))) return [];
+  const participleOfNoun = verb.relation === "acl" && parsed.head(verb)?.pos !== "VERB";
+  const passive = children.some((c) => c.relation === "aux:pass") || participleOfNoun;
+  const agentToken = children.find((c) => c.relation === "obl:agent");
+  const agentActors = passive ? (agentToken ? parsed.actorsOf(agentToken) : []) : subjectOf(parsed, verb);
+  let patient: ArgumentActor[] = [];
+  if (passive) {
+    const subject = children.find((c) => c.relation === "nsubj:pass");
+    const head = parsed.head(verb);
+    if (subject) patient = argumentActors(parsed, verb, subject);
+    else if (participleOfNoun && head) patient = parsed.actorsOf(head);
+  } else {
+    const object = children.find((c) => c.relation === "obj");
+    if (object) patient = argumentActors(parsed, verb, object);
+  }
+  const byPreposition = obliques(parsed, verb);
+  const from = trigger.objectIsFrom && patient.length > 0 ? patient : agentActors;
+  let to: ArgumentActor[] = [];
+  for (const slot of trigger.to) {
+    to = slot === "obj" ? (trigger.objectIsFrom ? [] : patient) : (byPreposition.get(foldName(slot)) ?? []);
+    if (to.length > 0) break;
+  }
+  const rule = passive
+    ? "verb-passive-agent"
+    : verb.relation === "acl:relcl"
+      ? "verb-relative-clause"
+      : "verb-subject-object";
+  return pairings(
+    trigger.type,
+    from,
+    to,
+    { trigger: verb, rule, negated: isNegated(parsed, verb) },
+    trigger.confidence - (passive ? 0.05 : 0),
+  );
+}
+
+/** The type an event noun names, given its adjectives ("coopération militaire"), or undefined. */
+function nounType(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger): string | undefined {
+  const qualifiers = qualifiedTypes[trigger.type] ?? {};
+  for (const adjective of parsed.children(noun, (r) => r === "amod")) {
+    const word = wordOf(adjective).replace(/(e|s|es)$/u, "");
+    for (const [stem, type] of Object.entries(qualifiers))
+      if (word === stem || wordOf(adjective) === stem) return type;
+  }
+  return needsQualifier.has(trigger.type) ? undefined : trigger.type;
+}
+
+/** Relations an event noun states. */
+function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger): ParsedRelation[] {
+  const type = nounType(parsed, noun, trigger);
+  if (!type) return [];
+  const base = { trigger: noun, negated: false };
+  const byPreposition = obliques(parsed, noun);
+  // "la livraison d'armes au Mali": the dependents of the noun's own "de" dependent count as the noun's.
+  for (const child of parsed.children(noun, (r) => r.startsWith("nmod"))) {
+    if (parsed.spanOf.has(child.index)) continue;
+    for (const [preposition, actors] of obliques(parsed, child)) {
+      if (preposition !== "de")
+        byPreposition.set(preposition, [...(byPreposition.get(preposition) ?? []), ...actors]);
+    }
+  }
+  const between = byPreposition.get("entre") ?? [];
+  if (between.length >= 2) {
+    const [first, ...rest] = between as [ArgumentActor, ...ArgumentActor[]];
+    return pairings(type, [first], rest, { ...base, rule: "noun-between" }, trigger.confidence);
+  }
+  let to: ArgumentActor[] = [];
+  let toSlot: string | undefined;
+  for (const slot of trigger.to) {
+    to = byPreposition.get(foldName(slot)) ?? [];
+    toSlot = foldName(slot);
+    if (to.length > 0) break;
+  }
+  let from: ArgumentActor[] = [...(byPreposition.get("par") ?? [])];
+  if (toSlot !== "de") from.push(...(byPreposition.get("de") ?? []));
+  for (const adjective of parsed.children(noun, (r) => r === "amod")) {
+    const actors = parsed.actorsOf(adjective);
+    from.push(...actors);
+  }
+  let rule = "noun-dependents";
+  if (from.length === 0) {
+    // "X a signé un accord avec Y", "X effectue une visite au Mali": the verb's subject is the noun's agent.
+    const verb = parsed.head(noun);
+    if (verb && (noun.relation === "obj" || noun.relation.startsWith("obl")) && verb.pos === "VERB") {
+      from = subjectOf(parsed, verb);
+      rule = "noun-object-of-verb";
+      if (to.length === 0) {
+        const verbObliques = obliques(parsed, verb);
+        for (const slot of trigger.to) {
+          to = verbObliques.get(foldName(slot)) ?? [];
+          if (to.length > 0) break;
+        }
+      }
+    }
+  }
+  return pairings(
+    type,
+    from,
+    to,
+    { ...base, rule },
+    trigger.confidence - (rule === "noun-object-of-verb" ? 0.05 : 0),
+  );
+}
+
+/** The first actor under a title noun (not the person it describes): what the office is in. */
+function officeOf(parsed: ParsedSentence, title: NlpToken, person: NlpToken): ArgumentActor | undefined {
+  const follow = (r: string) => r.startsWith("nmod") || r === "amod" || r === "appos" || r.startsWith("flat");
+  const queue = parsed.children(title, follow);
+  while (queue.length > 0) {
+    const next = queue.shift() as NlpToken;
+    if (next.index === person.index) continue;
+    const [actor] = parsed.actorsOf(next);
+    if (actor) return actor;
+    queue.push(...parsed.children(next, follow));
+  }
+  return undefined;
+}
+
+/** OFFICE relations from a person's title in apposition or before the name. */
+function officeRelations(parsed: ParsedSentence): ParsedRelation[] {
+  const out: ParsedRelation[] = [];
+  for (const token of parsed.tokens) {
+    const span = parsed.spanOf.get(token.index);
+    if (span?.kind !== "PERSON") continue;
+    const head = parsed.head(token);
+    if (head && parsed.spanOf.get(head.index) === span) continue; // not the head of its own name
+    const titles: NlpToken[] = [];
+    for (const child of parsed.children(token, (r) => r === "appos")) titles.push(child);
+    if (head && ["appos", "nmod", "flat:name", "dep", "flat"].includes(token.relation)) titles.push(head);
+    for (const title of titles) {
+      if (title.pos !== "NOUN" || !titleWords.has(wordOf(title))) continue;
+      const office = officeOf(parsed, title, token);
+      if (!office || office.kind === "PERSON") continue;
+      out.push({
+        type: "OFFICE",
+        from: { ref: span.ref, kind: span.kind, indirect: false },
+        to: office,
+        trigger: title,
+        rule: title.index > token.index ? "office-apposition" : "office-title-before-name",
+        confidence: 0.7,
+        negated: false,
+      });
+    }
+  }
+  return out;
+}
+
+/** Every relation the parse of one sentence states, in the order of their triggers. */
+export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
+  const out: ParsedRelation[] = [];
+  for (const token of parsed.tokens) {
+    if (token.pos === "VERB" || token.pos === "ADJ") {
+      const lemma = verbLemma(token.text);
+      const trigger = lemma ? verbTrigger(lemma) : undefined;
+      if (trigger) out.push(...verbRelations(parsed, token, trigger));
+    } else if (token.pos === "NOUN") {
+      const lemma = nounLemma(token.text);
+      let trigger = lemma ? nounTrigger(lemma) : undefined;
+      // "coup d'État": the noun "coup" names an overthrow only with "État".
+      if (!trigger && wordOf(token) === "coup" && parsed.children(token).some((c) => wordOf(c) === "etat"))
+        trigger = { type: "OVERTHROW", to: ["contre"], confidence: 0.55 };
+      if (trigger) out.push(...nounRelations(parsed, token, trigger));
+    }
+  }
+  out.push(...officeRelations(parsed));
+  return out.sort((a, b) => a.trigger.index - b.trigger.index);
+}

@@ -1,0 +1,147 @@
+import type { NlpToken } from "../../nlp/annotation.js";
+import type { ActorSpan } from "./actors.js";
+import { type SpeechClass, speechClass, speechPrepositions, verbLemma } from "./lexicon.js";
+import { type ArgumentActor, type ParsedSentence, wordOf } from "./parse.js";
+
+/**
+ * Who says a relation, and how: the speaker of reported speech and the stance of the verb that reports it.
+ * - a reporting verb above the trigger ("X a déclaré que ...", "X nie avoir livré ...") or beside it in an
+ *   incise ("..., a-t-il annoncé", "..., a affirmé X"): its subject (its agent when passive) speaks, with the
+ *   verb's stance (ASSERTS; ACCUSES for accuser, dénoncer; DENIES for démentir, nier, rejeter ...);
+ * - "selon X", "d'après X" on the trigger's clause: X asserts it;
+ * - a trigger inside « … »: the reporting verb outside the quotation, in the sentences it spans or the one
+ *   right after it, gives the speaker;
+ * - a pronoun subject ("il", "elle") is the last person named before it;
+ * - otherwise the article's own voice: no speaker, REPORTS. A negated trigger is DENIES.
+ */
+
+export interface Voice {
+  speaker: ArgumentActor | null;
+  stance: "ASSERTS" | "REPORTS" | "ACCUSES" | "DENIES";
+  rule: string;
+}
+
+const personalPronouns = new Set(["il", "elle", "ils", "elles"]);
+/** Dependents of a reporting verb that hold what it reports. */
+const reportedRelations = new Set([
+  "ccomp",
+  "xcomp",
+  "obj",
+  "parataxis",
+  "parataxis:insert",
+  "advcl",
+  "csubj",
+]);
+
+/** The reporting class of a token, if it is a reporting verb. */
+const reporting = (token: NlpToken): SpeechClass | undefined => {
+  if (token.pos !== "VERB") return undefined;
+  const lemma = verbLemma(token.text);
+  return lemma ? speechClass(lemma) : undefined;
+};
+
+export interface SpeechContext {
+  points: readonly string[];
+  /** Every sentence of the text, parsed, in order. */
+  sentences: readonly ParsedSentence[];
+  /** Every actor span of the text, in order (for pronouns). */
+  spans: readonly ActorSpan[];
+}
+
+/** The code-point ranges [open, close] of quotations in « » or “ ” of the text. */
+export function quotations(points: readonly string[]): [number, number][] {
+  const ranges: [number, number][] = [];
+  const open: number[] = [];
+  points.forEach((point, i) => {
+    if (point === "«" || point === "“") open.push(i);
+    else if ((point === "»" || point === "”") && open.length > 0) ranges.push([open.pop() as number, i]);
+  });
+  return ranges.sort((a, b) => a[0] - b[0]);
+}
+
+/** The speaker a reporting verb's subject (or passive agent) names; a pronoun is the last person named before. */
+function speakerOfVerb(context: SpeechContext, parsed: ParsedSentence, verb: NlpToken): ArgumentActor | null {
+  const subject =
+    parsed.children(verb, (r) => r === "nsubj")[0] ??
+    (parsed.children(verb, (r) => r === "aux:pass").length > 0
+      ? parsed.children(verb, (r) => r === "obl:agent")[0]
+      : undefined);
+  if (!subject) {
+    const head = parsed.head(verb);
+    return head && ["conj", "xcomp"].includes(verb.relation) ? speakerOfVerb(context, parsed, head) : null;
+  }
+  if (subject.pos === "PRON" && personalPronouns.has(wordOf(subject))) {
+    const person = [...context.spans]
+      .reverse()
+      .find((span) => span.kind === "PERSON" && span.end <= subject.start);
+    return person ? { ref: person.ref, kind: person.kind, indirect: true } : null;
+  }
+  return parsed.actorsOf(subject)[0] ?? null;
+}
+
+/** Who says the relation `trigger` states in `parsed`, and with what stance. */
+export function voiceOf(
+  context: SpeechContext,
+  parsed: ParsedSentence,
+  trigger: NlpToken,
+  negated: boolean,
+): Voice {
+  const voice = (speaker: ArgumentActor | null, stance: Voice["stance"], rule: string): Voice => ({
+    speaker,
+    stance: negated ? "DENIES" : stance,
+    rule,
+  });
+  // Up from the trigger: a reporting verb it depends on, an incise beside it, a "selon X" on its clause.
+  let child: NlpToken | undefined;
+  for (
+    let node: NlpToken | undefined = trigger, steps = 0;
+    node && steps < 30;
+    node = parsed.head(node), steps += 1
+  ) {
+    const cls = node !== trigger ? reporting(node) : undefined;
+    if (cls && child && reportedRelations.has(child.relation)) {
+      const speaker = speakerOfVerb(context, parsed, node);
+      if (speaker) return voice(speaker, cls, "speech-verb");
+    }
+    for (const side of parsed.children(node)) {
+      if (side.index === child?.index || side.index === trigger.index) continue;
+      const sideClass = side.relation.startsWith("parataxis") ? reporting(side) : undefined;
+      if (sideClass) {
+        const speaker = speakerOfVerb(context, parsed, side);
+        if (speaker) return voice(speaker, sideClass, "speech-incise");
+      }
+      if (side.relation.startsWith("obl") || side.relation.startsWith("nmod")) {
+        const preposition = parsed.caseOf(side);
+        if (preposition && speechPrepositions.has(preposition)) {
+          const [speaker] = parsed.actorsOf(side);
+          if (speaker) return voice(speaker, "ASSERTS", "speech-selon");
+        }
+      }
+    }
+    child = node;
+  }
+  // Inside a quotation: the reporting verb outside it.
+  const quote = quotations(context.points).find(
+    ([open, close]) => open < trigger.start && trigger.end <= close,
+  );
+  if (quote) {
+    const [open, close] = quote;
+    const near = context.sentences.filter(
+      (s) => s.sentence.start <= close + 1 && s.sentence.end >= open && s.sentence.start >= 0,
+    );
+    const after = context.sentences.find((s) => s.sentence.start > close);
+    for (const candidate of after && !near.includes(after) ? [...near, after] : near) {
+      for (const token of candidate.tokens) {
+        if (token.start > open && token.end <= close + 1) continue;
+        const cls = reporting(token);
+        if (!cls) continue;
+        // The first reporting verb outside the quotation says who speaks, even when we cannot tell who it is.
+        const speaker = speakerOfVerb(context, candidate, token);
+        return speaker
+          ? voice(speaker, cls, "speech-quotation")
+          : voice(null, "REPORTS", "speech-unresolved");
+      }
+    }
+  }
+  return voice(null, "REPORTS", "article-voice");
+}
