@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import type { ManagedTransaction } from "neo4j-driver";
 import type { Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
 import {
@@ -19,12 +20,16 @@ import { proposeFromText } from "./propose.js";
 
 /**
  * Article intake (issue 31, docs/decisions/033-proposals.md): a stored source's text is annotated by the French
- * NLP process (outside any transaction: it takes seconds), then, in one transaction under the graph's write
- * lock, the gazetteer (every actor's names, aliases and kind) and the relations among the actors the text names
- * are read, intake's rules (./propose.ts) make their drafts, the source's older PENDING proposals are superseded
- * and the new ones stored. Reading the graph under the lock means the proposals compare the text with the graph
- * exactly as committed, and two intakes of one source run one after the other.
+ * NLP process, the gazetteer (every actor's names, aliases and kind) and the relations among the actors the text
+ * names are read, and intake's rules (./propose.ts) make their drafts, all outside any transaction (NLP takes
+ * seconds); then, in one transaction under the graph's write lock, the source's older PENDING proposals are
+ * superseded and the new ones stored, so two intakes of one source run one after the other. Proposals may go
+ * stale as the graph changes: an acceptance checks everything again under the lock, and a new intake
+ * supersedes them.
  */
+
+/** A database read as the store's transaction functions take it. */
+type Reader = Pick<ManagedTransaction, "run">;
 
 /** Most relations among the actors a text names that the rules compare a proposed relation with. */
 export const knownRelationsPerIntake = 2_000;
@@ -161,29 +166,36 @@ export async function intakeSource(
   const annotated = nlp
     ? await nlp.annotate(stored.text, signal)
     : ({ ran: false, reason: "no NLP service is configured here" } as const);
+  // The rules run outside the write's transaction (the lexicon loads on first use, a long text takes a while), on
+  // the graph as committed now; an acceptance checks everything again under the lock.
+  const read = { run: (cypher: string, params: Record<string, unknown>) => db.read(cypher, params) };
+  const actors = (await allActorNames(read as unknown as Reader)).map((a) => ({
+    key: a.id,
+    name: a.name,
+    kind: a.kind,
+    aliases: a.aliases ?? [],
+  }));
+  const relations = await relationsAmongMentioned(
+    read as unknown as Reader,
+    stored.key,
+    knownRelationsPerIntake,
+  );
+  const drafts = proposeFromText({
+    text: stored.text,
+    annotation: annotated.ran ? annotated.annotation : null,
+    actors,
+    relations,
+    vocabulary,
+  });
+  if (drafts.length > proposalsPerIntake) {
+    throw new DomainError(
+      "BAD_USER_INPUT",
+      `The text of source "${stored.key}" gives ${drafts.length} proposals, more than ${proposalsPerIntake} ` +
+        "for one intake: store it as several sources, a few pages each",
+      { where: "input.source", rule: "PROPOSALS_PER_INTAKE", limit: proposalsPerIntake },
+    );
+  }
   return guardedWrite(db, writer, "intake", clientKey, request, async (tx, log) => {
-    const actors = (await allActorNames(tx)).map((a) => ({
-      key: a.id,
-      name: a.name,
-      kind: a.kind,
-      aliases: a.aliases ?? [],
-    }));
-    const relations = await relationsAmongMentioned(tx, stored.key, knownRelationsPerIntake);
-    const drafts = proposeFromText({
-      text: stored.text,
-      annotation: annotated.ran ? annotated.annotation : null,
-      actors,
-      relations,
-      vocabulary,
-    });
-    if (drafts.length > proposalsPerIntake) {
-      throw new DomainError(
-        "BAD_USER_INPUT",
-        `The text of source "${stored.key}" gives ${drafts.length} proposals, more than ${proposalsPerIntake} ` +
-          "for one intake: store it as several sources, a few pages each",
-        { where: "input.source", rule: "PROPOSALS_PER_INTAKE", limit: proposalsPerIntake },
-      );
-    }
     const intake = randomUUID().slice(0, 8);
     const superseded = await supersedePending(tx, stored.key, intake);
     const rows = proposalRows(stored.key, intake, drafts);
