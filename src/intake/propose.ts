@@ -18,7 +18,7 @@ import { datesOf, statedDates } from "./rules/dates.js";
 import { triggerFormsOf } from "./rules/lexicon.js";
 import { ParsedSentence, refKey } from "./rules/parse.js";
 import { sentenceRelations } from "./rules/relations.js";
-import { voiceOf } from "./rules/speech.js";
+import { type Voice, voiceOf } from "./rules/speech.js";
 
 /**
  * Article intake's rules (issue 31, docs/decisions/034-intake-rules.md): from a French text, its CoreNLP
@@ -103,10 +103,17 @@ export function proposeFromText(input: ProposeInput): ProposalDraft[] {
     ? annotation.sentences.map((s) => ({ start: s.start, end: s.end }))
     : splitSentences(source);
 
+  /** Who speaks in a sentence, at its first word among `forms` (with the parse only). */
+  let voiceAt: VoiceAt | undefined;
   if (annotation && stages.parse) {
     const demonym = demonymFinder(actors);
     const parsed = annotation.sentences.map((sentence) => new ParsedSentence(sentence, spans, demonym));
     const context = { points: source.points, sentences: parsed, spans };
+    voiceAt = (index, forms) => {
+      const sentence = parsed[index];
+      const token = sentence?.tokens.find((t) => forms.has(foldName(t.text)));
+      return sentence && token ? voiceOf(context, sentence, token, false) : undefined;
+    };
     parsed.forEach((sentence, index) => {
       const best = new Map<string, ProposalDraft>();
       for (const relation of sentenceRelations(sentence)) {
@@ -152,9 +159,11 @@ export function proposeFromText(input: ProposeInput): ProposalDraft[] {
     });
   }
 
-  drafts.push(...gazetteerCitations(source, sentences, known, relations, drafts));
+  drafts.push(...gazetteerCitations(source, sentences, known, relations, drafts, voiceAt));
   return numbered(drafts);
 }
+
+type VoiceAt = (sentence: number, forms: ReadonlySet<string>) => Voice | undefined;
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
@@ -197,6 +206,7 @@ function gazetteerCitations(
   known: readonly ActorSpan[],
   relations: readonly KnownRelation[],
   drafts: readonly ProposalDraft[],
+  voiceAt: VoiceAt | undefined,
 ): CitationDraft[] {
   const out: CitationDraft[] = [];
   const formsByType = new Map<string, Set<string>>();
@@ -207,9 +217,8 @@ function gazetteerCitations(
         .map((span) => ("actor" in span.ref ? span.ref.actor : "")),
     );
     if (named.size < 2) return;
-    const words = new Set(
-      foldName(source.points.slice(sentence.start, sentence.end).join("")).split(/[^\p{L}-]+/u),
-    );
+    const folded = foldName(source.points.slice(sentence.start, sentence.end).join(""));
+    const words = new Set(folded.split(/[^\p{L}-]+/u));
     for (const relation of relations) {
       if (!named.has(relation.from) || !named.has(relation.to) || relation.from === relation.to) continue;
       const covered = drafts.some(
@@ -225,16 +234,27 @@ function gazetteerCitations(
         formsByType.set(relation.type, forms);
       }
       if (![...words].some((word) => forms.has(word))) continue;
+      // "coopération militaire" names military cooperation, not cooperation in general, and the other way round.
+      const military = /cooperation\s+(militaire|securitaire|technico|de defense)/u.test(folded);
+      if (
+        (relation.type === "COOPERATION" && military) ||
+        (relation.type === "MILITARY_COOPERATION" && !military)
+      )
+        continue;
+      const voice = voiceAt?.(index, forms);
       out.push({
         id: "",
         kind: "CITATION",
         quote: quoteAt(source, sentence.start, sentence.end),
         sentence: index,
-        producer: { stage: "GAZETTEER", rule: "known-relation-words" },
+        producer: {
+          stage: "GAZETTEER",
+          rule: voice ? `known-relation-words:${voice.rule}` : "known-relation-words",
+        },
         confidence: gazetteerCitationConfidence,
         relation: relation.key,
-        speaker: null,
-        stance: "REPORTS",
+        speaker: voice?.speaker?.ref ?? null,
+        stance: voice?.stance ?? "REPORTS",
       });
     }
   });

@@ -28,6 +28,11 @@ export interface Trigger {
   objectIsFrom?: boolean;
   /** Reflexive verbs ("se rendre à") only count with their reflexive pronoun. */
   reflexive?: boolean;
+  /**
+   * For a noun said of a subject with a copula ("X est un partenaire de Y", "X est le successeur de Y"): whether
+   * the subject is the relation's `to` (X is Y's partner: Y has X as partner) rather than its `from`.
+   */
+  subjectIsTo?: boolean;
   /** Confidence of a relation made from this trigger with both ends found in their slots. */
   confidence: number;
 }
@@ -123,9 +128,9 @@ const nounTriggers: Record<string, Trigger> = {
   coopération: { type: "COOPERATION", to: ["avec", "entre"], confidence: 0.6 },
   collaboration: { type: "COOPERATION", to: ["avec", "entre"], confidence: 0.55 },
   partenariat: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.6 },
-  partenaire: { type: "PARTNERSHIP", to: ["de"], confidence: 0.5 },
+  partenaire: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   alliance: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.55 },
-  allié: { type: "PARTNERSHIP", to: ["de"], confidence: 0.5 },
+  allié: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   rapprochement: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.5 },
   successeur: { type: "SUCCESSION", to: ["de"], confidence: 0.55 },
   relation: { type: "DIPLOMATIC_RELATIONS", to: ["avec", "entre"], confidence: 0.4 },
@@ -184,6 +189,8 @@ const speechVerbs: Record<string, SpeechClass> = {
   révéler: "ASSERTS",
   admettre: "ASSERTS",
   répéter: "ASSERTS",
+  exprimer: "ASSERTS",
+  souhaiter: "ASSERTS",
   accuser: "ACCUSES",
   dénoncer: "ACCUSES",
   reprocher: "ACCUSES",
@@ -197,7 +204,7 @@ const speechVerbs: Record<string, SpeechClass> = {
 
 /** Titles of persons (folded): a title in apposition or before a name makes its holder an official of what it names ("X, ministre des Affaires étrangères du Mali"); a title is never read as the state or body it names ("le président malien" is not Mali). */
 export const titleWords = new Set(
-  "ministre president presidente chef directeur directrice porte-parole ambassadeur ambassadrice commandant secretaire dirigeant dirigeante fondateur patron premier general colonel responsable representant representante conseiller conseillere gouverneur envoye emissaire vice-president leader roi reine chancelier chanceliere".split(
+  "ministre president presidente chef homologue directeur directrice porte-parole ambassadeur ambassadrice commandant secretaire dirigeant dirigeante fondateur patron premier general colonel responsable representant representante conseiller conseillere gouverneur envoye emissaire vice-president leader roi reine chancelier chanceliere".split(
     " ",
   ),
 );

@@ -105,6 +105,20 @@ export class ParsedSentence {
     return false;
   }
 
+  /** The actor a common noun belongs to: its "de" dependent ("l'armée du Mali") or its nationality ("malienne"). */
+  private belongingTo(token: NlpToken): ArgumentActor[] {
+    for (const child of this.children(token)) {
+      const childSpan = this.spanOf.get(child.index);
+      if (child.relation.startsWith("nmod") && childSpan && this.caseOf(child) === "de")
+        return [{ ref: childSpan.ref, kind: childSpan.kind, indirect: true }];
+      if (child.relation === "amod" && child.pos === "ADJ") {
+        const state = this.demonym(child.word);
+        if (state) return [{ ref: state.ref, kind: state.kind, indirect: true }];
+      }
+    }
+    return [];
+  }
+
   /**
    * The actors an argument names: its own span; else, for a common noun, an actor it belongs to through a
    * "de" dependent or an adjective of nationality; plus, in both cases, those of the arguments coordinated
@@ -117,33 +131,15 @@ export class ParsedSentence {
     const state = token.pos === "ADJ" && !span ? this.demonym(token.word) : undefined;
     if (span) found.push({ ref: span.ref, kind: span.kind, indirect: false });
     else if (state) found.push({ ref: state.ref, kind: state.kind, indirect: true });
-    else if (token.pos === "NOUN" && titleWords.has(wordOf(token))) {
-      // "le ministre Diop", "le président X": the person named after the title.
-      for (const child of this.children(
-        token,
-        (r) => r === "appos" || r.startsWith("flat") || r === "nmod",
-      )) {
-        const childSpan = this.spanOf.get(child.index);
-        if (childSpan?.kind === "PERSON" && !this.caseOf(child)) {
-          found.push({ ref: childSpan.ref, kind: childSpan.kind, indirect: false });
-          break;
-        }
-      }
-    } else if (token.pos === "NOUN") {
-      for (const child of this.children(token)) {
-        const childSpan = this.spanOf.get(child.index);
-        if (child.relation.startsWith("nmod") && childSpan && this.caseOf(child) === "de") {
-          found.push({ ref: childSpan.ref, kind: childSpan.kind, indirect: true });
-          break;
-        }
-        if (child.relation === "amod" && child.pos === "ADJ") {
-          const state = this.demonym(child.word);
-          if (state) {
-            found.push({ ref: state.ref, kind: state.kind, indirect: true });
-            break;
-          }
-        }
-      }
+    else if (token.pos === "NOUN") {
+      // "l'agence X", "le groupe X", "le ministre X": the name the noun is followed by, without a preposition
+      // (a title names only a person: "le président malien" is not Mali).
+      const title = titleWords.has(wordOf(token));
+      const named = this.children(token, (r) => r === "appos" || r.startsWith("flat") || r === "nmod")
+        .map((child) => ({ child, span: this.spanOf.get(child.index) }))
+        .find(({ child, span }) => span && !this.caseOf(child) && (!title || span.kind === "PERSON"));
+      if (named?.span) found.push({ ref: named.span.ref, kind: named.span.kind, indirect: false });
+      else if (!title) found.push(...this.belongingTo(token));
     }
     if (depth < 3) {
       for (const conj of this.children(token, (r) => r === "conj"))

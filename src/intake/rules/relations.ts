@@ -192,7 +192,30 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
     const actors = parsed.actorsOf(adjective);
     from.push(...actors);
   }
+  // "X est un partenaire de Y", "X est le successeur de Y": the noun is said of its subject.
+  const copular = parsed.children(noun, (r) => r === "cop").length > 0;
+  const predicated = copular ? parsed.children(noun, (r) => r === "nsubj")[0] : undefined;
+  if (predicated) {
+    const subject = argumentActors(parsed, noun, predicated);
+    const other = toSlot === "de" ? to : [...(byPreposition.get("de") ?? []), ...to];
+    const rule = "noun-copula";
+    return trigger.subjectIsTo
+      ? pairings(type, other, subject, { ...base, rule }, trigger.confidence)
+      : pairings(type, subject, other, { ...base, rule }, trigger.confidence);
+  }
   let rule = "noun-dependents";
+  const possessive = parsed
+    .children(noun, (r) => r === "det" || r === "nmod:poss")
+    .some((d) => /^(son|sa|ses|leur|leurs)$/u.test(wordOf(d)));
+  if (from.length === 0 && possessive) {
+    // "sa coopération avec Y", "leur retrait du Mali": the possessor is the subject of the clause above.
+    for (let verb = parsed.head(noun), steps = 0; verb && steps < 6; verb = parsed.head(verb), steps += 1) {
+      if (verb.pos !== "VERB") continue;
+      from = subjectOf(parsed, verb);
+      rule = "noun-possessive";
+      break;
+    }
+  }
   if (from.length === 0) {
     // "X a signé un accord avec Y", "X effectue une visite au Mali": the verb's subject is the noun's agent.
     const verb = parsed.head(noun);
@@ -219,14 +242,19 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
 
 /** The first actor under a title noun (not the person it describes): what the office is in. */
 function officeOf(parsed: ParsedSentence, title: NlpToken, person: NlpToken): ArgumentActor | undefined {
-  const follow = (r: string) => r.startsWith("nmod") || r === "amod" || r === "appos" || r.startsWith("flat");
-  const queue = parsed.children(title, follow);
+  // Only what the title is "of" ("ministre de la Défense du Mali", "président malien"), not where it went ("à X").
+  const follow = (child: NlpToken) =>
+    (child.relation.startsWith("nmod") && [undefined, "de"].includes(parsed.caseOf(child))) ||
+    child.relation === "amod" ||
+    child.relation === "appos" ||
+    child.relation.startsWith("flat");
+  const queue = parsed.children(title).filter(follow);
   while (queue.length > 0) {
     const next = queue.shift() as NlpToken;
     if (next.index === person.index) continue;
     const [actor] = parsed.actorsOf(next);
     if (actor) return actor;
-    queue.push(...parsed.children(next, follow));
+    queue.push(...parsed.children(next).filter(follow));
   }
   return undefined;
 }

@@ -70,6 +70,11 @@ function speakerOfVerb(context: SpeechContext, parsed: ParsedSentence, verb: Nlp
     const head = parsed.head(verb);
     return head && ["conj", "xcomp"].includes(verb.relation) ? speakerOfVerb(context, parsed, head) : null;
   }
+  if (wordOf(subject) === "dernier" || /^(celui|celle)-ci$/u.test(wordOf(subject))) {
+    // "ce dernier", "celui-ci": the last actor named before.
+    const last = [...context.spans].reverse().find((span) => span.end <= subject.start);
+    return last ? { ref: last.ref, kind: last.kind, indirect: true } : null;
+  }
   if (subject.pos === "PRON" && personalPronouns.has(wordOf(subject))) {
     const person = [...context.spans]
       .reverse()

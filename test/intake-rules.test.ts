@@ -1,0 +1,225 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { KnownActor, KnownRelation, ProposalDraft, RelationDraft } from "../src/domain/proposal.js";
+import { quoteContextPoints } from "../src/domain/proposal.js";
+import { codePoints, sliceCodePoints } from "../src/domain/text.js";
+import { vocabulary } from "../src/domain/vocabulary.js";
+import { proposeFromText } from "../src/intake/propose.js";
+import type { NlpAnnotation } from "../src/nlp/annotation.js";
+import { annotateFrench } from "../src/nlp/client.js";
+import { testNlpReady } from "./support/nlp.js";
+
+/**
+ * Intake's rules against the real CoreNLP parse, on sentences written for this test (none from the seed): each
+ * construction the rules read (active, passive with agent, coordination, relative clause, event noun, title in
+ * apposition, reported speech with « » and "selon", denial, dates, a citation instead of a duplicate, a new name
+ * with its kind, an alias) and the gazetteer alone without NLP.
+ */
+
+const lines = [
+  "L'Algérie et l'Égypte ont livré des blindés au Tchad en 2018.",
+  "Le Soudan a été attaqué par l'Érythrée le 3 mars 2020.",
+  "Le Sénégal, qui soutient la Gambie depuis 2017, a protesté.",
+  "La livraison de drones égyptiens au Niger a été confirmée.",
+  "Amadou Keita, ministre de la Défense du Ghana, a reçu une délégation.",
+  "« Le Bénin a toujours soutenu le Niger », a déclaré le ministre Keita.",
+  "Selon l'Union africaine, le Gabon a formé les soldats camerounais.",
+  "Le Rwanda a nié avoir attaqué le Burundi.",
+  "Amadou Keita s'est rendu au Sénégal en 2021.",
+  "L'agence Sahel Infos affirme que le Mozambique coopère avec la Zambie.",
+  "Le Ghana est un partenaire solide du Togo.",
+];
+const text = lines.join("\n");
+
+const state = (key: string, name: string): KnownActor => ({ key, name, kind: "STATE", aliases: [] });
+const actors: KnownActor[] = [
+  ...[
+    ["algeria", "Algérie"],
+    ["egypt", "Égypte"],
+    ["chad", "Tchad"],
+    ["sudan", "Soudan"],
+    ["eritrea", "Érythrée"],
+    ["senegal", "Sénégal"],
+    ["gambia", "Gambie"],
+    ["niger", "Niger"],
+    ["ghana", "Ghana"],
+    ["benin", "Bénin"],
+    ["gabon", "Gabon"],
+    ["cameroon", "Cameroun"],
+    ["rwanda", "Rwanda"],
+    ["burundi", "Burundi"],
+    ["mozambique", "Mozambique"],
+    ["zambia", "Zambie"],
+    ["togo", "Togo"],
+  ].map(([key, name]) => state(key as string, name as string)),
+  { key: "african-union", name: "Union africaine", kind: "ORGANIZATION", aliases: [] },
+  { key: "amadou-keita", name: "Amadou Keita", kind: "PERSON", aliases: [] },
+];
+const relations: KnownRelation[] = [
+  {
+    key: "rel-keita-visit-senegal",
+    type: "VISIT",
+    from: "amadou-keita",
+    to: "senegal",
+    role: null,
+    at: "2021",
+    start: null,
+    end: null,
+  },
+];
+
+/** Every quote is the text at its code-point offsets, with its context around it. */
+function expectQuotesExact(drafts: readonly ProposalDraft[], source: string): void {
+  const points = codePoints(source);
+  for (const draft of drafts) {
+    const { start, end } = draft.quote;
+    expect(draft.quote.text).toBe(sliceCodePoints(points, start, end));
+    expect(draft.quote.before).toBe(sliceCodePoints(points, Math.max(0, start - quoteContextPoints), start));
+    expect(draft.quote.after).toBe(sliceCodePoints(points, end, end + quoteContextPoints));
+  }
+}
+
+const relationsIn = (drafts: readonly ProposalDraft[], line: number) =>
+  drafts.filter((d): d is RelationDraft => d.kind === "RELATION" && d.quote.text === lines[line]);
+const ends = (draft: RelationDraft) => [draft.type, draft.from, draft.to];
+
+describe("intake rules over the real French parse", () => {
+  let annotation: NlpAnnotation;
+  let drafts: ProposalDraft[];
+
+  beforeAll(async () => {
+    const url = await testNlpReady();
+    annotation = await annotateFrench(url, text, { timeoutMs: 120_000 });
+    drafts = proposeFromText({ text, annotation, actors, relations, vocabulary });
+  }, 400_000);
+
+  it("quotes every draft exactly, numbers them p1, p2, ... in text order, and answers the same twice", () => {
+    expectQuotesExact(drafts, text);
+    expect(drafts.map((d) => d.id)).toEqual(drafts.map((_, i) => `p${i + 1}`));
+    const starts = drafts.map((d) => d.quote.start);
+    expect(starts).toEqual([...starts].sort((a, b) => a - b));
+    expect(proposeFromText({ text, annotation, actors, relations, vocabulary })).toEqual(drafts);
+  });
+
+  it("reads an active verb with coordinated subjects as one relation each, dated from the sentence", () => {
+    const found = relationsIn(drafts, 0);
+    expect(found.map(ends)).toEqual([
+      ["ARMS_SUPPLY", { actor: "algeria" }, { actor: "chad" }],
+      ["ARMS_SUPPLY", { actor: "egypt" }, { actor: "chad" }],
+    ]);
+    expect(found.map((d) => [d.at, d.start, d.end, d.speaker, d.stance])).toEqual([
+      ["2018", null, null, null, "REPORTS"],
+      ["2018", null, null, null, "REPORTS"],
+    ]);
+  });
+
+  it("reads a passive with its agent the right way round, with a full date", () => {
+    const [attack] = relationsIn(drafts, 1);
+    expect(attack && ends(attack)).toEqual(["ATTACK", { actor: "eritrea" }, { actor: "sudan" }]);
+    expect(attack?.at).toBe("2020-03-03");
+    expect(attack?.producer).toEqual({ stage: "PARSE", rule: "verb-passive-agent:article-voice" });
+  });
+
+  it("takes a relative clause's antecedent as its subject, and 'depuis' as a start", () => {
+    const [support] = relationsIn(drafts, 2);
+    expect(support && ends(support)).toEqual(["SUPPORT", { actor: "senegal" }, { actor: "gambia" }]);
+    expect([support?.at, support?.start]).toEqual([null, "2017"]);
+  });
+
+  it("reads an event noun with its dependents (an adjective of nationality as the supplier)", () => {
+    expect(relationsIn(drafts, 3).map(ends)).toEqual([
+      ["ARMS_SUPPLY", { actor: "egypt" }, { actor: "niger" }],
+    ]);
+  });
+
+  it("makes a title in apposition an office in the state it names", () => {
+    expect(relationsIn(drafts, 4).map(ends)).toEqual([
+      ["OFFICE", { actor: "amadou-keita" }, { actor: "ghana" }],
+    ]);
+  });
+
+  it("gives the speaker of a quotation in « » and of 'selon', asserting", () => {
+    const [quoted] = relationsIn(drafts, 5);
+    expect(quoted && ends(quoted)).toEqual(["SUPPORT", { actor: "benin" }, { actor: "niger" }]);
+    expect([quoted?.speaker, quoted?.stance]).toEqual([{ actor: "amadou-keita" }, "ASSERTS"]);
+    const [selon] = relationsIn(drafts, 6);
+    expect(selon && ends(selon)).toEqual(["TRAINING", { actor: "gabon" }, { actor: "cameroon" }]);
+    expect([selon?.speaker, selon?.stance]).toEqual([{ actor: "african-union" }, "ASSERTS"]);
+  });
+
+  it("gives a denied relation the denier as speaker, denying", () => {
+    const [denied] = relationsIn(drafts, 7);
+    expect(denied && ends(denied)).toEqual(["ATTACK", { actor: "rwanda" }, { actor: "burundi" }]);
+    expect([denied?.speaker, denied?.stance]).toEqual([{ actor: "rwanda" }, "DENIES"]);
+  });
+
+  it("cites a relation the graph has instead of proposing it again", () => {
+    expect(relationsIn(drafts, 8)).toEqual([]);
+    const citations = drafts.filter((d) => d.kind === "CITATION" && d.quote.text === lines[8]);
+    expect(citations.map((d) => d.kind === "CITATION" && d.relation)).toEqual(["rel-keita-visit-senegal"]);
+  });
+
+  it("proposes a new name with its kind guessed from its noun, and lets a relation's speaker point at it", () => {
+    const media = drafts.find((d) => d.kind === "ACTOR" && d.name === "Sahel Infos");
+    expect(media).toMatchObject({ actorKind: "MEDIA", producer: { stage: "RECOGNISER" } });
+    const [cooperation] = relationsIn(drafts, 9);
+    expect(cooperation && ends(cooperation)).toEqual([
+      "COOPERATION",
+      { actor: "mozambique" },
+      { actor: "zambia" },
+    ]);
+    expect(cooperation?.speaker).toEqual({ proposal: media?.id });
+    expect(cooperation?.stance).toBe("ASSERTS");
+  });
+
+  it("reads a noun said of its subject with a copula (X is Y's partner: Y has X as partner)", () => {
+    expect(relationsIn(drafts, 10).map(ends)).toEqual([
+      ["PARTNERSHIP", { actor: "togo" }, { actor: "ghana" }],
+    ]);
+  });
+
+  it("proposes a known person's surname as an alias, never a known name", () => {
+    const aliases = drafts.filter((d) => d.kind === "ALIAS");
+    expect(aliases.map((d) => d.kind === "ALIAS" && [d.actor, d.alias, d.quote.text])).toEqual([
+      ["amadou-keita", "Keita", "Keita"],
+    ]);
+    const names = drafts.filter((d) => d.kind === "ACTOR").map((d) => d.kind === "ACTOR" && d.name);
+    expect(names).toEqual(["Sahel Infos"]);
+  });
+
+  it("runs no recogniser or parse rule when a stage is off", () => {
+    const recogniserOnly = proposeFromText({
+      text,
+      annotation,
+      actors,
+      relations,
+      vocabulary,
+      stages: { recogniser: true, parse: false },
+    });
+    expect(recogniserOnly.some((d) => d.kind === "RELATION" || d.producer.stage === "PARSE")).toBe(false);
+    expect(recogniserOnly.some((d) => d.kind === "ACTOR")).toBe(true);
+    expectQuotesExact(recogniserOnly, text);
+  });
+});
+
+describe("intake rules with the gazetteer alone (no NLP)", () => {
+  it("cites a known relation whose ends and a word of its type share a sentence, and proposes nothing else", () => {
+    const drafts = proposeFromText({ text, annotation: null, actors, relations, vocabulary });
+    expect(drafts.map((d) => [d.kind, d.producer.stage, d.quote.text])).toEqual([
+      ["CITATION", "GAZETTEER", lines[8]],
+    ]);
+    expect(drafts[0]).toMatchObject({
+      relation: "rel-keita-visit-senegal",
+      speaker: null,
+      stance: "REPORTS",
+    });
+    expectQuotesExact(drafts, text);
+  });
+
+  it("keeps exact offsets past characters outside the BMP and across sentences it splits itself", () => {
+    const emoji = "🇸🇳 ";
+    const source = `${emoji}Titre sans point\nLe 2 mai 2021, Amadou Keita s'est rendu au Sénégal. Fin.`;
+    const drafts = proposeFromText({ text: source, annotation: null, actors, relations, vocabulary });
+    expect(drafts.map((d) => d.quote.text)).toEqual(["Le 2 mai 2021, Amadou Keita s'est rendu au Sénégal."]);
+    expectQuotesExact(drafts, source);
+  });
+});
