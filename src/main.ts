@@ -6,6 +6,7 @@ import { type OpenDatabase, openDatabase } from "./db/open.js";
 import { applySchema } from "./db/schema.js";
 import { createLogger } from "./logger.js";
 import { assertPortFree } from "./net.js";
+import { NlpService } from "./nlp/service.js";
 import { loadSeed } from "./seed/load.js";
 import { createHttpServer, drain, listen, type Readiness } from "./server.js";
 
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   let database: OpenDatabase | undefined;
   let server: Server | undefined;
   let stopping = false;
+  // Article intake's French NLP: started now (NLP=start, in the background), on first use (on-demand), or never.
+  const nlp = new NlpService(config.nlp, log.child({ component: "nlp" }));
 
   const stop = async (exitCode: number) => {
     if (stopping) return;
@@ -36,6 +39,7 @@ async function main(): Promise<void> {
         await drain(server, config.shutdownTimeoutMs);
         log.info("HTTP server closed");
       }
+      await nlp.stop();
       await database?.close();
     } catch (error) {
       log.error({ err: error }, "Error while stopping");
@@ -66,6 +70,8 @@ async function main(): Promise<void> {
       await loadSeed(database.db, config.seedDir, log);
       readiness.seedLoaded = true;
     }
+    // The models load while the service serves; an intake sent meanwhile waits for them.
+    nlp.startIfConfigured().catch((error: unknown) => log.warn({ err: error }, "French NLP did not start"));
     server = createHttpServer({
       db: database.db,
       readiness,
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
       auth: config.auth,
       http: config.http,
       limits: config.limits,
+      nlp,
     });
     const address = await listen(server, config.host, config.port);
     const seconds = ((performance.now() - started) / 1000).toFixed(1);

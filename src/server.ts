@@ -30,6 +30,7 @@ import {
   useStrictUtf8,
 } from "./http/plugins.js";
 import type { Logger } from "./logger.js";
+import type { NlpService } from "./nlp/service.js";
 
 /** What /ready reports: each step of start-up that must have happened before the service is useful. */
 export interface Readiness {
@@ -44,6 +45,8 @@ export interface HandlerOptions {
   auth: AuthConfig;
   http: HttpConfig;
   limits: LimitsConfig;
+  /** Article intake's French NLP; absent: intake proposes from the gazetteer alone and says so. */
+  nlp?: NlpService | null;
 }
 
 /** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
@@ -77,7 +80,8 @@ export function createGraphQLHandler(options: HandlerOptions) {
         : { origin: http.corsOrigins.includes("*") ? "*" : http.corsOrigins, methods: ["GET", "POST"] },
     // Failures logged at their level and cut to size (src/http/error-log.ts).
     logging: yogaLogger(log.child({ component: "yoga" })),
-    context: ({ request }) => createContext(db, authenticator, limits, request.headers, bytesInFlight),
+    context: ({ request }) =>
+      createContext(db, authenticator, limits, request.headers, bytesInFlight, options.nlp ?? null),
     plugins: [
       useRequestLog(log),
       // Before useHeadAsGet, whose inner GET has no connection: the HEAD itself is counted and refused.

@@ -88,7 +88,9 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
        RETURN s.id AS source, target.id AS target, target:Actor AS toActor, m.starts AS starts, m.ends AS ends`,
     ),
     rows(
-      "MATCH (c:Change) RETURN c.id AS key, c.operation AS operation, c.targets AS targets, c.details AS details",
+      // Intake's proposals are targets too (the decisions on them): those that exist come with the change.
+      `MATCH (c:Change) RETURN c.id AS key, c.operation AS operation, c.targets AS targets, c.details AS details,
+         COLLECT { MATCH (p:Proposal) WHERE p.id IN c.targets RETURN p.id } AS proposals`,
     ),
   ]);
   const violations: Violation[] = [];
@@ -235,7 +237,7 @@ export async function checkGraph(db: Database): Promise<GraphCheck> {
   const existing = new Set([...actorKeys, ...sourcePoints.keys(), ...relations.map((r) => String(r.key))]);
   for (const change of changes) {
     for (const target of change.targets as string[]) {
-      if (!existing.has(target) && !absorbed.has(target))
+      if (!existing.has(target) && !absorbed.has(target) && !(change.proposals as string[]).includes(target))
         fail("linked", change.key, `target "${target}" does not exist`);
     }
   }

@@ -75,10 +75,14 @@ export async function actorsByKey(tx: Reader, keys: string[]): Promise<StoredAct
   return records.map((r) => r.get("actor"));
 }
 
-/** Every actor's names, for finding mentions in a new text. */
-export async function allActorNames(tx: Reader): Promise<{ id: string; name: string; aliases: string[] }[]> {
-  const { records } = await tx.run("MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.aliases AS aliases");
-  return records.map((r) => r.toObject() as { id: string; name: string; aliases: string[] });
+/** Every actor's names (and kind, for intake's gazetteer), for finding mentions in a new text. */
+export async function allActorNames(
+  tx: Reader,
+): Promise<{ id: string; name: string; kind: string; aliases: string[] }[]> {
+  const { records } = await tx.run(
+    "MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.kind AS kind, a.aliases AS aliases",
+  );
+  return records.map((r) => r.toObject() as { id: string; name: string; kind: string; aliases: string[] });
 }
 
 export async function createSources(tx: ManagedTransaction, rows: SourceRow[], origin = "analyst") {

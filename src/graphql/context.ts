@@ -1,6 +1,7 @@
 import type { ApiKeyEntry, Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
 import type { Projection } from "../db/projection.js";
+import type { NlpService } from "../nlp/service.js";
 import type { RequestBudget } from "./budget.js";
 
 /**
@@ -22,6 +23,8 @@ export interface GraphQLContext {
   caller: Caller | null;
   /** The keys of API_KEYS, which key management lists and never changes. */
   environmentKeys: readonly ApiKeyEntry[];
+  /** Article intake's French NLP (src/nlp/service.ts); null when the service has none (intake without NLP). */
+  nlp: NlpService | null;
   /** The HTTP request, which Yoga adds; absent when a script executes the schema directly. */
   request?: Request;
 }

@@ -3,13 +3,15 @@ import type { Authenticator } from "../api-keys.js";
 import type { LimitsConfig } from "../config.js";
 import type { Database } from "../db/database.js";
 import { wholeRecords } from "../db/projection.js";
+import type { NlpService } from "../nlp/service.js";
 import { type BytesInFlight, RequestBudget } from "./budget.js";
 import type { GraphQLContext } from "./context.js";
 
 /**
  * Builds a request's context; a wrong or revoked key, or no key where reads need one, fails the request
  * (UNAUTHENTICATED), and so does a stored key while the database cannot check it (SERVICE_UNAVAILABLE).
- * `inFlight` is the service's count of response bytes that its budget charges too (its own when absent).
+ * `inFlight` is the service's count of response bytes that its budget charges too (its own when absent); `nlp`
+ * the service's French NLP, which intake asks (none: intake proposes from the gazetteer alone).
  */
 export async function createContext(
   db: Database,
@@ -17,6 +19,7 @@ export async function createContext(
   limits: LimitsConfig,
   headers: Headers,
   inFlight?: BytesInFlight,
+  nlp: NlpService | null = null,
 ): Promise<GraphQLContext> {
   const caller = await authenticator.readingCaller(headers);
   const budget = new RequestBudget(limits, inFlight);
@@ -31,5 +34,6 @@ export async function createContext(
     budget,
     caller,
     environmentKeys: authenticator.environment,
+    nlp,
   };
 }

@@ -15,6 +15,7 @@ import "./types/mutation.js";
 import "./types/evidence.js";
 import "./types/source-writes.js";
 import "./types/api-key.js";
+import "./types/proposal.js";
 
 /** The executable schema: importing each domain type file registers it on the builder. */
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { ManagedTransaction } from "neo4j-driver";
+import type { z } from "zod";
 import type { Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
 import { citationStanding, markWithdrawn, recomputeContested, relationEvidence } from "../db/evidence.js";
@@ -11,6 +13,7 @@ import { codePoints } from "../domain/text.js";
 import { type CitationInput, checkRelation, type Knowledge, type Path } from "../domain/validate.js";
 import { citationRows } from "../seed/rows.js";
 import {
+  type ChangeLog,
   guardedWrite,
   type Idempotent,
   inputPath,
@@ -63,93 +66,105 @@ export async function citeRelation(
   clientKey?: string | null,
 ): Promise<Idempotent<CiteResult>> {
   const input = parseOrRefuse(citeInput, request, inputPath);
-  return guardedWrite(db, writer, "citeRelation", clientKey, request, async (tx, log) => {
-    const relation = await existingRelation(tx, input.relation, "input.relation");
-    if (relation.retracted) {
-      throw conflict(
-        `Relation ${show(relation.key)} is retracted: assert the relation again (assertRelation) rather than cite it`,
-      );
-    }
-    const problems: Problem[] = [];
-    const report = (at: Path, message: string) => problems.push({ where: inputPath(at), message });
-    const stored = relation.citations.length;
-    if (stored + input.citations.length > limits.citations) {
-      report(
-        ["citations"],
-        `the relation has ${stored} citations (withdrawn ones too) and may have at most ${limits.citations}: ` +
-          `${input.citations.length} more do not fit`,
-      );
-    }
-    const speakers = input.citations.flatMap((c) => (c.speaker ? [c.speaker] : []));
-    const known = await knownRecords(tx, {
-      actors: speakers,
-      sources: input.citations.map((c) => c.source),
-      relations: [],
-      names: [],
-    });
-    const actors = new Set([...known.actors, relation.from, relation.to]);
-    const points = new Map(known.sources.map((s) => [s.key, codePoints(s.text)]));
-    const knowledge: Knowledge = {
-      vocabulary,
-      hasActor: (key) => actors.has(key),
-      hasRelation: () => true,
-      sourcePoints: (key) => points.get(key),
-      nameOwner: () => undefined,
-    };
-    // The relation's own facts are stored and checked already: only the new citations are checked here.
-    const checked = checkRelation(
-      {
-        id: relation.key,
-        type: relation.type,
-        from: relation.from,
-        to: relation.to,
-        role: null,
-        at: null,
-        start: null,
-        end: null,
-        note: null,
-        citations: input.citations,
-      },
-      knowledge,
-      report,
-    );
-    const live = new Map(
-      relation.citations.filter((c) => c.live).map((c) => [`${c.source}@${c.start}-${c.end}`, c.key]),
-    );
-    checked.citations.forEach((citation, n) => {
-      const cited = live.get(`${citation.source}@${citation.start}-${citation.end}`);
-      if (cited !== undefined) {
-        report(
-          ["citations", n, "quote"],
-          `the relation already cites this passage (citation ${show(cited)})`,
-        );
-      }
-    });
-    if (problems.length > 0) throw new ValidationError(problems);
+  return guardedWrite(db, writer, "citeRelation", clientKey, request, (tx, log) =>
+    writeCitations(tx, log, vocabulary, input),
+  );
+}
 
-    const added = relation.citations.filter((c) => /#c\d+$/.test(c.key)).length;
-    const citations = checked.citations.map((c, n) => ({
-      ...c,
-      id: addedCitationKey(relation.key, added + n + 1),
-    }));
-    await createCitations(tx, citationRows({ ...checked, citations }));
-    const contested = (await recomputeContested(tx, [relation.key])).get(relation.key) ?? false;
-    const changeId = randomUUID();
-    const result: CiteResult = {
-      changeId,
-      key: relation.key,
-      citations: citations.map((c) => c.id),
-      contested,
-    };
-    await log.record(tx, {
-      id: changeId,
-      // As for assertRelation: the relation's ends and the speakers count as touched.
-      targets: [...new Set([relation.key, relation.from, relation.to, ...speakers])],
-      sources: [...new Set(citations.map((c) => c.source))],
-      details: { result },
-    });
-    return result;
+/**
+ * The body of citeRelation, inside a transaction that already holds the write lock (guardedWrite): checks the
+ * parsed citations against the relation and their sources, writes them and records the change through `log`.
+ * Article intake's review (src/intake/review.ts) cites through it in the review's transaction.
+ * @throws as citeRelation.
+ */
+export async function writeCitations(
+  tx: ManagedTransaction,
+  log: ChangeLog,
+  vocabulary: Vocabulary,
+  input: z.output<typeof citeInput>,
+): Promise<CiteResult> {
+  const relation = await existingRelation(tx, input.relation, "input.relation");
+  if (relation.retracted) {
+    throw conflict(
+      `Relation ${show(relation.key)} is retracted: assert the relation again (assertRelation) rather than cite it`,
+    );
+  }
+  const problems: Problem[] = [];
+  const report = (at: Path, message: string) => problems.push({ where: inputPath(at), message });
+  const stored = relation.citations.length;
+  if (stored + input.citations.length > limits.citations) {
+    report(
+      ["citations"],
+      `the relation has ${stored} citations (withdrawn ones too) and may have at most ${limits.citations}: ` +
+        `${input.citations.length} more do not fit`,
+    );
+  }
+  const speakers = input.citations.flatMap((c) => (c.speaker ? [c.speaker] : []));
+  const known = await knownRecords(tx, {
+    actors: speakers,
+    sources: input.citations.map((c) => c.source),
+    relations: [],
+    names: [],
   });
+  const actors = new Set([...known.actors, relation.from, relation.to]);
+  const points = new Map(known.sources.map((s) => [s.key, codePoints(s.text)]));
+  const knowledge: Knowledge = {
+    vocabulary,
+    hasActor: (key) => actors.has(key),
+    hasRelation: () => true,
+    sourcePoints: (key) => points.get(key),
+    nameOwner: () => undefined,
+  };
+  // The relation's own facts are stored and checked already: only the new citations are checked here.
+  const checked = checkRelation(
+    {
+      id: relation.key,
+      type: relation.type,
+      from: relation.from,
+      to: relation.to,
+      role: null,
+      at: null,
+      start: null,
+      end: null,
+      note: null,
+      citations: input.citations,
+    },
+    knowledge,
+    report,
+  );
+  const live = new Map(
+    relation.citations.filter((c) => c.live).map((c) => [`${c.source}@${c.start}-${c.end}`, c.key]),
+  );
+  checked.citations.forEach((citation, n) => {
+    const cited = live.get(`${citation.source}@${citation.start}-${citation.end}`);
+    if (cited !== undefined) {
+      report(["citations", n, "quote"], `the relation already cites this passage (citation ${show(cited)})`);
+    }
+  });
+  if (problems.length > 0) throw new ValidationError(problems);
+
+  const added = relation.citations.filter((c) => /#c\d+$/.test(c.key)).length;
+  const citations = checked.citations.map((c, n) => ({
+    ...c,
+    id: addedCitationKey(relation.key, added + n + 1),
+  }));
+  await createCitations(tx, citationRows({ ...checked, citations }));
+  const contested = (await recomputeContested(tx, [relation.key])).get(relation.key) ?? false;
+  const changeId = randomUUID();
+  const result: CiteResult = {
+    changeId,
+    key: relation.key,
+    citations: citations.map((c) => c.id),
+    contested,
+  };
+  await log.record(tx, {
+    id: changeId,
+    // As for assertRelation: the relation's ends and the speakers count as touched.
+    targets: [...new Set([relation.key, relation.from, relation.to, ...speakers])],
+    sources: [...new Set(citations.map((c) => c.source))],
+    details: { result },
+  });
+  return result;
 }
 
 /** The answer of withdrawCitation: the history entry, the citation and its relation, and the relation's `contested`. */

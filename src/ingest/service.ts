@@ -233,129 +233,143 @@ export async function applyBatch(
   const batch = parseOrRefuse(batchInput, input, ([section, index, ...at]) =>
     options.locate(section as keyof Batch, index as number, at),
   );
-  return guardedWrite(db, writer, options.operation, options.clientKey, input, async (tx, log) => {
-    const problems: Problem[] = [];
-    const report = (section: keyof Batch, index: number) => (at: Path, message: string) =>
-      problems.push({ where: options.locate(section, index, at), message });
+  return guardedWrite(db, writer, options.operation, options.clientKey, input, (tx, log) =>
+    writeBatch(tx, log, vocabulary, batch, options.locate),
+  );
+}
 
-    const sources = batch.sources.map(withKey);
-    const keys = {
-      actors: [...new Set([...batch.actors.map((a) => a.id), ...actorsOf(batch.relations)])],
-      sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(batch.relations)])],
-      // The batch's own keys (each must be new) and the keys its relations address (each must exist).
-      relations: [...new Set(batch.relations.flatMap((r) => [r.id, ...r.addresses]))],
-      names: batch.actors.flatMap((a) => [a.name, ...a.aliases].map(foldName)),
-    };
-    const known = await knownRecords(tx, keys);
-    const knownSources = new Map(known.sources.map((s) => [s.key, s.text]));
-    const seen = new Set<string>();
-    const claim = (section: keyof Batch, index: number, id: string) => {
-      if (seen.has(id)) report(section, index)(["id"], `duplicate key "${id}" in this batch`);
-      seen.add(id);
-    };
+/**
+ * The body of applyBatch, inside a transaction that already holds the write lock (guardedWrite): checks a
+ * parsed batch against the committed graph and itself, writes it and records its change through `log`. Article
+ * intake's review (src/intake/review.ts) writes an accepted proposal through it, in the review's transaction.
+ * @throws ValidationError (BAD_USER_INPUT) at `locate`'s places; CONFLICT for a relation already stated.
+ */
+export async function writeBatch(
+  tx: ManagedTransaction,
+  log: ChangeLog,
+  vocabulary: Vocabulary,
+  batch: BatchInput,
+  locate: Locate,
+): Promise<BatchResult> {
+  const problems: Problem[] = [];
+  const report = (section: keyof Batch, index: number) => (at: Path, message: string) =>
+    problems.push({ where: locate(section, index, at), message });
 
-    const newSources = sources.filter((source, index) => {
-      claim("sources", index, source.id);
-      const existing = knownSources.get(source.id);
-      if (existing !== undefined && existing !== source.text) {
-        report("sources", index)(["id"], `source "${source.id}" already exists with a different text`);
-      }
-      return existing === undefined;
-    });
-    const points = new Map<string, readonly string[]>();
-    for (const [key, text] of [...knownSources, ...sources.map((s) => [s.id, s.text] as const)]) {
-      points.set(key, codePoints(text));
+  const sources = batch.sources.map(withKey);
+  const keys = {
+    actors: [...new Set([...batch.actors.map((a) => a.id), ...actorsOf(batch.relations)])],
+    sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(batch.relations)])],
+    // The batch's own keys (each must be new) and the keys its relations address (each must exist).
+    relations: [...new Set(batch.relations.flatMap((r) => [r.id, ...r.addresses]))],
+    names: batch.actors.flatMap((a) => [a.name, ...a.aliases].map(foldName)),
+  };
+  const known = await knownRecords(tx, keys);
+  const knownSources = new Map(known.sources.map((s) => [s.key, s.text]));
+  const seen = new Set<string>();
+  const claim = (section: keyof Batch, index: number, id: string) => {
+    if (seen.has(id)) report(section, index)(["id"], `duplicate key "${id}" in this batch`);
+    seen.add(id);
+  };
+
+  const newSources = sources.filter((source, index) => {
+    claim("sources", index, source.id);
+    const existing = knownSources.get(source.id);
+    if (existing !== undefined && existing !== source.text) {
+      report("sources", index)(["id"], `source "${source.id}" already exists with a different text`);
     }
-    const actorKeys = new Set([...known.actors, ...batch.actors.map((a) => a.id)]);
-    const nameOwners = new Map(known.nameOwners.map((row) => [row.name, row.key]));
-    const suggestions = await suggestionsFor(tx, [...new Set(actorsOf(batch.relations))], actorKeys);
-    const knowledge: Knowledge = {
-      vocabulary,
-      hasActor: (key) => actorKeys.has(key),
-      hasRelation: (key) => known.relations.includes(key) || batch.relations.some((r) => r.id === key),
-      sourcePoints: (key) => points.get(key),
-      nameOwner: (name) => nameOwners.get(name),
-      actorSuggestions: (key) => suggestions.get(key) ?? [],
-    };
-    batch.actors.forEach((actor, index) => {
-      claim("actors", index, actor.id);
-      if (known.actors.includes(actor.id))
-        report("actors", index)(["id"], `actor "${actor.id}" already exists`);
-      checkActor(actor, knowledge, report("actors", index));
-      for (const name of [actor.name, ...actor.aliases].map(foldName)) nameOwners.set(name, actor.id);
-    });
-    const relations = batch.relations.map((relation, index) => {
-      claim("relations", index, relation.id);
-      if (known.relations.includes(relation.id)) {
-        report("relations", index)(["id"], `relation "${relation.id}" already exists (retracted ones too)`);
-      }
-      return checkRelation(relation, knowledge, report("relations", index));
-    });
-    await checkSourceUrls(
-      tx,
-      sources.map((s) => (newSources.includes(s) ? s.url : null)),
-      (index, message) => report("sources", index)(["url"], message),
-      (index) => options.locate("sources", index, ["url"]),
-    );
-    if (problems.length > 0) throw new ValidationError(problems);
-    await refuseRepeatedRelations(tx, vocabulary, relations, (index) =>
-      options.locate("relations", index, ["type"]),
-    );
-
-    const namedActors = [...(await allActorNames(tx)), ...batch.actors];
-    const finder = mentionFinder(namedActors);
-    const mentions = new Map(sources.map((s) => [s.id, finder.find(s.text)]));
-    const writes = newSources.length + batch.actors.length + relations.length > 0;
-    const result: BatchResult = {
-      changeId: writes ? randomUUID() : null,
-      sources: sources.map((s) => ({
-        key: s.id,
-        created: newSources.includes(s),
-        mentions: mentions.get(s.id) ?? [],
-      })),
-      actors: batch.actors.map((a) => a.id),
-      relations: relations.map((r) => r.id),
-      mentionTextsRead: 0,
-    };
-    await createSources(
-      tx,
-      newSources.map((s) =>
-        sourceRow({ ...s, file: s.file ?? `${s.id}.txt`, length: codePoints(s.text).length }),
-      ),
-    );
-    await createActors(tx, batch.actors.map(actorRow));
-    await createRelations(tx, relations.map(relationRow), relations.flatMap(citationRows));
-    await createMentions(
-      tx,
-      newSources.flatMap((s) => mentionRows(s.id, mentions.get(s.id) ?? [])),
-    );
-    // New names may be written in texts stored before: their mentions are recomputed now.
-    const newNames = batch.actors.flatMap((a) => [a.name, ...a.aliases]);
-    if (newNames.length > 0) {
-      const recount = await recountMentions(tx, changedNames([], newNames), {
-        skip: newSources.map((s) => s.id),
-        actors: namedActors,
-      });
-      result.mentionTextsRead = recount.textsRead;
-    }
-    // A batch that writes nothing (a text already stored) changes nothing, so the history gets no entry.
-    if (result.changeId === null) return result;
-    await log.record(tx, {
-      id: result.changeId,
-      // A relation's ends and speakers count as touched too: an actor's history shows what was said of it.
-      targets: [
-        ...new Set([
-          ...result.sources.map((s) => s.key),
-          ...result.actors,
-          ...result.relations,
-          ...actorsOf(relations),
-        ]),
-      ],
-      sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(relations)])],
-      details: { result },
-    });
-    return result;
+    return existing === undefined;
   });
+  const points = new Map<string, readonly string[]>();
+  for (const [key, text] of [...knownSources, ...sources.map((s) => [s.id, s.text] as const)]) {
+    points.set(key, codePoints(text));
+  }
+  const actorKeys = new Set([...known.actors, ...batch.actors.map((a) => a.id)]);
+  const nameOwners = new Map(known.nameOwners.map((row) => [row.name, row.key]));
+  const suggestions = await suggestionsFor(tx, [...new Set(actorsOf(batch.relations))], actorKeys);
+  const knowledge: Knowledge = {
+    vocabulary,
+    hasActor: (key) => actorKeys.has(key),
+    hasRelation: (key) => known.relations.includes(key) || batch.relations.some((r) => r.id === key),
+    sourcePoints: (key) => points.get(key),
+    nameOwner: (name) => nameOwners.get(name),
+    actorSuggestions: (key) => suggestions.get(key) ?? [],
+  };
+  batch.actors.forEach((actor, index) => {
+    claim("actors", index, actor.id);
+    if (known.actors.includes(actor.id))
+      report("actors", index)(["id"], `actor "${actor.id}" already exists`);
+    checkActor(actor, knowledge, report("actors", index));
+    for (const name of [actor.name, ...actor.aliases].map(foldName)) nameOwners.set(name, actor.id);
+  });
+  const relations = batch.relations.map((relation, index) => {
+    claim("relations", index, relation.id);
+    if (known.relations.includes(relation.id)) {
+      report("relations", index)(["id"], `relation "${relation.id}" already exists (retracted ones too)`);
+    }
+    return checkRelation(relation, knowledge, report("relations", index));
+  });
+  await checkSourceUrls(
+    tx,
+    sources.map((s) => (newSources.includes(s) ? s.url : null)),
+    (index, message) => report("sources", index)(["url"], message),
+    (index) => locate("sources", index, ["url"]),
+  );
+  if (problems.length > 0) throw new ValidationError(problems);
+  await refuseRepeatedRelations(tx, vocabulary, relations, (index) => locate("relations", index, ["type"]));
+
+  const namedActors = [...(await allActorNames(tx)), ...batch.actors];
+  const finder = mentionFinder(namedActors);
+  const mentions = new Map(sources.map((s) => [s.id, finder.find(s.text)]));
+  const writes = newSources.length + batch.actors.length + relations.length > 0;
+  const result: BatchResult = {
+    changeId: writes ? randomUUID() : null,
+    sources: sources.map((s) => ({
+      key: s.id,
+      created: newSources.includes(s),
+      mentions: mentions.get(s.id) ?? [],
+    })),
+    actors: batch.actors.map((a) => a.id),
+    relations: relations.map((r) => r.id),
+    mentionTextsRead: 0,
+  };
+  await createSources(
+    tx,
+    newSources.map((s) =>
+      sourceRow({ ...s, file: s.file ?? `${s.id}.txt`, length: codePoints(s.text).length }),
+    ),
+  );
+  await createActors(tx, batch.actors.map(actorRow));
+  await createRelations(tx, relations.map(relationRow), relations.flatMap(citationRows));
+  await createMentions(
+    tx,
+    newSources.flatMap((s) => mentionRows(s.id, mentions.get(s.id) ?? [])),
+  );
+  // New names may be written in texts stored before: their mentions are recomputed now.
+  const newNames = batch.actors.flatMap((a) => [a.name, ...a.aliases]);
+  if (newNames.length > 0) {
+    const recount = await recountMentions(tx, changedNames([], newNames), {
+      skip: newSources.map((s) => s.id),
+      actors: namedActors,
+    });
+    result.mentionTextsRead = recount.textsRead;
+  }
+  // A batch that writes nothing (a text already stored) changes nothing, so the history gets no entry.
+  if (result.changeId === null) return result;
+  await log.record(tx, {
+    id: result.changeId,
+    // A relation's ends and speakers count as touched too: an actor's history shows what was said of it.
+    targets: [
+      ...new Set([
+        ...result.sources.map((s) => s.key),
+        ...result.actors,
+        ...result.relations,
+        ...actorsOf(relations),
+      ]),
+    ],
+    sources: [...new Set([...sources.map((s) => s.id), ...sourcesOf(relations)])],
+    details: { result },
+  });
+  return result;
 }
 
 /**
@@ -414,56 +428,72 @@ export async function editActor(
       },
     ]);
   }
-  return guardedWrite(db, writer, "updateActor", clientKey, { key, patch }, async (tx, log) => {
-    const [actor] = await actorsByKey(tx, [input.key]);
-    if (!actor) throw await noActor(tx, input.key, "input.key");
-    const { patch } = input;
-    const patchNames = [patch.name, ...(patch.aliases ?? []), ...(patch.addAliases ?? [])].filter(
-      (n): n is string => n !== undefined,
-    );
-    const known = await knownRecords(tx, {
-      actors: [],
-      sources: [],
-      relations: [],
-      names: patchNames.map(foldName),
-    });
-    const problems: Problem[] = [];
-    const owners = new Map(known.nameOwners.map((row) => [row.name, row.key]));
-    const report = (at: Path, message: string) => problems.push({ where: inputPath(at), message });
-    if (patch.kind !== undefined) checkKind(patch.kind, vocabulary, report);
-    const knowledge: Knowledge = {
-      vocabulary,
-      hasActor: () => true,
-      hasRelation: () => true,
-      sourcePoints: () => undefined,
-      nameOwner: (name) => owners.get(name),
-    };
-    checkNames(input.key, patch, knowledge, report);
-    checkNames(input.key, { aliases: patch.addAliases }, knowledge, ([, ...at], message) =>
-      report(["addAliases", ...at], message),
-    );
-    const aliases = aliasesAfter(actor.aliases, patch, report);
-    if (problems.length > 0) throw new ValidationError(problems);
-    const { name, kind, description } = patch;
-    const changed = Object.fromEntries(
-      Object.entries({ name, kind, aliases, description }).filter(([, value]) => value !== undefined),
-    );
-    const after = actorRow({ ...actor, ...changed });
-    const before = await updateActor(tx, after);
-    const names = (a: { name: string; aliases: readonly string[] }) => [a.name, ...a.aliases];
-    const { textsRead } = await recountMentions(
-      tx,
-      changedNames(names(actor), names({ ...actor, ...changed })),
-    );
-    const changeId = randomUUID();
-    const result = { changeId, key: input.key, mentionTextsRead: textsRead };
-    await log.record(tx, {
-      id: changeId,
-      targets: [input.key],
-      details: { result, before, patch: changed },
-    });
-    return result;
+  return guardedWrite(db, writer, "updateActor", clientKey, { key, patch }, (tx, log) =>
+    writeActorEdit(tx, log, vocabulary, input),
+  );
+}
+
+/**
+ * The body of editActor, inside a transaction that already holds the write lock (guardedWrite): checks the
+ * parsed patch against the stored actor and the names others hold, writes it, recomputes the mentions of the
+ * names it changed and records the change through `log`. Article intake's review (src/intake/review.ts) adds
+ * aliases through it in the review's transaction.
+ * @throws as editActor.
+ */
+export async function writeActorEdit(
+  tx: ManagedTransaction,
+  log: ChangeLog,
+  vocabulary: Vocabulary,
+  input: z.output<typeof editInput>,
+): Promise<{ changeId: string; key: string; mentionTextsRead: number }> {
+  const [actor] = await actorsByKey(tx, [input.key]);
+  if (!actor) throw await noActor(tx, input.key, "input.key");
+  const { patch } = input;
+  const patchNames = [patch.name, ...(patch.aliases ?? []), ...(patch.addAliases ?? [])].filter(
+    (n): n is string => n !== undefined,
+  );
+  const known = await knownRecords(tx, {
+    actors: [],
+    sources: [],
+    relations: [],
+    names: patchNames.map(foldName),
   });
+  const problems: Problem[] = [];
+  const owners = new Map(known.nameOwners.map((row) => [row.name, row.key]));
+  const report = (at: Path, message: string) => problems.push({ where: inputPath(at), message });
+  if (patch.kind !== undefined) checkKind(patch.kind, vocabulary, report);
+  const knowledge: Knowledge = {
+    vocabulary,
+    hasActor: () => true,
+    hasRelation: () => true,
+    sourcePoints: () => undefined,
+    nameOwner: (name) => owners.get(name),
+  };
+  checkNames(input.key, patch, knowledge, report);
+  checkNames(input.key, { aliases: patch.addAliases }, knowledge, ([, ...at], message) =>
+    report(["addAliases", ...at], message),
+  );
+  const aliases = aliasesAfter(actor.aliases, patch, report);
+  if (problems.length > 0) throw new ValidationError(problems);
+  const { name, kind, description } = patch;
+  const changed = Object.fromEntries(
+    Object.entries({ name, kind, aliases, description }).filter(([, value]) => value !== undefined),
+  );
+  const after = actorRow({ ...actor, ...changed });
+  const before = await updateActor(tx, after);
+  const names = (a: { name: string; aliases: readonly string[] }) => [a.name, ...a.aliases];
+  const { textsRead } = await recountMentions(
+    tx,
+    changedNames(names(actor), names({ ...actor, ...changed })),
+  );
+  const changeId = randomUUID();
+  const result = { changeId, key: input.key, mentionTextsRead: textsRead };
+  await log.record(tx, {
+    id: changeId,
+    targets: [input.key],
+    details: { result, before, patch: changed },
+  });
+  return result;
 }
 
 /** Aliases of a merged actor: `into`'s, then `from`'s name and aliases, each written form once. */
