@@ -4,6 +4,8 @@ import type { Server } from "node:http";
 import { ConfigError, loadConfig } from "./config.js";
 import { type OpenDatabase, openDatabase } from "./db/open.js";
 import { applySchema } from "./db/schema.js";
+import { createMetricsServer } from "./http/metrics.js";
+import { type ServiceTracing, startTracing } from "./http/tracing.js";
 import { createLogger } from "./logger.js";
 import { assertPortFree } from "./net.js";
 import { loadSeed } from "./seed/load.js";
@@ -26,6 +28,8 @@ async function main(): Promise<void> {
   const readiness: Readiness = { schemaApplied: false, seedLoaded: !config.seedOnStart };
   let database: OpenDatabase | undefined;
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
+  let tracing: ServiceTracing | undefined;
   let stopping = false;
 
   const stop = async (exitCode: number) => {
@@ -36,6 +40,8 @@ async function main(): Promise<void> {
         await drain(server, config.shutdownTimeoutMs);
         log.info("HTTP server closed");
       }
+      if (metricsServer?.listening) await drain(metricsServer, 1000);
+      await tracing?.shutdown();
       await database?.close();
     } catch (error) {
       log.error({ err: error }, "Error while stopping");
@@ -59,6 +65,15 @@ async function main(): Promise<void> {
       config.port,
       `Port ${config.port} on ${config.host} is already in use; set PORT to a free port.`,
     );
+    if (config.metrics.enabled && config.metrics.port !== undefined) {
+      await assertPortFree(
+        config.metrics.host,
+        config.metrics.port,
+        `Port ${config.metrics.port} on ${config.metrics.host} is already in use; set METRICS_PORT to a free port.`,
+      );
+    }
+    // Before the database, so that its start-up is traced too.
+    if (config.tracing.enabled) tracing = await startTracing(config.tracing, log);
     database = await openDatabase(config, log);
     await applySchema(database.db, log);
     readiness.schemaApplied = true;
@@ -73,8 +88,15 @@ async function main(): Promise<void> {
       auth: config.auth,
       http: config.http,
       limits: config.limits,
+      metrics: config.metrics,
+      tracing,
     });
     const address = await listen(server, config.host, config.port);
+    if (config.metrics.enabled && config.metrics.port !== undefined) {
+      metricsServer = createMetricsServer();
+      const at = await listen(metricsServer, config.metrics.host, config.metrics.port);
+      log.info(`Metrics at http://${at.address}:${at.port}/metrics`);
+    }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     log.info(
