@@ -7,11 +7,13 @@ import { loadConfig, type MetricsConfig } from "../src/config.js";
 import type { Database } from "../src/db/database.js";
 import { createMetricsServer, maxOperationNames } from "../src/http/metrics.js";
 import { superviseJvm } from "../src/jvm/process.js";
+import { loadSeed } from "../src/seed/load.js";
 import { drain, type HandlerOptions, listen } from "../src/server.js";
-import { quietLog } from "./support/db.js";
+import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { defaultLimits } from "./support/defaults.js";
 import { parseExposition, type Sample, valueOf } from "./support/prometheus.js";
-import { postGraphQL, seededDatabase, serveOnLoopback } from "./support/server.js";
+import { seedDir } from "./support/seed-copy.js";
+import { postGraphQL, serveOnLoopback } from "./support/server.js";
 
 const editor = generateApiKey("alice", "editor");
 const admin = generateApiKey("bob", "admin");
@@ -44,7 +46,10 @@ describe("metrics", () => {
   };
 
   beforeAll(async () => {
-    db = await seededDatabase();
+    // A minute per transaction: a write on this shared, loaded machine has taken over the default 10 s.
+    db = await connectTestDatabase({ queryTimeoutMs: 60_000 });
+    await resetDatabase(db);
+    await loadSeed(db, seedDir, quietLog);
   });
   afterAll(async () => {
     for (const close of closers) await close();
