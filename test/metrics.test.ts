@@ -11,7 +11,7 @@ import { loadSeed } from "../src/seed/load.js";
 import { drain, type HandlerOptions, listen } from "../src/server.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { defaultLimits } from "./support/defaults.js";
-import { parseExposition, type Sample, valueOf } from "./support/prometheus.js";
+import { parseExposition, type Sample, sampleSum } from "./support/prometheus.js";
 import { seedDir } from "./support/seed-copy.js";
 import { postGraphQL, serveOnLoopback } from "./support/server.js";
 
@@ -75,7 +75,7 @@ describe("metrics", () => {
     expect(added.body.errors).toBeUndefined();
     const after = await scrape(base);
     const moved = (name: string, labels: Record<string, string> = {}) =>
-      valueOf(after, name, labels) - valueOf(before, name, labels);
+      sampleSum(after, name, labels) - sampleSum(before, name, labels);
 
     const requests = "graphql_yoga_http_duration_count";
     expect(
@@ -141,8 +141,8 @@ describe("metrics", () => {
     expect(many.body.errors[0].extensions.code).toBe("LIMIT_EXCEEDED");
     const after = await scrape(base);
     const moved = (limit: string) =>
-      valueOf(after, "actorgraph_refusals_total", { limit }) -
-      valueOf(before, "actorgraph_refusals_total", { limit });
+      sampleSum(after, "actorgraph_refusals_total", { limit }) -
+      sampleSum(before, "actorgraph_refusals_total", { limit });
     expect(moved("depth")).toBe(1);
     expect(moved("items")).toBe(1);
   });
@@ -160,7 +160,7 @@ describe("metrics", () => {
     closers.push(() => drain(server, 1000));
     const side = `http://127.0.0.1:${port}`;
     const count = async () =>
-      valueOf(await scrape(side), "graphql_yoga_http_duration_count", { operationName: "GraphSize" });
+      sampleSum(await scrape(side), "graphql_yoga_http_duration_count", { operationName: "GraphSize" });
     const before = await count();
     await postGraphQL(base, "query GraphSize { stats { actorsByKind { key } } }");
     expect((await count()) - before).toBe(1);
@@ -198,7 +198,7 @@ describe("metrics", () => {
     await ready(first);
     const supervised = superviseJvm(first, { name, serves: "nothing", spawn: spawnReady, ready }, quietLog);
     const restarts = async () =>
-      valueOf(await scrape(base), "actorgraph_process_restarts_total", { process: name });
+      sampleSum(await scrape(base), "actorgraph_process_restarts_total", { process: name });
     expect(await restarts()).toBe(0);
     first.kill("SIGKILL");
     await expect.poll(() => supervised.current !== first, { timeout: 10_000 }).toBe(true);
