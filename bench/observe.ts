@@ -75,7 +75,6 @@ async function main(): Promise<void> {
           clients,
           seconds: round < 0 ? 3 : seconds,
         });
-        if (result.errors > 0) throw new Error(`${setting.name}: ${result.errorSamples.join("; ")}`);
         if (round >= 0) results[index]?.push(result);
       }
     }
@@ -91,13 +90,17 @@ async function main(): Promise<void> {
   console.log(
     `${rounds} rounds of ${seconds} s per setting, ${clients} clients, the read mix; medians of rounds:`,
   );
-  console.log("| setting | p50 (ms) | p99 (ms) | req/s | p50 / off | target |");
-  console.log("| --- | --- | --- | --- | --- | --- |");
+  console.log("| setting | p50 (ms) | p99 (ms) | req/s | errors | p50 / off | target |");
+  console.log("| --- | --- | --- | --- | --- | --- | --- |");
   for (const [index, { name }] of servers.entries()) {
     const ratio = (p50s[index] ?? 0) / (p50s[0] || 1);
     const p99 = median((results[index] ?? []).map((r) => r.p99));
     const target = index === 0 ? "" : `≤ 1.05 ${ratio <= 1.05 ? "✓" : "✗"}`;
-    console.log(`| ${name} | ${p50s[index]} | ${p99} | ${rates[index]} | ${ratio.toFixed(3)} | ${target} |`);
+    // Errors (a database too loaded to answer in time) are counted, not hidden: they make a round's figures suspect.
+    const errors = (results[index] ?? []).reduce((sum, r) => sum + r.errors, 0);
+    console.log(
+      `| ${name} | ${p50s[index]} | ${p99} | ${rates[index]} | ${errors} | ${ratio.toFixed(3)} | ${target} |`,
+    );
   }
 }
 
