@@ -91,10 +91,10 @@ describe("metrics", () => {
     expect(moved("graphql_envelop_error_result", { operationName: "Paged", code: "BAD_USER_INPUT" })).toBe(1);
 
     expect(moved("actorgraph_refusals_total", { limit: "cost" })).toBe(1);
-    // GraphSize twice, Costly (refused, its estimate counted), Paged (refused before execution: no estimate), AddSource.
-    expect(moved("actorgraph_estimated_cost_count")).toBe(4);
+    // GraphSize twice, Costly (refused, its estimate counted), Paged (its argument refused while executing), AddSource.
+    expect(moved("actorgraph_estimated_cost_count")).toBe(5);
     expect(moved("actorgraph_estimated_cost_sum")).toBeGreaterThan(defaultLimits.maxCost);
-    expect(moved("actorgraph_estimated_cost_bucket", { le: "1000000" })).toBe(4);
+    expect(moved("actorgraph_estimated_cost_bucket", { le: "1000000" })).toBe(5);
 
     expect(
       moved("actorgraph_db_round_trips_total", { kind: "read", statement: "countsByKind", outcome: "ok" }),
