@@ -214,6 +214,30 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         default: 100_000,
         desc: "Longest text sent to CoreNLP in one request, in characters",
       }),
+      METRICS: str({
+        default: "off",
+        choices: ["off", "on"],
+        desc: "on: Prometheus metrics at /metrics (on METRICS_PORT if set, else on PORT)",
+      }),
+      METRICS_PORT: portOrZero({
+        default: undefined,
+        desc: "Serve /metrics on this port of METRICS_HOST instead of PORT (0 = any free port)",
+      }),
+      METRICS_HOST: host({ default: "127.0.0.1", desc: "Address METRICS_PORT binds to" }),
+      METRICS_ACCESS: str({
+        default: "open",
+        choices: ["open", "admin"],
+        desc: "/metrics on PORT: open to anyone, or admin = only with an API key of the admin role",
+      }),
+      OTEL_EXPORTER_OTLP_ENDPOINT: url({
+        default: undefined,
+        desc: "OpenTelemetry collector (OTLP over HTTP, JSON): set, the service sends its traces there; the other OTEL_* variables apply",
+      }),
+      OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: url({
+        default: undefined,
+        desc: "The traces' own OTLP URL (…/v1/traces), instead of OTEL_EXPORTER_OTLP_ENDPOINT",
+      }),
+      OTEL_SERVICE_NAME: str({ default: "actor-graph", desc: "The service's name in its traces" }),
       SHUTDOWN_TIMEOUT_MS: positiveInt({
         default: 10_000,
         desc: "How long shutdown waits for in-flight requests",
@@ -305,6 +329,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       maxChars: raw.CORENLP_MAX_CHARS,
       logFile: path.resolve(projectRoot, ".data", "corenlp.log"),
     },
+    metrics: {
+      enabled: raw.METRICS === "on",
+      port: raw.METRICS_PORT,
+      host: raw.METRICS_HOST,
+      access: raw.METRICS_ACCESS as "open" | "admin",
+    },
+    tracing: {
+      enabled: (raw.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_ENDPOINT) !== undefined,
+      serviceName: raw.OTEL_SERVICE_NAME,
+    },
     seedDir: path.resolve(projectRoot, raw.SEED_DIR),
     seedOnStart: raw.SEED_ON_START,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
@@ -318,3 +352,5 @@ export type AuthConfig = Config["auth"];
 export type HttpConfig = Config["http"];
 export type LimitsConfig = Config["limits"];
 export type NlpConfig = Config["nlp"];
+export type MetricsConfig = Config["metrics"];
+export type TracingConfig = Config["tracing"];

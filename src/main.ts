@@ -4,6 +4,8 @@ import type { Server } from "node:http";
 import { ConfigError, loadConfig } from "./config.js";
 import { type OpenDatabase, openDatabase } from "./db/open.js";
 import { applySchema } from "./db/schema.js";
+import { createMetricsServer } from "./http/metrics.js";
+import { type ServiceTracing, startTracing } from "./http/tracing.js";
 import { createLogger } from "./logger.js";
 import { assertPortFree } from "./net.js";
 import { NlpService } from "./nlp/service.js";
@@ -27,6 +29,8 @@ async function main(): Promise<void> {
   const readiness: Readiness = { schemaApplied: false, seedLoaded: !config.seedOnStart };
   let database: OpenDatabase | undefined;
   let server: Server | undefined;
+  let metricsServer: Server | undefined;
+  let tracing: ServiceTracing | undefined;
   let stopping = false;
   // Article intake's French NLP: started now (NLP=start, in the background), on first use (on-demand), or never.
   const nlp = new NlpService(config.nlp, log.child({ component: "nlp" }));
@@ -40,6 +44,8 @@ async function main(): Promise<void> {
         log.info("HTTP server closed");
       }
       await nlp.stop();
+      if (metricsServer?.listening) await drain(metricsServer, 1000);
+      await tracing?.shutdown();
       await database?.close();
     } catch (error) {
       log.error({ err: error }, "Error while stopping");
@@ -63,6 +69,15 @@ async function main(): Promise<void> {
       config.port,
       `Port ${config.port} on ${config.host} is already in use; set PORT to a free port.`,
     );
+    if (config.metrics.enabled && config.metrics.port !== undefined) {
+      await assertPortFree(
+        config.metrics.host,
+        config.metrics.port,
+        `Port ${config.metrics.port} on ${config.metrics.host} is already in use; set METRICS_PORT to a free port.`,
+      );
+    }
+    // Before the database, so that its start-up is traced too.
+    if (config.tracing.enabled) tracing = await startTracing(config.tracing, log);
     database = await openDatabase(config, log);
     await applySchema(database.db, log);
     readiness.schemaApplied = true;
@@ -80,8 +95,15 @@ async function main(): Promise<void> {
       http: config.http,
       limits: config.limits,
       nlp,
+      metrics: config.metrics,
+      tracing,
     });
     const address = await listen(server, config.host, config.port);
+    if (config.metrics.enabled && config.metrics.port !== undefined) {
+      metricsServer = createMetricsServer();
+      const at = await listen(metricsServer, config.metrics.host, config.metrics.port);
+      log.info(`Metrics at http://${at.address}:${at.port}/metrics`);
+    }
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
     log.info(

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import { Authenticator } from "./api-keys.js";
-import type { AuthConfig, HttpConfig, LimitsConfig } from "./config.js";
+import type { AuthConfig, HttpConfig, LimitsConfig, MetricsConfig } from "./config.js";
 import type { Database } from "./db/database.js";
 import { BytesInFlight } from "./graphql/budget.js";
 import type { GraphQLContext } from "./graphql/context.js";
@@ -18,6 +18,7 @@ import { useExplorer } from "./http/explorer.js";
 import { useExports } from "./http/exports.js";
 import { graphiqlTabs, renderGraphiQL } from "./http/graphiql.js";
 import { limitPlugins } from "./http/limits.js";
+import { metricsPlugins } from "./http/metrics.js";
 import {
   json,
   useBodyLimit,
@@ -29,6 +30,7 @@ import {
   useSecurityHeaders,
   useStrictUtf8,
 } from "./http/plugins.js";
+import type { ServiceTracing } from "./http/tracing.js";
 import type { Logger } from "./logger.js";
 import type { NlpService } from "./nlp/service.js";
 
@@ -47,11 +49,15 @@ export interface HandlerOptions {
   limits: LimitsConfig;
   /** Article intake's French NLP; absent: intake proposes from the gazetteer alone and says so. */
   nlp?: NlpService | null;
+  /** Prometheus metrics (src/http/metrics.ts); off when absent. */
+  metrics?: MetricsConfig;
+  /** Tracing, once started (src/http/tracing.ts); off when absent. */
+  tracing?: ServiceTracing;
 }
 
 /** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
 export function createGraphQLHandler(options: HandlerOptions) {
-  const { db, readiness, log, auth, http, limits } = options;
+  const { db, readiness, log, auth, http, limits, metrics, tracing } = options;
   const bytesInFlight = new BytesInFlight(limits.maxBytesInFlight);
   const authenticator = new Authenticator(db, auth, log);
   const yoga: YogaServerInstance<Record<string, unknown>, GraphQLContext> = createYoga<
@@ -84,6 +90,8 @@ export function createGraphQLHandler(options: HandlerOptions) {
       createContext(db, authenticator, limits, request.headers, bytesInFlight, options.nlp ?? null),
     plugins: [
       useRequestLog(log),
+      ...(tracing?.plugins ?? []),
+      ...(metrics?.enabled ? metricsPlugins(metrics, bytesInFlight, authenticator, log) : []),
       // Before useHeadAsGet, whose inner GET has no connection: the HEAD itself is counted and refused.
       useFailedAuthLimit(http.authFailures, log),
       useHeadAsGet("/graphql", (request): Promise<Response> | Response => yoga.fetch(request)),

@@ -8,6 +8,7 @@ import neo4j, {
 import type { Neo4jConnectionConfig } from "../config.js";
 import { DomainError } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
+import { observed, statementName, telemetry, traced } from "../telemetry.js";
 import type { StorageGuard } from "./storage.js";
 
 /**
@@ -246,11 +247,13 @@ export class Database {
     const timeoutMs = Math.max(1, Math.min(this.queryTimeoutMs, left));
     this.refuseWhileOpen();
     this.shared.roundTrips += 1;
-    return this.bounded(timeoutMs + answerGraceMs, this.scope?.signal, (signal) =>
-      retryTransient(this.settings.maxRetryMs, signal, () =>
-        this.autoCommit<T>(cypher, params, timeoutMs, signal),
-      ),
-    ).catch((error: unknown) => this.throwStorageFault(error));
+    const run = () =>
+      this.bounded(timeoutMs + answerGraceMs, this.scope?.signal, (signal) =>
+        retryTransient(this.settings.maxRetryMs, signal, () =>
+          this.autoCommit<T>(cypher, params, timeoutMs, signal),
+        ),
+      ).catch((error: unknown) => this.throwStorageFault(error));
+    return observed() ? measured("read", statementName(Database.prototype.read), run) : run();
   }
 
   /** One auto-commit read; `signal` closes its session, which stops the query on the server. */
@@ -277,13 +280,17 @@ export class Database {
    *   (`storage`), and in place of the database's own failure when the disk is found below it afterwards.
    */
   async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+    // Named before the first await: after it, the caller is no longer on the stack (statementName).
+    const statement = observed() ? statementName(Database.prototype.writeTransaction) : undefined;
     this.refuseWhileOpen();
     // Refusing writes while some room is left keeps Neo4j off a full disk, which would panic it and stop reads too.
     await this.settings.storage?.assertRoom();
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
-    return this.bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
-      session.executeWrite(work, { timeout: this.queryTimeoutMs }).finally(() => session.close()),
-    ).catch((error: unknown) => this.throwStorageFault(error));
+    const run = () =>
+      this.bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
+        session.executeWrite(work, { timeout: this.queryTimeoutMs }).finally(() => session.close()),
+      ).catch((error: unknown) => this.throwStorageFault(error));
+    return statement === undefined ? run() : measured("write", statement, run);
   }
 
   /**
@@ -359,6 +366,26 @@ export class Database {
     await this.driver.close();
     const { probeDriver } = this.settings;
     if (probeDriver && probeDriver !== this.driver) await probeDriver.close();
+  }
+}
+
+/**
+ * `run`, one round trip (a read) or one transaction (a write), in a span named after its statement and counted
+ * with its time: only while metrics or tracing are on (see src/telemetry.ts).
+ */
+async function measured<T>(kind: "read" | "write", statement: string, run: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  let failed = true;
+  try {
+    const result = await traced(
+      `cypher ${statement}`,
+      { "db.system": "neo4j", "db.operation.name": statement, "db.access": kind },
+      run,
+    );
+    failed = false;
+    return result;
+  } finally {
+    telemetry.measurements?.roundTrip(kind, statement, (performance.now() - started) / 1000, failed);
   }
 }
 

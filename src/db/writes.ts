@@ -1,4 +1,5 @@
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
+import { telemetry } from "../telemetry.js";
 import type { Database } from "./database.js";
 import { assertKnownProperties, propertyMapCypher } from "./properties.js";
 import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "./seed-store.js";
@@ -20,8 +21,10 @@ type Reader = Pick<ManagedTransaction, "run">;
  * Reads take no lock and never wait.
  */
 export async function lockGraph(tx: ManagedTransaction): Promise<void> {
+  const started = performance.now();
   // The schema makes the lock node (schema/constraints.cypher); a database emptied since gets it back here.
   await tx.run("MERGE (l:WriteLock {id: 'graph'}) SET l.held = true REMOVE l.held");
+  telemetry.measurements?.writeLockWait((performance.now() - started) / 1000);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { type GraphQLResolveInfo, responsePathAsArray } from "graphql";
 import { limitExceeded, overloaded, queryTimeout } from "../domain/errors.js";
+import { telemetry } from "../telemetry.js";
 
 /** The runtime ceilings of one GraphQL request: what the cost estimate may miss stops here. */
 export interface BudgetLimits {
@@ -68,6 +69,7 @@ export class RequestBudget {
   start(): void {
     this.timer ??= setTimeout(() => {
       if (this.controller.signal.aborted) return;
+      telemetry.measurements?.refusal("request_timeout");
       this.controller.abort(
         queryTimeout(`The request took longer than ${this.limits.requestTimeoutMs} ms; narrow it down.`),
       );
@@ -106,6 +108,7 @@ export class RequestBudget {
           `The query resolves more than ${this.limits.maxItems} list items; ask for smaller pages or limits.`,
           { resolvedItems: this.items, maxItems: this.limits.maxItems },
         ),
+        "items",
       );
     }
     this.checkBytes();
@@ -138,6 +141,7 @@ export class RequestBudget {
           `The response would exceed ${this.limits.maxResponseBytes} bytes; select fewer texts or smaller lists.`,
           { estimatedBytes: this.bytes, maxResponseBytes: this.limits.maxResponseBytes },
         ),
+        "response_bytes",
       );
     }
     if (this.inFlight.total > this.inFlight.max && !this.released) {
@@ -146,12 +150,17 @@ export class RequestBudget {
           `The requests executing now hold more than ${this.inFlight.max} bytes of answers; try again in a moment.`,
           { bytesInFlight: this.inFlight.total, maxBytesInFlight: this.inFlight.max },
         ),
+        "bytes_in_flight",
       );
     }
   }
 
-  private abort(reason: Error): void {
-    if (!this.controller.signal.aborted) this.controller.abort(reason);
+  /** Stops the request with `reason`; `limit` names the ceiling for the refusal count (src/telemetry.ts). */
+  private abort(reason: Error, limit: string): void {
+    if (!this.controller.signal.aborted) {
+      telemetry.measurements?.refusal(limit);
+      this.controller.abort(reason);
+    }
     // Every later resolver that charges the budget stops too, rather than running on.
     throw this.controller.signal.reason;
   }

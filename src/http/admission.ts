@@ -2,6 +2,7 @@ import { Semaphore, type SemaphoreInterface, withTimeout } from "async-mutex";
 import type { Plugin } from "graphql-yoga";
 import { DomainError, overloaded } from "../domain/errors.js";
 import type { GraphQLContext } from "../graphql/context.js";
+import { telemetry } from "../telemetry.js";
 import { toGraphQLError } from "./errors.js";
 
 /** How much work the service executes at once, and how long a request may wait for its turn. */
@@ -48,9 +49,11 @@ export function useAdmission(limits: AdmissionLimits): Plugin<GraphQLContext> {
   /** Waits for `weight` of room: its releaser, or the coded error that answers instead. */
   async function enter(weight: number, signal: AbortSignal): Promise<() => void> {
     if (room.getValue() < weight && waiting >= limits.maxQueued) {
+      telemetry.measurements?.refusal("admission_queue");
       throw refusal(`${waiting} requests are already waiting for the service`);
     }
     waiting += 1;
+    telemetry.measurements?.queued(1);
     const turn = room.acquire(weight);
     let onAbort = () => {};
     const gone = new Promise<never>((_, reject) => {
@@ -64,11 +67,13 @@ export function useAdmission(limits: AdmissionLimits): Plugin<GraphQLContext> {
       // A turn that comes after its request left is handed back at once.
       void turn.then(([, release]) => release()).catch(() => {});
       if (error === queueTimeout) {
+        telemetry.measurements?.refusal("admission_timeout");
         throw refusal(`The request waited ${limits.queueTimeoutMs} ms for room to execute`);
       }
       throw error;
     } finally {
       waiting -= 1;
+      telemetry.measurements?.queued(-1);
       signal.removeEventListener("abort", onAbort);
     }
   }

@@ -5,6 +5,7 @@ import { presentedKey } from "../auth.js";
 import type { HttpConfig } from "../config.js";
 import { rateLimited } from "../domain/errors.js";
 import type { Logger } from "../logger.js";
+import { telemetry } from "../telemetry.js";
 import { toGraphQLError } from "./errors.js";
 import { json } from "./plugins.js";
 
@@ -93,6 +94,7 @@ export function useFailedAuthLimit({ max, windowMs }: HttpConfig["authFailures"]
         clients.set(request, client);
         return;
       }
+      telemetry.measurements?.refusal("auth_failures");
       const refusal = toGraphQLError(
         rateLimited(
           `Too many wrong API keys from this address (${max} within ${windowMs / 1000} s): requests with a key are refused for ${seconds} s more.`,
@@ -132,6 +134,7 @@ export function capConnections(server: Server, { max, maxPerAddress }: HttpConfi
     const client = clientOf(socket.remoteAddress);
     const count = (open.get(client) ?? 0) + 1;
     if (count > maxPerAddress) {
+      telemetry.measurements?.refusal("connections_per_address");
       socket.destroy();
       return;
     }

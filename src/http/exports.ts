@@ -36,7 +36,7 @@ function admit(relations: number, caller: Caller | null, limits: ExportLimits): 
 }
 
 /** A refusal or failure before anything is streamed, as JSON: `error`, `code` and the error's figures. */
-function errorResponse(error: unknown, log: Logger): Response {
+export function errorResponse(error: unknown, log: Logger): Response {
   const masked = maskError(error, "Unexpected error.", false) as GraphQLError;
   const { http, unexpected, ...fields } = masked.extensions as {
     http?: { status?: number; headers?: Record<string, string> };

@@ -15,6 +15,7 @@ import type { Plugin } from "graphql-yoga";
 import type { LimitsConfig } from "../config.js";
 import { DomainError, limitExceeded } from "../domain/errors.js";
 import type { GraphQLContext } from "../graphql/context.js";
+import { telemetry, traced } from "../telemetry.js";
 import { useAdmission } from "./admission.js";
 import { toGraphQLError } from "./errors.js";
 
@@ -31,19 +32,28 @@ import { toGraphQLError } from "./errors.js";
  */
 export function limitPlugins(limits: LimitsConfig): Plugin[] {
   // Thrown instead of reported, armor's refusals would reach the client as a 200.
-  const report = {
-    exposeLimits: true,
-    propagateOnRejection: false,
-    onReject: [
-      (context: ValidationContext | null, error: GraphQLError) =>
-        context?.reportError(toGraphQLError(limitExceeded(error.message.replace(/^Syntax Error: /, "")))),
-    ],
+  const report = (limit: string) => {
+    // Armor may reject one document more than once (at each field too deep): it is one refusal.
+    const counted = new WeakSet<ValidationContext>();
+    return {
+      exposeLimits: true,
+      propagateOnRejection: false,
+      onReject: [
+        (context: ValidationContext | null, error: GraphQLError) => {
+          if (context && !counted.has(context)) {
+            counted.add(context);
+            telemetry.measurements?.refusal(limit);
+          }
+          context?.reportError(toGraphQLError(limitExceeded(error.message.replace(/^Syntax Error: /, ""))));
+        },
+      ],
+    };
   };
   return [
     useTokenLimit(limits.maxTokens),
-    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...report }),
-    maxAliasesPlugin({ n: limits.maxAliases, ...report }),
-    maxDirectivesPlugin({ n: limits.maxDirectives, ...report }),
+    maxDepthPlugin({ n: limits.maxDepth, flattenFragments: true, ...report("depth") }),
+    maxAliasesPlugin({ n: limits.maxAliases, ...report("aliases") }),
+    maxDirectivesPlugin({ n: limits.maxDirectives, ...report("directives") }),
     useCostLimit(limits.maxCost),
     useRequestBudget(),
     useAdmission(limits),
@@ -62,6 +72,7 @@ function useTokenLimit(maxTokens: number): Plugin {
       armor.onParse?.(payload);
       return ({ result, replaceParseResult }) => {
         if (result instanceof Error && refusals.has(result)) {
+          telemetry.measurements?.refusal("tokens");
           replaceParseResult(toGraphQLError(limitExceeded(result.message.replace(/^Syntax Error: /, ""))));
         }
       };
@@ -133,8 +144,11 @@ export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
   };
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const estimated = estimate(args);
+      const estimated = traced("graphql cost", {}, () => estimate(args), args.contextValue.request);
+      // Refused or not, the estimate is the request's: the metrics see the refused ones too.
+      args.contextValue.budget.estimatedCost = estimated;
       if (estimated > maxCost) {
+        telemetry.measurements?.refusal("cost");
         const refusal = limitExceeded(
           `The query's estimated cost is ${estimated}, over the limit of ${maxCost}: each list multiplies ` +
             "what it selects by the items it may return (first, last or limit, else its default); ask for " +
@@ -142,7 +156,7 @@ export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
           { cost: estimated, maxCost },
         );
         setResultAndStopExecution({ errors: [toGraphQLError(refusal)] });
-      } else args.contextValue.budget.estimatedCost = estimated;
+      }
     },
   };
 }

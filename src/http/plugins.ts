@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { useCSRFPrevention } from "@graphql-yoga/plugin-csrf-prevention";
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
+import { telemetry } from "../telemetry.js";
 
 /** Small graphql-yoga plugins for the HTTP surface; src/server.ts composes them. */
 
@@ -12,6 +13,9 @@ export const json = (body: unknown, status: number, headers: Record<string, stri
     headers: { "content-type": "application/json; charset=utf-8", ...headers },
   });
 
+/** Each request's id, as useRequestLog gave it: the traces carry it (src/http/tracing.ts). */
+export const requestIds = new WeakMap<Request, string>();
+
 /** Gives each request an id (the caller's X-Request-Id, or a new one), echoes it and logs the request's outcome. */
 export function useRequestLog(log: Logger): Plugin {
   const started = new WeakMap<Request, { id: string; at: number; path: string }>();
@@ -19,6 +23,7 @@ export function useRequestLog(log: Logger): Plugin {
     onRequest({ request, url }) {
       const given = request.headers.get("x-request-id");
       const id = given && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+      requestIds.set(request, id);
       started.set(request, { id, at: performance.now(), path: url.pathname });
     },
     onResponse({ request, response }) {
@@ -57,6 +62,9 @@ export function useBodyLimit(maxBytes: number): Plugin {
     onRequest({ request, endResponse }) {
       if (request.method !== "POST") return;
       const length = request.headers.get("content-length");
+      if (length === null || !/^\d+$/.test(length) || Number(length) > maxBytes) {
+        telemetry.measurements?.refusal("body");
+      }
       if (length === null) {
         endResponse(
           json(

@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import readline from "node:readline";
 import type { Logger } from "../logger.js";
+import { telemetry } from "../telemetry.js";
 import type { JvmOutput } from "./output.js";
 
 /** How a JVM of ours says it is ready, and how long it may take. */
@@ -149,6 +150,7 @@ export function superviseJvm(first: ChildProcess, supervision: Supervision, log:
   const watch = (watched: ChildProcess) => {
     watched.once("exit", (code, signal) => {
       if (stopping) return;
+      telemetry.measurements?.processRestart(supervision.name);
       const why = supervision.describeDeath?.(code, signal) ?? `${supervision.name} died`;
       log.error(
         { pid: watched.pid, code, signal },

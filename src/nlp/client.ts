@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { codePointOffsets } from "../domain/text.js";
+import { traced } from "../telemetry.js";
 import type { EntityClass, NlpAnnotation, NlpEntity, NlpSentence, NlpToken } from "./annotation.js";
 
 /** The annotators asked for: tokens, sentences, contracted words, parts of speech, entities, dependency parse. */
@@ -55,7 +56,17 @@ const entityClass = (tag: string | undefined): EntityClass | null => {
  * (code NLP_UNAVAILABLE) when the server cannot be reached, answers an error or too late, or answers
  * something that does not match the text.
  */
-export async function annotateFrench(
+export function annotateFrench(
+  url: string,
+  text: string,
+  options: { timeoutMs: number; signal?: AbortSignal },
+): Promise<NlpAnnotation> {
+  // The text's length, never the text: spans leave the service.
+  return traced("nlp annotate", { "nlp.chars": text.length }, () => annotate(url, text, options));
+}
+
+/** annotateFrench, outside its span. */
+async function annotate(
   url: string,
   text: string,
   options: { timeoutMs: number; signal?: AbortSignal },
