@@ -275,13 +275,15 @@ export class Database {
   }
 
   /**
-   * Runs `work` as one write transaction: everything it does commits together or not at all.
+   * Runs `work` as one write transaction: everything it does commits together or not at all. `statement` names
+   * it in metrics and traces (a write behind a shared guard names its operation); left out, the calling
+   * function's name.
    * @throws DomainError STORAGE_FULL, before anything is sent, when the database's disk is below its reserve
    *   (`storage`), and in place of the database's own failure when the disk is found below it afterwards.
    */
-  async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> {
+  async writeTransaction<T>(work: (tx: ManagedTransaction) => Promise<T>, statement?: string): Promise<T> {
     // Named before the first await: after it, the caller is no longer on the stack (statementName).
-    const statement = observed() ? statementName(Database.prototype.writeTransaction) : undefined;
+    const name = observed() ? (statement ?? statementName(Database.prototype.writeTransaction)) : undefined;
     this.refuseWhileOpen();
     // Refusing writes while some room is left keeps Neo4j off a full disk, which would panic it and stop reads too.
     await this.settings.storage?.assertRoom();
@@ -290,7 +292,7 @@ export class Database {
       this.bounded(this.queryTimeoutMs + answerGraceMs, undefined, () =>
         session.executeWrite(work, { timeout: this.queryTimeoutMs }).finally(() => session.close()),
       ).catch((error: unknown) => this.throwStorageFault(error));
-    return statement === undefined ? run() : measured("write", statement, run);
+    return name === undefined ? run() : measured("write", name, run);
   }
 
   /**

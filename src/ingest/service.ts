@@ -193,7 +193,7 @@ export async function guardedWrite<T>(
       return { result: JSON.parse(earlier.details).result as T, replayed: true };
     }
     return { result: await write(tx, log), replayed: false };
-  });
+  }, operation);
 }
 
 /** A source of a parsed batch, with its key settled: given, or derived from its text. */
