@@ -27,6 +27,9 @@ const lines = [
   "Amadou Keita s'est rendu au Sénégal en 2021.",
   "L'agence Sahel Infos affirme que le Mozambique coopère avec la Zambie.",
   "Le Ghana est un partenaire solide du Togo.",
+  "Moussa Traoré était absent de la réunion.",
+  "« Le Togo a toujours aidé le Bénin », a précisé le ministre.",
+  "Dans un entretien avec la presse, Moussa Traoré, ministre du Togo, a affirmé que le Gabon soutient le Tchad.",
 ];
 const text = lines.join("\n");
 
@@ -53,6 +56,7 @@ const actors: KnownActor[] = [
   ].map(([key, name]) => state(key as string, name as string)),
   { key: "african-union", name: "Union africaine", kind: "ORGANIZATION", aliases: [] },
   { key: "amadou-keita", name: "Amadou Keita", kind: "PERSON", aliases: [] },
+  { key: "moussa-traore", name: "Moussa Traoré", kind: "PERSON", aliases: [] },
 ];
 const relations: KnownRelation[] = [
   {
@@ -144,6 +148,18 @@ describe("intake rules over the real French parse", () => {
     const [selon] = relationsIn(drafts, 6);
     expect(selon && ends(selon)).toEqual(["TRAINING", { actor: "gabon" }, { actor: "cameroon" }]);
     expect([selon?.speaker, selon?.stance]).toEqual([{ actor: "african-union" }, "ASSERTS"]);
+  });
+
+  it("gives an incise's bare title the person last quoted, not the last person named", () => {
+    const [quoted] = relationsIn(drafts, 12);
+    expect(quoted && ends(quoted)).toEqual(["SUPPORT", { actor: "togo" }, { actor: "benin" }]);
+    expect([quoted?.speaker, quoted?.stance]).toEqual([{ actor: "amadou-keita" }, "ASSERTS"]);
+  });
+
+  it("gives a reporting verb's speaker even when a fronted phrase holds the name in apposition", () => {
+    const reported = relationsIn(drafts, 13).find((d) => d.type === "SUPPORT");
+    expect(reported && ends(reported)).toEqual(["SUPPORT", { actor: "gabon" }, { actor: "chad" }]);
+    expect([reported?.speaker, reported?.stance]).toEqual([{ actor: "moussa-traore" }, "ASSERTS"]);
   });
 
   it("gives a denied relation the denier as speaker, denying", () => {
