@@ -210,13 +210,28 @@ function gazetteerCitations(
 ): CitationDraft[] {
   const out: CitationDraft[] = [];
   const formsByType = new Map<string, Set<string>>();
+  const byKey = new Map(relations.map((relation) => [relation.key, relation]));
+  /** One fact per type and pair of actors, whichever way round: "r:TYPE:a|b" with a, b sorted. */
+  const factKey = (type: string, a: string, b: string) => `${type}:${[a, b].sort().join("|")}`;
   sentences.forEach((sentence, index) => {
-    const named = new Set(
-      known
-        .filter((span) => span.start >= sentence.start && span.end <= sentence.end)
-        .map((span) => ("actor" in span.ref ? span.ref.actor : "")),
-    );
+    const firstAt = new Map<string, number>();
+    for (const span of known) {
+      if (span.start < sentence.start || span.end > sentence.end || !("actor" in span.ref)) continue;
+      if (!firstAt.has(span.ref.actor)) firstAt.set(span.ref.actor, span.start);
+    }
+    const named = new Set(firstAt.keys());
     if (named.size < 2) return;
+    // The facts the parse already stated in this sentence, either way round: never cited again the other way.
+    const stated = new Set<string>();
+    for (const d of drafts) {
+      if (d.sentence !== index) continue;
+      if (d.kind === "CITATION") {
+        const cited = byKey.get(d.relation);
+        if (cited) stated.add(factKey(cited.type, cited.from, cited.to));
+      } else if (d.kind === "RELATION" && "actor" in d.from && "actor" in d.to)
+        stated.add(factKey(d.type, d.from.actor, d.to.actor));
+    }
+    const chosen = new Map<string, CitationDraft & { order: number }>();
     const folded = foldName(source.points.slice(sentence.start, sentence.end).join(""));
     const words = new Set(folded.split(/[^\p{L}-]+/u));
     for (const relation of relations) {
@@ -227,7 +242,7 @@ function gazetteerCitations(
           ((d.kind === "CITATION" && d.relation === relation.key) ||
             (d.kind === "RELATION" && d.type === relation.type)),
       );
-      if (covered) continue;
+      if (covered || stated.has(factKey(relation.type, relation.from, relation.to))) continue;
       let forms = formsByType.get(relation.type);
       if (!forms) {
         forms = triggerFormsOf(relation.type);
@@ -241,8 +256,14 @@ function gazetteerCitations(
         (relation.type === "MILITARY_COOPERATION" && !military)
       )
         continue;
+      // Both ways round known (A's partnership with B, B's with A): the sentence names the `from` end first.
+      const order = firstAt.get(relation.from) ?? 0;
+      const fact = factKey(relation.type, relation.from, relation.to);
+      const held = chosen.get(fact);
+      if (held && held.order <= order) continue;
       const voice = voiceAt?.(index, forms);
-      out.push({
+      chosen.set(fact, {
+        order,
         id: "",
         kind: "CITATION",
         quote: quoteAt(source, sentence.start, sentence.end),
@@ -257,6 +278,7 @@ function gazetteerCitations(
         stance: voice?.stance ?? "REPORTS",
       });
     }
+    for (const { order: _order, ...draft } of chosen.values()) out.push(draft);
   });
   return out;
 }
