@@ -30,6 +30,9 @@ const lines = [
   "Moussa Traoré était absent de la réunion.",
   "« Le Togo a toujours aidé le Bénin », a précisé le ministre.",
   "Dans un entretien avec la presse, Moussa Traoré, ministre du Togo, a affirmé que le Gabon soutient le Tchad.",
+  "Amadou Keita s'est rendu à Lomé en 2022.",
+  "Les soldats américains ont formé les forces ghanéennes.",
+  "Le gouvernement togolais a condamné le Gabon.",
 ];
 const text = lines.join("\n");
 
@@ -53,10 +56,12 @@ const actors: KnownActor[] = [
     ["mozambique", "Mozambique"],
     ["zambia", "Zambie"],
     ["togo", "Togo"],
+    ["united-states", "États-Unis"],
   ].map(([key, name]) => state(key as string, name as string)),
   { key: "african-union", name: "Union africaine", kind: "ORGANIZATION", aliases: [] },
   { key: "amadou-keita", name: "Amadou Keita", kind: "PERSON", aliases: [] },
   { key: "moussa-traore", name: "Moussa Traoré", kind: "PERSON", aliases: [] },
+  { key: "togo-government", name: "gouvernement togolais", kind: "GOVERNMENT_BODY", aliases: [] },
 ];
 const relations: KnownRelation[] = [
   {
@@ -160,6 +165,31 @@ describe("intake rules over the real French parse", () => {
     const reported = relationsIn(drafts, 13).find((d) => d.type === "SUPPORT");
     expect(reported && ends(reported)).toEqual(["SUPPORT", { actor: "gabon" }, { actor: "chad" }]);
     expect([reported?.speaker, reported?.stance]).toEqual([{ actor: "moussa-traore" }, "ASSERTS"]);
+  });
+
+  it("reads a known state's capital as that state, the place of a visit", () => {
+    expect(relationsIn(drafts, 14).map(ends)).toEqual([
+      ["VISIT", { actor: "amadou-keita" }, { actor: "togo" }],
+    ]);
+  });
+
+  it("reads adjectives of nationality from the general table of states, irregular ones included", () => {
+    expect(relationsIn(drafts, 15).map(ends)).toEqual([
+      ["TRAINING", { actor: "united-states" }, { actor: "ghana" }],
+    ]);
+  });
+
+  it("makes a body named with its state's adjective part of that state, in the article's own voice", () => {
+    const found = relationsIn(drafts, 16);
+    expect(found.map(ends)).toEqual([
+      ["PART_OF", { actor: "togo-government" }, { actor: "togo" }],
+      ["CRITICISM", { actor: "togo-government" }, { actor: "gabon" }],
+    ]);
+    expect(found.map((d) => [d.producer.rule, d.speaker, d.stance])[0]).toEqual([
+      "part-of-name:article-voice",
+      null,
+      "REPORTS",
+    ]);
   });
 
   it("gives a denied relation the denier as speaker, denying", () => {

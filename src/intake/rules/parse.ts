@@ -51,8 +51,8 @@ export class ParsedSentence {
   constructor(
     readonly sentence: NlpSentence,
     spans: readonly ActorSpan[],
-    /** Known states, for demonyms: folded first word of each name → the state's ref. */
-    private readonly demonym: (adjective: string) => ActorSpan | undefined,
+    /** The known state an adjective of nationality (or a state's one-word name) names, if any. */
+    readonly demonym: (adjective: string) => ActorSpan | undefined,
   ) {
     for (const token of sentence.tokens) {
       this.byIndex.set(token.index, token);
