@@ -33,6 +33,9 @@ const lines = [
   "Amadou Keita s'est rendu à Lomé en 2022.",
   "Les soldats américains ont formé les forces ghanéennes.",
   "Le gouvernement togolais a condamné le Gabon.",
+  "Le Niger soutient le Togo.",
+  "C'est ce qu'a annoncé Moussa Traoré.",
+  "Un diplomate a affirmé que le Bénin soutient le Ghana.",
 ];
 const text = lines.join("\n");
 
@@ -189,6 +192,22 @@ describe("intake rules over the real French parse", () => {
       "part-of-name:article-voice",
       null,
       "REPORTS",
+    ]);
+  });
+
+  it("takes the speaker of 'C'est ce qu'a annoncé X' for the sentence before", () => {
+    const [said] = relationsIn(drafts, 17);
+    expect(said && ends(said)).toEqual(["SUPPORT", { actor: "niger" }, { actor: "togo" }]);
+    expect([said?.speaker, said?.stance]).toEqual([{ actor: "moussa-traore" }, "ASSERTS"]);
+  });
+
+  it("keeps reported speech asserted when its speaker is no known actor", () => {
+    const [said] = relationsIn(drafts, 19);
+    expect(said && ends(said)).toEqual(["SUPPORT", { actor: "benin" }, { actor: "ghana" }]);
+    expect([said?.speaker, said?.stance, said?.producer.rule]).toEqual([
+      null,
+      "ASSERTS",
+      "verb-subject-object:speech-unresolved",
     ]);
   });
 

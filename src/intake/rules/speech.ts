@@ -1,3 +1,4 @@
+import { foldName } from "../../domain/text.js";
 import type { NlpToken } from "../../nlp/annotation.js";
 import type { ActorSpan } from "./actors.js";
 import { type SpeechClass, speechClass, speechPrepositions, titleWords, verbLemma } from "./lexicon.js";
@@ -22,6 +23,8 @@ export interface Voice {
 }
 
 const personalPronouns = new Set(["il", "elle", "ils", "elles"]);
+/** Nouns of a text that speaks for its author ("le communiqué indique"). */
+const speechNouns = new Set(["communique", "declaration", "texte", "document", "note", "lettre", "message"]);
 /** Dependents of a reporting verb that hold what it reports. */
 const reportedRelations = new Set([
   "ccomp",
@@ -71,7 +74,7 @@ const namedSpeakers = new WeakMap<SpeechContext, { at: number; speaker: Argument
  * The last person before `at` who was named as the subject of a reporting verb: "le ministre" after a quotation
  * is most often the person the article quotes, not the last person it happens to name.
  */
-function lastSpeaker(context: SpeechContext, at: number): ArgumentActor | null {
+function lastSpeaker(context: SpeechContext, at: number, kind?: string): ArgumentActor | null {
   let list = namedSpeakers.get(context);
   if (!list) {
     list = [];
@@ -80,13 +83,15 @@ function lastSpeaker(context: SpeechContext, at: number): ArgumentActor | null {
         if (!reporting(token)) continue;
         const subject = invertedSubject(parsed, token) ?? parsed.children(token, (r) => r === "nsubj")[0];
         const [named] = subject ? parsed.actorsOf(subject) : [];
-        if (named?.kind === "PERSON" && !named.indirect)
-          list.push({ at: token.start, speaker: { ...named, indirect: true } });
+        if (named && !named.indirect) list.push({ at: token.start, speaker: { ...named, indirect: true } });
       }
     }
     namedSpeakers.set(context, list);
   }
-  return [...list].reverse().find((entry) => entry.at < at)?.speaker ?? null;
+  return (
+    [...list].reverse().find((entry) => entry.at < at && (!kind || entry.speaker.kind === kind))?.speaker ??
+    null
+  );
 }
 
 /**
@@ -105,7 +110,11 @@ function inIncise(parsed: ParsedSentence, verb: NlpToken): boolean {
 
 /** An incise's subject after its verb, parsed as its last dependent: a name or a title ("a déclaré le ministre"). */
 function invertedSubject(parsed: ParsedSentence, verb: NlpToken): NlpToken | undefined {
-  if (!inIncise(parsed, verb)) return undefined;
+  // Also after a relative or "comme": "ce qu'a annoncé X", "comme l'a précisé X".
+  const relative = parsed
+    .children(verb)
+    .some((c) => c.index < verb.index && (wordOf(c) === "que" || wordOf(c) === "comme"));
+  if (!relative && !inIncise(parsed, verb)) return undefined;
   const last = parsed.children(verb, (r) => r !== "punct").sort((a, b) => b.index - a.index)[0];
   if (!last || last.index < verb.index || !["obj", "nsubj", "nsubj:pass", "obl"].includes(last.relation))
     return undefined;
@@ -135,8 +144,20 @@ function speakerOfVerb(context: SpeechContext, parsed: ParsedSentence, verb: Nlp
       .find((s) => s.kind === "PERSON" && s.start >= parsed.sentence.start && s.end <= verb.start);
     return person ? { ref: person.ref, kind: person.kind, indirect: true } : null;
   }
-  if (subject.pos === "NOUN" && titleWords.has(wordOf(subject)) && parsed.actorsOf(subject).length === 0)
-    return lastSpeaker(context, subject.start) ?? lastNamed(context, subject.start, "PERSON");
+  if (subject.pos === "NOUN" && parsed.actorsOf(subject).length === 0) {
+    const noun = wordOf(subject);
+    if (titleWords.has(noun))
+      return lastSpeaker(context, subject.start, "PERSON") ?? lastNamed(context, subject.start, "PERSON");
+    // "indique le communiqué": the text speaks for whoever was last said to speak.
+    if (speechNouns.has(noun.replace(/s$/u, ""))) return lastSpeaker(context, subject.start);
+    // "le ministère a indiqué", "le gouvernement a annoncé": the last actor named with that noun at its head.
+    const [first] = [...context.spans]
+      .reverse()
+      .filter((span) => span.end <= subject.start)
+      .map((span) => ({ span, head: foldName(context.points.slice(span.start, span.end).join("")) }))
+      .filter(({ head }) => head.split(/[^\p{L}-]+/u)[0] === noun);
+    if (first) return { ref: first.span.ref, kind: first.span.kind, indirect: true };
+  }
   if (wordOf(subject) === "dernier" || /^(celui|celle)-ci$/u.test(wordOf(subject))) {
     // "ce dernier", "celui-ci": the last actor named before.
     return lastNamed(context, subject.start);
@@ -161,6 +182,8 @@ export function voiceOf(
   });
   // Up from the trigger: a reporting verb it depends on, an incise beside it, a "selon X" on its clause.
   let child: NlpToken | undefined;
+  /** A reporting verb's class whose speaker we could not tell: reported speech all the same. */
+  let unresolved: SpeechClass | undefined;
   for (
     let node: NlpToken | undefined = trigger, steps = 0;
     node && steps < 30;
@@ -170,6 +193,7 @@ export function voiceOf(
     if (cls && child && reportedRelations.has(child.relation)) {
       const speaker = speakerOfVerb(context, parsed, node);
       if (speaker) return voice(speaker, cls, "speech-verb");
+      unresolved ??= cls;
     }
     for (const side of parsed.children(node)) {
       if (side.index === child?.index || side.index === trigger.index) continue;
@@ -205,11 +229,16 @@ export function voiceOf(
         if (!cls) continue;
         // The first reporting verb outside the quotation says who speaks, even when we cannot tell who it is.
         const speaker = speakerOfVerb(context, candidate, token);
-        return speaker
-          ? voice(speaker, cls, "speech-quotation")
-          : voice(null, "REPORTS", "speech-unresolved");
+        return voice(speaker, cls, speaker ? "speech-quotation" : "speech-unresolved");
       }
     }
   }
-  return voice(null, "REPORTS", "article-voice");
+  // "X. C'est ce qu'a annoncé Y": the next sentence gives this one's speaker.
+  const next = context.sentences[context.sentences.indexOf(parsed) + 1];
+  if (next && next.tokens.slice(0, 4).map(wordOf).join(" ") === "ce est ce que") {
+    const verb = next.tokens.find((token) => reporting(token));
+    const speaker = verb && speakerOfVerb(context, next, verb);
+    if (verb && speaker) return voice(speaker, reporting(verb) ?? "ASSERTS", "speech-next-sentence");
+  }
+  return unresolved ? voice(null, unresolved, "speech-unresolved") : voice(null, "REPORTS", "article-voice");
 }
