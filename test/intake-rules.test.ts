@@ -36,6 +36,8 @@ const lines = [
   "Le Niger soutient le Togo.",
   "C'est ce qu'a annoncé Moussa Traoré.",
   "Un diplomate a affirmé que le Bénin soutient le Ghana.",
+  "Le Bénin est l'un des principaux partenaires du Niger.",
+  "Le Togo est membre de l'Union africaine.",
 ];
 const text = lines.join("\n");
 
@@ -208,6 +210,15 @@ describe("intake rules over the real French parse", () => {
       null,
       "ASSERTS",
       "verb-subject-object:speech-unresolved",
+    ]);
+  });
+
+  it("reads 'X est l'un des partenaires de Y' and 'X est membre de Y' as said of their subject", () => {
+    expect(relationsIn(drafts, 20).map(ends)).toEqual([
+      ["PARTNERSHIP", { actor: "niger" }, { actor: "benin" }],
+    ]);
+    expect(relationsIn(drafts, 21).map(ends)).toEqual([
+      ["MEMBER_OF", { actor: "togo" }, { actor: "african-union" }],
     ]);
   });
 

@@ -133,6 +133,7 @@ const nounTriggers: Record<string, Trigger> = {
   allié: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   rapprochement: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.5 },
   successeur: { type: "SUCCESSION", to: ["de"], confidence: 0.55 },
+  membre: { type: "MEMBER_OF", to: ["de"], confidence: 0.5 },
   relation: { type: "DIPLOMATIC_RELATIONS", to: ["avec", "entre"], confidence: 0.4 },
 };
 

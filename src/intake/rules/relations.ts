@@ -193,11 +193,18 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
     const actors = parsed.actorsOf(adjective);
     from.push(...actors);
   }
-  // "X est un partenaire de Y", "X est le successeur de Y": the noun is said of its subject.
-  const copular = parsed.children(noun, (r) => r === "cop").length > 0;
-  const predicated = copular ? parsed.children(noun, (r) => r === "nsubj")[0] : undefined;
-  if (predicated) {
-    const subject = argumentActors(parsed, noun, predicated);
+  // "X est un partenaire de Y", "X est le successeur de Y": the noun is said of its subject; so is it in "X est
+  // l'un des partenaires de Y", where the copula is on "un".
+  const one = parsed.head(noun);
+  const said =
+    parsed.children(noun, (r) => r === "cop").length > 0
+      ? noun
+      : one && /^(un|une)$/u.test(wordOf(one)) && parsed.children(one, (r) => r === "cop").length > 0
+        ? one
+        : undefined;
+  const predicated = said ? parsed.children(said, (r) => r === "nsubj")[0] : undefined;
+  if (said && predicated) {
+    const subject = argumentActors(parsed, said, predicated);
     const other = toSlot === "de" ? to : [...(byPreposition.get("de") ?? []), ...to];
     const rule = "noun-copula";
     return trigger.subjectIsTo
