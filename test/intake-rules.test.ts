@@ -38,6 +38,7 @@ const lines = [
   "Un diplomate a affirmé que le Bénin soutient le Ghana.",
   "Le Bénin est l'un des principaux partenaires du Niger.",
   "Le Togo est membre de l'Union africaine.",
+  "En visite à Lomé, Moussa Traoré a salué les progrès du pays.",
 ];
 const text = lines.join("\n");
 
@@ -220,6 +221,14 @@ describe("intake rules over the real French parse", () => {
     expect(relationsIn(drafts, 21).map(ends)).toEqual([
       ["MEMBER_OF", { actor: "togo" }, { actor: "african-union" }],
     ]);
+  });
+
+  it("reads a fronted 'en visite à' + capital as the visit of the person named after it", () => {
+    expect(
+      relationsIn(drafts, 22)
+        .filter((d) => d.type === "VISIT")
+        .map(ends),
+    ).toEqual([["VISIT", { actor: "moussa-traore" }, { actor: "togo" }]]);
   });
 
   it("gives a denied relation the denier as speaker, denying", () => {

@@ -224,6 +224,14 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
       break;
     }
   }
+  if (from.length === 0 && to.length > 0) {
+    // "En visite à Moscou, X, ...": a fronted event noun the parser made the head of the name after it.
+    const named = parsed.children(noun, (r) => r === "appos").flatMap((child) => parsed.actorsOf(child));
+    if (named.length > 0) {
+      from = named;
+      rule = "noun-apposition";
+    }
+  }
   if (from.length === 0) {
     // "X a signé un accord avec Y", "X effectue une visite au Mali": the verb's subject is the noun's agent.
     const verb = parsed.head(noun);
