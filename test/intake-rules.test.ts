@@ -39,6 +39,7 @@ const lines = [
   "Le Bénin est l'un des principaux partenaires du Niger.",
   "Le Togo est membre de l'Union africaine.",
   "En visite à Lomé, Moussa Traoré a salué les progrès du pays.",
+  "Le vice-ministre ghanéen de la Défense, Moussa Traoré, a visité le Togo.",
 ];
 const text = lines.join("\n");
 
@@ -229,6 +230,14 @@ describe("intake rules over the real French parse", () => {
         .filter((d) => d.type === "VISIT")
         .map(ends),
     ).toEqual([["VISIT", { actor: "moussa-traore" }, { actor: "togo" }]]);
+  });
+
+  it("makes a title with an adjective of nationality before a name an office in that state", () => {
+    expect(
+      relationsIn(drafts, 23)
+        .filter((d) => d.type === "OFFICE")
+        .map(ends),
+    ).toEqual([["OFFICE", { actor: "moussa-traore" }, { actor: "ghana" }]]);
   });
 
   it("gives a denied relation the denier as speaker, denying", () => {

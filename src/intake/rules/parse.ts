@@ -128,7 +128,9 @@ export class ParsedSentence {
     // depth counts coordination steps only: each conjunct resolves as fully as the first.
     const found: ArgumentActor[] = [];
     const span = this.spanOf.get(token.index);
-    const state = token.pos === "ADJ" && !span ? this.demonym(token.word) : undefined;
+    // An adjective of nationality, also when capitalised and tagged a proper noun ("son homologue Russe").
+    const state =
+      (token.pos === "ADJ" || token.relation === "amod") && !span ? this.demonym(token.word) : undefined;
     if (span) found.push({ ref: span.ref, kind: span.kind, indirect: false });
     else if (state) found.push({ ref: state.ref, kind: state.kind, indirect: true });
     else if (token.pos === "NOUN") {
