@@ -27,6 +27,19 @@ const lines = [
   "Amadou Keita s'est rendu au Sénégal en 2021.",
   "L'agence Sahel Infos affirme que le Mozambique coopère avec la Zambie.",
   "Le Ghana est un partenaire solide du Togo.",
+  "Moussa Traoré était absent de la réunion.",
+  "« Le Togo a toujours aidé le Bénin », a précisé le ministre.",
+  "Dans un entretien avec la presse, Moussa Traoré, ministre du Togo, a affirmé que le Gabon soutient le Tchad.",
+  "Amadou Keita s'est rendu à Lomé en 2022.",
+  "Les soldats américains ont formé les forces ghanéennes.",
+  "Le gouvernement togolais a condamné le Gabon.",
+  "Le Niger soutient le Togo.",
+  "C'est ce qu'a annoncé Moussa Traoré.",
+  "Un diplomate a affirmé que le Bénin soutient le Ghana.",
+  "Le Bénin est l'un des principaux partenaires du Niger.",
+  "Le Togo est membre de l'Union africaine.",
+  "En visite à Lomé, Moussa Traoré a salué les progrès du pays.",
+  "Le vice-ministre ghanéen de la Défense, Moussa Traoré, a visité le Togo.",
 ];
 const text = lines.join("\n");
 
@@ -50,9 +63,12 @@ const actors: KnownActor[] = [
     ["mozambique", "Mozambique"],
     ["zambia", "Zambie"],
     ["togo", "Togo"],
+    ["united-states", "États-Unis"],
   ].map(([key, name]) => state(key as string, name as string)),
   { key: "african-union", name: "Union africaine", kind: "ORGANIZATION", aliases: [] },
   { key: "amadou-keita", name: "Amadou Keita", kind: "PERSON", aliases: [] },
+  { key: "moussa-traore", name: "Moussa Traoré", kind: "PERSON", aliases: [] },
+  { key: "togo-government", name: "gouvernement togolais", kind: "GOVERNMENT_BODY", aliases: [] },
 ];
 const relations: KnownRelation[] = [
   {
@@ -144,6 +160,84 @@ describe("intake rules over the real French parse", () => {
     const [selon] = relationsIn(drafts, 6);
     expect(selon && ends(selon)).toEqual(["TRAINING", { actor: "gabon" }, { actor: "cameroon" }]);
     expect([selon?.speaker, selon?.stance]).toEqual([{ actor: "african-union" }, "ASSERTS"]);
+  });
+
+  it("gives an incise's bare title the person last quoted, not the last person named", () => {
+    const [quoted] = relationsIn(drafts, 12);
+    expect(quoted && ends(quoted)).toEqual(["SUPPORT", { actor: "togo" }, { actor: "benin" }]);
+    expect([quoted?.speaker, quoted?.stance]).toEqual([{ actor: "amadou-keita" }, "ASSERTS"]);
+  });
+
+  it("gives a reporting verb's speaker even when a fronted phrase holds the name in apposition", () => {
+    const reported = relationsIn(drafts, 13).find((d) => d.type === "SUPPORT");
+    expect(reported && ends(reported)).toEqual(["SUPPORT", { actor: "gabon" }, { actor: "chad" }]);
+    expect([reported?.speaker, reported?.stance]).toEqual([{ actor: "moussa-traore" }, "ASSERTS"]);
+  });
+
+  it("reads a known state's capital as that state, the place of a visit", () => {
+    expect(relationsIn(drafts, 14).map(ends)).toEqual([
+      ["VISIT", { actor: "amadou-keita" }, { actor: "togo" }],
+    ]);
+  });
+
+  it("reads adjectives of nationality from the general table of states, irregular ones included", () => {
+    expect(relationsIn(drafts, 15).map(ends)).toEqual([
+      ["TRAINING", { actor: "united-states" }, { actor: "ghana" }],
+    ]);
+  });
+
+  it("makes a body named with its state's adjective part of that state, in the article's own voice", () => {
+    const found = relationsIn(drafts, 16);
+    expect(found.map(ends)).toEqual([
+      ["PART_OF", { actor: "togo-government" }, { actor: "togo" }],
+      ["CRITICISM", { actor: "togo-government" }, { actor: "gabon" }],
+    ]);
+    expect(found.map((d) => [d.producer.rule, d.speaker, d.stance])[0]).toEqual([
+      "part-of-name:article-voice",
+      null,
+      "REPORTS",
+    ]);
+  });
+
+  it("takes the speaker of 'C'est ce qu'a annoncé X' for the sentence before", () => {
+    const [said] = relationsIn(drafts, 17);
+    expect(said && ends(said)).toEqual(["SUPPORT", { actor: "niger" }, { actor: "togo" }]);
+    expect([said?.speaker, said?.stance]).toEqual([{ actor: "moussa-traore" }, "ASSERTS"]);
+  });
+
+  it("keeps reported speech asserted when its speaker is no known actor", () => {
+    const [said] = relationsIn(drafts, 19);
+    expect(said && ends(said)).toEqual(["SUPPORT", { actor: "benin" }, { actor: "ghana" }]);
+    expect([said?.speaker, said?.stance, said?.producer.rule]).toEqual([
+      null,
+      "ASSERTS",
+      "verb-subject-object:speech-unresolved",
+    ]);
+  });
+
+  it("reads 'X est l'un des partenaires de Y' and 'X est membre de Y' as said of their subject", () => {
+    expect(relationsIn(drafts, 20).map(ends)).toEqual([
+      ["PARTNERSHIP", { actor: "niger" }, { actor: "benin" }],
+    ]);
+    expect(relationsIn(drafts, 21).map(ends)).toEqual([
+      ["MEMBER_OF", { actor: "togo" }, { actor: "african-union" }],
+    ]);
+  });
+
+  it("reads a fronted 'en visite à' + capital as the visit of the person named after it", () => {
+    expect(
+      relationsIn(drafts, 22)
+        .filter((d) => d.type === "VISIT")
+        .map(ends),
+    ).toEqual([["VISIT", { actor: "moussa-traore" }, { actor: "togo" }]]);
+  });
+
+  it("makes a title with an adjective of nationality before a name an office in that state", () => {
+    expect(
+      relationsIn(drafts, 23)
+        .filter((d) => d.type === "OFFICE")
+        .map(ends),
+    ).toEqual([["OFFICE", { actor: "moussa-traore" }, { actor: "ghana" }]]);
   });
 
   it("gives a denied relation the denier as speaker, denying", () => {

@@ -19,6 +19,7 @@ import { triggerFormsOf } from "./rules/lexicon.js";
 import { ParsedSentence, refKey } from "./rules/parse.js";
 import { sentenceRelations } from "./rules/relations.js";
 import { type Voice, voiceOf } from "./rules/speech.js";
+import { type StateNames, stateNames } from "./rules/states.js";
 
 /**
  * Article intake's rules (issue 31, docs/decisions/034-intake-rules.md): from a French text, its CoreNLP
@@ -65,11 +66,13 @@ export function proposeFromText(input: ProposeInput): ProposalDraft[] {
     ? (input.stages ?? { recogniser: true, parse: true })
     : { recogniser: false, parse: false };
   const drafts: ProposalDraft[] = [];
-  const known = knownSpans(input.text, actors);
+  // Known states are also named by their capitals ("à Moscou") and their adjectives of nationality.
+  const states = stateNames(actors);
+  const known = knownSpans(input.text, states.actors);
   let spans: ActorSpan[] = known;
 
   if (annotation && stages.recogniser) {
-    const found = recognisedActors(annotation, actors, known);
+    const found = recognisedActors(annotation, states.actors, known);
     spans = found.spans;
     for (const alias of found.aliases) {
       drafts.push({
@@ -106,7 +109,7 @@ export function proposeFromText(input: ProposeInput): ProposalDraft[] {
   /** Who speaks in a sentence, at its first word among `forms` (with the parse only). */
   let voiceAt: VoiceAt | undefined;
   if (annotation && stages.parse) {
-    const demonym = demonymFinder(actors);
+    const demonym = demonymFinder(actors, states);
     const parsed = annotation.sentences.map((sentence) => new ParsedSentence(sentence, spans, demonym));
     const context = { points: source.points, sentences: parsed, spans };
     voiceAt = (index, forms) => {
@@ -117,7 +120,11 @@ export function proposeFromText(input: ProposeInput): ProposalDraft[] {
     parsed.forEach((sentence, index) => {
       const best = new Map<string, ProposalDraft>();
       for (const relation of sentenceRelations(sentence)) {
-        const voice = voiceOf(context, sentence, relation.trigger, relation.negated);
+        // A body's belonging said by its name is in the article's own words, whoever speaks around it.
+        const voice: Voice =
+          relation.rule === "part-of-name"
+            ? { speaker: null, stance: "REPORTS", rule: "article-voice" }
+            : voiceOf(context, sentence, relation.trigger, relation.negated);
         const clause =
           relation.trigger.pos === "NOUN"
             ? (sentence.head(relation.trigger) ?? relation.trigger)
@@ -168,11 +175,15 @@ type VoiceAt = (sentence: number, forms: ReadonlySet<string>) => Voice | undefin
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /**
- * States of the gazetteer as adjectives of nationality: "malienne" is Mali, "russes" Russia, "nigériens" Niger.
- * An adjective names the known state whose name's first word it shares the longest beginning with: at least 4
- * letters, and all but the last 2 of that word ("russ" of "russie", "franc" of "france", "mali" of "mali").
+ * States of the gazetteer as adjectives of nationality: "malienne" is Mali, "russes" Russia, "américains" the
+ * United States. The table of states (./rules/states.ts) first; for a state it lacks, an adjective names the
+ * known state whose name's first word it shares the longest beginning with: at least 4 letters, and all but the
+ * last 2 of that word ("russ" of "russie", "franc" of "france", "mali" of "mali").
  */
-function demonymFinder(actors: readonly KnownActor[]): (adjective: string) => ActorSpan | undefined {
+function demonymFinder(
+  actors: readonly KnownActor[],
+  table: StateNames,
+): (adjective: string) => ActorSpan | undefined {
   const states = actors
     .filter((actor) => actor.kind === "STATE")
     .flatMap((actor) =>
@@ -183,6 +194,8 @@ function demonymFinder(actors: readonly KnownActor[]): (adjective: string) => Ac
     )
     .filter((entry) => entry.word.length >= 4);
   return (adjective) => {
+    const listed = table.demonym(adjective);
+    if (listed) return { start: -1, end: -1, ref: { actor: listed.key }, kind: listed.kind };
     const folded = foldName(adjective);
     if (folded.length < 4) return undefined;
     let best: { actor: KnownActor; length: number } | undefined;
@@ -210,13 +223,28 @@ function gazetteerCitations(
 ): CitationDraft[] {
   const out: CitationDraft[] = [];
   const formsByType = new Map<string, Set<string>>();
+  const byKey = new Map(relations.map((relation) => [relation.key, relation]));
+  /** One fact per type and pair of actors, whichever way round: "r:TYPE:a|b" with a, b sorted. */
+  const factKey = (type: string, a: string, b: string) => `${type}:${[a, b].sort().join("|")}`;
   sentences.forEach((sentence, index) => {
-    const named = new Set(
-      known
-        .filter((span) => span.start >= sentence.start && span.end <= sentence.end)
-        .map((span) => ("actor" in span.ref ? span.ref.actor : "")),
-    );
+    const firstAt = new Map<string, number>();
+    for (const span of known) {
+      if (span.start < sentence.start || span.end > sentence.end || !("actor" in span.ref)) continue;
+      if (!firstAt.has(span.ref.actor)) firstAt.set(span.ref.actor, span.start);
+    }
+    const named = new Set(firstAt.keys());
     if (named.size < 2) return;
+    // The facts the parse already stated in this sentence, either way round: never cited again the other way.
+    const stated = new Set<string>();
+    for (const d of drafts) {
+      if (d.sentence !== index) continue;
+      if (d.kind === "CITATION") {
+        const cited = byKey.get(d.relation);
+        if (cited) stated.add(factKey(cited.type, cited.from, cited.to));
+      } else if (d.kind === "RELATION" && "actor" in d.from && "actor" in d.to)
+        stated.add(factKey(d.type, d.from.actor, d.to.actor));
+    }
+    const chosen = new Map<string, CitationDraft & { order: number }>();
     const folded = foldName(source.points.slice(sentence.start, sentence.end).join(""));
     const words = new Set(folded.split(/[^\p{L}-]+/u));
     for (const relation of relations) {
@@ -227,7 +255,7 @@ function gazetteerCitations(
           ((d.kind === "CITATION" && d.relation === relation.key) ||
             (d.kind === "RELATION" && d.type === relation.type)),
       );
-      if (covered) continue;
+      if (covered || stated.has(factKey(relation.type, relation.from, relation.to))) continue;
       let forms = formsByType.get(relation.type);
       if (!forms) {
         forms = triggerFormsOf(relation.type);
@@ -241,8 +269,14 @@ function gazetteerCitations(
         (relation.type === "MILITARY_COOPERATION" && !military)
       )
         continue;
+      // Both ways round known (A's partnership with B, B's with A): the sentence names the `from` end first.
+      const order = firstAt.get(relation.from) ?? 0;
+      const fact = factKey(relation.type, relation.from, relation.to);
+      const held = chosen.get(fact);
+      if (held && held.order <= order) continue;
       const voice = voiceAt?.(index, forms);
-      out.push({
+      chosen.set(fact, {
+        order,
         id: "",
         kind: "CITATION",
         quote: quoteAt(source, sentence.start, sentence.end),
@@ -257,6 +291,7 @@ function gazetteerCitations(
         stance: voice?.stance ?? "REPORTS",
       });
     }
+    for (const { order: _order, ...draft } of chosen.values()) out.push(draft);
   });
   return out;
 }

@@ -184,8 +184,23 @@ function nearMatch(
   return best;
 }
 
-/** An entity without a leading article ("La France" at a sentence's start is "France"). */
-function withoutArticle(entity: NlpEntity): NlpEntity {
+/**
+ * An entity without a leading article ("La France" at a sentence's start is "France") and without the quotation
+ * marks and punctuation the recogniser sometimes takes in at either end ("Bénin »").
+ */
+function withoutArticle(found: NlpEntity): NlpEntity {
+  const lead = /^[\s«»“”"'’,;:()–—-]+/u.exec(found.text)?.[0] ?? "";
+  const trail = /[\s«»“”"',;:()–—-]+$/u.exec(found.text)?.[0] ?? "";
+  if (lead.length + trail.length >= found.text.length) return found;
+  const entity =
+    lead || trail
+      ? {
+          ...found,
+          start: found.start + [...lead].length,
+          end: found.end - [...trail].length,
+          text: found.text.slice(lead.length, found.text.length - trail.length),
+        }
+      : found;
   const article = /^(?:les|le|la|l['’])\s*/iu.exec(entity.text);
   if (!article || article[0].length >= entity.text.length) return entity;
   return {

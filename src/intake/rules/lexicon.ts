@@ -133,6 +133,7 @@ const nounTriggers: Record<string, Trigger> = {
   allié: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   rapprochement: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.5 },
   successeur: { type: "SUCCESSION", to: ["de"], confidence: 0.55 },
+  membre: { type: "MEMBER_OF", to: ["de"], confidence: 0.5 },
   relation: { type: "DIPLOMATIC_RELATIONS", to: ["avec", "entre"], confidence: 0.4 },
 };
 
@@ -204,7 +205,7 @@ const speechVerbs: Record<string, SpeechClass> = {
 
 /** Titles of persons (folded): a title in apposition or before a name makes its holder an official of what it names ("X, ministre des Affaires étrangères du Mali"); a title is never read as the state or body it names ("le président malien" is not Mali). */
 export const titleWords = new Set(
-  "ministre president presidente chef homologue directeur directrice porte-parole ambassadeur ambassadrice commandant secretaire dirigeant dirigeante fondateur patron premier general colonel responsable representant representante conseiller conseillere gouverneur envoye emissaire vice-president leader roi reine chancelier chanceliere".split(
+  "ministre vice-ministre president presidente chef homologue directeur directrice porte-parole ambassadeur ambassadrice commandant secretaire dirigeant dirigeante fondateur patron premier general colonel responsable representant representante conseiller conseillere gouverneur envoye emissaire vice-president leader roi reine chancelier chanceliere".split(
     " ",
   ),
 );

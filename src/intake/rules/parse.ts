@@ -51,8 +51,8 @@ export class ParsedSentence {
   constructor(
     readonly sentence: NlpSentence,
     spans: readonly ActorSpan[],
-    /** Known states, for demonyms: folded first word of each name → the state's ref. */
-    private readonly demonym: (adjective: string) => ActorSpan | undefined,
+    /** The known state an adjective of nationality (or a state's one-word name) names, if any. */
+    readonly demonym: (adjective: string) => ActorSpan | undefined,
   ) {
     for (const token of sentence.tokens) {
       this.byIndex.set(token.index, token);
@@ -128,7 +128,9 @@ export class ParsedSentence {
     // depth counts coordination steps only: each conjunct resolves as fully as the first.
     const found: ArgumentActor[] = [];
     const span = this.spanOf.get(token.index);
-    const state = token.pos === "ADJ" && !span ? this.demonym(token.word) : undefined;
+    // An adjective of nationality, also when capitalised and tagged a proper noun ("son homologue Russe").
+    const state =
+      (token.pos === "ADJ" || token.relation === "amod") && !span ? this.demonym(token.word) : undefined;
     if (span) found.push({ ref: span.ref, kind: span.kind, indirect: false });
     else if (state) found.push({ ref: state.ref, kind: state.kind, indirect: true });
     else if (token.pos === "NOUN") {

@@ -1,5 +1,6 @@
 import { foldName } from "../../domain/text.js";
 import type { NlpToken } from "../../nlp/annotation.js";
+import type { ActorSpan } from "./actors.js";
 import {
   needsQualifier,
   nounLemma,
@@ -192,11 +193,18 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
     const actors = parsed.actorsOf(adjective);
     from.push(...actors);
   }
-  // "X est un partenaire de Y", "X est le successeur de Y": the noun is said of its subject.
-  const copular = parsed.children(noun, (r) => r === "cop").length > 0;
-  const predicated = copular ? parsed.children(noun, (r) => r === "nsubj")[0] : undefined;
-  if (predicated) {
-    const subject = argumentActors(parsed, noun, predicated);
+  // "X est un partenaire de Y", "X est le successeur de Y": the noun is said of its subject; so is it in "X est
+  // l'un des partenaires de Y", where the copula is on "un".
+  const one = parsed.head(noun);
+  const said =
+    parsed.children(noun, (r) => r === "cop").length > 0
+      ? noun
+      : one && /^(un|une)$/u.test(wordOf(one)) && parsed.children(one, (r) => r === "cop").length > 0
+        ? one
+        : undefined;
+  const predicated = said ? parsed.children(said, (r) => r === "nsubj")[0] : undefined;
+  if (said && predicated) {
+    const subject = argumentActors(parsed, said, predicated);
     const other = toSlot === "de" ? to : [...(byPreposition.get("de") ?? []), ...to];
     const rule = "noun-copula";
     return trigger.subjectIsTo
@@ -214,6 +222,14 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
       from = subjectOf(parsed, verb);
       rule = "noun-possessive";
       break;
+    }
+  }
+  if (from.length === 0 && to.length > 0) {
+    // "En visite à Moscou, X, ...": a fronted event noun the parser made the head of the name after it.
+    const named = parsed.children(noun, (r) => r === "appos").flatMap((child) => parsed.actorsOf(child));
+    if (named.length > 0) {
+      from = named;
+      rule = "noun-apposition";
     }
   }
   if (from.length === 0) {
@@ -288,6 +304,55 @@ function officeRelations(parsed: ParsedSentence): ParsedRelation[] {
   return out;
 }
 
+/** Kinds of actor that belong to a state when their name says which ("le gouvernement malien"). */
+const bodyKinds = new Set(["GOVERNMENT_BODY", "ARMED_FORCE", "MILITARY_OPERATION"]);
+
+/**
+ * PART_OF from a body's name: a government body, an armed force or an operation named with an adjective of
+ * nationality or a "de" + state ("le gouvernement malien", "les forces françaises", "le ministère des Affaires
+ * étrangères de la Fédération de Russie"), inside its span or attached to it, belongs to that state.
+ */
+function partOfRelations(parsed: ParsedSentence): ParsedRelation[] {
+  const out: ParsedRelation[] = [];
+  const done = new Set<ActorSpan>();
+  for (const token of parsed.tokens) {
+    const span = parsed.spanOf.get(token.index);
+    if (!span || done.has(span) || !bodyKinds.has(span.kind)) continue;
+    done.add(span);
+    const inside = parsed.tokens.filter((t) => parsed.spanOf.get(t.index) === span);
+    const head = inside.find((t) => !inside.some((o) => o.index === t.head)) ?? token;
+    const attached = inside.flatMap((t) =>
+      parsed.children(t, (r) => r === "amod" || r.startsWith("nmod")).filter((c) => !inside.includes(c)),
+    );
+    let state: ArgumentActor | undefined;
+    for (const candidate of [...inside.slice(1), ...attached]) {
+      const candidateSpan = parsed.spanOf.get(candidate.index);
+      if (candidateSpan && candidateSpan !== span) {
+        if (
+          candidateSpan.kind === "STATE" &&
+          (candidate.relation === "amod" || parsed.caseOf(candidate) === "de")
+        )
+          state = { ref: candidateSpan.ref, kind: candidateSpan.kind, indirect: false };
+      } else if (candidate.pos === "ADJ" || candidate.pos === "PROPN") {
+        const named = parsed.demonym(candidate.word);
+        if (named) state = { ref: named.ref, kind: named.kind, indirect: false };
+      }
+      if (state) break;
+    }
+    if (!state) continue;
+    out.push({
+      type: "PART_OF",
+      from: { ref: span.ref, kind: span.kind, indirect: false },
+      to: state,
+      trigger: head,
+      rule: "part-of-name",
+      confidence: 0.5,
+      negated: false,
+    });
+  }
+  return out;
+}
+
 /** Every relation the parse of one sentence states, in the order of their triggers. */
 export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
   const out: ParsedRelation[] = [];
@@ -305,6 +370,6 @@ export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
       if (trigger) out.push(...nounRelations(parsed, token, trigger));
     }
   }
-  out.push(...officeRelations(parsed));
+  out.push(...officeRelations(parsed), ...partOfRelations(parsed));
   return out.sort((a, b) => a.trigger.index - b.trigger.index);
 }

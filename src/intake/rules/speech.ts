@@ -1,6 +1,7 @@
+import { foldName } from "../../domain/text.js";
 import type { NlpToken } from "../../nlp/annotation.js";
 import type { ActorSpan } from "./actors.js";
-import { type SpeechClass, speechClass, speechPrepositions, verbLemma } from "./lexicon.js";
+import { type SpeechClass, speechClass, speechPrepositions, titleWords, verbLemma } from "./lexicon.js";
 import { type ArgumentActor, type ParsedSentence, wordOf } from "./parse.js";
 
 /**
@@ -22,6 +23,8 @@ export interface Voice {
 }
 
 const personalPronouns = new Set(["il", "elle", "ils", "elles"]);
+/** Nouns of a text that speaks for its author ("le communiqué indique"). */
+const speechNouns = new Set(["communique", "declaration", "texte", "document", "note", "lettre", "message"]);
 /** Dependents of a reporting verb that hold what it reports. */
 const reportedRelations = new Set([
   "ccomp",
@@ -59,27 +62,108 @@ export function quotations(points: readonly string[]): [number, number][] {
   return ranges.sort((a, b) => a[0] - b[0]);
 }
 
-/** The speaker a reporting verb's subject (or passive agent) names; a pronoun is the last person named before. */
+/** The last actor span before code point `at` of `kind` (any kind when undefined), as an indirect speaker. */
+function lastNamed(context: SpeechContext, at: number, kind?: string): ArgumentActor | null {
+  const span = [...context.spans].reverse().find((s) => s.end <= at && (!kind || s.kind === kind));
+  return span ? { ref: span.ref, kind: span.kind, indirect: true } : null;
+}
+
+const namedSpeakers = new WeakMap<SpeechContext, { at: number; speaker: ArgumentActor }[]>();
+
+/**
+ * The last person before `at` who was named as the subject of a reporting verb: "le ministre" after a quotation
+ * is most often the person the article quotes, not the last person it happens to name.
+ */
+function lastSpeaker(context: SpeechContext, at: number, kind?: string): ArgumentActor | null {
+  let list = namedSpeakers.get(context);
+  if (!list) {
+    list = [];
+    for (const parsed of context.sentences) {
+      for (const token of parsed.tokens) {
+        if (!reporting(token)) continue;
+        const subject = invertedSubject(parsed, token) ?? parsed.children(token, (r) => r === "nsubj")[0];
+        const [named] = subject ? parsed.actorsOf(subject) : [];
+        if (named && !named.indirect) list.push({ at: token.start, speaker: { ...named, indirect: true } });
+      }
+    }
+    namedSpeakers.set(context, list);
+  }
+  return (
+    [...list].reverse().find((entry) => entry.at < at && (!kind || entry.speaker.kind === kind))?.speaker ??
+    null
+  );
+}
+
+/**
+ * Whether `verb` opens an incise: its first word (auxiliaries included) follows a comma or a closing quotation
+ * mark ("…, a précisé le ministre", "» a indiqué X"). In an incise the subject comes after the verb, and the
+ * parser often takes it for the object.
+ */
+function inIncise(parsed: ParsedSentence, verb: NlpToken): boolean {
+  const first = Math.min(
+    verb.index,
+    ...parsed.children(verb, (r) => r.startsWith("aux")).map((a) => a.index),
+  );
+  const before = parsed.byIndex.get(first - 1);
+  return before !== undefined && [",", "»", "”", '"', "—", "–"].includes(before.word);
+}
+
+/** An incise's subject after its verb, parsed as its last dependent: a name or a title ("a déclaré le ministre"). */
+function invertedSubject(parsed: ParsedSentence, verb: NlpToken): NlpToken | undefined {
+  // Also after a relative or "comme": "ce qu'a annoncé X", "comme l'a précisé X".
+  const relative = parsed
+    .children(verb)
+    .some((c) => c.index < verb.index && (wordOf(c) === "que" || wordOf(c) === "comme"));
+  if (!relative && !inIncise(parsed, verb)) return undefined;
+  const last = parsed.children(verb, (r) => r !== "punct").sort((a, b) => b.index - a.index)[0];
+  if (!last || last.index < verb.index || !["obj", "nsubj", "nsubj:pass", "obl"].includes(last.relation))
+    return undefined;
+  return parsed.actorsOf(last).length > 0 || titleWords.has(wordOf(last)) ? last : undefined;
+}
+
+/**
+ * The speaker a reporting verb's subject (or passive agent) names. A pronoun is the last person named before;
+ * a bare title ("le ministre", "le porte-parole") the last person named before it; an incise's inverted subject
+ * counts ("…, a déclaré le ministre"); a main verb whose subject the parser lost (a name in apposition to a
+ * fronted phrase) takes the last person named before it in its sentence.
+ */
 function speakerOfVerb(context: SpeechContext, parsed: ParsedSentence, verb: NlpToken): ArgumentActor | null {
+  // The inverted subject first: the parser may make the quoted words the subject ("« … », a dit le ministre").
   const subject =
+    invertedSubject(parsed, verb) ??
     parsed.children(verb, (r) => r === "nsubj")[0] ??
     (parsed.children(verb, (r) => r === "aux:pass").length > 0
       ? parsed.children(verb, (r) => r === "obl:agent")[0]
       : undefined);
   if (!subject) {
     const head = parsed.head(verb);
-    return head && ["conj", "xcomp"].includes(verb.relation) ? speakerOfVerb(context, parsed, head) : null;
+    if (head && ["conj", "xcomp"].includes(verb.relation)) return speakerOfVerb(context, parsed, head);
+    if (verb.relation !== "ROOT") return null;
+    const person = [...context.spans]
+      .reverse()
+      .find((s) => s.kind === "PERSON" && s.start >= parsed.sentence.start && s.end <= verb.start);
+    return person ? { ref: person.ref, kind: person.kind, indirect: true } : null;
+  }
+  if (subject.pos === "NOUN" && parsed.actorsOf(subject).length === 0) {
+    const noun = wordOf(subject);
+    if (titleWords.has(noun))
+      return lastSpeaker(context, subject.start, "PERSON") ?? lastNamed(context, subject.start, "PERSON");
+    // "indique le communiqué": the text speaks for whoever was last said to speak.
+    if (speechNouns.has(noun.replace(/s$/u, ""))) return lastSpeaker(context, subject.start);
+    // "le ministère a indiqué", "le gouvernement a annoncé": the last actor named with that noun at its head.
+    const [first] = [...context.spans]
+      .reverse()
+      .filter((span) => span.end <= subject.start)
+      .map((span) => ({ span, head: foldName(context.points.slice(span.start, span.end).join("")) }))
+      .filter(({ head }) => head.split(/[^\p{L}-]+/u)[0] === noun);
+    if (first) return { ref: first.span.ref, kind: first.span.kind, indirect: true };
   }
   if (wordOf(subject) === "dernier" || /^(celui|celle)-ci$/u.test(wordOf(subject))) {
     // "ce dernier", "celui-ci": the last actor named before.
-    const last = [...context.spans].reverse().find((span) => span.end <= subject.start);
-    return last ? { ref: last.ref, kind: last.kind, indirect: true } : null;
+    return lastNamed(context, subject.start);
   }
   if (subject.pos === "PRON" && personalPronouns.has(wordOf(subject))) {
-    const person = [...context.spans]
-      .reverse()
-      .find((span) => span.kind === "PERSON" && span.end <= subject.start);
-    return person ? { ref: person.ref, kind: person.kind, indirect: true } : null;
+    return lastNamed(context, subject.start, "PERSON");
   }
   return parsed.actorsOf(subject)[0] ?? null;
 }
@@ -98,6 +182,8 @@ export function voiceOf(
   });
   // Up from the trigger: a reporting verb it depends on, an incise beside it, a "selon X" on its clause.
   let child: NlpToken | undefined;
+  /** A reporting verb's class whose speaker we could not tell: reported speech all the same. */
+  let unresolved: SpeechClass | undefined;
   for (
     let node: NlpToken | undefined = trigger, steps = 0;
     node && steps < 30;
@@ -107,6 +193,7 @@ export function voiceOf(
     if (cls && child && reportedRelations.has(child.relation)) {
       const speaker = speakerOfVerb(context, parsed, node);
       if (speaker) return voice(speaker, cls, "speech-verb");
+      unresolved ??= cls;
     }
     for (const side of parsed.children(node)) {
       if (side.index === child?.index || side.index === trigger.index) continue;
@@ -142,11 +229,16 @@ export function voiceOf(
         if (!cls) continue;
         // The first reporting verb outside the quotation says who speaks, even when we cannot tell who it is.
         const speaker = speakerOfVerb(context, candidate, token);
-        return speaker
-          ? voice(speaker, cls, "speech-quotation")
-          : voice(null, "REPORTS", "speech-unresolved");
+        return voice(speaker, cls, speaker ? "speech-quotation" : "speech-unresolved");
       }
     }
   }
-  return voice(null, "REPORTS", "article-voice");
+  // "X. C'est ce qu'a annoncé Y": the next sentence gives this one's speaker.
+  const next = context.sentences[context.sentences.indexOf(parsed) + 1];
+  if (next && next.tokens.slice(0, 4).map(wordOf).join(" ") === "ce est ce que") {
+    const verb = next.tokens.find((token) => reporting(token));
+    const speaker = verb && speakerOfVerb(context, next, verb);
+    if (verb && speaker) return voice(speaker, reporting(verb) ?? "ASSERTS", "speech-next-sentence");
+  }
+  return unresolved ? voice(null, unresolved, "speech-unresolved") : voice(null, "REPORTS", "article-voice");
 }
