@@ -246,7 +246,7 @@ export async function mergeActors(
   tx: ManagedTransaction,
   fromKey: string,
   intoKey: string,
-  names: { aliases: string[]; foldedNames: string[]; searchNames: string[] },
+  names: { aliases: string[]; foldedNames: string[]; searchNames: string[]; mentionKeys: string[] },
 ): Promise<{
   absorbed: Record<string, unknown>;
   relations: string[];
@@ -301,7 +301,7 @@ export async function mergeActors(
        DELETE m
        RETURN count(*) AS mentions
      }
-     SET into.aliases = $names.aliases, into.foldedNames = $names.foldedNames, into.searchNames = $names.searchNames
+     SET into.aliases = $names.aliases, into.foldedNames = $names.foldedNames, into.searchNames = $names.searchNames, into.mentionKeys = $names.mentionKeys
      DETACH DELETE from
      RETURN absorbed, outgoing + incoming AS relations, places, citations, mentions`,
     { from: fromKey, into: intoKey, names },
