@@ -76,8 +76,14 @@ export async function actorsByKey(tx: Reader, keys: string[]): Promise<StoredAct
 }
 
 /** Every actor's names, for finding mentions in a new text. */
-export async function allActorNames(tx: Reader): Promise<{ id: string; name: string; aliases: string[] }[]> {
-  const { records } = await tx.run("MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.aliases AS aliases");
+export async function allActorNames(
+  tx: Reader,
+  limit?: number,
+): Promise<{ id: string; name: string; aliases: string[] }[]> {
+  const { records } = await tx.run(
+    `MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.aliases AS aliases${limit === undefined ? "" : " LIMIT $limit"}`,
+    limit === undefined ? {} : { limit: neo4j.int(limit) },
+  );
   return records.map((r) => r.toObject() as { id: string; name: string; aliases: string[] });
 }
 
