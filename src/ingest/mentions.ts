@@ -43,13 +43,16 @@ export interface MentionRecount {
   textsRead: number;
 }
 
+/** A finder of mentions, with the number of stored actors it was built over. */
+type Finder = { find(text: string): Mention[]; actorsRead: number };
+
 /**
  * A finder of the mentions of `texts` (src/domain/mentions.ts mentionFinder): over the stored actors that have a
  * mention key among the texts' words, and `extra` (actors not stored yet), instead of every actor. A name written
  * in a text has all its words among the text's words, its key among them: every actor that can be mentioned in
  * the texts is read, so `find` answers what a finder over every actor answers, for these texts.
  * The texts' words past `maxKeyedWords`, every actor is read instead (a superset, so the same answer), through
- * `every`, which keeps them for the next pages of one recount.
+ * `every`, which keeps their finder for the next pages of one recount (given the same `extra`).
  * @throws LIMIT_EXCEEDED when the texts' words find (or the graph holds, when all are read) more than
  * `mentionRecountBounds.maxActors` actors.
  */
@@ -57,33 +60,41 @@ export async function finderForTexts(
   tx: ManagedTransaction,
   texts: readonly string[],
   extra: readonly NamedActor[] = [],
-  every: { actors?: Promise<NamedActor[]> } = {},
-): Promise<{ find(text: string): Mention[]; actorsRead: number }> {
+  every: { finder?: Promise<Finder> } = {},
+): Promise<Finder> {
   const { wordsPerQuery, maxActors, maxKeyedWords } = mentionRecountBounds;
   const words = [...new Set(texts.flatMap(textWords))];
-  const actors = new Map<string, NamedActor>();
-  const readAll = words.length > maxKeyedWords;
-  for (let first = 0; first < (readAll ? 1 : words.length); first += wordsPerQuery) {
-    if (readAll) every.actors ??= allActorNames(tx, maxActors + 1);
-    const lucene = words
-      .slice(first, first + wordsPerQuery)
-      .map(luceneEscape)
-      .join(" ");
-    const found = readAll
-      ? await (every.actors as Promise<NamedActor[]>)
-      : await actorsNamedWith(tx, lucene, maxActors + 1);
-    for (const actor of found) actors.set(actor.id, actor);
-    if (actors.size > maxActors) {
+  const tooMany = (actors: number) => {
+    if (actors > maxActors) {
       throw limitExceeded(
         `The words of ${texts.length} texts name more than ${maxActors} actors: one write reads at most ` +
           `${maxActors} actors' names to find the mentions of a page of texts; nothing was written`,
         { texts: texts.length, maxActors },
       );
     }
+  };
+  const finderOf = (actors: Map<string, NamedActor>) => {
+    const actorsRead = actors.size;
+    for (const actor of extra) actors.set(actor.id, actor);
+    return { find: mentionFinder([...actors.values()]).find, actorsRead };
+  };
+  if (words.length > maxKeyedWords) {
+    every.finder ??= allActorNames(tx, maxActors + 1).then((all) => {
+      tooMany(all.length);
+      return finderOf(new Map(all.map((actor) => [actor.id, actor])));
+    });
+    return every.finder;
   }
-  const actorsRead = actors.size;
-  for (const actor of extra) actors.set(actor.id, actor);
-  return { find: mentionFinder([...actors.values()]).find, actorsRead };
+  const actors = new Map<string, NamedActor>();
+  for (let first = 0; first < words.length; first += wordsPerQuery) {
+    const lucene = words
+      .slice(first, first + wordsPerQuery)
+      .map(luceneEscape)
+      .join(" ");
+    for (const actor of await actorsNamedWith(tx, lucene, maxActors + 1)) actors.set(actor.id, actor);
+    tooMany(actors.size);
+  }
+  return finderOf(actors);
 }
 
 /** The distinct folded names that one side has and the other lacks: the names whose mentions change. */
