@@ -43,6 +43,12 @@ export async function actorsNamedWith(tx: Reader, lucene: string, limit: number)
   return records.map((r) => r.toObject() as NamedActor);
 }
 
+/** How many actors the graph holds (from Neo4j's count store: no actor is read). */
+export async function actorCount(tx: Reader): Promise<number> {
+  const { records } = await tx.run("MATCH (a:Actor) RETURN count(a) AS n");
+  return Number(records[0]?.get("n") ?? 0);
+}
+
 /** Most code points of texts one page of `rewriteMentions` reads: memory stays bounded whatever their sizes. */
 export const pageCodePoints = 2_000_000;
 

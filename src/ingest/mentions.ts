@@ -1,5 +1,5 @@
 import type { ManagedTransaction } from "neo4j-driver";
-import { actorsNamedWith, rewriteMentions, sourcesFoundByIndex } from "../db/mentions.js";
+import { actorCount, actorsNamedWith, rewriteMentions, sourcesFoundByIndex } from "../db/mentions.js";
 import { allActorNames } from "../db/writes.js";
 import { luceneEscape, textsNamingQuery } from "../domain/analysis.js";
 import { limitExceeded } from "../domain/errors.js";
@@ -32,10 +32,14 @@ export const mentionRecountBounds = {
   /** Most actors read to find the mentions of one page of texts (all 200,000 of the L graph fit). */
   maxActors: 250_000,
   /**
-   * Most distinct words of a page of texts looked up by key: past them, every actor is read instead, once per
-   * recount, which costs less (at L, 45,195 words found 30,594 actors in 7.8 s; all 200,000 were read in 5.4 s).
+   * Most distinct words of a page of texts looked up by key: past them, or past one word for `actorsPerWord`
+   * actors of the graph (and `minKeyedWords`), every actor is read instead, once per recount, which then costs
+   * less (at L, 45,195 words found 30,594 actors in 7.8 s, 0.17 ms a word; all 200,000 were read in 5.4 s,
+   * 0.027 ms an actor).
    */
   maxKeyedWords: 10_000,
+  minKeyedWords: 500,
+  actorsPerWord: 6,
 } as const;
 
 /** What a recount did: how many stored texts it read (those the index found for the names). */
@@ -51,7 +55,7 @@ type Finder = { find(text: string): Mention[]; actorsRead: number };
  * mention key among the texts' words, and `extra` (actors not stored yet), instead of every actor. A name written
  * in a text has all its words among the text's words, its key among them: every actor that can be mentioned in
  * the texts is read, so `find` answers what a finder over every actor answers, for these texts.
- * The texts' words past `maxKeyedWords`, every actor is read instead (a superset, so the same answer), through
+ * Past `maxKeyedWords` of the texts' words (fewer in a small graph), every actor is read instead (a superset, so the same answer), through
  * `every`, which keeps their finder for the next pages of one recount (given the same `extra`).
  * @throws LIMIT_EXCEEDED when the texts' words find (or the graph holds, when all are read) more than
  * `mentionRecountBounds.maxActors` actors.
@@ -62,8 +66,10 @@ export async function finderForTexts(
   extra: readonly NamedActor[] = [],
   every: { finder?: Promise<Finder> } = {},
 ): Promise<Finder> {
-  const { wordsPerQuery, maxActors, maxKeyedWords } = mentionRecountBounds;
+  const { wordsPerQuery, maxActors, maxKeyedWords, minKeyedWords, actorsPerWord } = mentionRecountBounds;
   const words = [...new Set(texts.flatMap(textWords))];
+  const keyedWords = async () =>
+    Math.min(maxKeyedWords, Math.max(minKeyedWords, (await actorCount(tx)) / actorsPerWord));
   const tooMany = (actors: number) => {
     if (actors > maxActors) {
       throw limitExceeded(
@@ -78,7 +84,7 @@ export async function finderForTexts(
     for (const actor of extra) actors.set(actor.id, actor);
     return { find: mentionFinder([...actors.values()]).find, actorsRead };
   };
-  if (words.length > maxKeyedWords) {
+  if (every.finder || (words.length > minKeyedWords && words.length > (await keyedWords()))) {
     every.finder ??= allActorNames(tx, maxActors + 1).then((all) => {
       tooMany(all.length);
       return finderOf(new Map(all.map((actor) => [actor.id, actor])));
