@@ -39,6 +39,10 @@ CREATE FULLTEXT INDEX citation_search IF NOT EXISTS FOR (c:Citation) ON EACH [c.
   OPTIONS { indexConfig: { `fulltext.analyzer`: 'whitespace' } };
 CREATE FULLTEXT INDEX source_search IF NOT EXISTS FOR (s:Source) ON EACH [s.searchText]
   OPTIONS { indexConfig: { `fulltext.analyzer`: 'whitespace' } };
+// Mentions (docs/decisions/028-mentions.md): an actor's mention keys, one word of each name (src/domain/mentions.ts
+// mentionKeys), looked up with a text's words to find the actors the text may mention.
+CREATE FULLTEXT INDEX actor_mention_keys IF NOT EXISTS FOR (a:Actor) ON EACH [a.mentionKeys]
+  OPTIONS { indexConfig: { `fulltext.analyzer`: 'whitespace' } };
 CREATE CONSTRAINT search_state_id IF NOT EXISTS FOR (m:SearchState) REQUIRE m.id IS UNIQUE;
 
 // The history of analysts' writes; a client's idempotency key is used once.

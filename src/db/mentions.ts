@@ -1,4 +1,5 @@
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
+import type { NamedActor } from "../domain/mentions.js";
 import type { MentionRow } from "./seed-store.js";
 import { createMentions } from "./writes.js";
 
@@ -27,6 +28,25 @@ export async function sourcesFoundByIndex(
     { lucene, limit: neo4j.int(limit) },
   );
   return records.map((r) => ({ key: r.get("key") as string, length: Number(r.get("length") ?? 0) }));
+}
+
+/**
+ * The actors (id, name, aliases) with a mention key (src/domain/mentions.ts mentionKeys) that `lucene`, an
+ * OR of words, finds in the `actor_mention_keys` full-text index, at most `limit` of them, in key order.
+ */
+export async function actorsNamedWith(tx: Reader, lucene: string, limit: number): Promise<NamedActor[]> {
+  const { records } = await tx.run(
+    `CALL db.index.fulltext.queryNodes('actor_mention_keys', $lucene, {limit: $limit}) YIELD node
+     RETURN node.id AS id, node.name AS name, node.aliases AS aliases ORDER BY id`,
+    { lucene, limit: neo4j.int(limit) },
+  );
+  return records.map((r) => r.toObject() as NamedActor);
+}
+
+/** How many actors the graph holds (from Neo4j's count store: no actor is read). */
+export async function actorCount(tx: Reader): Promise<number> {
+  const { records } = await tx.run("MATCH (a:Actor) RETURN count(a) AS n");
+  return Number(records[0]?.get("n") ?? 0);
 }
 
 /** Most code points of texts one page of `rewriteMentions` reads: memory stays bounded whatever their sizes. */
@@ -67,7 +87,8 @@ export interface MentionRewrite {
 
 /**
  * Brings the mentions of these sources (given with their lengths in code points) to those `mentionsOf` finds in
- * their texts: the texts and their stored rows are read by pages of at most `pageCodePoints` (or one text), and
+ * their texts (given a page of texts, it answers each one's rows, in the page's order): the texts and their
+ * stored rows are read by pages of at most `pageCodePoints` (or one text), and
  * only the rows that differ are written (an actor newly mentioned, or at other offsets) or removed (an actor no
  * longer mentioned). Most rows of a recomputed text stay as they are, and writing them again cost most of a
  * recount's time (docs/decisions/028-mentions.md).
@@ -75,7 +96,7 @@ export interface MentionRewrite {
 export async function rewriteMentions(
   tx: ManagedTransaction,
   sources: readonly { key: string; length: number }[],
-  mentionsOf: (sourceKey: string, text: string) => MentionRow[],
+  mentionsOf: (page: readonly { key: string; text: string }[]) => Promise<MentionRow[][]>,
 ): Promise<MentionRewrite> {
   const done: MentionRewrite = { written: 0, removed: 0 };
   for (let first = 0; first < sources.length; ) {
@@ -87,9 +108,11 @@ export async function rewriteMentions(
     }
     const written: MentionRow[] = [];
     const removed: string[] = [];
-    for (const { key, text, rows } of await textsWithMentions(tx, page)) {
+    const texts = await textsWithMentions(tx, page);
+    const found = await mentionsOf(texts);
+    for (const [i, { rows }] of texts.entries()) {
       const stored = new Map(rows.map((row) => [row.actorId, row]));
-      for (const row of mentionsOf(key, text)) {
+      for (const row of found[i] ?? []) {
         const was = stored.get(row.actorId);
         stored.delete(row.actorId);
         if (!was || !sameOffsets(was.starts, row.starts) || !sameOffsets(was.ends, row.ends))

@@ -28,6 +28,7 @@ export const propertyColumns = {
     description: "string",
     foldedNames: "string[]",
     searchNames: "string[]",
+    mentionKeys: "string[]",
   },
   Source: {
     file: "string",

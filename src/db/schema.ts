@@ -4,6 +4,7 @@ import neo4j from "neo4j-driver";
 import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
 import type { Database } from "./database.js";
+import { migrateMentionKeys } from "./mention-keys-migration.js";
 import { refreshSearchFields } from "./search.js";
 import { migrateSourceDates } from "./source-date-migration.js";
 import { startupStep } from "./startup.js";
@@ -64,6 +65,8 @@ export async function applySchema(
     await refreshSearchFields(startup, log);
     // Sources stored before their dates took the relations' form get it, once.
     await migrateSourceDates(startup, log);
+    // Actors stored before mentions were found through their mention keys get them, once.
+    await migrateMentionKeys(startup, log);
     return statements;
   });
   log.info({ statements: applied, files }, "Schema applied");

@@ -39,7 +39,7 @@ export function storedPartialDate(value: unknown): string | null {
 }
 
 /** Whether this database's Migration node says that `id` ran. */
-async function migrationDone(db: Database, id: string): Promise<boolean> {
+export async function migrationDone(db: Database, id: string): Promise<boolean> {
   const { records } = await db.read("MATCH (m:Migration {id: $id}) RETURN m.id AS id", { id });
   return records.length > 0;
 }
@@ -48,7 +48,11 @@ async function migrationDone(db: Database, id: string): Promise<boolean> {
  * Records that migration `id` ran (or need not run), with what it did; no time, so that two databases that hold
  * the same records compare equal.
  */
-async function recordMigration(db: Database, id: string, figures: Record<string, number>): Promise<void> {
+export async function recordMigration(
+  db: Database,
+  id: string,
+  figures: Record<string, number>,
+): Promise<void> {
   await db.writeTransaction((tx) =>
     tx.run("MERGE (m:Migration {id: $id}) SET m += $figures", { id, figures }),
   );

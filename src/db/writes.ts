@@ -78,12 +78,14 @@ export async function actorsByKey(tx: Reader, keys: string[]): Promise<StoredAct
   return records.map((r) => r.get("actor"));
 }
 
-/** Every actor's names (and kind, for intake's gazetteer), for finding mentions in a new text. */
+/** Every actor's names (and kind, for intake's gazetteer), for finding mentions in a new text; `limit` at most. */
 export async function allActorNames(
   tx: Reader,
+  limit?: number,
 ): Promise<{ id: string; name: string; kind: string; aliases: string[] }[]> {
   const { records } = await tx.run(
-    "MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.kind AS kind, a.aliases AS aliases",
+    `MATCH (a:Actor) RETURN a.id AS id, a.name AS name, a.kind AS kind, a.aliases AS aliases${limit === undefined ? "" : " LIMIT $limit"}`,
+    limit === undefined ? {} : { limit: neo4j.int(limit) },
   );
   return records.map((r) => r.toObject() as { id: string; name: string; kind: string; aliases: string[] });
 }
@@ -253,7 +255,7 @@ export async function mergeActors(
   tx: ManagedTransaction,
   fromKey: string,
   intoKey: string,
-  names: { aliases: string[]; foldedNames: string[]; searchNames: string[] },
+  names: { aliases: string[]; foldedNames: string[]; searchNames: string[]; mentionKeys: string[] },
 ): Promise<{
   absorbed: Record<string, unknown>;
   relations: string[];
@@ -308,7 +310,7 @@ export async function mergeActors(
        DELETE m
        RETURN count(*) AS mentions
      }
-     SET into.aliases = $names.aliases, into.foldedNames = $names.foldedNames, into.searchNames = $names.searchNames
+     SET into.aliases = $names.aliases, into.foldedNames = $names.foldedNames, into.searchNames = $names.searchNames, into.mentionKeys = $names.mentionKeys
      DETACH DELETE from
      RETURN absorbed, outgoing + incoming AS relations, places, citations, mentions`,
     { from: fromKey, into: intoKey, names },

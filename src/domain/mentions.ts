@@ -115,6 +115,34 @@ export function findMentions(text: string, actors: readonly NamedActor[]): Menti
 const wordsOfFolded = (folded: string) => folded.match(wordRun) ?? [];
 
 /**
+ * The word each of an actor's names is looked up by (its mention keys, stored on the actor and indexed): one
+ * word of each folded name, chosen from the name alone so that it never changes when other actors are written; a
+ * word with a digit first ("12345" of "Person 12345"), then the longest, then the last in code unit order, since
+ * those are the rarest among names as a rule. Any word of a name would do for correctness: a name written in a
+ * text has every word in the text, so the text's words find the actor through any one of them. Names without a
+ * letter or digit have no key (the grammar refuses them).
+ */
+export function mentionKeys(names: readonly string[]): string[] {
+  const digit = /\p{N}/u;
+  const rarer = (a: string, b: string) =>
+    digit.test(a) !== digit.test(b) ? digit.test(a) : a.length !== b.length ? a.length > b.length : a > b;
+  const keys = new Set<string>();
+  for (const name of names) {
+    const key = wordsOfFolded(foldName(name)).reduce<string | undefined>(
+      (best, word) => (best === undefined || rarer(word, best) ? word : best),
+      undefined,
+    );
+    if (key !== undefined) keys.add(key);
+  }
+  return [...keys];
+}
+
+/** The distinct words of a text as matching sees them (folded runs of letters and digits): the keys to look up. */
+export function textWords(text: string): string[] {
+  return [...new Set(wordsOfFolded(foldForMatching(text).folded))];
+}
+
+/**
  * A finder of mentions over many actors, for many texts: `find(text)` answers exactly what
  * findMentions(text, actors) answers, but tries only the names whose every word (run of letters and digits,
  * folded) is a word of the text: a match on word boundaries holds each word of the name whole, so no other name

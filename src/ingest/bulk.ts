@@ -7,6 +7,7 @@ import type { Config } from "../config.js";
 import type { Database } from "../db/database.js";
 import { embeddedStoreDir, importEmbeddedStore, removeEmbeddedStore } from "../db/embedded.js";
 import { ImportFiles, ImportLines } from "../db/import-files.js";
+import { markMentionKeysCurrent } from "../db/mention-keys-migration.js";
 import { type OpenDatabase, openDatabase } from "../db/open.js";
 import { applySchema } from "../db/schema.js";
 import { markSearchFieldsCurrent } from "../db/search.js";
@@ -227,6 +228,7 @@ export async function importIntoNewDatabase(
       // The rows carry this code's search fields already: without the mark, the schema rewrites every one.
       await markSearchFieldsCurrent(database.db);
       await markSourceDatesCurrent(database.db);
+      await markMentionKeysCurrent(database.db);
       await applySchema(database.db, log, { indexWaitSeconds: 3600 });
       await database.db.writeTransaction((tx) => setEmptyAliases(tx, fileSet.emptyAliases));
     } catch (error) {

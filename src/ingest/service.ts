@@ -7,7 +7,6 @@ import type { Database } from "../db/database.js";
 import { suggestActors, suggestRelations } from "../db/suggest.js";
 import {
   actorsByKey,
-  allActorNames,
   changeByClientKey,
   createActors,
   createMentions,
@@ -23,7 +22,7 @@ import {
 } from "../db/writes.js";
 import { conflict, DomainError, notFound } from "../domain/errors.js";
 import { clientKey as clientKeyGrammar, limits, show, writtenForm } from "../domain/grammar.js";
-import { type Mention, mentionFinder } from "../domain/mentions.js";
+import type { Mention } from "../domain/mentions.js";
 import {
   type ActorPatch,
   type BatchInput,
@@ -45,7 +44,7 @@ import {
 } from "../domain/validate.js";
 import { actorRow, citationRows, mentionRows, relationRow, sourceRow } from "../seed/rows.js";
 import { aliasesAfter } from "./aliases.js";
-import { changedNames, recountMentions } from "./mentions.js";
+import { changedNames, finderForTexts, recountMentions } from "./mentions.js";
 import { refuseRepeatedRelations } from "./same-relation.js";
 import { checkSourceUrls } from "./source-urls.js";
 
@@ -317,8 +316,11 @@ export async function writeBatch(
   if (problems.length > 0) throw new ValidationError(problems);
   await refuseRepeatedRelations(tx, vocabulary, relations, (index) => locate("relations", index, ["type"]));
 
-  const namedActors = [...(await allActorNames(tx)), ...batch.actors];
-  const finder = mentionFinder(namedActors);
+  const finder = await finderForTexts(
+    tx,
+    sources.map((s) => s.text),
+    batch.actors,
+  );
   const mentions = new Map(sources.map((s) => [s.id, finder.find(s.text)]));
   const writes = newSources.length + batch.actors.length + relations.length > 0;
   const result: BatchResult = {
@@ -349,7 +351,6 @@ export async function writeBatch(
   if (newNames.length > 0) {
     const recount = await recountMentions(tx, changedNames([], newNames), {
       skip: newSources.map((s) => s.id),
-      actors: namedActors,
     });
     result.mentionTextsRead = recount.textsRead;
   }
@@ -571,6 +572,7 @@ export async function absorbActor(
       aliases,
       foldedNames: props.foldedNames as string[],
       searchNames: props.searchNames as string[],
+      mentionKeys: props.mentionKeys as string[],
     });
     // `from`'s names are `into`'s now: the texts that write them get their mentions recomputed.
     const recount = await recountMentions(tx, changedNames([], [from.name, ...from.aliases]));

@@ -179,7 +179,7 @@ async function writeSeed(
     await rewriteMentions(
       tx,
       rows.sources.map((source) => ({ key: source.id, length: source.props.length as number })),
-      (key, text) => mentionRows(key, finder.find(text)),
+      async (page) => page.map(({ key, text }) => mentionRows(key, finder.find(text))),
     );
     await recordSeedState(tx, hash);
     return left;

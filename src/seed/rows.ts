@@ -1,7 +1,7 @@
 import type { ActorRow, CitationRow, MentionRow, RelationRow, SourceRow } from "../db/seed-store.js";
 import { indexedTerms, nameForms } from "../domain/analysis.js";
 import { dateProperties, lastDay } from "../domain/dates.js";
-import type { Mention } from "../domain/mentions.js";
+import { type Mention, mentionKeys } from "../domain/mentions.js";
 import type { SeedActorEntry, SeedSourceEntry } from "../domain/model.js";
 import { foldedNamesOf } from "../domain/text.js";
 import type { CheckedRelation } from "../domain/validate.js";
@@ -41,6 +41,8 @@ export function actorRow(actor: SeedActorEntry): ActorRow {
       // For lookups by any name form: exact (foldedNames) and search (searchNames, src/domain/analysis.ts).
       foldedNames: foldedNamesOf([actor.name, ...actor.aliases]),
       searchNames: nameForms([actor.name, ...actor.aliases]),
+      // For finding the actors a text may mention (src/db/mentions.ts actorsNamedWith).
+      mentionKeys: mentionKeys([actor.name, ...actor.aliases]),
     },
   };
 }
