@@ -577,6 +577,10 @@ describe("graph explorer in a browser", () => {
     await expect
       .poll(() => graphiql.locator(".graphiql-tab").first().getAttribute("aria-selected"))
       .toBe("true");
+    // The editor shows the tab's query a moment after the tab is selected; run it once it does.
+    await expect
+      .poll(() => graphiql.locator(".graphiql-editor").first().textContent())
+      .toContain("RussianVisitsToMali");
     const [answer] = await Promise.all([
       graphiql.waitForResponse(
         (r) => r.url().endsWith("/graphql") && (r.request().postData() ?? "").includes("RussianVisitsToMali"),
