@@ -1,8 +1,8 @@
 import type { Database } from "../../src/db/database.js";
 
 /**
- * Every node and relationship with its labels, type and properties, in a stable order: two snapshots are
- * equal exactly when the graph is the same. SeedState and Migration are left out when `ignoreSeedState` is
+ * Every node and relationship with its labels, type and properties, in a stable order, one per line: two
+ * snapshots are equal exactly when the graph is the same. SeedState and Migration are left out when `ignoreSeedState` is
  * set: bookkeeping, not the graph (a reload stamps its time in SeedState; whether a one-time migration's record
  * is there yet depends on which files ran before).
  */
@@ -20,7 +20,9 @@ export async function snapshotGraph(
     { ignore: options.ignoreSeedState ?? false },
   );
   const record = records[0];
-  return canonicalJson({ nodes: record?.get("nodes"), relationships: record?.get("relationships") });
+  // One line per node and per relationship: when two snapshots differ, the test's diff shows just those lines.
+  const lines = [...(record?.get("nodes") ?? []), ...(record?.get("relationships") ?? [])] as unknown[];
+  return lines.map(canonicalJson).join("\n");
 }
 
 /** JSON with every object's keys sorted: Neo4j does not promise the order of a map's keys. */
