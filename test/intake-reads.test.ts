@@ -130,6 +130,29 @@ describe("intake's reads", () => {
     }
   }, 300_000);
 
+  it("with the NLP process down, intake stores the gazetteer's proposals and says why the rest did not run", async () => {
+    // A port nothing listens on: taken, then given back.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise((resolve) => closed.close(resolve));
+    const nlp = new NlpService(testNlpConfig({ url: `http://127.0.0.1:${port}` }), quietLog);
+    const { result } = await intakeText(db, nlp, vocabulary, writer, source);
+    for (const stage of [result.recogniser, result.parse]) {
+      expect(stage.ran).toBe(false);
+      expect(stage.reason).toMatch(/^the NLP process is unavailable: CoreNLP at .* cannot be reached/);
+    }
+    const { records } = await db.read(
+      "MATCH (p:Proposal {intake: $intake}) RETURN p.stage AS stage, p.kind AS kind, p.status AS status",
+      { intake: result.intake },
+    );
+    expect(records.length).toBe(result.proposals.length);
+    expect(records.length).toBeGreaterThan(0);
+    for (const r of records) {
+      expect([r.get("stage"), r.get("kind"), r.get("status")]).toEqual(["GAZETTEER", "CITATION", "PENDING"]);
+    }
+  }, 300_000);
+
   it("a retry under the same clientKey answers from the history without asking the NLP", async () => {
     // A counting relay in front of the run's real CoreNLP: every annotation request passes through it.
     let requests = 0;
