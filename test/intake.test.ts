@@ -1,118 +1,35 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
 import { checkGraph } from "../src/db/invariants.js";
 import { NlpService } from "../src/nlp/service.js";
 import { loadSeed } from "../src/seed/load.js";
-import { createGraphQLHandler } from "../src/server.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
-import { defaultLimits } from "./support/defaults.js";
-import type { GraphQLResponse } from "./support/graphql.js";
+import {
+  acceptMutation as accept,
+  article,
+  type Data,
+  intakeClient,
+  known,
+  reader,
+  rejectMutation as reject,
+  reopenMutation as reopen,
+} from "./support/intake.js";
 import { testNlpConfig, testNlpReady } from "./support/nlp.js";
 import { seedDir } from "./support/seed-copy.js";
-import { handlerOptions } from "./support/server.js";
-
-// biome-ignore lint/suspicious/noExplicitAny: responses are checked field by field below
-type Data = any;
-
-const editor = generateApiKey("alice", "editor");
-const reader = generateApiKey("rita", "reader");
-const apiKeys = parseApiKeys(`${editor.entry},${reader.entry}`);
-
-/**
- * A new article, written for this test (not from the seed): a March 2025 dispatch from Bamako. It names actors
- * the graph knows (Mali, Russia, Wagner, Assimi Goïta, Sergueï Lavrov), one it does not (Fatoumata Sangaré,
- * and the news agency), reports speech with « ... » and "a déclaré", a denial ("a démenti"), and restates a
- * relation the seed holds (Wagner deployed in Mali).
- */
-const article =
-  "Moscou renforce sa présence au Sahel\n\n" +
-  "Bamako, 14 mars 2025 – Le président de la transition malienne, Assimi Goïta, a reçu jeudi à Bamako le " +
-  "ministre russe des Affaires étrangères, Sergueï Lavrov, selon un communiqué de la présidence. Les deux " +
-  "hommes ont signé un accord de coopération militaire entre le Mali et la Russie.\n\n" +
-  "« Nous ne dépendons d’aucune puissance étrangère », a déclaré Fatoumata Sangaré, porte-parole du " +
-  "gouvernement malien, devant la presse. Selon l’agence Anadolu, des combattants de Wagner sont toujours " +
-  "déployés au Mali. Le gouvernement malien a démenti la présence de mercenaires russes sur son sol.\n\n" +
-  "La Russie a livré des hélicoptères de combat au Mali en janvier 2025, a annoncé l’armée malienne. " +
-  "Fatoumata Sangaré a accusé la France de soutenir les groupes armés dans le nord du pays.";
-
-const intakeText = `mutation ($input: IntakeTextInput!) { intakeText(input: $input) {
-  source { key } created intake actors aliases relations citations superseded changeId replayed
-  recogniser { ran reason } parse { ran reason }
-  proposals { key kind status confidence stage rule name actorKind quote { start end text before after }
-    type from { actor { key } proposal { key name } } to { actor { key } proposal { key name } }
-    speaker { actor { key } proposal { key name } } stance relation { key } actor { key } alias at start end } } }`;
-const accept = `mutation ($input: AcceptProposalInput!) { acceptProposal(input: $input) {
-  proposal { key status acceptedKey acceptedCitations decidedBy changeId }
-  decided { key kind status acceptedKey } actor { key name kind aliases } relation { key type from { key } to { key }
-    citations(limit: 100) { key quote start end stance speaker { key } source { key } } }
-  citations citedExisting createdActors { key name kind } changeId replayed } }`;
-const reject = `mutation ($input: RejectProposalInput!) { rejectProposal(input: $input) {
-  proposals { key status reason decidedBy } changeId replayed } }`;
-const reopen = `mutation ($input: ReopenProposalInput!) { reopenProposal(input: $input) {
-  proposals { key status reason } changeId replayed } }`;
 
 describe("article intake: proposals stored, reviewed and written", () => {
   let db: Database;
   let nlp: NlpService;
   let offNlp: NlpService;
-  let handler: ReturnType<typeof createGraphQLHandler>;
-  let offHandler: ReturnType<typeof createGraphQLHandler>;
-
-  const send = async (
-    h: ReturnType<typeof createGraphQLHandler>,
-    query: string,
-    variables: Record<string, unknown> = {},
-    key = editor.key,
-  ): Promise<GraphQLResponse<Data>> => {
-    const body = JSON.stringify({ query, variables });
-    const response = await h.fetch("http://localhost/graphql", {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "content-length": String(Buffer.byteLength(body)),
-        accept: "application/graphql-response+json",
-        authorization: `Bearer ${key}`,
-      },
-      body,
-    });
-    return (await response.json()) as GraphQLResponse<Data>;
-  };
-  const ok = async (query: string, variables: Record<string, unknown> = {}, h = handler) => {
-    const response = await send(h, query, variables);
-    expect(response.errors, JSON.stringify(response.errors)).toBeUndefined();
-    return response.data;
-  };
-  const refused = async (query: string, variables: Record<string, unknown>, code: string) => {
-    const response = await send(handler, query, variables);
-    expect(response.errors?.[0]?.extensions?.code, JSON.stringify(response.errors)).toBe(code);
-    return response.errors?.[0] as NonNullable<GraphQLResponse["errors"]>[number];
-  };
-  const snapshotRelations = async () => {
-    const { records } = await db.read(
-      `CALL () { MATCH (a:Actor) RETURN count(a) AS actors }
-       CALL () { MATCH ()-[r:RELATION]->() RETURN count(r) AS relations }
-       CALL () { MATCH (c:Citation) RETURN count(c) AS citations }
-       RETURN actors, relations, citations`,
-    );
-    return records[0]?.toObject() as { actors: number; relations: number; citations: number };
-  };
-  /** The graph without intake's own bookkeeping (proposals, the history): what a decision may change. */
-  const facts = async () => {
-    const { records } = await db.read(
-      `MATCH (n) WHERE n:Actor OR n:Citation OR n:Source
-       WITH n ORDER BY n.id WITH collect(properties(n)) AS nodes
-       MATCH ()-[r:RELATION]->() WITH nodes, r ORDER BY r.id
-       RETURN nodes, collect(properties(r)) AS relations`,
-    );
-    return JSON.stringify(records[0]?.toObject());
-  };
-  const intake = (variables: Record<string, unknown> = {}, h = handler) =>
-    ok(
-      intakeText,
-      { input: { text: article, language: "fr", title: "Moscou renforce sa présence", ...variables } },
-      h,
-    );
+  let client: ReturnType<typeof intakeClient>;
+  let offClient: ReturnType<typeof intakeClient>;
+  const ok = (query: string, variables: Record<string, unknown> = {}) => client.ok(query, variables);
+  const refused = (query: string, variables: Record<string, unknown>, code: string) =>
+    client.refused(query, variables, code);
+  const snapshotRelations = () => client.counts();
+  const facts = () => client.facts();
+  const intake = (variables: Record<string, unknown> = {}, on = client) =>
+    on.intake(variables).then((intakeText) => ({ intakeText }));
 
   beforeAll(async () => {
     // The machine running the tests is shared and loaded: generous timeouts, no timing asserted.
@@ -120,10 +37,8 @@ describe("article intake: proposals stored, reviewed and written", () => {
     await testNlpReady();
     nlp = new NlpService(testNlpConfig(), quietLog);
     offNlp = new NlpService(testNlpConfig({ mode: "off" }), quietLog);
-    const auth = { apiKeys, readAccess: "open" as const };
-    const limits = { ...defaultLimits, requestTimeoutMs: 300_000 };
-    handler = createGraphQLHandler({ ...handlerOptions(db, { auth, limits }), nlp });
-    offHandler = createGraphQLHandler({ ...handlerOptions(db, { auth, limits }), nlp: offNlp });
+    client = intakeClient(db, nlp);
+    offClient = intakeClient(db, offNlp);
   }, 320_000);
   beforeEach(async () => {
     await resetDatabase(db);
@@ -149,8 +64,6 @@ describe("article intake: proposals stored, reviewed and written", () => {
     const names = taken.proposals.filter((p: Data) => p.kind === "ACTOR").map((p: Data) => p.name);
     expect(names).toContain("Fatoumata Sangaré");
   });
-
-  const known = (end: Data) => end?.actor?.key ?? null;
 
   it("accepting a relation between known actors writes that relation with its one citation, linked from the history", async () => {
     const { intakeText: taken } = await intake();
@@ -272,19 +185,19 @@ describe("article intake: proposals stored, reviewed and written", () => {
 
     // Two rejections of one proposal at once: one wins, the other finds it decided.
     const answers = await Promise.all(
-      [1, 2].map((n) => send(handler, reject, { input: { key: second.key, reason: `reason ${n}` } })),
+      [1, 2].map((n) => client.send(reject, { input: { key: second.key, reason: `reason ${n}` } })),
     );
     const codes = answers.map((a) => a.errors?.[0]?.extensions?.code ?? "OK").sort();
     expect(codes).toEqual(["CONFLICT", "OK"]);
     expect(await facts()).toBe(before);
     // A reader may not decide.
-    const byReader = await send(handler, reject, { input: { key: first.key, reason: "x" } }, reader.key);
+    const byReader = await client.send(reject, { input: { key: first.key, reason: "x" } }, reader.key);
     expect(byReader.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
   });
 
   it("intake again supersedes the pending proposals; NLP off gives the gazetteer's proposals and says so", async () => {
     const { intakeText: first } = await intake();
-    const { intakeText: off } = await intake({}, offHandler);
+    const { intakeText: off } = await intake({}, offClient);
     expect(off.created).toBe(false);
     expect(off.superseded).toBe(first.proposals.length);
     expect(off.recogniser.ran).toBe(false);

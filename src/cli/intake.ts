@@ -2,6 +2,7 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { vocabulary } from "../domain/vocabulary.js";
+import { ValidationError } from "../ingest/service.js";
 import { metadataFields, readArticleFile } from "../intake/files.js";
 import { type IntakeResult, intakeText } from "../intake/service.js";
 import { NlpService } from "../nlp/service.js";
@@ -37,8 +38,12 @@ await runCommand(async (context) => {
     await withDatabase(context, async (db) => {
       for (const file of files) {
         bar.update({ step: `annotating and proposing: ${file}` });
-        const source = await readArticleFile(file, values as Record<string, string>);
-        const { result, created } = await intakeText(db, nlp, vocabulary, writer, source);
+        const { source, locate } = await readArticleFile(file, values as Record<string, string>);
+        const { result, created } = await intakeText(db, nlp, vocabulary, writer, source).catch(
+          (error: unknown) => {
+            throw error instanceof ValidationError ? inFile(error, locate) : error;
+          },
+        );
         done.push({ file, result, created });
         bar.increment({ step: file });
       }
@@ -63,3 +68,16 @@ await runCommand(async (context) => {
       "(query proposals(source:, status: PENDING); acceptProposal / rejectProposal).",
   );
 });
+
+/**
+ * A source's refusal (its `input.FIELD` paths) said of the article file: each problem at the file and line of
+ * the front matter field, or the file alone for the text and fields given as flags.
+ */
+function inFile(error: ValidationError, locate: (field: string) => string): ValidationError {
+  return new ValidationError(
+    error.problems.map((problem) => {
+      const field = /^input\.(\w+)/.exec(problem.where)?.[1];
+      return { ...problem, where: field ? `${locate(field)} (${field})` : problem.where };
+    }),
+  );
+}

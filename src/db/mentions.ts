@@ -30,17 +30,20 @@ export async function sourcesFoundByIndex(
   return records.map((r) => ({ key: r.get("key") as string, length: Number(r.get("length") ?? 0) }));
 }
 
+/** An actor as a finder of mentions and intake's gazetteer read it: its names and its kind. */
+export type StoredActor = NamedActor & { kind: string };
+
 /**
- * The actors (id, name, aliases) with a mention key (src/domain/mentions.ts mentionKeys) that `lucene`, an
+ * The actors (id, name, aliases, kind) with a mention key (src/domain/mentions.ts mentionKeys) that `lucene`, an
  * OR of words, finds in the `actor_mention_keys` full-text index, at most `limit` of them, in key order.
  */
-export async function actorsNamedWith(tx: Reader, lucene: string, limit: number): Promise<NamedActor[]> {
+export async function actorsNamedWith(tx: Reader, lucene: string, limit: number): Promise<StoredActor[]> {
   const { records } = await tx.run(
     `CALL db.index.fulltext.queryNodes('actor_mention_keys', $lucene, {limit: $limit}) YIELD node
-     RETURN node.id AS id, node.name AS name, node.aliases AS aliases ORDER BY id`,
+     RETURN node.id AS id, node.name AS name, node.aliases AS aliases, node.kind AS kind ORDER BY id`,
     { lucene, limit: neo4j.int(limit) },
   );
-  return records.map((r) => r.toObject() as NamedActor);
+  return records.map((r) => r.toObject() as StoredActor);
 }
 
 /** How many actors the graph holds (from Neo4j's count store: no actor is read). */

@@ -9,6 +9,7 @@ import {
   keysetParams,
   totalOf,
 } from "./keyset.js";
+import type { StoredActor } from "./mentions.js";
 import type { Read } from "./suggest.js";
 
 /**
@@ -264,4 +265,27 @@ export async function relationsAmongMentioned(
     { source, most: neo4j.int(most) },
   );
   return records.map((r) => r.get("relation"));
+}
+
+/** The actors of `kind`, at most `limit`, in key order (intake reads the known states whole: see the caller). */
+export async function actorsOfKind(tx: Reader, kind: string, limit: number): Promise<StoredActor[]> {
+  const { records } = await tx.run(
+    `MATCH (a:Actor {kind: $kind})
+     RETURN a.id AS id, a.name AS name, a.aliases AS aliases, a.kind AS kind ORDER BY id LIMIT $limit`,
+    { kind, limit: neo4j.int(limit) },
+  );
+  return records.map((r) => r.toObject() as StoredActor);
+}
+
+/**
+ * The actors one of whose names has a word that `lucene` (words, exact or fuzzy `word~2`) finds in the
+ * `actor_search` index (their names' folded words), best first, at most `limit`.
+ */
+export async function actorsNamedLike(tx: Reader, lucene: string, limit: number): Promise<StoredActor[]> {
+  const { records } = await tx.run(
+    `CALL db.index.fulltext.queryNodes('actor_search', $lucene, {limit: $limit}) YIELD node
+     RETURN node.id AS id, node.name AS name, node.aliases AS aliases, node.kind AS kind`,
+    { lucene, limit: neo4j.int(limit) },
+  );
+  return records.map((r) => r.toObject() as StoredActor);
 }

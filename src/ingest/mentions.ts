@@ -1,5 +1,11 @@
 import type { ManagedTransaction } from "neo4j-driver";
-import { actorCount, actorsNamedWith, rewriteMentions, sourcesFoundByIndex } from "../db/mentions.js";
+import {
+  actorCount,
+  actorsNamedWith,
+  rewriteMentions,
+  type StoredActor,
+  sourcesFoundByIndex,
+} from "../db/mentions.js";
 import { allActorNames } from "../db/writes.js";
 import { luceneEscape, textsNamingQuery } from "../domain/analysis.js";
 import { limitExceeded } from "../domain/errors.js";
@@ -50,13 +56,63 @@ export interface MentionRecount {
 /** A finder of mentions, with the number of stored actors it was built over. */
 type Finder = { find(text: string): Mention[]; actorsRead: number };
 
+/** Where the actors are read: a transaction, or the database's reads outside one (intake). */
+type Reader = Pick<ManagedTransaction, "run">;
+
+/**
+ * The stored actors that have a mention key among the words of `texts` (decision 028): every actor that can be
+ * mentioned in them, and a few more. Null when the words are too many for keys to pay: past `maxKeyedWords`, or
+ * past one word for `actorsPerWord` actors of the graph (and `minKeyedWords`); read every actor then
+ * (`everyActor`), a superset with the same mentions.
+ * @throws LIMIT_EXCEEDED when the words find more than `mentionRecountBounds.maxActors` actors.
+ */
+export async function actorsKeyedIn(tx: Reader, texts: readonly string[]): Promise<StoredActor[] | null> {
+  const { wordsPerQuery, maxActors, maxKeyedWords, minKeyedWords, actorsPerWord } = mentionRecountBounds;
+  const words = [...new Set(texts.flatMap(textWords))];
+  if (
+    words.length > minKeyedWords &&
+    words.length > Math.min(maxKeyedWords, Math.max(minKeyedWords, (await actorCount(tx)) / actorsPerWord))
+  )
+    return null;
+  const actors = new Map<string, StoredActor>();
+  for (let first = 0; first < words.length; first += wordsPerQuery) {
+    const lucene = words
+      .slice(first, first + wordsPerQuery)
+      .map(luceneEscape)
+      .join(" ");
+    for (const actor of await actorsNamedWith(tx, lucene, maxActors + 1)) actors.set(actor.id, actor);
+    refuseTooMany(actors.size, texts.length);
+  }
+  return [...actors.values()];
+}
+
+/**
+ * Every stored actor with its names and kind, at most `mentionRecountBounds.maxActors`.
+ * @throws LIMIT_EXCEEDED when the graph holds more (`texts`: how many texts they were read for, for the message).
+ */
+export async function everyActor(tx: Reader, texts: number): Promise<StoredActor[]> {
+  const all = await allActorNames(tx, mentionRecountBounds.maxActors + 1);
+  refuseTooMany(all.length, texts);
+  return all;
+}
+
+function refuseTooMany(actors: number, texts: number) {
+  const { maxActors } = mentionRecountBounds;
+  if (actors > maxActors) {
+    throw limitExceeded(
+      `The words of ${texts} texts name more than ${maxActors} actors: one write reads at most ` +
+        `${maxActors} actors' names to find the mentions of a page of texts; nothing was written`,
+      { texts, maxActors },
+    );
+  }
+}
+
 /**
  * A finder of the mentions of `texts` (src/domain/mentions.ts mentionFinder): over the stored actors that have a
- * mention key among the texts' words, and `extra` (actors not stored yet), instead of every actor. A name written
- * in a text has all its words among the text's words, its key among them: every actor that can be mentioned in
- * the texts is read, so `find` answers what a finder over every actor answers, for these texts.
- * Past `maxKeyedWords` of the texts' words (fewer in a small graph), every actor is read instead (a superset, so the same answer), through
- * `every`, which keeps their finder for the next pages of one recount (given the same `extra`).
+ * mention key among the texts' words (actorsKeyedIn), and `extra` (actors not stored yet), instead of every
+ * actor: `find` answers what a finder over every actor answers, for these texts. When the words are too many for
+ * keys, every actor is read instead, through `every`, which keeps their finder for the next pages of one recount
+ * (given the same `extra`).
  * @throws LIMIT_EXCEEDED when the texts' words find (or the graph holds, when all are read) more than
  * `mentionRecountBounds.maxActors` actors.
  */
@@ -66,41 +122,16 @@ export async function finderForTexts(
   extra: readonly NamedActor[] = [],
   every: { finder?: Promise<Finder> } = {},
 ): Promise<Finder> {
-  const { wordsPerQuery, maxActors, maxKeyedWords, minKeyedWords, actorsPerWord } = mentionRecountBounds;
-  const words = [...new Set(texts.flatMap(textWords))];
-  const keyedWords = async () =>
-    Math.min(maxKeyedWords, Math.max(minKeyedWords, (await actorCount(tx)) / actorsPerWord));
-  const tooMany = (actors: number) => {
-    if (actors > maxActors) {
-      throw limitExceeded(
-        `The words of ${texts.length} texts name more than ${maxActors} actors: one write reads at most ` +
-          `${maxActors} actors' names to find the mentions of a page of texts; nothing was written`,
-        { texts: texts.length, maxActors },
-      );
-    }
-  };
-  const finderOf = (actors: Map<string, NamedActor>) => {
-    const actorsRead = actors.size;
+  const finderOf = (read: readonly NamedActor[]) => {
+    const actors = new Map(read.map((actor) => [actor.id, actor]));
     for (const actor of extra) actors.set(actor.id, actor);
-    return { find: mentionFinder([...actors.values()]).find, actorsRead };
+    return { find: mentionFinder([...actors.values()]).find, actorsRead: read.length };
   };
-  if (every.finder || (words.length > minKeyedWords && words.length > (await keyedWords()))) {
-    every.finder ??= allActorNames(tx, maxActors + 1).then((all) => {
-      tooMany(all.length);
-      return finderOf(new Map(all.map((actor) => [actor.id, actor])));
-    });
-    return every.finder;
-  }
-  const actors = new Map<string, NamedActor>();
-  for (let first = 0; first < words.length; first += wordsPerQuery) {
-    const lucene = words
-      .slice(first, first + wordsPerQuery)
-      .map(luceneEscape)
-      .join(" ");
-    for (const actor of await actorsNamedWith(tx, lucene, maxActors + 1)) actors.set(actor.id, actor);
-    tooMany(actors.size);
-  }
-  return finderOf(actors);
+  if (every.finder) return every.finder;
+  const keyed = await actorsKeyedIn(tx, texts);
+  if (keyed) return finderOf(keyed);
+  every.finder ??= everyActor(tx, texts.length).then(finderOf);
+  return every.finder;
 }
 
 /** The distinct folded names that one side has and the other lacks: the names whose mentions change. */

@@ -7,6 +7,7 @@ import type { Database } from "../db/database.js";
 import { suggestActors, suggestRelations } from "../db/suggest.js";
 import {
   actorsByKey,
+  type ChangeRecord,
   changeByClientKey,
   createActors,
   createMentions,
@@ -181,18 +182,46 @@ export async function guardedWrite<T>(
   };
   return db.writeTransaction(async (tx) => {
     await lockGraph(tx);
-    const earlier = clientKey ? await changeByClientKey(tx, clientKey) : null;
-    if (earlier) {
-      if (earlier.payloadHash !== payloadHash) {
-        throw conflict(
-          `input.clientKey: "${clientKey}" was already used for a different ${earlier.operation} request` +
-            " (a key names one request: send that one again, or use a new key for this one).",
-        );
-      }
-      return { result: JSON.parse(earlier.details).result as T, replayed: true };
-    }
-    return { result: await write(tx, log), replayed: false };
+    const earlier = clientKey
+      ? replayOf<T>(await changeByClientKey(tx, clientKey), clientKey, payloadHash)
+      : null;
+    return earlier ?? { result: await write(tx, log), replayed: false };
   }, operation);
+}
+
+/** The first answer to a request under `clientKey`, from its history entry (`earlier`), or null when none. */
+function replayOf<T>(
+  earlier: ChangeRecord | null,
+  clientKey: string,
+  payloadHash: string,
+): Idempotent<T> | null {
+  if (!earlier) return null;
+  if (earlier.payloadHash !== payloadHash) {
+    throw conflict(
+      `input.clientKey: "${clientKey}" was already used for a different ${earlier.operation} request` +
+        " (a key names one request: send that one again, or use a new key for this one).",
+    );
+  }
+  return { result: JSON.parse(earlier.details).result as T, replayed: true };
+}
+
+/**
+ * The stored answer of a request already written under `clientKey` (as guardedWrite would replay it), read
+ * without the lock, or null when the key is new (or null): lets a write whose preparation is costly (intake's
+ * NLP) answer a retry at once. guardedWrite still decides under the lock for a key first used meanwhile.
+ * @throws CONFLICT when the key was used for a different request; BAD_USER_INPUT for a malformed key.
+ */
+export async function storedAnswer<T>(
+  db: Database,
+  operation: string,
+  clientKey: string | null | undefined,
+  payload: unknown,
+): Promise<Idempotent<T> | null> {
+  if (clientKey == null) return null;
+  parseOrRefuse(clientKeyGrammar, clientKey, () => "input.clientKey");
+  const read = { run: (cypher: string, params: Record<string, unknown>) => db.read(cypher, params) };
+  const earlier = await changeByClientKey(read as unknown as Pick<ManagedTransaction, "run">, clientKey);
+  return replayOf<T>(earlier, clientKey, hashOf({ operation, payload }));
 }
 
 /** A source of a parsed batch, with its key settled: given, or derived from its text. */

@@ -370,7 +370,8 @@ async function acceptWithin(
               actors: [],
               relations: [{ ...relation, id, ...(edits.distinct ? { distinct: true } : {}) }],
             },
-            relationPath,
+            // The grammar's paths start with the batch's section and index: the input has one relation.
+            (at) => relationPath(at.slice(2)),
           ),
           (_section, _index, at) => relationPath(at),
         );

@@ -2,7 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { ManagedTransaction } from "neo4j-driver";
 import type { Caller } from "../auth.js";
 import type { Database } from "../db/database.js";
+import type { StoredActor } from "../db/mentions.js";
 import {
+  actorsNamedLike,
+  actorsOfKind,
   createProposals,
   type ProposalRow,
   relationsAmongMentioned,
@@ -10,11 +13,19 @@ import {
 } from "../db/proposals.js";
 import { sourceTexts } from "../db/queries/sources.js";
 import { suggestSources } from "../db/suggest.js";
-import { allActorNames } from "../db/writes.js";
-import { DomainError, notFound } from "../domain/errors.js";
+import { luceneEscape, nameForm } from "../domain/analysis.js";
+import { DomainError, limitExceeded, notFound } from "../domain/errors.js";
 import type { Vocabulary } from "../domain/model.js";
-import type { ProposalDraft, ProposalKind } from "../domain/proposal.js";
-import { applyBatch, type Batch, guardedWrite, type Idempotent, inputPath } from "../ingest/service.js";
+import type { KnownActor, ProposalDraft, ProposalKind } from "../domain/proposal.js";
+import { actorsKeyedIn, everyActor } from "../ingest/mentions.js";
+import {
+  applyBatch,
+  type Batch,
+  guardedWrite,
+  type Idempotent,
+  inputPath,
+  storedAnswer,
+} from "../ingest/service.js";
 import type { NlpService } from "../nlp/service.js";
 import { proposeFromText } from "./propose.js";
 
@@ -56,7 +67,12 @@ export interface IntakeResult {
   superseded: number;
   recogniser: StageRun;
   parse: StageRun;
+  /** How many known actors the gazetteer read: those the text may name, not the whole graph. */
+  actorsRead: number;
 }
+
+/** Intake's name in the history (a Change's operation). */
+const intakeOperation = "intake";
 
 /** A stored proposal's key: its intake and its draft's number, zero-padded so that key order is draft order. */
 const proposalKey = (intake: string, n: number) => `prop-${intake}-${String(n).padStart(4, "0")}`;
@@ -137,13 +153,78 @@ export function proposalRows(
   });
 }
 
+/** Most actors of kind STATE intake reads (the world has about 200 states). */
+export const statesPerIntake = 5_000;
+/** Words of the recogniser's names per query of near matches: a fuzzy word expands to at most 50 terms. */
+const wordsPerNearQuery = 16;
+/** Most actors one query of near matches answers, best first. */
+const actorsPerNearQuery = 200;
+
+/**
+ * The gazetteer for one text: only the actors the text may name, not every actor (decision 028's mention keys),
+ * the same proposals as over every actor but for the limits below:
+ * - the actors with a mention key among the text's words: every actor named in it, exactly or with other case
+ *   and accents (src/ingest/mentions.ts actorsKeyedIn; every actor when the words are too many for keys);
+ * - every known state (at most `statesPerIntake`): a state is also named by its capital and its adjective of
+ *   nationality ("à Moscou", "les forces maliennes"), which are not its names;
+ * - the near matches of the recogniser's new names (an alias "Lavrov" of "Sergueï Lavrov", a "same as?"): the
+ *   actors with a word of their names equal to one of the name's words of 3 letters or more, or within 2 edits of
+ *   one of 5 letters or more (1 for 4 letters), the best `actorsPerNearQuery` per query of `wordsPerNearQuery`
+ *   words. A variant that splits or joins words ("AlQaida") is not offered.
+ * Sorted by key, so that equal matches come in a stable order. `actorsRead` counts them.
+ * @throws LIMIT_EXCEEDED when the text's words name more than 250,000 actors, or the graph holds more than
+ *   `statesPerIntake` states.
+ */
+async function gazetteerOf(
+  read: Reader,
+  text: string,
+  names: readonly string[],
+): Promise<{ actors: KnownActor[]; actorsRead: number }> {
+  const found = new Map<string, StoredActor>();
+  const add = (actors: readonly StoredActor[]) => {
+    for (const actor of actors) found.set(actor.id, actor);
+  };
+  add((await actorsKeyedIn(read, [text])) ?? (await everyActor(read, 1)));
+  const states = await actorsOfKind(read, "STATE", statesPerIntake + 1);
+  if (states.length > statesPerIntake) {
+    throw limitExceeded(
+      `The graph holds more than ${statesPerIntake} actors of kind STATE: intake reads every state (a capital or ` +
+        "an adjective of nationality names one); nothing was written",
+      { maxStates: statesPerIntake },
+    );
+  }
+  add(states);
+  const terms = new Set<string>();
+  for (const name of names) {
+    const words = nameForm(name).split(" ").filter(Boolean);
+    const long = words.filter((word) => [...word].length >= 3);
+    for (const word of long.length > 0 ? long : words) {
+      const length = [...word].length;
+      terms.add(`${luceneEscape(word)}${length >= 5 ? "~2" : length === 4 ? "~1" : ""}`);
+    }
+  }
+  const queries = [...terms];
+  for (let first = 0; first < queries.length; first += wordsPerNearQuery) {
+    add(
+      await actorsNamedLike(
+        read,
+        queries.slice(first, first + wordsPerNearQuery).join(" "),
+        actorsPerNearQuery,
+      ),
+    );
+  }
+  const actors = [...found.values()]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map((a) => ({ key: a.id, name: a.name, kind: a.kind, aliases: [...(a.aliases ?? [])] }));
+  return { actors, actorsRead: actors.length };
+}
+
 const stageRun = (nlp: { ran: true } | { ran: false; reason: string }): StageRun =>
   nlp.ran ? { ran: true, reason: null } : { ran: false, reason: nlp.reason };
 
 /**
  * Proposes what a stored source's text states, and stores the proposals (see the module). `nlp` null is NLP
- * turned off. Idempotent with `clientKey` (the NLP still runs on a replay; what is stored and answered is the
- * first intake's). Recorded in the history as "intake", under the source.
+ * turned off. Idempotent with `clientKey`: a retry answers the first intake's answer from the history, without NLP. Recorded in the history as "intake", under the source.
  * @throws NOT_FOUND for an unknown source (argument `input.source`); BAD_USER_INPUT when the rules make more
  *   than `proposalsPerIntake` proposals (take the text in parts).
  */
@@ -156,6 +237,9 @@ export async function intakeSource(
   clientKey?: string | null,
   signal?: AbortSignal,
 ): Promise<Idempotent<IntakeResult>> {
+  // A retry answers from the history at once: no NLP, no reads of the graph.
+  const replay = await storedAnswer<IntakeResult>(db, intakeOperation, clientKey, request);
+  if (replay) return replay;
   const [stored] = await sourceTexts(db, [request.source]);
   if (!stored) {
     throw notFound("source", request.source, {
@@ -169,12 +253,11 @@ export async function intakeSource(
   // The rules run outside the write's transaction (the lexicon loads on first use, a long text takes a while), on
   // the graph as committed now; an acceptance checks everything again under the lock.
   const read = { run: (cypher: string, params: Record<string, unknown>) => db.read(cypher, params) };
-  const actors = (await allActorNames(read as unknown as Reader)).map((a) => ({
-    key: a.id,
-    name: a.name,
-    kind: a.kind,
-    aliases: a.aliases ?? [],
-  }));
+  const { actors, actorsRead } = await gazetteerOf(
+    read as unknown as Reader,
+    stored.text,
+    annotated.ran ? annotated.annotation.entities.map((entity) => entity.text) : [],
+  );
   const relations = await relationsAmongMentioned(
     read as unknown as Reader,
     stored.key,
@@ -195,7 +278,7 @@ export async function intakeSource(
       { where: "input.source", rule: "PROPOSALS_PER_INTAKE", limit: proposalsPerIntake },
     );
   }
-  return guardedWrite(db, writer, "intake", clientKey, request, async (tx, log) => {
+  return guardedWrite(db, writer, intakeOperation, clientKey, request, async (tx, log) => {
     const intake = randomUUID().slice(0, 8);
     const superseded = await supersedePending(tx, stored.key, intake);
     const rows = proposalRows(stored.key, intake, drafts);
@@ -212,6 +295,7 @@ export async function intakeSource(
       superseded,
       recogniser: stageRun(annotated),
       parse: stageRun(annotated),
+      actorsRead,
     };
     await log.record(tx, {
       id: changeId,

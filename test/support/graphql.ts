@@ -1,5 +1,6 @@
 import type { ApiKeyEntry } from "../../src/auth.js";
 import type { Database } from "../../src/db/database.js";
+import type { HandlerOptions } from "../../src/server.js";
 import { createGraphQLHandler } from "../../src/server.js";
 import { handlerOptions } from "./server.js";
 
@@ -13,13 +14,15 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 /**
  * Sends one GraphQL request through the real handler (the same graphql-yoga instance the HTTP server uses),
- * against the real database, without opening a socket. `apiKey` is sent as a bearer token.
+ * against the real database, without opening a socket. `apiKey` is sent as a bearer token; `overrides` change the
+ * handler's options (limits, the NLP service).
  */
 export function graphqlClient(
   db: Database,
   auth: { apiKeys: ApiKeyEntry[]; readAccess: "open" | "key" } = { apiKeys: [], readAccess: "open" },
+  overrides: Partial<HandlerOptions> = {},
 ) {
-  const handler = createGraphQLHandler(handlerOptions(db, { auth }));
+  const handler = createGraphQLHandler(handlerOptions(db, { auth, ...overrides }));
   return async <T = Record<string, unknown>>(
     query: string,
     variables: Record<string, unknown> = {},
