@@ -234,8 +234,16 @@ function verbForms(infinitives: readonly string[]): Map<string, string> {
   return forms;
 }
 
-const allVerbs = [...new Set([...Object.keys(verbTriggers), ...Object.keys(speechVerbs)])];
-const formsOfVerbs = verbForms(allVerbs);
+let formsOfVerbsMemo: Map<string, string> | undefined;
+/**
+ * The verbs' forms, built on first use rather than at import: parsing the 6 MB Lefff table costs about 0.6 s,
+ * which every module importing intake's rules (and every test file) would otherwise pay whether or not it runs
+ * them.
+ */
+function formsOfVerbs(): Map<string, string> {
+  formsOfVerbsMemo ??= verbForms([...new Set([...Object.keys(verbTriggers), ...Object.keys(speechVerbs)])]);
+  return formsOfVerbsMemo;
+}
 
 /** Folded noun forms (singular and plural) to their singular. */
 const formsOfNouns = new Map<string, string>();
@@ -247,7 +255,7 @@ for (const noun of Object.keys(nounTriggers)) {
 }
 
 /** The infinitive of a verb form (any tense, person, participle agreement), or undefined when not ours. */
-export const verbLemma = (form: string): string | undefined => formsOfVerbs.get(foldName(form));
+export const verbLemma = (form: string): string | undefined => formsOfVerbs().get(foldName(form));
 
 /** The singular of an event noun form, or undefined when not ours. */
 export const nounLemma = (form: string): string | undefined => formsOfNouns.get(foldName(form));
@@ -265,7 +273,7 @@ export const speechClass = (lemma: string): SpeechClass | undefined => speechVer
  */
 export function triggerFormsOf(type: string): Set<string> {
   const forms = new Set<string>();
-  for (const [form, lemma] of formsOfVerbs) if (verbTriggers[lemma]?.type === type) forms.add(form);
+  for (const [form, lemma] of formsOfVerbs()) if (verbTriggers[lemma]?.type === type) forms.add(form);
   for (const [form, lemma] of formsOfNouns) {
     const trigger = nounTriggers[lemma];
     if (
