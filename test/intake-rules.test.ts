@@ -317,3 +317,60 @@ describe("intake rules with the gazetteer alone (no NLP)", () => {
     expectQuotesExact(drafts, source);
   });
 });
+
+/**
+ * More constructions, each on a sentence written for this test (none from the seed): names of bodies written
+ * with their lower-case noun, states the graph lacks, peoples and portfolios that are no actor, event nouns,
+ * descriptions and pronouns resolved to an actor named before, and the vocabulary's types said with nouns.
+ */
+describe("intake rules over the real French parse: names, nouns and descriptions", () => {
+  const more = [
+    "Le ministère des Affaires étrangères de la Tanzanie a annoncé que le Kenya soutient l'Ouganda.",
+    "Le ministère des Affaires étrangères a ajouté que le Kenya forme les soldats ougandais.",
+    "Le conflit en Afghanistan inquiète les Maliens.",
+    "Un ministre russe des Affaires étrangères s'est rendu en Ouganda.",
+  ];
+  const moreText = more.join("\n");
+  const moreActors: KnownActor[] = [
+    state("tanzania", "Tanzanie"),
+    state("kenya", "Kenya"),
+    state("uganda", "Ouganda"),
+    state("mali", "Mali"),
+  ];
+  let drafts: ProposalDraft[];
+  const inLine = (line: number) =>
+    drafts.filter((d): d is RelationDraft => d.kind === "RELATION" && d.quote.text === more[line]);
+
+  beforeAll(async () => {
+    const url = await testNlpReady();
+    const annotation = await annotateFrench(url, moreText, { timeoutMs: 120_000 });
+    drafts = proposeFromText({ text: moreText, annotation, actors: moreActors, relations: [], vocabulary });
+  }, 400_000);
+
+  it("quotes every draft exactly", () => {
+    expectQuotesExact(drafts, moreText);
+  });
+
+  it("names a body with its lower-case noun and its state, and takes its shorter name later for the same body", () => {
+    const names = drafts.filter((d) => d.kind === "ACTOR");
+    const ministry = names.find((d) => d.kind === "ACTOR" && d.name.startsWith("ministère"));
+    expect(ministry).toMatchObject({
+      name: "ministère des Affaires étrangères de la Tanzanie",
+      actorKind: "GOVERNMENT_BODY",
+    });
+    // The later "Le ministère des Affaires étrangères" is the same body: no second name, and it speaks.
+    expect(names.filter((d) => d.kind === "ACTOR" && d.name.startsWith("ministère"))).toHaveLength(1);
+    const [training] = inLine(1);
+    expect(training && ends(training)).toEqual(["TRAINING", { actor: "kenya" }, { actor: "uganda" }]);
+    expect(training?.speaker).toEqual({ proposal: ministry?.id });
+  });
+
+  it("proposes a state the graph lacks from the table of states, never a people or a title's portfolio", () => {
+    const names = drafts.flatMap((d) => (d.kind === "ACTOR" ? [[d.name, d.actorKind]] : []));
+    expect(names).toContainEqual(["Afghanistan", "STATE"]);
+    expect(names.map(([name]) => name)).not.toContain("Maliens");
+    expect(
+      names.map(([name]) => name).some((name) => name?.includes("Affaires") && !name.startsWith("ministère")),
+    ).toBe(false);
+  });
+});

@@ -72,7 +72,7 @@ export function proposeFromText(input: ProposeInput): ProposalDraft[] {
   let spans: ActorSpan[] = known;
 
   if (annotation && stages.recogniser) {
-    const found = recognisedActors(annotation, states.actors, known);
+    const found = recognisedActors(input.text, annotation, states.actors, known);
     spans = found.spans;
     for (const alias of found.aliases) {
       drafts.push({
