@@ -2,10 +2,10 @@ import { foldName } from "../../domain/text.js";
 import type { NlpToken } from "../../nlp/annotation.js";
 import type { ActorSpan } from "./actors.js";
 import {
-  needsQualifier,
+  adjectiveTrigger,
   nounLemma,
   nounTrigger,
-  qualifiedTypes,
+  qualifiedTrigger,
   type Trigger,
   titleWords,
   verbLemma,
@@ -42,6 +42,8 @@ export interface ParsedRelation {
   negated: boolean;
 }
 
+/** Kinds of actor a "de" of place may be ("le retrait de X du Mali"). */
+const placeKinds = new Set(["STATE", "ORGANIZATION"]);
 const relativePronouns = new Set(["qui", "que", "lequel", "laquelle", "lesquels", "lesquelles", "dont"]);
 const reflexives = new Set(["se", "me", "te", "nous", "vous"]);
 const negations = new Set(["pas", "jamais", "aucunement", "nullement", "point"]);
@@ -63,6 +65,18 @@ function subjectOf(parsed: ParsedSentence, verb: NlpToken, depth = 0): ArgumentA
     if (controller) return argumentActors(parsed, head, controller);
   }
   if (["xcomp", "conj", "advcl", "ccomp"].includes(verb.relation)) return subjectOf(parsed, head, depth + 1);
+  if (verb.relation === "acl" && head.pos === "NOUN") {
+    // "la décision de X de retirer ...": an infinitive completing a noun has the noun's "de" owner as its
+    // subject; "X a émis le souhait de retirer ...": else the subject of the verb the noun completes.
+    const owner = parsed
+      .children(head, (r) => r.startsWith("nmod"))
+      .find((child) => child.index < verb.index && parsed.caseOf(child) === "de");
+    const owners = owner ? parsed.actorsOf(owner) : [];
+    if (owners.length > 0) return owners;
+    const above = parsed.head(head);
+    if (above?.pos === "VERB" && (head.relation === "obj" || head.relation.startsWith("obl")))
+      return subjectOf(parsed, above, depth + 1);
+  }
   return [];
 }
 
@@ -143,28 +157,19 @@ function verbRelations(parsed: ParsedSentence, verb: NlpToken, trigger: Trigger)
       : "verb-subject-object";
   return pairings(
     trigger.type,
-    from,
-    to,
+    trigger.reversed ? to : from,
+    trigger.reversed ? from : to,
     { trigger: verb, rule, negated: isNegated(parsed, verb) },
     trigger.confidence - (passive ? 0.05 : 0),
   );
 }
 
-/** The type an event noun names, given its adjectives ("coopération militaire"), or undefined. */
-function nounType(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger): string | undefined {
-  const qualifiers = qualifiedTypes[trigger.type] ?? {};
-  for (const adjective of parsed.children(noun, (r) => r === "amod")) {
-    const word = wordOf(adjective).replace(/(e|s|es)$/u, "");
-    for (const [stem, type] of Object.entries(qualifiers))
-      if (word === stem || wordOf(adjective) === stem) return type;
-  }
-  return needsQualifier.has(trigger.type) ? undefined : trigger.type;
-}
-
 /** Relations an event noun states. */
-function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger): ParsedRelation[] {
-  const type = nounType(parsed, noun, trigger);
-  if (!type) return [];
+function nounRelations(parsed: ParsedSentence, noun: NlpToken, nounTrigger: Trigger): ParsedRelation[] {
+  // "coopération militaire", "opérations conjointes", "relations diplomatiques": the adjective says the type.
+  const trigger = qualifiedTrigger(nounTrigger, parsed.children(noun, (r) => r === "amod").map(wordOf));
+  if (!trigger) return [];
+  const type = trigger.type;
   const base = { trigger: noun, negated: false };
   const byPreposition = obliques(parsed, noun);
   // "la livraison d'armes au Mali": the dependents of the noun's own "de" dependent count as the noun's.
@@ -189,6 +194,12 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
   }
   let from: ArgumentActor[] = [...(byPreposition.get("par") ?? [])];
   if (toSlot !== "de") from.push(...(byPreposition.get("de") ?? []));
+  else if (from.length === 0 && to.length >= 2 && to.slice(1).every((actor) => placeKinds.has(actor.kind))) {
+    // "le retrait de X du Mali": of two "de" dependents, the first is who withdraws, the second the place.
+    const [first, ...rest] = to as [ArgumentActor, ...ArgumentActor[]];
+    from = [first];
+    to = rest;
+  }
   for (const adjective of parsed.children(noun, (r) => r === "amod")) {
     const actors = parsed.actorsOf(adjective);
     from.push(...actors);
@@ -286,6 +297,14 @@ function officeRelations(parsed: ParsedSentence): ParsedRelation[] {
     const titles: NlpToken[] = [];
     for (const child of parsed.children(token, (r) => r === "appos")) titles.push(child);
     if (head && ["appos", "nmod", "flat:name", "dep", "flat"].includes(token.relation)) titles.push(head);
+    // "le ministre de la Défense malien, le colonel X": the rank's title is in apposition to the office's.
+    const office = titles
+      .map((title) => parsed.head(title))
+      .find((above, i) => {
+        const title = titles[i] as NlpToken;
+        return above && title.relation === "appos" && above.pos === "NOUN" && titleWords.has(wordOf(above));
+      });
+    if (office) titles.push(office);
     for (const title of titles) {
       if (title.pos !== "NOUN" || !titleWords.has(wordOf(title))) continue;
       const office = officeOf(parsed, title, token);
@@ -359,7 +378,10 @@ export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
   for (const token of parsed.tokens) {
     if (token.pos === "VERB" || token.pos === "ADJ") {
       const lemma = verbLemma(token.text);
-      const trigger = lemma ? verbTrigger(lemma) : undefined;
+      // A participle is its verb's ("déployés"); an adjective with a copula its own ("présents au Mali").
+      const trigger =
+        (lemma ? verbTrigger(lemma) : undefined) ??
+        (token.pos === "ADJ" ? adjectiveTrigger(token.text) : undefined);
       if (trigger) out.push(...verbRelations(parsed, token, trigger));
     } else if (token.pos === "NOUN") {
       const lemma = nounLemma(token.text);
@@ -371,5 +393,12 @@ export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
     }
   }
   out.push(...officeRelations(parsed), ...partOfRelations(parsed));
-  return out.sort((a, b) => a.trigger.index - b.trigger.index);
+  return out
+    .map((relation) =>
+      // A meeting with a media outlet ("un entretien avec l'agence X") is a statement to it.
+      relation.type === "MEETING" && relation.to.kind === "MEDIA"
+        ? { ...relation, type: "STATEMENT" }
+        : relation,
+    )
+    .sort((a, b) => a.trigger.index - b.trigger.index);
 }

@@ -115,10 +115,13 @@ function invertedSubject(parsed: ParsedSentence, verb: NlpToken): NlpToken | und
     .children(verb)
     .some((c) => c.index < verb.index && (wordOf(c) === "que" || wordOf(c) === "comme"));
   if (!relative && !inIncise(parsed, verb)) return undefined;
-  const last = parsed.children(verb, (r) => r !== "punct").sort((a, b) => b.index - a.index)[0];
-  if (!last || last.index < verb.index || !["obj", "nsubj", "nsubj:pass", "obl"].includes(last.relation))
-    return undefined;
-  return parsed.actorsOf(last).length > 0 || titleWords.has(wordOf(last)) ? last : undefined;
+  // The first dependent after the verb that names someone: "ce qu'a annoncé le ministère X dans ses
+  // félicitations" has its subject right after the verb, and more after it.
+  return parsed
+    .children(verb, (r) => ["obj", "nsubj", "nsubj:pass", "obl"].includes(r))
+    .filter((child) => child.index > verb.index)
+    .sort((a, b) => a.index - b.index)
+    .find((child) => parsed.actorsOf(child).length > 0 || titleWords.has(wordOf(child)));
 }
 
 /**
