@@ -208,6 +208,7 @@ const nounTriggers: Record<string, Trigger> = {
   alliance: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.55 },
   allié: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   rapprochement: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.5 },
+  entente: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.45 },
   successeur: { type: "SUCCESSION", to: ["de"], confidence: 0.55 },
   succession: { type: "SUCCESSION", to: ["de"], confidence: 0.5 },
   relais: { type: "SUCCESSION", to: ["de"], confidence: 0.45 },

@@ -6,6 +6,7 @@ import {
   nounLemma,
   nounTrigger,
   qualifiedTrigger,
+  speechClass,
   type Trigger,
   titleWords,
   verbLemma,
@@ -42,6 +43,8 @@ export interface ParsedRelation {
   negated: boolean;
 }
 
+/** Nouns of a field that qualify a relation ("la coopération dans le domaine militaire"). */
+const fieldNouns = new Set(["domaine", "plan", "matiere", "secteur"]);
 /** Kinds of actor a "de" of place may be ("le retrait de X du Mali"). */
 const placeKinds = new Set(["STATE", "ORGANIZATION"]);
 const relativePronouns = new Set(["qui", "que", "lequel", "laquelle", "lesquels", "lesquelles", "dont"]);
@@ -89,6 +92,23 @@ function argumentActors(parsed: ParsedSentence, verb: NlpToken, argument: NlpTok
   return parsed.actorsOf(argument);
 }
 
+/**
+ * The name set in apposition after a noun and a comma ("à son allié, le Togo"), which the parser often attaches
+ * beside the noun rather than under it: an `appos` child, or the next dependent of the same head right after the
+ * comma that closes the noun's phrase.
+ */
+function appositive(parsed: ParsedSentence, noun: NlpToken): ArgumentActor[] {
+  const own = parsed.children(noun, (r) => r === "appos").flatMap((child) => parsed.actorsOf(child));
+  if (own.length > 0) return own;
+  const last = parsed.subtree(noun).at(-1);
+  const comma = last && parsed.byIndex.get(last.index + 1);
+  if (!last || comma?.word !== ",") return [];
+  const sibling = parsed
+    .children(parsed.head(noun) ?? noun, (r) => ["obj", "appos", "nmod", "obl", "conj"].includes(r))
+    .find((child) => parsed.subtree(child)[0]?.index === comma.index + 1);
+  return sibling && !parsed.caseOf(sibling) ? parsed.actorsOf(sibling).filter((a) => !a.indirect) : [];
+}
+
 /** The dependents of `token` introduced by each preposition, as actors. */
 function obliques(parsed: ParsedSentence, token: NlpToken): Map<string, ArgumentActor[]> {
   const byPreposition = new Map<string, ArgumentActor[]>();
@@ -96,7 +116,8 @@ function obliques(parsed: ParsedSentence, token: NlpToken): Map<string, Argument
     if (child.relation === "obl:agent") continue;
     const preposition = parsed.caseOf(child) ?? (child.relation === "iobj" ? "à" : undefined);
     if (!preposition) continue;
-    const actors = parsed.actorsOf(child);
+    const own = parsed.actorsOf(child);
+    const actors = own.length > 0 || child.pos !== "NOUN" ? own : appositive(parsed, child);
     if (actors.length === 0) continue;
     byPreposition.set(preposition, [...(byPreposition.get(preposition) ?? []), ...actors]);
   }
@@ -129,7 +150,11 @@ function pairings(
 function verbRelations(parsed: ParsedSentence, verb: NlpToken, trigger: Trigger): ParsedRelation[] {
   const children = parsed.children(verb);
   if (trigger.reflexive && !children.some((c) => c.pos === "PRON" && reflexives.has(wordOf(c)))) return [];
-  const participleOfNoun = verb.relation === "acl" && parsed.head(verb)?.pos !== "VERB";
+  // A participle on a noun ("le groupe dirigé par X"), not an infinitive completing it ("la décision de retirer").
+  const participleOfNoun =
+    verb.relation === "acl" &&
+    parsed.head(verb)?.pos !== "VERB" &&
+    !parsed.children(verb, (r) => r === "mark").some((m) => ["de", "a", "pour"].includes(wordOf(m)));
   const passive = children.some((c) => c.relation === "aux:pass") || participleOfNoun;
   const agentToken = children.find((c) => c.relation === "obl:agent");
   const agentActors = passive ? (agentToken ? parsed.actorsOf(agentToken) : []) : subjectOf(parsed, verb);
@@ -167,20 +192,40 @@ function verbRelations(parsed: ParsedSentence, verb: NlpToken, trigger: Trigger)
 /** Relations an event noun states. */
 function nounRelations(parsed: ParsedSentence, noun: NlpToken, nounTrigger: Trigger): ParsedRelation[] {
   // "coopération militaire", "opérations conjointes", "relations diplomatiques": the adjective says the type.
-  const trigger = qualifiedTrigger(nounTrigger, parsed.children(noun, (r) => r === "amod").map(wordOf));
+  // Also "dans le domaine militaire", "sur le plan sécuritaire", "en matière de défense".
+  const fields = parsed.children(noun, (r) => r.startsWith("nmod") || r.startsWith("obl"));
+  const qualifiers = [
+    ...parsed.children(noun, (r) => r === "amod"),
+    ...fields
+      .filter((f) => fieldNouns.has(wordOf(f)))
+      .flatMap((f) => parsed.children(f, (r) => r === "amod")),
+    ...fields
+      .filter((f) => fieldNouns.has(wordOf(f)))
+      .flatMap((f) => parsed.children(f, (r) => r.startsWith("nmod"))),
+  ];
+  const trigger = qualifiedTrigger(nounTrigger, qualifiers.map(wordOf));
   if (!trigger) return [];
   const type = trigger.type;
   const base = { trigger: noun, negated: false };
   const byPreposition = obliques(parsed, noun);
-  // "la livraison d'armes au Mali": the dependents of the noun's own "de" dependent count as the noun's.
+  // "la livraison d'armes au Mali": the dependents of the noun's own "de" dependent count as the noun's; so
+  // does a place after it ("le retrait des soldats X du Mali", where the parser hangs "du Mali" on "soldats").
+  const nestedPlaces: ArgumentActor[] = [];
   for (const child of parsed.children(noun, (r) => r.startsWith("nmod"))) {
     if (parsed.spanOf.has(child.index)) continue;
     for (const [preposition, actors] of obliques(parsed, child)) {
       if (preposition !== "de")
         byPreposition.set(preposition, [...(byPreposition.get(preposition) ?? []), ...actors]);
+      else nestedPlaces.push(...actors.filter((actor) => placeKinds.has(actor.kind) && !actor.indirect));
     }
   }
-  const between = byPreposition.get("entre") ?? [];
+  let between = byPreposition.get("entre") ?? [];
+  const clause = parsed.head(noun);
+  if (between.length < 2 && clause && noun.relation.startsWith("nsubj")) {
+    // "Entre X et Y, l'entente est bonne": a fronted "entre" on the clause the noun is the subject of.
+    const fronted = obliques(parsed, clause).get("entre") ?? [];
+    if (fronted.length >= 2) between = fronted;
+  }
   if (between.length >= 2) {
     const [first, ...rest] = between as [ArgumentActor, ...ArgumentActor[]];
     return pairings(type, [first], rest, { ...base, rule: "noun-between" }, trigger.confidence);
@@ -199,6 +244,9 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, nounTrigger: Trig
     const [first, ...rest] = to as [ArgumentActor, ...ArgumentActor[]];
     from = [first];
     to = rest;
+  } else if (from.length === 0 && to.length === 1 && nestedPlaces.length > 0) {
+    from = to;
+    to = nestedPlaces;
   }
   for (const adjective of parsed.children(noun, (r) => r === "amod")) {
     const actors = parsed.actorsOf(adjective);
@@ -221,6 +269,18 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, nounTrigger: Trig
     return trigger.subjectIsTo
       ? pairings(type, other, subject, { ...base, rule }, trigger.confidence)
       : pairings(type, subject, other, { ...base, rule }, trigger.confidence);
+  }
+  // "à son allié, la Russie": a partner noun in apposition to a name has it as the partner.
+  const named = trigger.subjectIsTo ? appositive(parsed, noun) : [];
+  if (named.length > 0 && to.length === 0) {
+    to = named;
+    from = from.filter((actor) => !named.some((n) => sameRef(n.ref, actor.ref)));
+  }
+  // "... à l'invitation de X": X invites the one the clause is about.
+  if (type === "INVITATION" && to.length === 0 && parsed.caseOf(noun) === "a" && from.length > 0) {
+    const clause = parsed.head(noun);
+    const guests = clause?.pos === "VERB" ? subjectOf(parsed, clause) : clause ? parsed.actorsOf(clause) : [];
+    return pairings(type, from, guests, { ...base, rule: "noun-invitation" }, trigger.confidence - 0.05);
   }
   let rule = "noun-dependents";
   const possessive = parsed
@@ -372,6 +432,14 @@ function partOfRelations(parsed: ParsedSentence): ParsedRelation[] {
   return out;
 }
 
+/** A statement to a media outlet: a reporting verb with "à" + a media ("a déclaré à l'agence X"). */
+function statementRelations(parsed: ParsedSentence, verb: NlpToken): ParsedRelation[] {
+  const media = (obliques(parsed, verb).get("a") ?? []).filter((actor) => actor.kind === "MEDIA");
+  if (media.length === 0) return [];
+  const base = { trigger: verb, rule: "speech-to-media", negated: false };
+  return pairings("STATEMENT", subjectOf(parsed, verb), media, base, 0.55);
+}
+
 /** Every relation the parse of one sentence states, in the order of their triggers. */
 export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
   const out: ParsedRelation[] = [];
@@ -383,6 +451,8 @@ export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
         (lemma ? verbTrigger(lemma) : undefined) ??
         (token.pos === "ADJ" ? adjectiveTrigger(token.text) : undefined);
       if (trigger) out.push(...verbRelations(parsed, token, trigger));
+      else if (token.pos === "VERB" && lemma && speechClass(lemma))
+        out.push(...statementRelations(parsed, token));
     } else if (token.pos === "NOUN") {
       const lemma = nounLemma(token.text);
       let trigger = lemma ? nounTrigger(lemma) : undefined;
