@@ -350,6 +350,7 @@ describe("intake rules over the real French parse: names, nouns and descriptions
     "Les instructeurs togolais sont présents au Niger depuis 2020.",
     "Le Bénin a exprimé sa satisfaction envers le Togo.",
     "Il existe un profond désaccord entre le Niger et le Bénin.",
+    "Le Secrétaire général de la Commission du Ghana a visité l'Afrique.",
   ];
   const moreText = more.join("\n");
   const moreActors: KnownActor[] = [
@@ -393,6 +394,12 @@ describe("intake rules over the real French parse: names, nouns and descriptions
     const [training] = inLine(1);
     expect(training && ends(training)).toEqual(["TRAINING", { actor: "kenya" }, { actor: "uganda" }]);
     expect(training?.speaker).toEqual({ proposal: ministry?.id });
+  });
+
+  it("proposes no role written with capitals and no continent as a name or an alias", () => {
+    const line = more.length - 1;
+    const named = drafts.filter((d) => (d.kind === "ACTOR" || d.kind === "ALIAS") && d.sentence === line);
+    expect(named.map((d) => d.quote.text)).toEqual([]);
   });
 
   it("proposes a state the graph lacks from the table of states, never a people or a title's portfolio", () => {

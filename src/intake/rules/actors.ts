@@ -255,6 +255,12 @@ const commonCapitalised = new Set([
   "president",
   "nation",
   "nations",
+  // Continents: places that are no state, and no actor of the vocabulary.
+  "afrique",
+  "europe",
+  "asie",
+  "amerique",
+  "oceanie",
 ]);
 /** French words that, written in capitals, are a byline's words, not a name ("PAR X"). */
 const functionWords = new Set([
@@ -355,6 +361,9 @@ function withBodyNoun(
 function notAName(entity: NlpEntity): boolean {
   const folded = foldName(entity.text);
   if (commonCapitalised.has(folded) || isDemonym(entity.text)) return true;
+  // "Président de la Transition", "Ministre de la Défense": a role, unless a person's name follows the title.
+  const [first, ...rest] = wordsOf(folded);
+  if (first && titleWords.has(first) && entity.class !== "PER" && rest.length > 0) return true;
   return /^\p{Lu}+$/u.test(entity.text) && functionWords.has(folded);
 }
 
