@@ -350,6 +350,9 @@ describe("intake rules over the real French parse: names, nouns and descriptions
     "Les instructeurs togolais sont présents au Niger depuis 2020.",
     "Le Bénin a exprimé sa satisfaction envers le Togo.",
     "Il existe un profond désaccord entre le Niger et le Bénin.",
+    "Amadou Keita a déclaré :",
+    '"Le Bénin forme les soldats nigériens."',
+    "Le Ghana s'est exprimé dans son message sur la coopération entre le Bénin et le Togo.",
     "Le Secrétaire général de la Commission du Ghana a visité l'Afrique.",
   ];
   const moreText = more.join("\n");
@@ -394,6 +397,28 @@ describe("intake rules over the real French parse: names, nouns and descriptions
     const [training] = inLine(1);
     expect(training && ends(training)).toEqual(["TRAINING", { actor: "kenya" }, { actor: "uganda" }]);
     expect(training?.speaker).toEqual({ proposal: ministry?.id });
+  });
+
+  it("gives a quotation in straight quotes the speaker of the sentence that introduces it with a colon", () => {
+    const [training] = inLine(26);
+    expect(training && [...ends(training), training.speaker, training.stance]).toEqual([
+      "TRAINING",
+      a("benin"),
+      a("niger"),
+      a("amadou-keita"),
+      "ASSERTS",
+    ]);
+  });
+
+  it("gives a relation said in the speaker's own text ('dans son message sur ...') that speaker", () => {
+    const [cooperation] = inLine(27);
+    expect(cooperation && [...ends(cooperation), cooperation.speaker, cooperation.stance]).toEqual([
+      "COOPERATION",
+      a("benin"),
+      a("togo"),
+      a("ghana"),
+      "ASSERTS",
+    ]);
   });
 
   it("proposes no role written with capitals and no continent as a name or an alias", () => {

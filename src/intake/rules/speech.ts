@@ -23,8 +23,19 @@ export interface Voice {
 }
 
 const personalPronouns = new Set(["il", "elle", "ils", "elles"]);
+const possessives = new Set(["son", "sa", "ses", "leur", "leurs"]);
 /** Nouns of a text that speaks for its author ("le communiqué indique"). */
-const speechNouns = new Set(["communique", "declaration", "texte", "document", "note", "lettre", "message"]);
+const speechNouns = new Set([
+  "communique",
+  "declaration",
+  "texte",
+  "document",
+  "note",
+  "lettre",
+  "message",
+  "discours",
+  "felicitation",
+]);
 /** Dependents of a reporting verb that hold what it reports. */
 const reportedRelations = new Set([
   "ccomp",
@@ -51,13 +62,24 @@ export interface SpeechContext {
   spans: readonly ActorSpan[];
 }
 
-/** The code-point ranges [open, close] of quotations in « » or “ ” of the text. */
+/**
+ * The code-point ranges [open, close] of quotations in « », “ ” or straight double quotes (which open and close
+ * in turn) of the text.
+ */
 export function quotations(points: readonly string[]): [number, number][] {
   const ranges: [number, number][] = [];
   const open: number[] = [];
+  let straight: number | undefined;
   points.forEach((point, i) => {
     if (point === "«" || point === "“") open.push(i);
     else if ((point === "»" || point === "”") && open.length > 0) ranges.push([open.pop() as number, i]);
+    else if (point === '"') {
+      if (straight === undefined) straight = i;
+      else {
+        ranges.push([straight, i]);
+        straight = undefined;
+      }
+    }
   });
   return ranges.sort((a, b) => a[0] - b[0]);
 }
@@ -205,6 +227,19 @@ export function voiceOf(
         const speaker = speakerOfVerb(context, parsed, side);
         if (speaker) return voice(speaker, sideClass, "speech-incise");
       }
+      // "X a annoncé, dans ses félicitations pour les relations avec Y, ...": a text of the speaker's holds it.
+      const said = node !== trigger ? reporting(node) : undefined;
+      // Only the speaker's own text ("ses félicitations"), not the setting ("dans un entretien avec X").
+      const ownText =
+        child?.relation.startsWith("obl") &&
+        speechNouns.has(wordOf(child).replace(/s$/u, "")) &&
+        parsed
+          .children(child, (r) => r === "det" || r === "nmod:poss")
+          .some((d) => possessives.has(wordOf(d)));
+      if (said && child && ownText) {
+        const speaker = speakerOfVerb(context, parsed, node);
+        if (speaker) return voice(speaker, said, "speech-text");
+      }
       if (side.relation.startsWith("obl") || side.relation.startsWith("nmod")) {
         const preposition = parsed.caseOf(side);
         if (preposition && speechPrepositions.has(preposition)) {
@@ -225,7 +260,15 @@ export function voiceOf(
       (s) => s.sentence.start <= close + 1 && s.sentence.end >= open && s.sentence.start >= 0,
     );
     const after = context.sentences.find((s) => s.sentence.start > close);
-    for (const candidate of after && !near.includes(after) ? [...near, after] : near) {
+    // "X a déclaré : « ... »": the sentence before the quotation, when it ends with a colon, introduces it.
+    const before = [...context.sentences].reverse().find((s) => s.sentence.end <= open);
+    const introduces = before && /:\s*$/u.test(context.points.slice(before.sentence.start, open).join(""));
+    const candidates = [
+      ...(introduces ? [before] : []),
+      ...near,
+      ...(after && !near.includes(after) ? [after] : []),
+    ];
+    for (const candidate of candidates) {
       for (const token of candidate.tokens) {
         if (token.start > open && token.end <= close + 1) continue;
         const cls = reporting(token);
