@@ -367,6 +367,9 @@ function notAName(entity: NlpEntity): boolean {
   return /^\p{Lu}+$/u.test(entity.text) && functionWords.has(folded);
 }
 
+/** The finder of the table's state names: the same for every text, built once on first use. */
+let tableFinder: ReturnType<typeof mentionFinder> | undefined;
+
 /**
  * Entities for the states of the general table (./states.ts) that the text names and the recogniser missed or
  * typed as something else: a state is a name whatever the recogniser says, and a held-out article may name any.
@@ -377,8 +380,9 @@ function tableStates(
   known: readonly ActorSpan[],
 ): NlpEntity[] {
   const sentenceOf = (at: number) => annotation.sentences.findIndex((s) => s.start <= at && at < s.end);
+  tableFinder ??= mentionFinder(tableStateNames.map((name) => ({ id: name, name, aliases: [] })));
   return (
-    mentionFinder(tableStateNames.map((name) => ({ id: name, name, aliases: [] })))
+    tableFinder
       .find(points.join(""))
       .filter(
         (m) =>
