@@ -193,6 +193,15 @@ function speakerOfVerb(context: SpeechContext, parsed: ParsedSentence, verb: Nlp
   return parsed.actorsOf(subject)[0] ?? null;
 }
 
+/**
+ * Whether an oblique of a reporting verb is the speaker's own text, which holds what it says ("X s'est exprimé
+ * dans son message sur ..."), rather than its setting ("dans un entretien avec Y").
+ */
+const ownText = (parsed: ParsedSentence, oblique: NlpToken): boolean =>
+  oblique.relation.startsWith("obl") &&
+  speechNouns.has(wordOf(oblique).replace(/s$/u, "")) &&
+  parsed.children(oblique, (r) => r === "det" || r === "nmod:poss").some((d) => possessives.has(wordOf(d)));
+
 /** Who says the relation `trigger` states in `parsed`, and with what stance. */
 export function voiceOf(
   context: SpeechContext,
@@ -220,25 +229,16 @@ export function voiceOf(
       if (speaker) return voice(speaker, cls, "speech-verb");
       unresolved ??= cls;
     }
+    if (cls && child && ownText(parsed, child)) {
+      const speaker = speakerOfVerb(context, parsed, node);
+      if (speaker) return voice(speaker, cls, "speech-text");
+    }
     for (const side of parsed.children(node)) {
       if (side.index === child?.index || side.index === trigger.index) continue;
       const sideClass = side.relation.startsWith("parataxis") ? reporting(side) : undefined;
       if (sideClass) {
         const speaker = speakerOfVerb(context, parsed, side);
         if (speaker) return voice(speaker, sideClass, "speech-incise");
-      }
-      // "X a annoncé, dans ses félicitations pour les relations avec Y, ...": a text of the speaker's holds it.
-      const said = node !== trigger ? reporting(node) : undefined;
-      // Only the speaker's own text ("ses félicitations"), not the setting ("dans un entretien avec X").
-      const ownText =
-        child?.relation.startsWith("obl") &&
-        speechNouns.has(wordOf(child).replace(/s$/u, "")) &&
-        parsed
-          .children(child, (r) => r === "det" || r === "nmod:poss")
-          .some((d) => possessives.has(wordOf(d)));
-      if (said && child && ownText) {
-        const speaker = speakerOfVerb(context, parsed, node);
-        if (speaker) return voice(speaker, said, "speech-text");
       }
       if (side.relation.startsWith("obl") || side.relation.startsWith("nmod")) {
         const preposition = parsed.caseOf(side);
