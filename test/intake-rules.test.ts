@@ -317,3 +317,192 @@ describe("intake rules with the gazetteer alone (no NLP)", () => {
     expectQuotesExact(drafts, source);
   });
 });
+
+/**
+ * More constructions, each on a sentence written for this test (none from the seed): names of bodies written
+ * with their lower-case noun, states the graph lacks, peoples and portfolios that are no actor, event nouns,
+ * descriptions and pronouns resolved to an actor named before, and the vocabulary's types said with nouns.
+ */
+describe("intake rules over the real French parse: names, nouns and descriptions", () => {
+  const more = [
+    "Le ministère des Affaires étrangères de la Tanzanie a annoncé que le Kenya soutient l'Ouganda.",
+    "Le ministère des Affaires étrangères a ajouté que le Kenya forme les soldats ougandais.",
+    "Le conflit en Afghanistan inquiète les Maliens.",
+    "Un ministre russe des Affaires étrangères s'est rendu en Ouganda.",
+    "La livraison d'hélicoptères au Tchad par le Kenya a commencé.",
+    "L'arrivée de Wagner au Mali a inquiété le Niger.",
+    "Le retrait des soldats togolais du Mali a été annoncé en 2022.",
+    "Le Niger a acheté des drones à son allié, le Togo.",
+    "Amadou Keita se rendra au Bénin à l'invitation du président Moussa Traoré.",
+    "Le Ghana renforce sa coopération avec le Togo dans le domaine militaire.",
+    "Entre le Ghana et le Bénin, l'entente est bonne.",
+    "Les discussions entre les délégations ghanéenne et béninoise ont duré deux jours.",
+    "La décision du Togo de retirer ses soldats du territoire malien a surpris.",
+    "Le groupe Wagner a été déployé au Niger en 2021.",
+    "Le groupe a attaqué le Bénin.",
+    "Le Togo a rompu avec le Bénin.",
+    "Ce dernier accuse le Togo d'avoir attaqué le Niger.",
+    "Moussa Traoré a quitté le Ghana.",
+    "Il s'est ensuite rendu au Togo.",
+    "Amadou Keita a déclaré à l'agence Sahel Presse que le Togo soutient le Ghana.",
+    "Le ministre de la Défense ghanéen, le général Moussa Traoré, a visité le Bénin.",
+    "Le Togo forme les officiers ghanéens.",
+    "Les instructeurs togolais sont présents au Niger depuis 2020.",
+    "Le Bénin a exprimé sa satisfaction envers le Togo.",
+    "Il existe un profond désaccord entre le Niger et le Bénin.",
+    "Amadou Keita a déclaré :",
+    '"Le Bénin forme les soldats nigériens."',
+    "Le Ghana s'est exprimé dans son message sur la coopération entre le Bénin et le Togo.",
+    "Le Secrétaire général de la Commission du Ghana a visité l'Afrique.",
+  ];
+  const moreText = more.join("\n");
+  const moreActors: KnownActor[] = [
+    state("tanzania", "Tanzanie"),
+    state("kenya", "Kenya"),
+    state("uganda", "Ouganda"),
+    state("mali", "Mali"),
+    state("chad", "Tchad"),
+    state("niger", "Niger"),
+    state("togo", "Togo"),
+    state("benin", "Bénin"),
+    state("ghana", "Ghana"),
+    { key: "wagner", name: "Wagner", kind: "PRIVATE_MILITARY_COMPANY", aliases: [] },
+    { key: "ghana-forces", name: "forces armées ghanéennes", kind: "ARMED_FORCE", aliases: [] },
+    { key: "amadou-keita", name: "Amadou Keita", kind: "PERSON", aliases: [] },
+    { key: "moussa-traore", name: "Moussa Traoré", kind: "PERSON", aliases: [] },
+  ];
+  let drafts: ProposalDraft[];
+  const inLine = (line: number) =>
+    drafts.filter((d): d is RelationDraft => d.kind === "RELATION" && d.quote.text === more[line]);
+
+  beforeAll(async () => {
+    const url = await testNlpReady();
+    const annotation = await annotateFrench(url, moreText, { timeoutMs: 120_000 });
+    drafts = proposeFromText({ text: moreText, annotation, actors: moreActors, relations: [], vocabulary });
+  }, 400_000);
+
+  it("quotes every draft exactly", () => {
+    expectQuotesExact(drafts, moreText);
+  });
+
+  it("names a body with its lower-case noun and its state, and takes its shorter name later for the same body", () => {
+    const names = drafts.filter((d) => d.kind === "ACTOR");
+    const ministry = names.find((d) => d.kind === "ACTOR" && d.name.startsWith("ministère"));
+    expect(ministry).toMatchObject({
+      name: "ministère des Affaires étrangères de la Tanzanie",
+      actorKind: "GOVERNMENT_BODY",
+    });
+    // The later "Le ministère des Affaires étrangères" is the same body: no second name, and it speaks.
+    expect(names.filter((d) => d.kind === "ACTOR" && d.name.startsWith("ministère"))).toHaveLength(1);
+    const [training] = inLine(1);
+    expect(training && ends(training)).toEqual(["TRAINING", { actor: "kenya" }, { actor: "uganda" }]);
+    expect(training?.speaker).toEqual({ proposal: ministry?.id });
+  });
+
+  it("gives a quotation in straight quotes the speaker of the sentence that introduces it with a colon", () => {
+    const [training] = inLine(26);
+    expect(training && [...ends(training), training.speaker, training.stance]).toEqual([
+      "TRAINING",
+      a("benin"),
+      a("niger"),
+      a("amadou-keita"),
+      "ASSERTS",
+    ]);
+  });
+
+  it("gives a relation said in the speaker's own text ('dans son message sur ...') that speaker", () => {
+    const [cooperation] = inLine(27);
+    expect(cooperation && [...ends(cooperation), cooperation.speaker, cooperation.stance]).toEqual([
+      "COOPERATION",
+      a("benin"),
+      a("togo"),
+      a("ghana"),
+      "ASSERTS",
+    ]);
+  });
+
+  it("proposes no role written with capitals and no continent as a name or an alias", () => {
+    const line = more.length - 1;
+    const named = drafts.filter((d) => (d.kind === "ACTOR" || d.kind === "ALIAS") && d.sentence === line);
+    expect(named.map((d) => d.quote.text)).toEqual([]);
+  });
+
+  it("proposes a state the graph lacks from the table of states, never a people or a title's portfolio", () => {
+    const names = drafts.flatMap((d) => (d.kind === "ACTOR" ? [[d.name, d.actorKind]] : []));
+    expect(names).toContainEqual(["Afghanistan", "STATE"]);
+    expect(names.map(([name]) => name)).not.toContain("Maliens");
+    expect(
+      names.map(([name]) => name).some((name) => name?.includes("Affaires") && !name.startsWith("ministère")),
+    ).toBe(false);
+  });
+
+  const a = (actor: string) => ({ actor });
+  const relationEnds = (line: number) => inLine(line).map(ends);
+
+  it("reads event nouns with their dependents: 'par' as agent, 'de X de Y' as who and whence, dated", () => {
+    expect(relationEnds(4)).toEqual([["ARMS_SUPPLY", a("kenya"), a("chad")]]);
+    expect(relationEnds(5)).toEqual([["DEPLOYMENT", a("wagner"), a("mali")]]);
+    expect(inLine(6).map((d) => [...ends(d), d.at])).toEqual([["WITHDRAWAL", a("togo"), a("mali"), "2022"]]);
+  });
+
+  it("reads a verb said from its other end and a name in apposition to a partner noun", () => {
+    expect(relationEnds(7)).toEqual([
+      ["ARMS_SUPPLY", a("togo"), a("niger")],
+      ["PARTNERSHIP", a("niger"), a("togo")],
+    ]);
+  });
+
+  it("reads 'à l'invitation de X' as X inviting the subject of the clause", () => {
+    expect(relationEnds(8)).toContainEqual(["INVITATION", a("moussa-traore"), a("amadou-keita")]);
+    expect(relationEnds(8)).toContainEqual(["VISIT", a("amadou-keita"), a("benin")]);
+  });
+
+  it("takes the type from a field ('dans le domaine militaire') and the ends from a fronted 'entre'", () => {
+    expect(relationEnds(9)).toEqual([["MILITARY_COOPERATION", a("ghana"), a("togo")]]);
+    expect(relationEnds(10)).toEqual([["PARTNERSHIP", a("ghana"), a("benin")]]);
+    expect(relationEnds(11)).toEqual([["MEETING", a("ghana"), a("benin")]]);
+    expect(relationEnds(24)).toEqual([["DISPUTE", a("niger"), a("benin")]]);
+  });
+
+  it("gives an infinitive completing a noun the noun's owner as its subject", () => {
+    expect(relationEnds(12)).toEqual([["WITHDRAWAL", a("togo"), a("mali")]]);
+  });
+
+  it("resolves a description, 'ce dernier' and 'il' to the last actor named that fits", () => {
+    expect(relationEnds(14)).toEqual([["ATTACK", a("wagner"), a("benin")]]);
+    const [accusation] = inLine(16);
+    expect(accusation && ends(accusation)).toEqual(["ACCUSATION", a("benin"), a("togo")]);
+    const attack = inLine(16).find((d) => d.type === "ATTACK");
+    expect(attack && [...ends(attack), attack.speaker, attack.stance]).toEqual([
+      "ATTACK",
+      a("togo"),
+      a("niger"),
+      a("benin"),
+      "ACCUSES",
+    ]);
+    expect(relationEnds(18)).toEqual([["VISIT", a("moussa-traore"), a("togo")]]);
+  });
+
+  it("makes a reporting verb with 'à' + a media outlet a statement to it", () => {
+    const media = drafts.find((d) => d.kind === "ACTOR" && d.name === "Sahel Presse");
+    expect(media).toMatchObject({ actorKind: "MEDIA" });
+    expect(relationEnds(19)).toContainEqual(["STATEMENT", a("amadou-keita"), { proposal: media?.id }]);
+    const support = inLine(19).find((d) => d.type === "SUPPORT");
+    expect(support && [support.speaker, support.stance]).toEqual([a("amadou-keita"), "ASSERTS"]);
+  });
+
+  it("reads a rank in apposition to an office as the same person's office, and the person as the subject", () => {
+    expect(relationEnds(20)).toEqual([
+      ["OFFICE", a("moussa-traore"), a("ghana")],
+      ["VISIT", a("moussa-traore"), a("benin")],
+    ]);
+  });
+
+  it("reads a state's soldiers as its known armed force, an adjective with a copula, and a noun of satisfaction", () => {
+    expect(relationEnds(21)).toEqual([["TRAINING", a("togo"), a("ghana-forces")]]);
+    expect(inLine(22).map((d) => [...ends(d), d.start])).toEqual([
+      ["DEPLOYMENT", a("togo"), a("niger"), "2020"],
+    ]);
+    expect(relationEnds(23)).toEqual([["SATISFACTION", a("benin"), a("togo")]]);
+  });
+});

@@ -72,7 +72,7 @@ export function proposeFromText(input: ProposeInput): ProposalDraft[] {
   let spans: ActorSpan[] = known;
 
   if (annotation && stages.recogniser) {
-    const found = recognisedActors(annotation, states.actors, known);
+    const found = recognisedActors(input.text, annotation, states.actors, known);
     spans = found.spans;
     for (const alias of found.aliases) {
       drafts.push({
@@ -110,7 +110,15 @@ export function proposeFromText(input: ProposeInput): ProposalDraft[] {
   let voiceAt: VoiceAt | undefined;
   if (annotation && stages.parse) {
     const demonym = demonymFinder(actors, states);
-    const parsed = annotation.sentences.map((sentence) => new ParsedSentence(sentence, spans, demonym));
+    const armedForce = armedForceFinder(actors, states);
+    const parsed = annotation.sentences.map(
+      (sentence, index) =>
+        new ParsedSentence(sentence, spans, demonym, {
+          spans,
+          from: annotation.sentences[Math.max(0, index - 1)]?.start ?? 0,
+          armedForce,
+        }),
+    );
     const context = { points: source.points, sentences: parsed, spans };
     voiceAt = (index, forms) => {
       const sentence = parsed[index];
@@ -206,6 +214,42 @@ function demonymFinder(
         best = { actor, length: common };
     }
     return best && { start: -1, end: -1, ref: { actor: best.actor.key }, kind: best.actor.kind };
+  };
+}
+
+/**
+ * The known armed force of each known state, when exactly one is: an ARMED_FORCE actor whose name or an alias
+ * has that state's adjective of nationality ("forces armées maliennes") or names it after "de" ("armée du Mali").
+ */
+function armedForceFinder(
+  actors: readonly KnownActor[],
+  table: StateNames,
+): (state: string) => ActorSpan | undefined {
+  const forces = new Map<string, KnownActor[]>();
+  const byName = new Map(
+    actors
+      .filter((a) => a.kind === "STATE")
+      .flatMap((a) => [a.name, ...a.aliases].map((n) => [foldName(n), a])),
+  );
+  for (const actor of actors) {
+    if (actor.kind !== "ARMED_FORCE") continue;
+    const states = new Set<string>();
+    for (const name of [actor.name, ...actor.aliases]) {
+      const folded = foldName(name);
+      for (const word of folded.split(/[^\p{L}-]+/u)) {
+        const state = table.demonym(word);
+        if (state) states.add(state.key);
+      }
+      const after = /\b(?:du|de la|de l'|des|de)\s+(.+)$/u.exec(folded)?.[1];
+      const named = after && byName.get(after);
+      if (named) states.add(named.key);
+    }
+    for (const state of states) forces.set(state, [...(forces.get(state) ?? []), actor]);
+  }
+  return (state) => {
+    const list = forces.get(state);
+    const force = list?.length === 1 ? list[0] : undefined;
+    return force && { start: -1, end: -1, ref: { actor: force.key }, kind: force.kind };
   };
 }
 

@@ -1,8 +1,10 @@
 import { distance } from "fastest-levenshtein";
 import { mentionFinder } from "../../domain/mentions.js";
 import type { KnownActor, ProposalActorRef } from "../../domain/proposal.js";
-import { foldName } from "../../domain/text.js";
+import { codePoints, foldName } from "../../domain/text.js";
 import type { EntityClass, NlpAnnotation, NlpEntity } from "../../nlp/annotation.js";
+import { titleWords } from "./lexicon.js";
+import { isDemonym, isStateName, tableStateNames } from "./states.js";
 
 /**
  * Who the text names: the known actors the gazetteer finds (longest match, src/domain/mentions.ts) and the
@@ -75,7 +77,7 @@ const headKinds: [RegExp, string][] = [
   ],
   [/^(societe|compagnie|entreprise)$/, "PRIVATE_MILITARY_COMPANY"],
   [
-    /^(union|organisation|communaute|commission|banque|fonds|alliance|nations|ligue|cour|tribunal|institut|fondation|association|ong|otan|onu)$/,
+    /^(union|organisation|communaute|commission|chambre|banque|fonds|alliance|nations|ligue|cour|tribunal|institut|fondation|association|ong|otan|onu)$/,
     "ORGANIZATION",
   ],
 ];
@@ -94,6 +96,7 @@ const classKinds: Record<EntityClass, string> = {
  * else the recogniser's class (a person, a place taken for a state, an organisation).
  */
 export function guessKind(name: string, entity: EntityClass): { kind: string; rule: string } {
+  if (isStateName(name)) return { kind: "STATE", rule: "kind-state-table" };
   const words = foldName(name)
     .split(/[^\p{L}\p{N}]+/u)
     .filter(Boolean);
@@ -126,6 +129,9 @@ const genericWords = new Set(
     " ",
   ),
 );
+
+/** Whether a word is a state's name or adjective of nationality ("russie", "malien"). */
+const namesAState = (word: string) => isStateName(word) || isDemonym(word);
 
 const wordsOf = (folded: string) => folded.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
 
@@ -165,7 +171,9 @@ function nearMatch(
       bareWords.every((word) => knownWords.includes(word)) &&
       bareWords.some((word) => word.length >= 4 && !genericWords.has(word))
     )
-      offer("alias-part-of-name", 0.65, true);
+      // "ministère des Affaires étrangères" without the state the known name has ("... de la Fédération de
+      // Russie") may be any state's: offered as "same as?", not taken for it.
+      offer("alias-part-of-name", 0.65, !knownWords.some((w) => !bareWords.includes(w) && namesAState(w)));
     else if (
       actor.kind === "PERSON" &&
       knownWords.length < bareWords.length &&
@@ -185,7 +193,8 @@ function nearMatch(
 }
 
 /**
- * An entity without a leading article ("La France" at a sentence's start is "France") and without the quotation
+ * An entity without a leading article ("La France" at a sentence's start is "France") or preposition ("en
+ * Afghanistan"), and without the quotation
  * marks and punctuation the recogniser sometimes takes in at either end ("Bénin »").
  */
 function withoutArticle(found: NlpEntity): NlpEntity {
@@ -201,7 +210,10 @@ function withoutArticle(found: NlpEntity): NlpEntity {
           text: found.text.slice(lead.length, found.text.length - trail.length),
         }
       : found;
-  const article = /^(?:les|le|la|l['’])\s*/iu.exec(entity.text);
+  // A preposition only in lower case before a capital ("en Afghanistan"): "De Gaulle" keeps its particle.
+  const article =
+    /^(?:les|le|la|l['’])\s*/iu.exec(entity.text) ??
+    /^(?:en|au|aux|à|du|des|de|d['’])\s*(?=\p{Lu})/u.exec(entity.text);
   if (!article || article[0].length >= entity.text.length) return entity;
   return {
     ...entity,
@@ -227,6 +239,185 @@ function describedAs(annotation: NlpAnnotation, entity: NlpEntity): string {
   return `${between.map((t) => t.word).join(" ")} `;
 }
 
+/**
+ * Nouns that head the name of a body and are written in lower case before its capitalised complement ("ministère
+ * des Affaires étrangères", "chambre de commerce"): the recogniser finds the complement alone.
+ */
+const bodyNouns = new Set(["ministere", "secretariat", "chambre", "commission", "direction"]);
+/** Words that join a body's noun to its complement or its state: "de", "des" (de + les), "du" (de + le), "la". */
+const joiners = new Set(["de", "d", "le", "la", "les", "l"]);
+/** Common nouns French capitalises that the recogniser takes for names, and which name no one actor alone. */
+const commonCapitalised = new Set([
+  "etat",
+  "etats",
+  "republique",
+  "gouvernement",
+  "president",
+  "nation",
+  "nations",
+  // Continents: places that are no state, and no actor of the vocabulary.
+  "afrique",
+  "europe",
+  "asie",
+  "amerique",
+  "oceanie",
+]);
+/** French words that, written in capitals, are a byline's words, not a name ("PAR X"). */
+const functionWords = new Set([
+  "par",
+  "de",
+  "du",
+  "des",
+  "et",
+  "avec",
+  "pour",
+  "le",
+  "la",
+  "les",
+  "au",
+  "aux",
+  "sur",
+]);
+
+const tokenWord = (word: string) => foldName(word).replace(/['’]$/u, "");
+
+/** The entity's text from `points`, between new bounds. */
+const rebound = (points: readonly string[], entity: NlpEntity, start: number, end: number): NlpEntity => ({
+  ...entity,
+  start,
+  end,
+  text: points.slice(start, end).join(""),
+});
+
+/**
+ * An entity without the known state it starts with when a name of two capitalised words or more follows ("Mali
+ * Assimi Goïta" → "Assimi Goïta": the recogniser joined a state and a person).
+ */
+function withoutKnownEdges(
+  points: readonly string[],
+  entity: NlpEntity,
+  known: readonly ActorSpan[],
+): NlpEntity {
+  const state = known.find(
+    (span) =>
+      span.kind === "STATE" && span.start <= entity.start && entity.start < span.end && span.end < entity.end,
+  );
+  if (!state) return entity;
+  let start = state.end;
+  while (start < entity.end && /\s/u.test(points[start] ?? "")) start += 1;
+  const trimmed = rebound(points, entity, start, entity.end);
+  // Only a state before a name of its own ("Mali Assimi Goïta"), not one a name is built on ("Mali-Koulikoro").
+  return /^\p{Lu}\S*\s+\p{Lu}/u.test(trimmed.text) ? trimmed : entity;
+}
+
+/** The lower-case noun an entity complements ("ministère" of "ministère des Affaires étrangères"), folded. */
+function nounBefore(
+  annotation: NlpAnnotation,
+  entity: NlpEntity,
+): { word: string; start: number } | undefined {
+  const tokens = annotation.sentences[entity.sentence]?.tokens ?? [];
+  const first = tokens.findIndex((t) => t.start >= entity.start);
+  let i = first - 1;
+  let joined = 0;
+  while (i >= 0 && joined < 3 && joiners.has(tokenWord((tokens[i] as { word: string }).word))) {
+    i -= 1;
+    joined += 1;
+  }
+  // "ministre russe des Affaires étrangères": an adjective between the noun and its complement.
+  if (tokens[i]?.pos === "ADJ" && tokens[i - 1]?.pos === "NOUN") i -= 1;
+  const noun = tokens[i];
+  if (first < 0 || !noun || joined === 0 || noun.pos !== "NOUN" || !/^\p{Ll}/u.test(noun.text))
+    return undefined;
+  return { word: tokenWord(noun.word), start: noun.start };
+}
+
+/**
+ * A body's name whose head noun the recogniser left out, written whole: "ministère" + "des Affaires étrangères"
+ * (+ "de la Fédération de Russie" when a known state follows); null for the portfolio of a title or of several
+ * bodies ("ministre des Affaires étrangères": no actor of its own). Other entities as they are.
+ */
+function withBodyNoun(
+  points: readonly string[],
+  annotation: NlpAnnotation,
+  entity: NlpEntity,
+  known: readonly ActorSpan[],
+): NlpEntity | null {
+  const noun = nounBefore(annotation, entity);
+  if (!noun) return entity;
+  // "ministre des Affaires étrangères", "ministères de la Défense": a title's or several bodies' portfolio.
+  if (titleWords.has(noun.word) || noun.word === "ministeres") return null;
+  if (!bodyNouns.has(noun.word)) return entity;
+  // "... de la Fédération de Russie": the state it belongs to is part of the body's name.
+  let end = entity.end;
+  const rest = points.slice(end, end + 12).join("");
+  const link = /^\s+(?:de la|de l['’]|du|des|de)\s*/u.exec(rest);
+  const state =
+    link && known.find((span) => span.start === end + [...link[0]].length && span.kind === "STATE");
+  if (state) end = state.end;
+  return rebound(points, entity, noun.start, end);
+}
+
+/** Whether an entity is no name at all: a capitalised common noun, a people ("Maliens"), a byline's word. */
+function notAName(entity: NlpEntity): boolean {
+  const folded = foldName(entity.text);
+  if (commonCapitalised.has(folded) || isDemonym(entity.text)) return true;
+  // "Président de la Transition", "Ministre de la Défense": a role, unless a person's name follows the title.
+  const [first, ...rest] = wordsOf(folded);
+  if (first && titleWords.has(first) && entity.class !== "PER" && rest.length > 0) return true;
+  return /^\p{Lu}+$/u.test(entity.text) && functionWords.has(folded);
+}
+
+/** The finder of the table's state names: the same for every text, built once on first use. */
+let tableFinder: ReturnType<typeof mentionFinder> | undefined;
+
+/**
+ * Entities for the states of the general table (./states.ts) that the text names and the recogniser missed or
+ * typed as something else: a state is a name whatever the recogniser says, and a held-out article may name any.
+ */
+function tableStates(
+  points: readonly string[],
+  annotation: NlpAnnotation,
+  known: readonly ActorSpan[],
+): NlpEntity[] {
+  const sentenceOf = (at: number) => annotation.sentences.findIndex((s) => s.start <= at && at < s.end);
+  tableFinder ??= mentionFinder(tableStateNames.map((name) => ({ id: name, name, aliases: [] })));
+  return (
+    tableFinder
+      .find(points.join(""))
+      .filter(
+        (m) =>
+          /^\p{Lu}/u.test(points[m.start] ?? "") && !known.some((k) => k.start < m.end && m.start < k.end),
+      )
+      // Not where the recogniser found a name ("Afrique du Sud"); where it found a phrase ("conflit en Afghanistan"), yes.
+      .filter(
+        (m) =>
+          !annotation.entities.some((e) => e.start < m.end && m.start < e.end && /^\p{Lu}/u.test(e.text)),
+      )
+      .map((m) => ({
+        start: m.start,
+        end: m.end,
+        text: points.slice(m.start, m.end).join(""),
+        class: "LOC" as const,
+        sentence: sentenceOf(m.start),
+      }))
+      .filter((e) => e.sentence >= 0)
+  );
+}
+
+/**
+ * The new name a later, shorter mention belongs to: "le ministère des Affaires étrangères" after "le ministère des
+ * Affaires étrangères de la Fédération de Russie", "Traoré" after "Boubacar Salif Traoré".
+ */
+function earlierName(names: ReadonlyMap<string, NewName>, folded: string): NewName | undefined {
+  for (const [name, entry] of names) {
+    if (name.startsWith(`${folded} de `)) return entry;
+    const words = wordsOf(name);
+    if (entry.kind === "PERSON" && words.length > 1 && !folded.includes(" ") && words.at(-1) === folded)
+      return entry;
+  }
+  return undefined;
+}
+
 /** Most known actors a new name offers as "same as?". */
 const maxSameAs = 5;
 
@@ -241,21 +432,31 @@ const maxSameAs = 5;
  * entities' own) in text order.
  */
 export function recognisedActors(
+  text: string,
   annotation: NlpAnnotation,
   actors: readonly KnownActor[],
   known: readonly ActorSpan[],
 ): { aliases: NewAlias[]; names: NewName[]; spans: ActorSpan[] } {
+  const points = codePoints(text);
   const aliases: NewAlias[] = [];
   const names = new Map<string, NewName>();
   const replaced = new Set<ActorSpan>();
   const added: ActorSpan[] = [];
   const aliasSeen = new Set<string>();
-  for (const found of annotation.entities) {
-    const entity = withoutArticle(found);
+  const entities = [...annotation.entities, ...tableStates(points, annotation, known)].sort(
+    (a, b) => a.start - b.start,
+  );
+  for (const found of entities) {
+    const trimmed = withoutKnownEdges(points, withoutArticle(found), known);
+    const entity = withBodyNoun(points, annotation, trimmed, known);
+    if (!entity || notAName(entity)) continue;
     const overlapping = known.filter((span) => span.start < entity.end && entity.start < span.end);
     // On or inside a known mention: the gazetteer's longest match already says who it is.
     if (overlapping.some((span) => span.start <= entity.start && entity.end <= span.end)) continue;
-    if (!/^\p{Lu}/u.test(entity.text) && !/^\p{N}/u.test(entity.text)) continue;
+    // Lower case first is a description ("ministre des Affaires étrangères du Mali"), unless it is a body's noun
+    // before its capitalised name ("ministère des Affaires étrangères").
+    const bodyName = bodyNouns.has(wordsOf(foldName(entity.text))[0] ?? "") && /\s\p{Lu}/u.test(entity.text);
+    if (!/^\p{Lu}/u.test(entity.text) && !/^\p{N}/u.test(entity.text) && !bodyName) continue;
     const matches = actors
       .map((actor) => ({ actor, match: nearMatch(entity.text, actor) }))
       .filter((entry) => entry.match !== undefined)
@@ -285,7 +486,7 @@ export function recognisedActors(
       continue;
     }
     const folded = foldName(entity.text);
-    let name = names.get(folded);
+    let name = names.get(folded) ?? earlierName(names, folded);
     if (!name) {
       const guess = guessKind(`${describedAs(annotation, entity)}${entity.text}`, entity.class);
       name = {

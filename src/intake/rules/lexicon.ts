@@ -33,6 +33,18 @@ export interface Trigger {
    * the subject is the relation's `to` (X is Y's partner: Y has X as partner) rather than its `from`.
    */
   subjectIsTo?: boolean;
+  /**
+   * For verbs said from the other end ("X achète des armes à Y": Y supplies X): the subject is the `to` end and
+   * the slot's actor the `from` end.
+   */
+  reversed?: boolean;
+  /**
+   * Adjectives (folded, without their agreement endings) that make the noun name another relation, with its own
+   * slots: "coopération militaire" is MILITARY_COOPERATION, "opérations conjointes" JOINT_OPERATION.
+   */
+  qualified?: Record<string, Trigger>;
+  /** The noun names a relation only with one of its `qualified` adjectives ("relations diplomatiques"). */
+  onlyQualified?: boolean;
   /** Confidence of a relation made from this trigger with both ends found in their slots. */
   confidence: number;
 }
@@ -95,9 +107,37 @@ const verbTriggers: Record<string, Trigger> = {
   présider: { type: "OFFICE", to: ["obj"], confidence: 0.6 },
   rejoindre: { type: "MEMBER_OF", to: ["obj"], confidence: 0.5 },
   adhérer: { type: "MEMBER_OF", to: ["à"], confidence: 0.55 },
+  acheter: { type: "ARMS_SUPPLY", to: ["à", "auprès"], reversed: true, confidence: 0.55 },
+  acquérir: { type: "ARMS_SUPPLY", to: ["auprès"], reversed: true, confidence: 0.5 },
+  affronter: { type: "COMBAT", to: ["obj"], confidence: 0.65 },
+  intervenir: { type: "DEPLOYMENT", to: places, confidence: 0.5 },
+  apprécier: { type: "SATISFACTION", to: ["obj"], confidence: 0.45 },
+  saluer: { type: "SATISFACTION", to: ["obj"], confidence: 0.45 },
 };
 
-/** Event nouns by singular, with where their `to` end is (their `from` is a "de" dependent or the verb's subject). */
+/** Adjectives said of their subject with a copula ("X est présent au Mali"), by masculine singular. */
+const adjectiveTriggers: Record<string, Trigger> = {
+  présent: { type: "DEPLOYMENT", to: places, confidence: 0.55 },
+  hostile: { type: "CRITICISM", to: ["à"], confidence: 0.45 },
+};
+
+const military = (to: readonly Slot[], confidence: number): Trigger => ({
+  type: "MILITARY_COOPERATION",
+  to,
+  confidence,
+});
+/** "coopération militaire", "... sécuritaire", "... technico-militaire", "... de défense". */
+const militaryQualifiers = (to: readonly Slot[], confidence: number) => ({
+  militaire: military(to, confidence),
+  securitaire: military(to, confidence),
+  "technico-militaire": military(to, confidence),
+  defense: military(to, confidence),
+});
+
+/**
+ * Event nouns by singular, with where their `to` end is (their `from` is a "de" or "par" dependent, an adjective
+ * of nationality, a possessive's owner or the subject of the verb they are the object of).
+ */
 const nounTriggers: Record<string, Trigger> = {
   livraison: { type: "ARMS_SUPPLY", to: ["à"], confidence: 0.6 },
   fourniture: { type: "ARMS_SUPPLY", to: ["à"], confidence: 0.55 },
@@ -107,52 +147,86 @@ const nounTriggers: Record<string, Trigger> = {
   rencontre: { type: "MEETING", to: ["avec", "entre"], confidence: 0.6 },
   entretien: { type: "MEETING", to: ["avec", "entre"], confidence: 0.55 },
   entrevue: { type: "MEETING", to: ["avec", "entre"], confidence: 0.6 },
+  réunion: { type: "MEETING", to: ["avec", "entre"], confidence: 0.55 },
+  audience: { type: "MEETING", to: ["avec", "auprès"], confidence: 0.5 },
+  discussion: { type: "MEETING", to: ["avec", "entre"], confidence: 0.45 },
+  négociation: { type: "MEETING", to: ["avec", "entre"], confidence: 0.45 },
+  pourparlers: { type: "MEETING", to: ["avec", "entre"], confidence: 0.5 },
+  sommet: { type: "MEETING", to: ["avec", "entre"], confidence: 0.45 },
+  interview: { type: "STATEMENT", to: ["à", "avec"], confidence: 0.55 },
   déploiement: { type: "DEPLOYMENT", to: places, confidence: 0.6 },
   présence: { type: "DEPLOYMENT", to: places, confidence: 0.55 },
+  arrivée: { type: "DEPLOYMENT", to: places, confidence: 0.5 },
+  envoi: { type: "DEPLOYMENT", to: places, confidence: 0.55 },
+  intervention: { type: "DEPLOYMENT", to: places, confidence: 0.5 },
   retrait: { type: "WITHDRAWAL", to: ["de"], confidence: 0.6 },
   départ: { type: "WITHDRAWAL", to: ["de"], confidence: 0.5 },
   accusation: { type: "ACCUSATION", to: ["contre", "de"], confidence: 0.45 },
   accord: { type: "AGREEMENT", to: ["avec", "entre"], confidence: 0.55 },
   traité: { type: "AGREEMENT", to: ["avec", "entre"], confidence: 0.5 },
   putsch: { type: "OVERTHROW", to: ["contre"], confidence: 0.5 },
+  renversement: { type: "OVERTHROW", to: ["de"], confidence: 0.55 },
   soutien: { type: "SUPPORT", to: ["à"], confidence: 0.55 },
   appui: { type: "SUPPORT", to: ["à"], confidence: 0.5 },
   aide: { type: "SUPPORT", to: ["à"], confidence: 0.45 },
   attaque: { type: "ATTACK", to: ["contre"], confidence: 0.55 },
   offensive: { type: "ATTACK", to: ["contre"], confidence: 0.5 },
   frappe: { type: "ATTACK", to: ["contre"], confidence: 0.5 },
+  lutte: { type: "COMBAT", to: ["contre"], confidence: 0.5 },
+  combat: { type: "COMBAT", to: ["contre"], confidence: 0.5 },
+  guerre: { type: "COMBAT", to: ["contre"], confidence: 0.5 },
+  opération: {
+    type: "COMBAT",
+    to: ["contre"],
+    confidence: 0.45,
+    qualified: {
+      conjoint: { type: "JOINT_OPERATION", to: ["avec", "entre"], confidence: 0.55 },
+      commun: { type: "JOINT_OPERATION", to: ["avec", "entre"], confidence: 0.5 },
+    },
+  },
   condamnation: { type: "CRITICISM", to: ["de"], confidence: 0.45 },
   critique: { type: "CRITICISM", to: ["de", "contre"], confidence: 0.45 },
   félicitation: { type: "CONGRATULATION", to: ["à"], confidence: 0.6 },
+  satisfaction: { type: "SATISFACTION", to: ["envers", "pour", "vis-à-vis", "à"], confidence: 0.5 },
   invitation: { type: "INVITATION", to: ["à"], confidence: 0.55 },
-  coopération: { type: "COOPERATION", to: ["avec", "entre"], confidence: 0.6 },
-  collaboration: { type: "COOPERATION", to: ["avec", "entre"], confidence: 0.55 },
+  demande: { type: "REQUEST", to: ["à", "auprès"], confidence: 0.45 },
+  coopération: {
+    type: "COOPERATION",
+    to: ["avec", "entre"],
+    confidence: 0.6,
+    qualified: militaryQualifiers(["avec", "entre"], 0.6),
+  },
+  collaboration: {
+    type: "COOPERATION",
+    to: ["avec", "entre"],
+    confidence: 0.55,
+    qualified: militaryQualifiers(["avec", "entre"], 0.55),
+  },
+  lien: { type: "COOPERATION", to: ["avec", "entre"], confidence: 0.4 },
   partenariat: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.6 },
   partenaire: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   alliance: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.55 },
   allié: { type: "PARTNERSHIP", to: ["de"], subjectIsTo: true, confidence: 0.5 },
   rapprochement: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.5 },
+  entente: { type: "PARTNERSHIP", to: ["avec", "entre"], confidence: 0.45 },
   successeur: { type: "SUCCESSION", to: ["de"], confidence: 0.55 },
+  succession: { type: "SUCCESSION", to: ["de"], confidence: 0.5 },
+  relais: { type: "SUCCESSION", to: ["de"], confidence: 0.45 },
+  relève: { type: "SUCCESSION", to: ["de"], confidence: 0.45 },
   membre: { type: "MEMBER_OF", to: ["de"], confidence: 0.5 },
-  relation: { type: "DIPLOMATIC_RELATIONS", to: ["avec", "entre"], confidence: 0.4 },
-};
-
-/**
- * Adjectives that make an event noun name another type: "coopération militaire" is MILITARY_COOPERATION,
- * "relations diplomatiques" DIPLOMATIC_RELATIONS (and plain "relations" nothing: see `needsQualifier`).
- */
-export const qualifiedTypes: Record<string, Record<string, string>> = {
-  COOPERATION: {
-    militaire: "MILITARY_COOPERATION",
-    securitaire: "MILITARY_COOPERATION",
-    "technico-militaire": "MILITARY_COOPERATION",
-    defense: "MILITARY_COOPERATION",
+  désaccord: { type: "DISPUTE", to: ["avec", "entre"], confidence: 0.5 },
+  différend: { type: "DISPUTE", to: ["avec", "entre"], confidence: 0.5 },
+  brouille: { type: "DISPUTE", to: ["avec", "entre"], confidence: 0.5 },
+  contentieux: { type: "DISPUTE", to: ["avec", "entre"], confidence: 0.45 },
+  tension: { type: "DISPUTE", to: ["avec", "entre"], confidence: 0.4 },
+  relation: {
+    type: "DIPLOMATIC_RELATIONS",
+    to: ["avec", "entre"],
+    confidence: 0.4,
+    onlyQualified: true,
+    qualified: { diplomatique: { type: "DIPLOMATIC_RELATIONS", to: ["avec", "entre"], confidence: 0.45 } },
   },
-  DIPLOMATIC_RELATIONS: { diplomatique: "DIPLOMATIC_RELATIONS" },
 };
-
-/** Nouns that name their type only with a qualifying adjective ("relations diplomatiques", not "relations"). */
-export const needsQualifier = new Set(["DIPLOMATIC_RELATIONS"]);
 
 /** Reporting verbs by infinitive, with the stance they give to what they report. */
 const speechVerbs: Record<string, SpeechClass> = {
@@ -234,23 +308,58 @@ function verbForms(infinitives: readonly string[]): Map<string, string> {
   return forms;
 }
 
-const allVerbs = [...new Set([...Object.keys(verbTriggers), ...Object.keys(speechVerbs)])];
-const formsOfVerbs = verbForms(allVerbs);
-
-/** Folded noun forms (singular and plural) to their singular. */
-const formsOfNouns = new Map<string, string>();
-for (const noun of Object.keys(nounTriggers)) {
-  const folded = foldName(noun);
-  formsOfNouns.set(folded, noun);
-  formsOfNouns.set(folded.endsWith("s") || folded.endsWith("x") ? folded : `${folded}s`, noun);
-  if (folded.endsWith("al")) formsOfNouns.set(`${folded.slice(0, -2)}aux`, noun);
+let formsOfVerbsMemo: Map<string, string> | undefined;
+/**
+ * The verbs' forms, built on first use rather than at import: parsing the 6 MB Lefff table costs about 0.6 s,
+ * which every module importing intake's rules (and every test file) would otherwise pay whether or not it runs
+ * them.
+ */
+function formsOfVerbs(): Map<string, string> {
+  formsOfVerbsMemo ??= verbForms([...new Set([...Object.keys(verbTriggers), ...Object.keys(speechVerbs)])]);
+  return formsOfVerbsMemo;
 }
 
+/** Folded forms (singular and plural; both genders for adjectives) to their lemma. */
+function nominalForms(lemmas: readonly string[], genders: boolean): Map<string, string> {
+  const forms = new Map<string, string>();
+  for (const lemma of lemmas) {
+    const folded = foldName(lemma);
+    const bases = genders && !folded.endsWith("e") ? [folded, `${folded}e`] : [folded];
+    for (const base of bases) {
+      forms.set(base, lemma);
+      forms.set(base.endsWith("s") || base.endsWith("x") ? base : `${base}s`, lemma);
+      if (base.endsWith("al")) forms.set(`${base.slice(0, -2)}aux`, lemma);
+    }
+  }
+  return forms;
+}
+const formsOfNouns = nominalForms(Object.keys(nounTriggers), false);
+const formsOfAdjectives = nominalForms(Object.keys(adjectiveTriggers), true);
+
 /** The infinitive of a verb form (any tense, person, participle agreement), or undefined when not ours. */
-export const verbLemma = (form: string): string | undefined => formsOfVerbs.get(foldName(form));
+export const verbLemma = (form: string): string | undefined => formsOfVerbs().get(foldName(form));
 
 /** The singular of an event noun form, or undefined when not ours. */
 export const nounLemma = (form: string): string | undefined => formsOfNouns.get(foldName(form));
+
+/** The trigger an adjective form is ("présents" → présent's), if any. */
+export const adjectiveTrigger = (form: string): Trigger | undefined => {
+  const lemma = formsOfAdjectives.get(foldName(form));
+  return lemma ? adjectiveTriggers[lemma] : undefined;
+};
+
+/**
+ * The trigger an event noun names given the folded adjectives that qualify it: "coopération militaire" →
+ * MILITARY_COOPERATION's, "relations" alone → undefined. Agreement endings are ignored ("conjointes").
+ */
+export function qualifiedTrigger(trigger: Trigger, adjectives: readonly string[]): Trigger | undefined {
+  for (const adjective of adjectives) {
+    const bare = adjective.replace(/(e|s|es)$/u, "");
+    const found = trigger.qualified?.[adjective] ?? trigger.qualified?.[bare];
+    if (found) return found;
+  }
+  return trigger.onlyQualified ? undefined : trigger;
+}
 
 /** The trigger a verb infinitive or event noun is, if any. */
 export const verbTrigger = (lemma: string): Trigger | undefined => verbTriggers[lemma];
@@ -265,12 +374,13 @@ export const speechClass = (lemma: string): SpeechClass | undefined => speechVer
  */
 export function triggerFormsOf(type: string): Set<string> {
   const forms = new Set<string>();
-  for (const [form, lemma] of formsOfVerbs) if (verbTriggers[lemma]?.type === type) forms.add(form);
+  for (const [form, lemma] of formsOfVerbs()) if (verbTriggers[lemma]?.type === type) forms.add(form);
   for (const [form, lemma] of formsOfNouns) {
     const trigger = nounTriggers[lemma];
     if (
       trigger &&
-      (trigger.type === type || Object.values(qualifiedTypes[trigger.type] ?? {}).includes(type))
+      ((trigger.type === type && !trigger.onlyQualified) ||
+        Object.values(trigger.qualified ?? {}).some((qualified) => qualified.type === type))
     )
       forms.add(form);
   }

@@ -42,6 +42,43 @@ const refKey = (ref: ProposalActorRef) => ("actor" in ref ? `a:${ref.actor}` : `
 export const sameRef = (a: ProposalActorRef, b: ProposalActorRef) => refKey(a) === refKey(b);
 export { refKey };
 
+/**
+ * Nouns that, with a definite or demonstrative determiner and nothing naming whom they mean ("le groupe", "la
+ * junte", "ce pays"), stand for the last actor named of one of these kinds.
+ */
+const descriptionKinds: Record<string, readonly string[]> = {
+  groupe: ["GROUP", "PRIVATE_MILITARY_COMPANY"],
+  societe: ["PRIVATE_MILITARY_COMPANY"],
+  junte: ["GOVERNMENT_BODY"],
+  regime: ["GOVERNMENT_BODY"],
+  gouvernement: ["GOVERNMENT_BODY"],
+  ministere: ["GOVERNMENT_BODY"],
+  pays: ["STATE"],
+  etat: ["STATE"],
+  operation: ["MILITARY_OPERATION"],
+  armee: ["ARMED_FORCE"],
+  organisation: ["ORGANIZATION"],
+  agence: ["MEDIA"],
+};
+/** Determiners of a description that points back ("le groupe", "ce pays"), not of a new one ("un groupe"). */
+const pointingBack = new Set(["le", "la", "les", "ce", "cet", "cette", "ces"]);
+/** "ce dernier", "celui-ci": the last actor named, of any kind. */
+const anyKind: readonly string[] = [];
+/** Subject pronouns that stand for the last person named. */
+const personPronouns = new Set(["il", "elle"]);
+/** Nouns of soldiers: with an adjective of nationality, the state's armed force when the graph knows one. */
+const soldierNouns = new Set(["soldat", "militaire", "officier", "troupe", "force", "armee"]);
+
+/** What a sentence's arguments may point back to: the actors named before, and each state's armed force. */
+export interface SentenceContext {
+  /** Actor spans of the text in order; those before a pronoun or description in this window are candidates. */
+  spans: readonly ActorSpan[];
+  /** Code point from which an antecedent may be taken (the start of the sentence before). */
+  from: number;
+  /** The known armed force of a state (by its key), when exactly one is known. */
+  armedForce(state: string): ActorSpan | undefined;
+}
+
 export class ParsedSentence {
   readonly byIndex = new Map<number, NlpToken>();
   readonly childrenOf = new Map<number, NlpToken[]>();
@@ -53,6 +90,7 @@ export class ParsedSentence {
     spans: readonly ActorSpan[],
     /** The known state an adjective of nationality (or a state's one-word name) names, if any. */
     readonly demonym: (adjective: string) => ActorSpan | undefined,
+    readonly context?: SentenceContext,
   ) {
     for (const token of sentence.tokens) {
       this.byIndex.set(token.index, token);
@@ -105,18 +143,62 @@ export class ParsedSentence {
     return false;
   }
 
-  /** The actor a common noun belongs to: its "de" dependent ("l'armée du Mali") or its nationality ("malienne"). */
+  /**
+   * The actor a common noun belongs to: its "de" dependent ("l'armée du Mali") or its nationality ("malienne");
+   * soldiers of a state are its armed force when the graph knows it ("des officiers maliens").
+   */
   private belongingTo(token: NlpToken): ArgumentActor[] {
+    const soldiers = soldierNouns.has(wordOf(token).replace(/[sx]$/u, ""));
     for (const child of this.children(token)) {
       const childSpan = this.spanOf.get(child.index);
-      if (child.relation.startsWith("nmod") && childSpan && this.caseOf(child) === "de")
-        return [{ ref: childSpan.ref, kind: childSpan.kind, indirect: true }];
-      if (child.relation === "amod" && child.pos === "ADJ") {
-        const state = this.demonym(child.word);
-        if (state) return [{ ref: state.ref, kind: state.kind, indirect: true }];
+      let owner: ActorSpan | undefined;
+      if (child.relation.startsWith("nmod") && childSpan && this.caseOf(child) === "de") owner = childSpan;
+      else if (child.relation === "amod" && child.pos === "ADJ") {
+        // "les représentants maliens et russes": each adjective of nationality, coordinated, names one.
+        const owners = [child, ...this.children(child, (r) => r === "conj")]
+          .map((adjective) => this.demonym(adjective.word))
+          .filter((state): state is ActorSpan => state !== undefined);
+        if (owners.length > 1 && !soldiers)
+          return owners.map((state) => ({ ref: state.ref, kind: state.kind, indirect: true }));
+        owner = owners[0];
       }
+      if (!owner) continue;
+      const force =
+        soldiers && owner.kind === "STATE" && "actor" in owner.ref
+          ? this.context?.armedForce(owner.ref.actor)
+          : undefined;
+      const actor = force ?? owner;
+      return [{ ref: actor.ref, kind: actor.kind, indirect: true }];
     }
     return [];
+  }
+
+  /**
+   * The actor a pronoun or a description points back to: "il"/"elle" as a subject, the last person named;
+   * "le groupe", "la junte", "ce pays", the last actor named of the kinds the noun can mean, in this sentence
+   * or the one before. Undefined when none is (left to the analyst).
+   */
+  private antecedent(token: NlpToken): ArgumentActor | undefined {
+    if (!this.context) return undefined;
+    const word = wordOf(token);
+    let kinds: readonly string[] | undefined;
+    if (token.pos === "PRON" && personPronouns.has(word) && token.relation === "nsubj") kinds = ["PERSON"];
+    else if (/^(dernier|derniere|celui-ci|celle-ci)$/u.test(word)) kinds = anyKind;
+    else if (token.pos === "NOUN") {
+      const determiner = this.children(token, (r) => r === "det")[0];
+      const counted = this.children(token, (r) => r === "nummod").length > 0;
+      if (determiner && pointingBack.has(wordOf(determiner)) && !counted)
+        kinds = descriptionKinds[word.replace(/s$/u, "")];
+    }
+    if (!kinds) return undefined;
+    const { spans, from } = this.context;
+    const found = [...spans]
+      .reverse()
+      .find(
+        (span) =>
+          span.end <= token.start && span.start >= from && (kinds === anyKind || kinds.includes(span.kind)),
+      );
+    return found && { ref: found.ref, kind: found.kind, indirect: true };
   }
 
   /**
@@ -140,8 +222,20 @@ export class ParsedSentence {
       const named = this.children(token, (r) => r === "appos" || r.startsWith("flat") || r === "nmod")
         .map((child) => ({ child, span: this.spanOf.get(child.index) }))
         .find(({ child, span }) => span && !this.caseOf(child) && (!title || span.kind === "PERSON"));
+      // "le ministre de la Défense, le général X": a title in apposition to a title names the same person.
+      const titled = title
+        ? this.children(token, (r) => r === "appos")
+            .filter((child) => child.pos === "NOUN" && titleWords.has(wordOf(child)))
+            .flatMap((child) => this.actorsOf(child, depth + 1))
+            .find((actor) => actor.kind === "PERSON")
+        : undefined;
       if (named?.span) found.push({ ref: named.span.ref, kind: named.span.kind, indirect: false });
+      else if (titled) found.push(titled);
       else if (!title) found.push(...this.belongingTo(token));
+    }
+    if (found.length === 0 && !span) {
+      const antecedent = this.antecedent(token);
+      if (antecedent) found.push(antecedent);
     }
     if (depth < 3) {
       for (const conj of this.children(token, (r) => r === "conj"))

@@ -2,10 +2,11 @@ import { foldName } from "../../domain/text.js";
 import type { NlpToken } from "../../nlp/annotation.js";
 import type { ActorSpan } from "./actors.js";
 import {
-  needsQualifier,
+  adjectiveTrigger,
   nounLemma,
   nounTrigger,
-  qualifiedTypes,
+  qualifiedTrigger,
+  speechClass,
   type Trigger,
   titleWords,
   verbLemma,
@@ -42,6 +43,10 @@ export interface ParsedRelation {
   negated: boolean;
 }
 
+/** Nouns of a field that qualify a relation ("la coopération dans le domaine militaire"). */
+const fieldNouns = new Set(["domaine", "plan", "matiere", "secteur"]);
+/** Kinds of actor a "de" of place may be ("le retrait de X du Mali"). */
+const placeKinds = new Set(["STATE", "ORGANIZATION"]);
 const relativePronouns = new Set(["qui", "que", "lequel", "laquelle", "lesquels", "lesquelles", "dont"]);
 const reflexives = new Set(["se", "me", "te", "nous", "vous"]);
 const negations = new Set(["pas", "jamais", "aucunement", "nullement", "point"]);
@@ -63,6 +68,18 @@ function subjectOf(parsed: ParsedSentence, verb: NlpToken, depth = 0): ArgumentA
     if (controller) return argumentActors(parsed, head, controller);
   }
   if (["xcomp", "conj", "advcl", "ccomp"].includes(verb.relation)) return subjectOf(parsed, head, depth + 1);
+  if (verb.relation === "acl" && head.pos === "NOUN") {
+    // "la décision de X de retirer ...": an infinitive completing a noun has the noun's "de" owner as its
+    // subject; "X a émis le souhait de retirer ...": else the subject of the verb the noun completes.
+    const owner = parsed
+      .children(head, (r) => r.startsWith("nmod"))
+      .find((child) => child.index < verb.index && parsed.caseOf(child) === "de");
+    const owners = owner ? parsed.actorsOf(owner) : [];
+    if (owners.length > 0) return owners;
+    const above = parsed.head(head);
+    if (above?.pos === "VERB" && (head.relation === "obj" || head.relation.startsWith("obl")))
+      return subjectOf(parsed, above, depth + 1);
+  }
   return [];
 }
 
@@ -75,6 +92,23 @@ function argumentActors(parsed: ParsedSentence, verb: NlpToken, argument: NlpTok
   return parsed.actorsOf(argument);
 }
 
+/**
+ * The name set in apposition after a noun and a comma ("à son allié, le Togo"), which the parser often attaches
+ * beside the noun rather than under it: an `appos` child, or the next dependent of the same head right after the
+ * comma that closes the noun's phrase.
+ */
+function appositive(parsed: ParsedSentence, noun: NlpToken): ArgumentActor[] {
+  const own = parsed.children(noun, (r) => r === "appos").flatMap((child) => parsed.actorsOf(child));
+  if (own.length > 0) return own;
+  const last = parsed.subtree(noun).at(-1);
+  const comma = last && parsed.byIndex.get(last.index + 1);
+  if (!last || comma?.word !== ",") return [];
+  const sibling = parsed
+    .children(parsed.head(noun) ?? noun, (r) => ["obj", "appos", "nmod", "obl", "conj"].includes(r))
+    .find((child) => parsed.subtree(child)[0]?.index === comma.index + 1);
+  return sibling && !parsed.caseOf(sibling) ? parsed.actorsOf(sibling).filter((a) => !a.indirect) : [];
+}
+
 /** The dependents of `token` introduced by each preposition, as actors. */
 function obliques(parsed: ParsedSentence, token: NlpToken): Map<string, ArgumentActor[]> {
   const byPreposition = new Map<string, ArgumentActor[]>();
@@ -82,7 +116,8 @@ function obliques(parsed: ParsedSentence, token: NlpToken): Map<string, Argument
     if (child.relation === "obl:agent") continue;
     const preposition = parsed.caseOf(child) ?? (child.relation === "iobj" ? "à" : undefined);
     if (!preposition) continue;
-    const actors = parsed.actorsOf(child);
+    const own = parsed.actorsOf(child);
+    const actors = own.length > 0 || child.pos !== "NOUN" ? own : appositive(parsed, child);
     if (actors.length === 0) continue;
     byPreposition.set(preposition, [...(byPreposition.get(preposition) ?? []), ...actors]);
   }
@@ -115,7 +150,11 @@ function pairings(
 function verbRelations(parsed: ParsedSentence, verb: NlpToken, trigger: Trigger): ParsedRelation[] {
   const children = parsed.children(verb);
   if (trigger.reflexive && !children.some((c) => c.pos === "PRON" && reflexives.has(wordOf(c)))) return [];
-  const participleOfNoun = verb.relation === "acl" && parsed.head(verb)?.pos !== "VERB";
+  // A participle on a noun ("le groupe dirigé par X"), not an infinitive completing it ("la décision de retirer").
+  const participleOfNoun =
+    verb.relation === "acl" &&
+    parsed.head(verb)?.pos !== "VERB" &&
+    !parsed.children(verb, (r) => r === "mark").some((m) => ["de", "a", "pour"].includes(wordOf(m)));
   const passive = children.some((c) => c.relation === "aux:pass") || participleOfNoun;
   const agentToken = children.find((c) => c.relation === "obl:agent");
   const agentActors = passive ? (agentToken ? parsed.actorsOf(agentToken) : []) : subjectOf(parsed, verb);
@@ -143,39 +182,50 @@ function verbRelations(parsed: ParsedSentence, verb: NlpToken, trigger: Trigger)
       : "verb-subject-object";
   return pairings(
     trigger.type,
-    from,
-    to,
+    trigger.reversed ? to : from,
+    trigger.reversed ? from : to,
     { trigger: verb, rule, negated: isNegated(parsed, verb) },
     trigger.confidence - (passive ? 0.05 : 0),
   );
 }
 
-/** The type an event noun names, given its adjectives ("coopération militaire"), or undefined. */
-function nounType(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger): string | undefined {
-  const qualifiers = qualifiedTypes[trigger.type] ?? {};
-  for (const adjective of parsed.children(noun, (r) => r === "amod")) {
-    const word = wordOf(adjective).replace(/(e|s|es)$/u, "");
-    for (const [stem, type] of Object.entries(qualifiers))
-      if (word === stem || wordOf(adjective) === stem) return type;
-  }
-  return needsQualifier.has(trigger.type) ? undefined : trigger.type;
-}
-
 /** Relations an event noun states. */
-function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger): ParsedRelation[] {
-  const type = nounType(parsed, noun, trigger);
-  if (!type) return [];
+function nounRelations(parsed: ParsedSentence, noun: NlpToken, nounTrigger: Trigger): ParsedRelation[] {
+  // "coopération militaire", "opérations conjointes", "relations diplomatiques": the adjective says the type.
+  // Also "dans le domaine militaire", "sur le plan sécuritaire", "en matière de défense".
+  const fields = parsed.children(noun, (r) => r.startsWith("nmod") || r.startsWith("obl"));
+  const qualifiers = [
+    ...parsed.children(noun, (r) => r === "amod"),
+    ...fields
+      .filter((f) => fieldNouns.has(wordOf(f)))
+      .flatMap((f) => parsed.children(f, (r) => r === "amod")),
+    ...fields
+      .filter((f) => fieldNouns.has(wordOf(f)))
+      .flatMap((f) => parsed.children(f, (r) => r.startsWith("nmod"))),
+  ];
+  const trigger = qualifiedTrigger(nounTrigger, qualifiers.map(wordOf));
+  if (!trigger) return [];
+  const type = trigger.type;
   const base = { trigger: noun, negated: false };
   const byPreposition = obliques(parsed, noun);
-  // "la livraison d'armes au Mali": the dependents of the noun's own "de" dependent count as the noun's.
+  // "la livraison d'armes au Mali": the dependents of the noun's own "de" dependent count as the noun's; so
+  // does a place after it ("le retrait des soldats X du Mali", where the parser hangs "du Mali" on "soldats").
+  const nestedPlaces: ArgumentActor[] = [];
   for (const child of parsed.children(noun, (r) => r.startsWith("nmod"))) {
     if (parsed.spanOf.has(child.index)) continue;
     for (const [preposition, actors] of obliques(parsed, child)) {
       if (preposition !== "de")
         byPreposition.set(preposition, [...(byPreposition.get(preposition) ?? []), ...actors]);
+      else nestedPlaces.push(...actors.filter((actor) => placeKinds.has(actor.kind) && !actor.indirect));
     }
   }
-  const between = byPreposition.get("entre") ?? [];
+  let between = byPreposition.get("entre") ?? [];
+  const clause = parsed.head(noun);
+  if (between.length < 2 && clause && noun.relation.startsWith("nsubj")) {
+    // "Entre X et Y, l'entente est bonne": a fronted "entre" on the clause the noun is the subject of.
+    const fronted = obliques(parsed, clause).get("entre") ?? [];
+    if (fronted.length >= 2) between = fronted;
+  }
   if (between.length >= 2) {
     const [first, ...rest] = between as [ArgumentActor, ...ArgumentActor[]];
     return pairings(type, [first], rest, { ...base, rule: "noun-between" }, trigger.confidence);
@@ -189,6 +239,15 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
   }
   let from: ArgumentActor[] = [...(byPreposition.get("par") ?? [])];
   if (toSlot !== "de") from.push(...(byPreposition.get("de") ?? []));
+  else if (from.length === 0 && to.length >= 2 && to.slice(1).every((actor) => placeKinds.has(actor.kind))) {
+    // "le retrait de X du Mali": of two "de" dependents, the first is who withdraws, the second the place.
+    const [first, ...rest] = to as [ArgumentActor, ...ArgumentActor[]];
+    from = [first];
+    to = rest;
+  } else if (from.length === 0 && to.length === 1 && nestedPlaces.length > 0) {
+    from = to;
+    to = nestedPlaces;
+  }
   for (const adjective of parsed.children(noun, (r) => r === "amod")) {
     const actors = parsed.actorsOf(adjective);
     from.push(...actors);
@@ -210,6 +269,18 @@ function nounRelations(parsed: ParsedSentence, noun: NlpToken, trigger: Trigger)
     return trigger.subjectIsTo
       ? pairings(type, other, subject, { ...base, rule }, trigger.confidence)
       : pairings(type, subject, other, { ...base, rule }, trigger.confidence);
+  }
+  // "à son allié, la Russie": a partner noun in apposition to a name has it as the partner.
+  const named = trigger.subjectIsTo ? appositive(parsed, noun) : [];
+  if (named.length > 0 && to.length === 0) {
+    to = named;
+    from = from.filter((actor) => !named.some((n) => sameRef(n.ref, actor.ref)));
+  }
+  // "... à l'invitation de X": X invites the one the clause is about.
+  if (type === "INVITATION" && to.length === 0 && parsed.caseOf(noun) === "a" && from.length > 0) {
+    const clause = parsed.head(noun);
+    const guests = clause?.pos === "VERB" ? subjectOf(parsed, clause) : clause ? parsed.actorsOf(clause) : [];
+    return pairings(type, from, guests, { ...base, rule: "noun-invitation" }, trigger.confidence - 0.05);
   }
   let rule = "noun-dependents";
   const possessive = parsed
@@ -286,6 +357,14 @@ function officeRelations(parsed: ParsedSentence): ParsedRelation[] {
     const titles: NlpToken[] = [];
     for (const child of parsed.children(token, (r) => r === "appos")) titles.push(child);
     if (head && ["appos", "nmod", "flat:name", "dep", "flat"].includes(token.relation)) titles.push(head);
+    // "le ministre de la Défense malien, le colonel X": the rank's title is in apposition to the office's.
+    const office = titles
+      .map((title) => parsed.head(title))
+      .find((above, i) => {
+        const title = titles[i] as NlpToken;
+        return above && title.relation === "appos" && above.pos === "NOUN" && titleWords.has(wordOf(above));
+      });
+    if (office) titles.push(office);
     for (const title of titles) {
       if (title.pos !== "NOUN" || !titleWords.has(wordOf(title))) continue;
       const office = officeOf(parsed, title, token);
@@ -353,14 +432,27 @@ function partOfRelations(parsed: ParsedSentence): ParsedRelation[] {
   return out;
 }
 
+/** A statement to a media outlet: a reporting verb with "à" + a media ("a déclaré à l'agence X"). */
+function statementRelations(parsed: ParsedSentence, verb: NlpToken): ParsedRelation[] {
+  const media = (obliques(parsed, verb).get("a") ?? []).filter((actor) => actor.kind === "MEDIA");
+  if (media.length === 0) return [];
+  const base = { trigger: verb, rule: "speech-to-media", negated: false };
+  return pairings("STATEMENT", subjectOf(parsed, verb), media, base, 0.55);
+}
+
 /** Every relation the parse of one sentence states, in the order of their triggers. */
 export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
   const out: ParsedRelation[] = [];
   for (const token of parsed.tokens) {
     if (token.pos === "VERB" || token.pos === "ADJ") {
       const lemma = verbLemma(token.text);
-      const trigger = lemma ? verbTrigger(lemma) : undefined;
+      // A participle is its verb's ("déployés"); an adjective with a copula its own ("présents au Mali").
+      const trigger =
+        (lemma ? verbTrigger(lemma) : undefined) ??
+        (token.pos === "ADJ" ? adjectiveTrigger(token.text) : undefined);
       if (trigger) out.push(...verbRelations(parsed, token, trigger));
+      else if (token.pos === "VERB" && lemma && speechClass(lemma))
+        out.push(...statementRelations(parsed, token));
     } else if (token.pos === "NOUN") {
       const lemma = nounLemma(token.text);
       let trigger = lemma ? nounTrigger(lemma) : undefined;
@@ -371,5 +463,12 @@ export function sentenceRelations(parsed: ParsedSentence): ParsedRelation[] {
     }
   }
   out.push(...officeRelations(parsed), ...partOfRelations(parsed));
-  return out.sort((a, b) => a.trigger.index - b.trigger.index);
+  return out
+    .map((relation) =>
+      // A meeting with a media outlet ("un entretien avec l'agence X") is a statement to it.
+      relation.type === "MEETING" && relation.to.kind === "MEDIA"
+        ? { ...relation, type: "STATEMENT" }
+        : relation,
+    )
+    .sort((a, b) => a.trigger.index - b.trigger.index);
 }

@@ -23,8 +23,19 @@ export interface Voice {
 }
 
 const personalPronouns = new Set(["il", "elle", "ils", "elles"]);
+const possessives = new Set(["son", "sa", "ses", "leur", "leurs"]);
 /** Nouns of a text that speaks for its author ("le communiqué indique"). */
-const speechNouns = new Set(["communique", "declaration", "texte", "document", "note", "lettre", "message"]);
+const speechNouns = new Set([
+  "communique",
+  "declaration",
+  "texte",
+  "document",
+  "note",
+  "lettre",
+  "message",
+  "discours",
+  "felicitation",
+]);
 /** Dependents of a reporting verb that hold what it reports. */
 const reportedRelations = new Set([
   "ccomp",
@@ -51,13 +62,24 @@ export interface SpeechContext {
   spans: readonly ActorSpan[];
 }
 
-/** The code-point ranges [open, close] of quotations in « » or “ ” of the text. */
+/**
+ * The code-point ranges [open, close] of quotations in « », “ ” or straight double quotes (which open and close
+ * in turn) of the text.
+ */
 export function quotations(points: readonly string[]): [number, number][] {
   const ranges: [number, number][] = [];
   const open: number[] = [];
+  let straight: number | undefined;
   points.forEach((point, i) => {
     if (point === "«" || point === "“") open.push(i);
     else if ((point === "»" || point === "”") && open.length > 0) ranges.push([open.pop() as number, i]);
+    else if (point === '"') {
+      if (straight === undefined) straight = i;
+      else {
+        ranges.push([straight, i]);
+        straight = undefined;
+      }
+    }
   });
   return ranges.sort((a, b) => a[0] - b[0]);
 }
@@ -115,10 +137,13 @@ function invertedSubject(parsed: ParsedSentence, verb: NlpToken): NlpToken | und
     .children(verb)
     .some((c) => c.index < verb.index && (wordOf(c) === "que" || wordOf(c) === "comme"));
   if (!relative && !inIncise(parsed, verb)) return undefined;
-  const last = parsed.children(verb, (r) => r !== "punct").sort((a, b) => b.index - a.index)[0];
-  if (!last || last.index < verb.index || !["obj", "nsubj", "nsubj:pass", "obl"].includes(last.relation))
-    return undefined;
-  return parsed.actorsOf(last).length > 0 || titleWords.has(wordOf(last)) ? last : undefined;
+  // The first dependent after the verb that names someone: "ce qu'a annoncé le ministère X dans ses
+  // félicitations" has its subject right after the verb, and more after it.
+  return parsed
+    .children(verb, (r) => ["obj", "nsubj", "nsubj:pass", "obl"].includes(r))
+    .filter((child) => child.index > verb.index)
+    .sort((a, b) => a.index - b.index)
+    .find((child) => parsed.actorsOf(child).length > 0 || titleWords.has(wordOf(child)));
 }
 
 /**
@@ -168,6 +193,15 @@ function speakerOfVerb(context: SpeechContext, parsed: ParsedSentence, verb: Nlp
   return parsed.actorsOf(subject)[0] ?? null;
 }
 
+/**
+ * Whether an oblique of a reporting verb is the speaker's own text, which holds what it says ("X s'est exprimé
+ * dans son message sur ..."), rather than its setting ("dans un entretien avec Y").
+ */
+const ownText = (parsed: ParsedSentence, oblique: NlpToken): boolean =>
+  oblique.relation.startsWith("obl") &&
+  speechNouns.has(wordOf(oblique).replace(/s$/u, "")) &&
+  parsed.children(oblique, (r) => r === "det" || r === "nmod:poss").some((d) => possessives.has(wordOf(d)));
+
 /** Who says the relation `trigger` states in `parsed`, and with what stance. */
 export function voiceOf(
   context: SpeechContext,
@@ -194,6 +228,10 @@ export function voiceOf(
       const speaker = speakerOfVerb(context, parsed, node);
       if (speaker) return voice(speaker, cls, "speech-verb");
       unresolved ??= cls;
+    }
+    if (cls && child && ownText(parsed, child)) {
+      const speaker = speakerOfVerb(context, parsed, node);
+      if (speaker) return voice(speaker, cls, "speech-text");
     }
     for (const side of parsed.children(node)) {
       if (side.index === child?.index || side.index === trigger.index) continue;
@@ -222,7 +260,15 @@ export function voiceOf(
       (s) => s.sentence.start <= close + 1 && s.sentence.end >= open && s.sentence.start >= 0,
     );
     const after = context.sentences.find((s) => s.sentence.start > close);
-    for (const candidate of after && !near.includes(after) ? [...near, after] : near) {
+    // "X a déclaré : « ... »": the sentence before the quotation, when it ends with a colon, introduces it.
+    const before = [...context.sentences].reverse().find((s) => s.sentence.end <= open);
+    const introduces = before && /:\s*$/u.test(context.points.slice(before.sentence.start, open).join(""));
+    const candidates = [
+      ...(introduces ? [before] : []),
+      ...near,
+      ...(after && !near.includes(after) ? [after] : []),
+    ];
+    for (const candidate of candidates) {
       for (const token of candidate.tokens) {
         if (token.start > open && token.end <= close + 1) continue;
         const cls = reporting(token);

@@ -171,6 +171,8 @@ Zimbabwe|Harare|zimbabwéen
 `;
 
 interface StateEntry {
+  /** The state's usual French name, as written. */
+  written: string;
   /** The state's name, folded. */
   name: string;
   capital: string;
@@ -198,11 +200,32 @@ const states: StateEntry[] = table
     const [name = "", capital = "", adjective = ""] = line.split("|");
     const [masculine, feminine] = adjective.split("/");
     return {
+      written: name,
       name: foldName(name),
       capital,
       demonyms: masculine ? adjectiveForms(masculine, feminine) : [],
     };
   });
+
+/**
+ * Names of states that are also a common first name or word ("Maurice"): never proposed as a state from the
+ * table alone.
+ */
+const ambiguousNames = new Set(["maurice"]);
+
+/** Every state's usual French name, as written, except those that are also common first names or words. */
+export const tableStateNames: readonly string[] = states
+  .filter((entry) => !ambiguousNames.has(entry.name))
+  .map((entry) => entry.written);
+
+const allDemonyms = new Set(states.flatMap((entry) => entry.demonyms));
+const allNames = new Set(states.map((entry) => entry.name));
+
+/** Whether `word` is a form of any state's adjective of nationality ("Maliens", "russes"): a people, not a name. */
+export const isDemonym = (word: string): boolean => allDemonyms.has(foldName(word));
+
+/** Whether `name` is the usual name of a state of the table ("Afghanistan", "Afrique du Sud"). */
+export const isStateName = (name: string): boolean => allNames.has(foldName(name));
 
 /** What the table adds to the gazetteer for the known states: capitals as their aliases, demonyms as adjectives. */
 export interface StateNames {
