@@ -97,6 +97,33 @@ export async function loadWholeGraph(max = wholeGraphMax) {
   return `Only the first ${max} relations were loaded.`;
 }
 
+/** Most relations of one source drawn. */
+const sourceRelationsMax = 1000;
+
+/**
+ * Loads the relations `state.source` supports, with their ends, into the store and `found.cited`.
+ * @returns {Promise<string>} the source's title (or key), for the status line
+ * @throws {Error} when there is no such source
+ */
+export async function loadSourceRelations() {
+  found.cited.clear();
+  if (!state.source) return "";
+  /** @type {{ source: { key: string, title: string | null, relations: (import("./state.js").ApiRelation & { from: import("./state.js").Actor, to: import("./state.js").Actor })[] } | null }} */
+  const data = await graphql(
+    `query ($key: String!, $limit: Int) { source(key: $key) { key title
+       relations(limit: $limit) { ${edgeFields} from { ${actorFields} } to { ${actorFields} } } } }`,
+    { key: state.source, limit: sourceRelationsMax },
+  );
+  if (!data.source) throw new Error(`there is no source ${state.source}`);
+  for (const relation of data.source.relations) {
+    keepActor(relation.from);
+    keepActor(relation.to);
+    keepRelation(relation);
+    found.cited.add(relation.key);
+  }
+  return data.source.title ?? data.source.key;
+}
+
 /** Finds the shortest paths of `state.path` (none when it is null), with their actors and relations. */
 export async function findPaths() {
   clearPaths();

@@ -515,10 +515,21 @@ const AcceptProposalInput = builder.inputType("AcceptProposalInput", {
     type: t.string({ description: "RELATION: another relation type of the vocabulary." }),
     from: t.string({ description: "RELATION: the subject, a known actor's key." }),
     to: t.string({ description: "RELATION: the object, a known actor's key." }),
+    fromProposal: t.string({
+      description:
+        "RELATION: the subject, an ACTOR proposal of the same source (created or linked as proposedActors says).",
+    }),
+    toProposal: t.string({
+      description:
+        "RELATION: the object, an ACTOR proposal of the same source (created or linked as proposedActors says).",
+    }),
     at: t.string({ description: "RELATION: when the event happened (YYYY, YYYY-MM, YYYY-MM-DD)." }),
     start: t.string({ description: "RELATION: when a state began." }),
     end: t.string({ description: "RELATION: when a state ended." }),
     speaker: t.string({ description: "RELATION, CITATION: the speaker, a known actor's key." }),
+    speakerProposal: t.string({
+      description: "RELATION, CITATION: the speaker, an ACTOR proposal of the same source.",
+    }),
     speakerIsSource: t.boolean({
       description: "RELATION, CITATION: true: the article's own voice, no speaker.",
     }),
