@@ -11,18 +11,25 @@ const neighbourhoodMax = 1000;
  * Runs a GraphQL operation. The answer's shape is the query's; callers state it.
  * @param {string} query
  * @param {Record<string, unknown>} [variables]
+ * @param {string} [apiKey] an API key, sent as `Authorization: Bearer` (writes need an editor's)
  * @returns {Promise<any>} the `data` of the answer
- * @throws {Error} with the messages of the answer's errors
+ * @throws {Error} with the messages of the answer's errors, each with its code when it has one
  */
-export async function graphql(query, variables = {}) {
+export async function graphql(query, variables = {}, apiKey = "") {
   const response = await fetch("/graphql", {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json",
+      ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
   if (body.errors) {
-    throw new Error(body.errors.map((/** @type {{ message: string }} */ e) => e.message).join("; "));
+    /** @param {{ message: string, extensions?: { code?: string } }} e */
+    const said = (e) => (e.extensions?.code ? `${e.extensions.code}: ${e.message}` : e.message);
+    throw new Error(body.errors.map(said).join("; "));
   }
   return body.data;
 }
