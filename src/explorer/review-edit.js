@@ -2,6 +2,7 @@
 // A proposal's edit form on the review page: what the reviewer chose for each end and the speaker (a known
 // actor found by search, a name the article proposes, the selected text as a new actor, or the article's own
 // voice), the quote bounds taken from a selection, and all of it read back as acceptProposal's input.
+import { clientKey } from "./review-session.js";
 import { searchBox } from "./search.js";
 import { words } from "./util.js";
 
@@ -133,7 +134,7 @@ export async function acceptInput(form, p, write) {
     else if (choice?.newName) {
       const data = await write(
         "mutation ($input: AddActorInput!) { addActor(input: $input) { actor { key } } }",
-        { input: { name: choice.newName, kind, clientKey: `review-${crypto.randomUUID()}` } },
+        { input: { name: choice.newName, kind, clientKey: clientKey() } },
       );
       input[role] = data.addActor.actor.key;
     }

@@ -6,6 +6,7 @@
 import { graphql } from "./api.js";
 import { cardsHtml, editForm } from "./review-cards.js";
 import { acceptInput, wireEditForm } from "./review-edit.js";
+import { wireIntake } from "./review-intake.js";
 import { act, busy, clientKey, say, wireKey, write } from "./review-session.js";
 import { markedText, selectionIn } from "./review-text.js";
 import { store } from "./state.js";
@@ -99,7 +100,12 @@ function markText() {
     proposed: names().map((p) => ({ key: p.key, name: p.name ?? "", ...p.quote })),
     quote: current ? current.quote : null,
   });
-  $("text-view").querySelector(".quote")?.scrollIntoView({ block: "nearest" });
+  // Only the text's own box scrolls to the quote: scrolling the page would move a card from under a press.
+  const view = $("text-view");
+  const quote = view.querySelector(".quote");
+  if (!quote) return;
+  const [box, mark] = [view.getBoundingClientRect(), quote.getBoundingClientRect()];
+  if (mark.top < box.top || mark.bottom > box.bottom) view.scrollTop += mark.top - box.top - box.height / 3;
 }
 
 /** Draws the text, the counter and the cards; keeps the current card current (or the first shown). */
@@ -320,55 +326,13 @@ $("reject-shown").addEventListener("click", () =>
 );
 $("undo").addEventListener("click", () => void act(() => reopen(review.undo)));
 
-$("file").addEventListener("change", async () => {
-  const file = element("file", HTMLInputElement).files?.[0];
-  if (file) element("text", HTMLTextAreaElement).value = await file.text();
-});
-$("intake-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  void act(async () => {
-    /** @param {string} id */
-    const value = (id) => element(id, HTMLInputElement).value.trim() || null;
-    say("Storing the article and proposing (the NLP takes a few seconds)…");
-    const data = await write(
-      `mutation ($input: IntakeTextInput!) { intakeText(input: $input) {
-         source { key } created recogniser { ran reason } parse { ran reason } } }`,
-      {
-        input: {
-          text: element("text", HTMLTextAreaElement).value,
-          title: value("title"),
-          url: value("url"),
-          publisher: value("publisher"),
-          published: value("published"),
-          language: value("language") ?? "fr",
-          clientKey: clientKey(),
-        },
-      },
-    );
-    const taken = data.intakeText;
-    await openSource(taken.source.key);
-    const skipped = [taken.recogniser, taken.parse].filter((s) => !s.ran).map((s) => s.reason);
-    say(
-      `${taken.created ? "Stored" : "Already stored"} as ${taken.source.key}; ${review.proposals.length} proposals.${skipped.length ? ` Not run: ${skipped.join("; ")}.` : ""}`,
-    );
-    setCurrent(review.current);
-  });
-});
-$("source-form").addEventListener("submit", (event) => {
-  event.preventDefault();
-  const key = element("stored", HTMLSelectElement).value;
-  if (key) void act(() => openSource(key).then(() => setCurrent(review.current)));
-});
-$("intake-again").addEventListener("click", () =>
-  act(async () => {
-    const key = element("stored", HTMLSelectElement).value || review.source?.key;
-    if (!key) return say("Pick a stored source first.");
-    await write(`mutation ($input: IntakeSourceInput!) { intakeSource(input: $input) { intake } }`, {
-      input: { source: key, clientKey: clientKey() },
-    });
+wireIntake(
+  async (key) => {
     await openSource(key);
-    say(`Proposed again: ${review.proposals.length} proposals (the earlier pending ones are superseded).`);
-  }),
+    setCurrent(review.current);
+    return review.proposals.length;
+  },
+  () => review.source?.key ?? null,
 );
 
 /** The page opens with the vocabulary's choices and the stored sources to pick from. */
