@@ -1,3 +1,5 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { mentionFinder } from "../src/domain/mentions.js";
@@ -7,6 +9,7 @@ import { codePoints } from "../src/domain/text.js";
 import { vocabulary } from "../src/domain/vocabulary.js";
 import { graphWithout, scoreArticle } from "../src/intake/evaluation.js";
 import { readEvaluationSet } from "../src/intake/gold.js";
+import { measuredFile, readMeasuredPrecision } from "../src/intake/measured.js";
 
 const set = await readEvaluationSet(
   {
@@ -131,5 +134,38 @@ describe("intake's evaluation, one article taken as new", () => {
     // "Sergey LAVROV" is not a name the graph holds: the gazetteer finds "LAVROV" alone, a wrong span.
     expect(result.knownMentions.spurious).toContain("LAVROV → sergei-lavrov");
     expect(result.knownMentions.missed).toContain("Sergey LAVROV → sergei-lavrov");
+    // By producer (all "PARSE/test-rule" here), kind by kind: what the review page shows beside proposals.
+    expect(result.producers).toEqual([
+      { producer: "PARSE/test-rule", kind: "ACTOR", proposed: 3, correct: 2 },
+      { producer: "PARSE/test-rule", kind: "CITATION", proposed: 1, correct: 1 },
+      { producer: "PARSE/test-rule", kind: "RELATION", proposed: 3, correct: 1 },
+    ]);
+  });
+
+  it("reads each producer's measured precision from the results file, and none from a file without them", () => {
+    const measured = readMeasuredPrecision();
+    const results = JSON.parse(readFileSync(measuredFile, "utf8"));
+    const full = results.configurations.find((c: { name: string }) => c.name === "parse");
+    expect(full.producers.length).toBeGreaterThan(5);
+    for (const p of full.producers)
+      expect(measured.get(`${p.producer} ${p.kind}`)).toEqual({ ...p, measuredAt: results.measuredAt });
+    // Their sums are the configuration's totals: every draft is some producer's.
+    const sum = (kinds: string[], field: "proposed" | "correct") =>
+      full.producers
+        .filter((p: { kind: string }) => kinds.includes(p.kind))
+        .reduce((n: number, p: Record<string, number>) => n + (p[field] ?? 0), 0);
+    expect(sum(["RELATION", "CITATION"], "proposed")).toBe(full.totals.relations.proposed);
+    expect(sum(["RELATION", "CITATION"], "correct")).toBe(full.totals.relations.truePositives);
+    expect(sum(["ACTOR"], "proposed")).toBe(full.totals.newEntities.proposed);
+    expect(sum(["ACTOR"], "correct")).toBe(full.totals.newEntities.truePositives);
+    const older = path.join(mkdtempSync(path.join(tmpdir(), "measured-")), "intake.json");
+    writeFileSync(
+      older,
+      JSON.stringify({ measuredAt: results.measuredAt, configurations: [{ name: "parse" }] }),
+    );
+    expect(readMeasuredPrecision(older).size).toBe(0);
+    expect(readMeasuredPrecision(`${older}.missing`).size).toBe(0);
+    writeFileSync(older, JSON.stringify({ configurations: "none" }));
+    expect(() => readMeasuredPrecision(older)).toThrow(/configurations/);
   });
 });

@@ -212,6 +212,12 @@ describe("the explorer's files", () => {
     );
     const vendored = await fetch(`${base}/explorer/vendor/cytoscape.esm.min.mjs`);
     expect(vendored.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+    // The review page is the second page, at its own path, with its own modules.
+    const review = await fetch(`${base}/review`);
+    expect(review.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await review.text()).toContain('src="/explorer/review.js"');
+    expect((await fetch(`${base}/explorer/review.js`)).status).toBe(200);
+    expect((await fetch(`${base}/review/`)).status).toBe(404);
   });
 
   it("refuses what is not a served file of the folder: types, tsconfig, traversal, missing files", async () => {
@@ -235,7 +241,9 @@ describe("the explorer's files", () => {
     const served = (await response.json()) as {
       actorKinds: { name: string; colour: string }[];
       relationFamilies: { name: string; types: string[] }[];
+      stances: string[];
     };
+    expect(served.stances).toEqual(vocabulary.stances.map((s) => s.name));
     expect(served.actorKinds).toEqual(vocabulary.actorKinds.map(({ name, colour }) => ({ name, colour })));
     expect(served.actorKinds.find((k) => k.name === "STATE")?.colour).toBe("#3b6fd8");
     expect(served.relationFamilies.map((f) => f.name)).toEqual(

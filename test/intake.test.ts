@@ -149,6 +149,45 @@ describe("article intake: proposals stored, reviewed and written", () => {
     expect((await checkGraph(db)).violations).toEqual([]);
   });
 
+  it("an analyst can make a proposed new actor an end or the speaker of a relation, in the same write", async () => {
+    const { intakeText: taken } = await intake();
+    const proposal = taken.proposals.find(
+      (p: Data) => p.kind === "RELATION" && known(p.from) && known(p.to) && !p.speaker?.proposal,
+    );
+    const person = taken.proposals.find((p: Data) => p.kind === "ACTOR" && p.name === "Fatoumata Sangaré");
+    expect([proposal, person].every(Boolean), "a relation between known actors, and a proposed person").toBe(
+      true,
+    );
+    const before = await facts();
+    // An end named twice, or a proposal that is not a name of this source, is refused; nothing changes.
+    const twice = await refused(
+      accept,
+      { input: { key: proposal.key, to: "mali", toProposal: person.key } },
+      "BAD_USER_INPUT",
+    );
+    expect(twice.message).toContain("input.to");
+    await refused(accept, { input: { key: proposal.key, toProposal: proposal.key } }, "NOT_FOUND");
+    expect(await facts()).toBe(before);
+    const { acceptProposal: accepted } = await ok(accept, {
+      input: {
+        key: proposal.key,
+        type: "STATEMENT",
+        fromProposal: person.key,
+        speakerProposal: person.key,
+        stance: "ASSERTS",
+        proposedActors: [{ proposal: person.key, kind: "PERSON" }],
+      },
+    });
+    expect(accepted.createdActors.map((a: Data) => [a.name, a.kind])).toEqual([
+      ["Fatoumata Sangaré", "PERSON"],
+    ]);
+    expect(accepted.relation.from.key).toBe(accepted.createdActors[0].key);
+    expect(accepted.decided.map((d: Data) => d.key).sort()).toEqual([proposal.key, person.key].sort());
+    const citation = accepted.relation.citations.find((c: Data) => accepted.citations.includes(c.key));
+    expect(citation.speaker.key).toBe(accepted.createdActors[0].key);
+    expect((await checkGraph(db)).violations).toEqual([]);
+  });
+
   it("a relation the graph already has becomes a citation of it, never a duplicate", async () => {
     const { intakeText: taken } = await intake();
     const proposal = taken.proposals.find((p: Data) => p.kind === "CITATION");

@@ -6,6 +6,7 @@ import { projectRoot } from "../domain/project.js";
 import { vocabulary } from "../domain/vocabulary.js";
 import {
   type ArticleResult,
+  byProducer,
   configurations,
   evaluateArticle,
   misses,
@@ -182,6 +183,7 @@ await runCommand(async ({ config, log }) => {
             secondsPerArticle: run.seconds,
             totals: run.totals,
             misses: run.misses,
+            producers: byProducer(run.results.flatMap((r) => r.producers)),
             articles: run.results,
           })),
         },

@@ -11,18 +11,25 @@ const neighbourhoodMax = 1000;
  * Runs a GraphQL operation. The answer's shape is the query's; callers state it.
  * @param {string} query
  * @param {Record<string, unknown>} [variables]
+ * @param {string} [apiKey] an API key, sent as `Authorization: Bearer` (writes need an editor's)
  * @returns {Promise<any>} the `data` of the answer
- * @throws {Error} with the messages of the answer's errors
+ * @throws {Error} with the messages of the answer's errors, each with its code when it has one
  */
-export async function graphql(query, variables = {}) {
+export async function graphql(query, variables = {}, apiKey = "") {
   const response = await fetch("/graphql", {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json",
+      ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
   if (body.errors) {
-    throw new Error(body.errors.map((/** @type {{ message: string }} */ e) => e.message).join("; "));
+    /** @param {{ message: string, extensions?: { code?: string } }} e */
+    const said = (e) => (e.extensions?.code ? `${e.extensions.code}: ${e.message}` : e.message);
+    throw new Error(body.errors.map(said).join("; "));
   }
   return body.data;
 }
@@ -95,6 +102,33 @@ export async function loadWholeGraph(max = wholeGraphMax) {
     after = data.relations.pageInfo.endCursor;
   }
   return `Only the first ${max} relations were loaded.`;
+}
+
+/** Most relations of one source drawn. */
+const sourceRelationsMax = 1000;
+
+/**
+ * Loads the relations `state.source` supports, with their ends, into the store and `found.cited`.
+ * @returns {Promise<string>} the source's title (or key), for the status line
+ * @throws {Error} when there is no such source
+ */
+export async function loadSourceRelations() {
+  found.cited.clear();
+  if (!state.source) return "";
+  /** @type {{ source: { key: string, title: string | null, relations: (import("./state.js").ApiRelation & { from: import("./state.js").Actor, to: import("./state.js").Actor })[] } | null }} */
+  const data = await graphql(
+    `query ($key: String!, $limit: Int) { source(key: $key) { key title
+       relations(limit: $limit) { ${edgeFields} from { ${actorFields} } to { ${actorFields} } } } }`,
+    { key: state.source, limit: sourceRelationsMax },
+  );
+  if (!data.source) throw new Error(`there is no source ${state.source}`);
+  for (const relation of data.source.relations) {
+    keepActor(relation.from);
+    keepActor(relation.to);
+    keepRelation(relation);
+    found.cited.add(relation.key);
+  }
+  return data.source.title ?? data.source.key;
 }
 
 /** Finds the shortest paths of `state.path` (none when it is null), with their actors and relations. */

@@ -4,7 +4,14 @@
 // address bar, so a view can be shared, bookmarked and restored. This module wires the others together:
 // api (fetches), state (the view and its address), filters, time, layout, graph (Cytoscape), panels (details),
 // search (the search boxes).
-import { findPaths, loadNeighbourhood, loadStats, loadVocabulary, loadWholeGraph } from "./api.js";
+import {
+  findPaths,
+  loadNeighbourhood,
+  loadSourceRelations,
+  loadStats,
+  loadVocabulary,
+  loadWholeGraph,
+} from "./api.js";
 import { buildFilters, showHidden, syncFilterBoxes, visibleGraph } from "./filters.js";
 import { cy, showElements } from "./graph.js";
 import { wireGraphKeys } from "./keyboard.js";
@@ -12,7 +19,7 @@ import { fitReadable, placeEdgeLabels } from "./labels.js";
 import { layouts, runLayout } from "./layout.js";
 import { select, setFold, showDetailsOnPhone, syncSelection, wirePanels } from "./panels.js";
 import { searchBox } from "./search.js";
-import { clearPaths, drawn, readUrl, state, store, writeUrl } from "./state.js";
+import { clearPaths, drawn, found, readUrl, state, store, writeUrl } from "./state.js";
 import { refreshTimeControls, wireTimeControls } from "./time.js";
 import { $, element, monthText } from "./util.js";
 
@@ -130,9 +137,11 @@ $("clear").addEventListener("click", () =>
     state.shown.clear();
     state.all = false;
     state.path = null;
+    state.source = null;
     state.open.clear();
     state.selection = null;
     clearPaths();
+    await loadSourceRelations();
     writeUrl();
     await draw();
   }),
@@ -213,11 +222,15 @@ const ready = (async () => {
   const [stats] = await Promise.all([loadStats(), loadVocabulary()]);
   buildFilters(stats, { redraw: relayout, writeUrl });
   syncFilterBoxes();
-  const named = state.all || state.shown.size > 0 || state.path || state.selection;
+  const named = state.all || state.shown.size > 0 || state.path || state.selection || state.source;
   let opening = "";
   await serially(async () => {
     if (!named) opening = await openOnHub().catch((error) => `No opening view: ${error.message}`);
     if (state.all) await loadWholeGraph();
+    if (state.source) {
+      const title = await loadSourceRelations();
+      opening = `The relations “${title}” supports (${found.cited.size}).`;
+    }
     await Promise.all([...state.shown].map((key) => loadNeighbourhood(key)));
     if (state.path) {
       await findPaths();

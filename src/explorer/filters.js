@@ -19,7 +19,7 @@ export function visibleGraph() {
       relations.push(r);
       continue;
     }
-    if (!state.all && !state.shown.has(r.from) && !state.shown.has(r.to)) continue;
+    if (!state.all && !state.shown.has(r.from) && !state.shown.has(r.to) && !found.cited.has(r.key)) continue;
     const ends = [store.actors.get(r.from), store.actors.get(r.to)];
     const kinds = state.kinds;
     if (kinds && ends.some((a) => !kinds.has(a?.kind ?? ""))) {

@@ -11,5 +11,7 @@ declare global {
     cytoscapeCola: Ext;
     /** The graph, the view's state and promises of it being drawn, for tests and the console. */
     explorer: unknown;
+    /** The review page's state and its opening, for tests and the console. */
+    review: unknown;
   }
 }

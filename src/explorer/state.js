@@ -68,6 +68,8 @@ export const state = {
   selection: null,
   /** @type {{ from: string, to: string } | null} */
   path: null,
+  /** A source whose relations are drawn (the review page's "what this article states"). @type {string | null} */
+  source: null,
 };
 
 /** The paths found for `state.path`, as lists of steps; what the search left out; the keys of the relations on them. */
@@ -78,6 +80,8 @@ export const found = {
   omitted: [],
   /** @type {Set<string>} */
   relations: new Set(),
+  /** The keys of the relations `state.source` supports. @type {Set<string>} */
+  cited: new Set(),
 };
 
 /** What is drawn now. */
@@ -151,6 +155,7 @@ export function writeUrl() {
   if (state.layout !== "fcose") p.set("layout", state.layout);
   if (state.open.size) p.set("open", [...state.open].join(","));
   if (state.path) p.set("path", `${state.path.from},${state.path.to}`);
+  if (state.source) p.set("source", state.source);
   if (state.selection) p.set("selected", `${state.selection.kind}:${state.selection.key}`);
   const query = p.toString().replaceAll("%2C", ",").replaceAll("%3A", ":").replaceAll("%7E", "~");
   history.replaceState(null, "", query ? `/?${query}` : "/");
@@ -185,6 +190,7 @@ export function readUrl(layouts) {
   state.open = new Set(list("open") ?? []);
   const path = list("path");
   state.path = path?.length === 2 ? { from: path[0] ?? "", to: path[1] ?? "" } : null;
+  state.source = p.get("source") || null;
   const selected = /^(actor|relation|pair|source|path):(.+)$/.exec(p.get("selected") ?? "");
   state.selection = selected
     ? { kind: /** @type {SelectionKind} */ (selected[1]), key: selected[2] ?? "" }

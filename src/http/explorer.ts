@@ -25,6 +25,11 @@ const contentTypes = new Map([
   [".css", "text/css; charset=utf-8"],
   [".html", "text/html; charset=utf-8"],
 ]);
+/** The pages, by path: the graph, and the review of an article's proposals (docs/decisions/038-review-page.md). */
+const pages = new Map([
+  ["/", "index.html"],
+  ["/review", "review.html"],
+]);
 /** A file name in the folder that may be served: one segment of lower-case words, no dotfile, no `..`. */
 const servedName = /^[a-z][a-z0-9-]*(\.[a-z]+)$/;
 
@@ -50,10 +55,11 @@ const vocabularyDocument = JSON.stringify({
     name,
     types: vocabulary.relationTypes.filter((t) => t.family === name).map((t) => t.name),
   })),
+  stances: vocabulary.stances.map(({ name }) => name),
 });
 
 /**
- * The file a path names, with its content type: `/` is the page; `/explorer/<name>` a file of the explorer's
+ * The file a path names, with its content type: `/` and `/review` are the pages; `/explorer/<name>` a file of the explorer's
  * folder with a served extension; `/explorer/vendor/<name>` a vendored script. Anything else is not ours.
  */
 function fileOf(pathname: string): { file: string; type: string } | undefined {
@@ -61,7 +67,7 @@ function fileOf(pathname: string): { file: string; type: string } | undefined {
     ? vendor.get(pathname.slice("/explorer/vendor/".length))
     : undefined;
   if (vendored) return { file: vendored, type: "text/javascript; charset=utf-8" };
-  const name = pathname === "/" ? "index.html" : /^\/explorer\/([^/]+)$/.exec(pathname)?.[1];
+  const name = pages.get(pathname) ?? /^\/explorer\/([^/]+)$/.exec(pathname)?.[1];
   const extension = name && servedName.exec(name)?.[1];
   const type = extension ? contentTypes.get(extension) : undefined;
   return name && type ? { file: path.join(folder, name), type } : undefined;

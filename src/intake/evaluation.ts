@@ -137,8 +137,41 @@ export interface ArticleResult {
   spuriousEntities: string[];
   /** Matched RELATION drafts whose relation the graph already had: should have been CITATION drafts. */
   relationsForKnown: number;
+  /**
+   * Each producer's drafts ("STAGE/rule", as proposals store them) and how many were right: an ACTOR draft that
+   * took a new entity's gold span, an ALIAS draft at a known actor's gold span, a RELATION or CITATION draft that
+   * matched a gold citation. What the review page shows beside a producer's proposals.
+   */
+  producers: ProducerScore[];
   /** Milliseconds the rules took (proposeFromText and the gazetteer's mentions). */
   rulesMs: number;
+}
+
+/** A producer's drafts and how many of them were right. */
+export interface ProducerScore {
+  /** "STAGE/rule", as `Proposal.stage` and `Proposal.rule` name it. */
+  producer: string;
+  kind: ProposalDraft["kind"];
+  proposed: number;
+  correct: number;
+}
+
+/** "STAGE/rule" of a draft. */
+const producerOf = (draft: ProposalDraft) => `${draft.producer.stage}/${draft.producer.rule}`;
+
+/** Sums producer scores by producer and kind, in producer order. */
+export function byProducer(scores: readonly ProducerScore[]): ProducerScore[] {
+  const sums = new Map<string, ProducerScore>();
+  for (const { producer, kind, proposed, correct } of scores) {
+    const id = `${producer} ${kind}`;
+    const sum = sums.get(id) ?? { producer, kind, proposed: 0, correct: 0 };
+    sum.proposed += proposed;
+    sum.correct += correct;
+    sums.set(id, sum);
+  }
+  return [...sums.values()].sort((a, b) =>
+    a.producer === b.producer ? a.kind.localeCompare(b.kind) : a.producer.localeCompare(b.producer),
+  );
 }
 
 type Span = { start: number; end: number };
@@ -208,10 +241,16 @@ export function scoreArticle(input: {
   const taken = new Set<GoldSpan>();
   let exact = 0;
   const spuriousEntities: string[] = [];
+  const judged: { draft: ProposalDraft; right: boolean }[] = [];
+  const knownAt = new Set(knownGold.map((s) => `${s.start}:${s.end}:${s.actor}`));
+  for (const draft of drafts)
+    if (draft.kind === "ALIAS")
+      judged.push({ draft, right: knownAt.has(`${draft.quote.start}:${draft.quote.end}:${draft.actor}`) });
   for (const draft of actorDrafts) {
     const span = newGold.find(
       (g) => !taken.has(g) && overlaps(g, draft.quote) && within(nameHead(g), draft.quote),
     );
+    judged.push({ draft, right: span !== undefined });
     if (!span) {
       spuriousEntities.push(draft.quote.text);
       continue;
@@ -261,9 +300,10 @@ export function scoreArticle(input: {
     const match = candidates
       .flatMap(({ relation, citations }) => citations.map((citation) => ({ relation, citation })))
       .find(({ citation }) => !takenCitations.has(citation) && overlaps(citation, draft.quote));
+    judged.push({ draft, right: match !== undefined });
     if (!match) {
       falsePositives.push({
-        rule: `${draft.producer.stage}/${draft.producer.rule}`,
+        rule: producerOf(draft),
         kind: draft.kind,
         type: draft.kind === "RELATION" ? draft.type : null,
         relation: draft.kind === "CITATION" ? draft.relation : null,
@@ -274,7 +314,7 @@ export function scoreArticle(input: {
     takenCitations.add(match.citation);
     matched.push({
       relation: match.relation.id,
-      rule: `${draft.producer.stage}/${draft.producer.rule}`,
+      rule: producerOf(draft),
       speaker: { proposed: actorOf(draft.speaker), gold: match.citation.speaker },
       stance: { proposed: draft.stance, gold: match.citation.stance },
     });
@@ -316,6 +356,14 @@ export function scoreArticle(input: {
     matched,
     spuriousEntities,
     relationsForKnown,
+    producers: byProducer(
+      judged.map(({ draft, right }) => ({
+        producer: producerOf(draft),
+        kind: draft.kind,
+        proposed: 1,
+        correct: right ? 1 : 0,
+      })),
+    ),
     rulesMs: input.rulesMs,
   };
 }

@@ -47,13 +47,18 @@ export const proposalsPerDecision = 100;
 
 /**
  * What an analyst may change when accepting: each field left out keeps the proposal's value. `from`, `to`,
- * `speaker` and `actor` are keys of known actors; `proposedActors` says, for an end or speaker that is a proposed
- * new actor, which known actor it is (`actor`) or the new actor's `kind`, `name` and `key`.
+ * `speaker` and `actor` are keys of known actors; `fromProposal`, `toProposal` and `speakerProposal` name an ACTOR
+ * proposal of the same source instead (a name the rules proposed, made that end by the analyst); `proposedActors`
+ * says, for an end or speaker that is a proposed new actor, which known actor it is (`actor`) or the new actor's
+ * `kind`, `name` and `key`.
  */
 export interface AcceptEdits {
   type?: string | null;
   from?: string | null;
   to?: string | null;
+  fromProposal?: string | null;
+  toProposal?: string | null;
+  speakerProposal?: string | null;
   at?: string | null;
   start?: string | null;
   end?: string | null;
@@ -219,7 +224,10 @@ async function acceptWithin(
     const done = decisions.find((d) => d.key === key);
     if (done?.acceptedKey) return { key: done.acceptedKey };
     const [q] = await proposalsByKey(reader(tx), [key]);
-    if (q?.kind !== "ACTOR") throw notFound("actor proposal", key, { argument: where });
+    // Only a name of the same text: an end from another article would cite this one for a name it does not write.
+    if (q?.kind !== "ACTOR" || q.sourceKey !== p.sourceKey) {
+      throw notFound("actor proposal of this source", key, { argument: where });
+    }
     if (q.status === "ACCEPTED" && q.acceptedKey) return { key: q.acceptedKey };
     const edit = proposedEdits.get(key);
     if (q.status !== "PENDING" && !edit?.actor) {
@@ -252,11 +260,18 @@ async function acceptWithin(
   };
   const end = async (
     edit: string | null | undefined,
+    editProposal: string | null | undefined,
     actor: string | null,
     proposal: string | null,
     where: string,
   ): Promise<string | null> => {
+    if (edit && editProposal) {
+      throw new ValidationError([
+        { where, message: `name an actor (${where}) or a proposed one (${where}Proposal), not both` },
+      ]);
+    }
     if (edit) return edit;
+    if (editProposal) return (await resolveProposed(editProposal, `${where}Proposal`)).key;
     if (actor) return actor;
     if (proposal) return (await resolveProposed(proposal, where)).key;
     return null;
@@ -282,7 +297,7 @@ async function acceptWithin(
   const speakerOf = async () =>
     edits.speakerIsSource
       ? null
-      : await end(edits.speaker, p.speakerActor, p.speakerProposal, "input.speaker");
+      : await end(edits.speaker, edits.speakerProposal, p.speakerActor, p.speakerProposal, "input.speaker");
 
   let acceptedKey: string;
   let acceptedCitations: string[] = [];
@@ -325,8 +340,8 @@ async function acceptWithin(
       break;
     }
     case "RELATION": {
-      const from = await end(edits.from, p.fromActor, p.fromProposal, "input.from");
-      const to = await end(edits.to, p.toActor, p.toProposal, "input.to");
+      const from = await end(edits.from, edits.fromProposal, p.fromActor, p.fromProposal, "input.from");
+      const to = await end(edits.to, edits.toProposal, p.toActor, p.toProposal, "input.to");
       const speaker = await speakerOf();
       const citation = { ...(await quote()), speaker, stance: edits.stance ?? p.stance ?? "" };
       const relation = {

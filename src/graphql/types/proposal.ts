@@ -1,6 +1,7 @@
 import { requireRole } from "../../auth.js";
 import { type ProposalRecord, proposalsByKey, proposalsPage } from "../../db/proposals.js";
 import { vocabulary } from "../../domain/vocabulary.js";
+import { type MeasuredPrecision, measuredPrecisionOf } from "../../intake/measured.js";
 import {
   type AcceptEdits,
   type AcceptResult,
@@ -80,6 +81,22 @@ const ProposalQuoteRef = builder.objectRef<ProposalRecord>("ProposalQuote").impl
   }),
 });
 
+const MeasuredPrecisionRef = builder.objectRef<MeasuredPrecision>("MeasuredPrecision").implement({
+  description:
+    "How often a producer's proposals of one kind were right when `npm run eval:intake` took each seed article as " +
+    "new (docs/intake-quality.md): few proposals make a rough figure, so both counts are given.",
+  fields: (t) => ({
+    producer: t.exposeString("producer", { description: 'The producer, "STAGE/rule".' }),
+    proposed: t.exposeInt("proposed", { description: "Its proposals of this kind over the articles." }),
+    correct: t.exposeInt("correct", { description: "Those that were right." }),
+    precision: t.float({
+      description: "correct / proposed.",
+      resolve: (m) => m.correct / m.proposed,
+    }),
+    measuredAt: t.exposeString("measuredAt", { description: "When it was measured (ISO 8601, UTC)." }),
+  }),
+});
+
 /** An end or speaker of a proposal: a known actor, or an ACTOR proposal of the same intake. */
 type EndShape = { actor: string | null; proposal: string | null };
 
@@ -130,6 +147,14 @@ ProposalRef.implement({
     }),
     stage: t.field({ type: ProposalStageEnum, resolve: (p) => p.stage, description: "Which step made it." }),
     rule: t.exposeString("rule", { description: "The rule within that step (a stable name)." }),
+    measuredPrecision: t.field({
+      type: MeasuredPrecisionRef,
+      nullable: true,
+      description:
+        "How often its producer's proposals of this kind were right on the seed's articles; null when the " +
+        "evaluation never saw that producer make one.",
+      resolve: (p) => measuredPrecisionOf(p),
+    }),
     sentence: t.exposeInt("sentence", { description: "Index of the sentence its quote is in." }),
     quote: t.field({
       type: ProposalQuoteRef,
@@ -490,10 +515,21 @@ const AcceptProposalInput = builder.inputType("AcceptProposalInput", {
     type: t.string({ description: "RELATION: another relation type of the vocabulary." }),
     from: t.string({ description: "RELATION: the subject, a known actor's key." }),
     to: t.string({ description: "RELATION: the object, a known actor's key." }),
+    fromProposal: t.string({
+      description:
+        "RELATION: the subject, an ACTOR proposal of the same source (created or linked as proposedActors says).",
+    }),
+    toProposal: t.string({
+      description:
+        "RELATION: the object, an ACTOR proposal of the same source (created or linked as proposedActors says).",
+    }),
     at: t.string({ description: "RELATION: when the event happened (YYYY, YYYY-MM, YYYY-MM-DD)." }),
     start: t.string({ description: "RELATION: when a state began." }),
     end: t.string({ description: "RELATION: when a state ended." }),
     speaker: t.string({ description: "RELATION, CITATION: the speaker, a known actor's key." }),
+    speakerProposal: t.string({
+      description: "RELATION, CITATION: the speaker, an ACTOR proposal of the same source.",
+    }),
     speakerIsSource: t.boolean({
       description: "RELATION, CITATION: true: the article's own voice, no speaker.",
     }),
