@@ -46,6 +46,14 @@ export async function changesAfter(
   return { last: Number(record?.get("last") ?? 0), changes: record?.get("changes") ?? [] };
 }
 
+/** The last sequence number given so far (0 for an empty history): one read of the lock node. */
+export async function lastChangeSequence(db: Database): Promise<number> {
+  const { records } = await db.read(
+    "OPTIONAL MATCH (l:WriteLock {id: 'graph'}) RETURN coalesce(l.lastChange, 0) AS last",
+  );
+  return Number(records[0]?.get("last") ?? 0);
+}
+
 /** The id of this migration's Migration node, which records that it ran. */
 export const changeSequenceMigration = "change-sequence";
 /** Changes numbered per transaction. */

@@ -1,5 +1,5 @@
 import type { SubscriptionsConfig } from "../config.js";
-import { changesAfter, type LoggedChange } from "../db/change-log.js";
+import { changesAfter, type LoggedChange, lastChangeSequence } from "../db/change-log.js";
 import type { Database } from "../db/database.js";
 import { type ProposalRecord, proposalsByKey } from "../db/proposals.js";
 import { type DomainError, limitExceeded, overloaded, slowConsumer } from "../domain/errors.js";
@@ -77,7 +77,7 @@ export class ChangeFeed {
       this.admit(client);
       // Idle, the loop reads nothing: the head is brought to the present before anyone listens again.
       if (this.head === undefined || this.subscribers.size === 0) {
-        this.head = (await changesAfter(this.reader(), Number.MAX_SAFE_INTEGER, 1)).last;
+        this.head = await lastChangeSequence(this.reader());
       }
       const head = this.head;
       if (after !== null && head - after > this.limits.maxReplay) {
