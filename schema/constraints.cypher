@@ -48,6 +48,8 @@ CREATE CONSTRAINT search_state_id IF NOT EXISTS FOR (m:SearchState) REQUIRE m.id
 // The history of analysts' writes; a client's idempotency key is used once.
 CREATE CONSTRAINT change_id IF NOT EXISTS FOR (c:Change) REQUIRE c.id IS UNIQUE;
 CREATE CONSTRAINT change_client_key IF NOT EXISTS FOR (c:Change) REQUIRE c.clientKey IS UNIQUE;
+// Its order: 1, 2, 3... in commit order, given under the write lock; subscriptions follow it (src/db/change-log.ts).
+CREATE CONSTRAINT change_sequence IF NOT EXISTS FOR (c:Change) REQUIRE c.sequence IS UNIQUE;
 
 // The graph's write lock: every analyst write and seed load locks this one node first (src/db/writes.ts
 // lockGraph), so writes run one after another and each checks what the previous one committed.

@@ -24,6 +24,18 @@ const positiveInt = makeValidator<number>((input) => {
   return value;
 });
 
+/** The subscriptions' limits when the environment says nothing (see the SUBSCRIPTION* variables). */
+export const subscriptionDefaults = {
+  max: 2000,
+  perAddress: 100,
+  perConnection: 10,
+  pollMs: 200,
+  readTimeoutMs: 2000,
+  queue: 1000,
+  maxReplay: 10_000,
+  heartbeatMs: 12_000,
+};
+
 /**
  * Reads and validates the environment. envalid names the variable and what is allowed, and stops the
  * process on a bad value, which is what we want at start-up.
@@ -238,6 +250,38 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         desc: "The traces' own OTLP URL (…/v1/traces), instead of OTEL_EXPORTER_OTLP_ENDPOINT",
       }),
       OTEL_SERVICE_NAME: str({ default: "actor-graph", desc: "The service's name in its traces" }),
+      SUBSCRIPTIONS_MAX: positiveInt({
+        default: subscriptionDefaults.max,
+        desc: "Most subscriptions (SSE and WebSocket) open at once in one process; more answer OVERLOADED",
+      }),
+      SUBSCRIPTIONS_PER_ADDRESS: positiveInt({
+        default: subscriptionDefaults.perAddress,
+        desc: "Most subscriptions open at once from one client address; more answer LIMIT_EXCEEDED",
+      }),
+      SUBSCRIPTIONS_PER_CONNECTION: positiveInt({
+        default: subscriptionDefaults.perConnection,
+        desc: "Most subscriptions open at once on one connection (a WebSocket carries several); more answer LIMIT_EXCEEDED",
+      }),
+      SUBSCRIPTION_POLL_MS: positiveInt({
+        default: subscriptionDefaults.pollMs,
+        desc: "How often each process reads the history for changes committed since its last read (through any replica), while it has subscribers",
+      }),
+      SUBSCRIPTION_READ_TIMEOUT_MS: positiveInt({
+        default: subscriptionDefaults.readTimeoutMs,
+        desc: "Longest one read of the history by the subscriptions' loop may take; a read cut off is tried again at the next poll",
+      }),
+      SUBSCRIPTION_QUEUE: positiveInt({
+        default: subscriptionDefaults.queue,
+        desc: "Most events waiting for one subscriber to read them; past it the subscriber is dropped with SLOW_CONSUMER",
+      }),
+      SUBSCRIPTION_MAX_REPLAY: positiveInt({
+        default: subscriptionDefaults.maxReplay,
+        desc: "Most changes a subscription given a cursor may replay; an older cursor answers LIMIT_EXCEEDED",
+      }),
+      SUBSCRIPTION_HEARTBEAT_MS: positiveInt({
+        default: subscriptionDefaults.heartbeatMs,
+        desc: "WebSocket: a ping this often, and the connection closed when its pong does not come within as long (SSE: yoga's comment line every 12 s)",
+      }),
       SHUTDOWN_TIMEOUT_MS: positiveInt({
         default: 10_000,
         desc: "How long shutdown waits for in-flight requests",
@@ -339,6 +383,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       enabled: (raw.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? raw.OTEL_EXPORTER_OTLP_ENDPOINT) !== undefined,
       serviceName: raw.OTEL_SERVICE_NAME,
     },
+    subscriptions: {
+      max: raw.SUBSCRIPTIONS_MAX,
+      perAddress: raw.SUBSCRIPTIONS_PER_ADDRESS,
+      perConnection: raw.SUBSCRIPTIONS_PER_CONNECTION,
+      pollMs: raw.SUBSCRIPTION_POLL_MS,
+      readTimeoutMs: raw.SUBSCRIPTION_READ_TIMEOUT_MS,
+      queue: raw.SUBSCRIPTION_QUEUE,
+      maxReplay: raw.SUBSCRIPTION_MAX_REPLAY,
+      heartbeatMs: raw.SUBSCRIPTION_HEARTBEAT_MS,
+    },
     seedDir: path.resolve(projectRoot, raw.SEED_DIR),
     seedOnStart: raw.SEED_ON_START,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
@@ -354,3 +408,4 @@ export type LimitsConfig = Config["limits"];
 export type NlpConfig = Config["nlp"];
 export type MetricsConfig = Config["metrics"];
 export type TracingConfig = Config["tracing"];
+export type SubscriptionsConfig = Config["subscriptions"];

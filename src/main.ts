@@ -97,6 +97,7 @@ async function main(): Promise<void> {
       nlp,
       metrics: config.metrics,
       tracing,
+      subscriptions: config.subscriptions,
     });
     const address = await listen(server, config.host, config.port);
     if (config.metrics.enabled && config.metrics.port !== undefined) {

@@ -1,11 +1,19 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { useDisableIntrospection } from "@graphql-yoga/plugin-disable-introspection";
 import { createYoga, useReadinessCheck, type YogaServerInstance } from "graphql-yoga";
 import { Authenticator } from "./api-keys.js";
-import type { AuthConfig, HttpConfig, LimitsConfig, MetricsConfig } from "./config.js";
+import {
+  type AuthConfig,
+  type HttpConfig,
+  type LimitsConfig,
+  type MetricsConfig,
+  type SubscriptionsConfig,
+  subscriptionDefaults,
+} from "./config.js";
 import type { Database } from "./db/database.js";
 import { BytesInFlight } from "./graphql/budget.js";
+import { ChangeFeed } from "./graphql/change-feed.js";
 import type { GraphQLContext } from "./graphql/context.js";
 import { createContext } from "./graphql/create-context.js";
 import { useProjection } from "./graphql/projection.js";
@@ -30,6 +38,7 @@ import {
   useSecurityHeaders,
   useStrictUtf8,
 } from "./http/plugins.js";
+import { serveWebSocket, subscriberClient, useSubscriptionBudgets } from "./http/subscriptions.js";
 import type { ServiceTracing } from "./http/tracing.js";
 import type { Logger } from "./logger.js";
 import type { NlpService } from "./nlp/service.js";
@@ -53,10 +62,23 @@ export interface HandlerOptions {
   metrics?: MetricsConfig;
   /** Tracing, once started (src/http/tracing.ts); off when absent. */
   tracing?: ServiceTracing;
+  /** The subscriptions' limits (src/graphql/change-feed.ts); the configuration's defaults when absent. */
+  subscriptions?: SubscriptionsConfig;
 }
 
-/** The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket. */
-export function createGraphQLHandler(options: HandlerOptions) {
+/**
+ * The GraphQL handler with /health and /ready: a fetch-style handler that tests can call without a socket.
+ * `feed` is the handler's feed of changes for subscriptions (one is made when absent); createHttpServer shares it
+ * with the WebSocket server.
+ */
+export function createGraphQLHandler(
+  options: HandlerOptions,
+  feed = new ChangeFeed(
+    options.db,
+    options.subscriptions ?? subscriptionDefaults,
+    options.log.child({ component: "subscriptions" }),
+  ),
+) {
   const { db, readiness, log, auth, http, limits, metrics, tracing } = options;
   const bytesInFlight = new BytesInFlight(limits.maxBytesInFlight);
   const authenticator = new Authenticator(db, auth, log);
@@ -86,8 +108,12 @@ export function createGraphQLHandler(options: HandlerOptions) {
         : { origin: http.corsOrigins.includes("*") ? "*" : http.corsOrigins, methods: ["GET", "POST"] },
     // Failures logged at their level and cut to size (src/http/error-log.ts).
     logging: yogaLogger(log.child({ component: "yoga" })),
-    context: ({ request }) =>
-      createContext(db, authenticator, limits, request.headers, bytesInFlight, options.nlp ?? null),
+    // `req` is Node's request (yoga's node adapter passes it; the WebSocket server passes the upgrade request).
+    context: ({ request, req, transport }) =>
+      createContext(db, authenticator, limits, request.headers, bytesInFlight, options.nlp ?? null, {
+        feed,
+        client: subscriberClient(req as IncomingMessage | undefined, transport === "ws" ? "ws" : "sse"),
+      }),
     plugins: [
       useRequestLog(log),
       ...(tracing?.plugins ?? []),
@@ -105,6 +131,7 @@ export function createGraphQLHandler(options: HandlerOptions) {
       useExplorer(),
       useCodedValidationErrors(),
       ...limitPlugins(limits),
+      useSubscriptionBudgets(feed, limits, bytesInFlight),
       useProjection(),
       ...(http.introspection ? [] : [useDisableIntrospection()]),
       useReadinessCheck({
@@ -129,25 +156,36 @@ export function createGraphQLHandler(options: HandlerOptions) {
 const connectionsCheckingIntervalMs = 1000;
 
 /**
- * The HTTP surface: /graphql (POST, GET, GraphiQL in a browser), /health and /ready, with its connections
+ * The HTTP surface: /graphql (POST, GET, GraphiQL in a browser, SSE subscriptions, and graphql-ws on its
+ * WebSocket upgrade), /health and /ready, with its connections
  * bounded: a client has `headersTimeoutMs` to send a request's headers and `receiveTimeoutMs` to send all of it
  * (then 408 and the connection is closed), an idle keep-alive connection closes after `keepAliveTimeoutMs`,
  * and the connections open at once are capped in all and per client (src/http/brakes.ts).
  */
 export function createHttpServer(options: HandlerOptions): Server {
   const { connections } = options.http;
+  const subscriptions = options.subscriptions ?? subscriptionDefaults;
+  const feed = new ChangeFeed(options.db, subscriptions, options.log.child({ component: "subscriptions" }));
+  const yoga = createGraphQLHandler(options, feed);
   const server = createServer(
     {
       headersTimeout: connections.headersTimeoutMs,
       requestTimeout: connections.receiveTimeoutMs,
       connectionsCheckingInterval: connectionsCheckingIntervalMs,
     },
-    createGraphQLHandler(options),
+    yoga,
   );
   server.keepAliveTimeout = connections.keepAliveTimeoutMs;
   capConnections(server, connections);
+  const stopWebSocket = serveWebSocket(server, yoga, subscriptions, options.http.maxBodyBytes, options.log);
+  subscriptionStops.set(server, async () => {
+    await Promise.all([feed.stop(), stopWebSocket()]);
+  });
   return server;
 }
+
+/** How to end a server's subscriptions, whose streams would otherwise hold their connections open: see drain. */
+const subscriptionStops = new WeakMap<Server, () => Promise<void>>();
 
 /** Listens, turning "port in use" into one clear sentence. Resolves with the bound address. */
 export async function listen(server: Server, host: string, port: number): Promise<AddressInfo> {
@@ -168,9 +206,13 @@ export async function listen(server: Server, host: string, port: number): Promis
   return server.address() as AddressInfo;
 }
 
-/** Stops accepting, lets in-flight requests finish (up to `timeoutMs`), then closes what is left. */
+/**
+ * Stops accepting, ends the subscriptions (each stream completes), lets in-flight requests finish (up to
+ * `timeoutMs`), then closes what is left.
+ */
 export async function drain(server: Server, timeoutMs: number): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await subscriptionStops.get(server)?.();
   server.closeIdleConnections();
   const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
   await closed;

@@ -17,6 +17,8 @@ export interface Measurements {
   refusal(limit: string): void;
   /** A request began (+1) or ended (-1) its wait in the admission queue (src/http/admission.ts). */
   queued(change: 1 | -1): void;
+  /** A subscription opened (+1) or ended (-1), over `transport` (sse, ws, or none for a script's). */
+  subscription(transport: string, change: 1 | -1): void;
 }
 
 /** Span attributes: flat names to strings and numbers, as OpenTelemetry takes them. */

@@ -14,6 +14,7 @@ import { defaultLimits } from "./support/defaults.js";
 import { parseExposition, type Sample, sampleSum } from "./support/prometheus.js";
 import { seedDir } from "./support/seed-copy.js";
 import { postGraphQL, serveOnLoopback } from "./support/server.js";
+import { subscribeSse } from "./support/sse.js";
 
 const editor = generateApiKey("alice", "editor");
 const admin = generateApiKey("bob", "admin");
@@ -145,6 +146,25 @@ describe("metrics", () => {
       sampleSum(before, "actorgraph_refusals_total", { limit });
     expect(moved("depth")).toBe(1);
     expect(moved("items")).toBe(1);
+  });
+
+  it("counts the subscriptions open, by transport, up when one opens and down when its client leaves", async () => {
+    const base = await serve({ metrics: metricsOn });
+    const open = async () =>
+      sampleSum(await scrape(base), "actorgraph_subscriptions_open", { transport: "sse" });
+    const before = await open();
+    const subscribers = [
+      await subscribeSse(base, "subscription { graphChanges { cursor } }"),
+      await subscribeSse(base, "subscription { graphChanges { cursor } }"),
+    ];
+    expect(subscribers.map((s) => s.status)).toEqual([200, 200]);
+    expect(await open()).toBe(before + 2);
+    for (const subscriber of subscribers) subscriber.close();
+    // The server sees the connections close a moment later.
+    for (let tries = 0; tries < 50 && (await open()) !== before; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await open()).toBe(before);
   });
 
   it("answers 404 at /metrics when metrics are off", async () => {

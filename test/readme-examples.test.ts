@@ -1,5 +1,6 @@
 import { Kind, parse } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateApiKey, parseApiKeys } from "../src/auth.js";
 import type { Database } from "../src/db/database.js";
 import { readExamples } from "../src/http/examples.js";
 import { loadSeed } from "../src/seed/load.js";
@@ -7,6 +8,8 @@ import { readSeed, type SeedCorpus } from "../src/seed/read.js";
 import { connectTestDatabase, quietLog, resetDatabase } from "./support/db.js";
 import { graphqlClient } from "./support/graphql.js";
 import { seedDir } from "./support/seed-copy.js";
+import { postGraphQL, serveOnLoopback } from "./support/server.js";
+import { subscribeSse } from "./support/sse.js";
 
 /**
  * Every example file of examples/, in order: the queries GraphiQL opens on, which README.md and docs/examples.md
@@ -31,6 +34,7 @@ const examples = {
   changes: 'changes(from: "2021", to: "2025"',
   knownOn: 'knownOn: "2022-01-01" }',
   lavrov: 'citations(speaker: "sergei-lavrov")',
+  live: 'graphChanges(filter: { actors: ["mali"] })',
 } as const;
 
 type Name = { name: string };
@@ -79,7 +83,7 @@ describe("example queries", () => {
       const [operation] = document.definitions;
       expect(operation?.kind).toBe(Kind.OPERATION_DEFINITION);
       if (operation?.kind === Kind.OPERATION_DEFINITION) {
-        expect(operation.operation).toBe("query");
+        expect(operation.operation).toBe(block.includes(examples.live) ? "subscription" : "query");
         const defined = (operation.variableDefinitions ?? []).map((v) => v.variable.name.value);
         expect(defined, block).toEqual(Object.keys(variables ?? {}));
       }
@@ -442,5 +446,31 @@ describe("example queries", () => {
     expect(quotes).toEqual(
       his.flatMap((r) => r.citations.filter((c) => c.speaker === "sergei-lavrov").map((c) => c.quote)).sort(),
     );
+  });
+
+  // Last: it writes to the graph the examples above read.
+  it("delivers a change to Mali to the live example's subscription, over SSE", async () => {
+    const editor = generateApiKey("alice", "editor");
+    const server = await serveOnLoopback(db, {
+      auth: { apiKeys: parseApiKeys(editor.entry), readAccess: "open" },
+    });
+    try {
+      const [file] = files.filter((f) => f.query.includes(examples.live));
+      const subscriber = await subscribeSse(server.base, file?.query ?? "");
+      const edit = await postGraphQL(
+        server.base,
+        `mutation { updateActor(input: { key: "mali", description: "État d'Afrique de l'Ouest (exemple en direct)." }) { changeId } }`,
+        {},
+        editor.key,
+      );
+      expect(edit.body.errors).toBeUndefined();
+      await subscriber.waitFor(1, 10_000);
+      subscriber.close();
+      const event = subscriber.results[0]?.result.data.graphChanges;
+      expect(event.change).toMatchObject({ operation: "updateActor", by: "alice", targets: ["mali"] });
+      expect(event.cursor).toEqual(expect.any(String));
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -3,6 +3,7 @@ import path from "node:path";
 import neo4j from "neo4j-driver";
 import { projectRoot } from "../domain/project.js";
 import type { Logger } from "../logger.js";
+import { migrateChangeSequence } from "./change-log.js";
 import type { Database } from "./database.js";
 import { migrateMentionKeys } from "./mention-keys-migration.js";
 import { refreshSearchFields } from "./search.js";
@@ -67,6 +68,8 @@ export async function applySchema(
     await migrateSourceDates(startup, log);
     // Actors stored before mentions were found through their mention keys get them, once.
     await migrateMentionKeys(startup, log);
+    // Changes recorded before the history was numbered get their place in it, once.
+    await migrateChangeSequence(startup, log);
     return statements;
   });
   log.info({ statements: applied, files }, "Schema applied");

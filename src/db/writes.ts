@@ -348,6 +348,11 @@ export async function retractRelation(
 
 export interface ChangeRecord {
   id: string;
+  /**
+   * Its place in the history: 1, 2, 3... in commit order, assigned under the write lock (recordChange), so a
+   * reader that has seen every change up to n and then reads those after n misses none (src/db/change-log.ts).
+   */
+  sequence: number;
   at: string;
   by: string;
   role: string;
@@ -359,8 +364,23 @@ export interface ChangeRecord {
   details: string;
 }
 
-export async function recordChange(tx: ManagedTransaction, change: Omit<ChangeRecord, "at">) {
-  await tx.run(`CREATE (c:Change) SET c = $change, c.at = datetime()`, { change });
+/**
+ * Writes a change's history entry, with the next number of the history's sequence: a counter on the lock node,
+ * which the caller holds (lockGraph), so numbers follow commit order and a write that rolls back gives its
+ * number back. Answers the sequence number given.
+ */
+export async function recordChange(
+  tx: ManagedTransaction,
+  change: Omit<ChangeRecord, "at" | "sequence">,
+): Promise<number> {
+  const { records } = await tx.run(
+    `MATCH (l:WriteLock {id: 'graph'})
+     SET l.lastChange = coalesce(l.lastChange, 0) + 1
+     CREATE (c:Change) SET c = $change, c.at = datetime(), c.sequence = l.lastChange
+     RETURN c.sequence AS sequence`,
+    { change },
+  );
+  return Number(records[0]?.get("sequence"));
 }
 
 export async function changeByClientKey(tx: Reader, clientKey: string): Promise<ChangeRecord | null> {

@@ -31,7 +31,9 @@ export type ErrorCode =
   /** Too many failed attempts from one client (wrong API keys); refused until the time `details` gives. */
   | "RATE_LIMITED"
   /** The database's disk has no room for writes; writes succeed again once space is freed. */
-  | "STORAGE_FULL";
+  | "STORAGE_FULL"
+  /** A subscriber that read its events more slowly than they came was dropped; resubscribe with its last cursor. */
+  | "SLOW_CONSUMER";
 
 /** An error a client caused or can act on: a code, a message that says what to do, and its figures. */
 export class DomainError extends Error {
@@ -94,3 +96,7 @@ export const rateLimited = (message: string, details: Record<string, number>) =>
 /** A write refused because the database's disk is (nearly) full: `details` gives the free and reserved MiB. */
 export const storageFull = (message: string, details: Record<string, number>) =>
   new DomainError("STORAGE_FULL", message, details);
+
+/** A subscriber dropped for reading too slowly: `details` gives the events it left unread and the bound. */
+export const slowConsumer = (message: string, details: Record<string, number>) =>
+  new DomainError("SLOW_CONSUMER", message, details);

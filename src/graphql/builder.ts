@@ -89,6 +89,11 @@ function checkNodeType(info: GraphQLResolveInfo, typename: string): void {
 }
 
 builder.queryType({ description: "Read access to the actor graph and its sources." });
+builder.subscriptionType({
+  description:
+    "The graph's changes as they are committed, through any replica, over SSE or WebSocket (graphql-ws); each " +
+    "event carries a cursor, and a subscription given the last one it received misses nothing and repeats nothing.",
+});
 
 builder.scalarType("Date", {
   description:

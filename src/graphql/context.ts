@@ -3,6 +3,7 @@ import type { Database } from "../db/database.js";
 import type { Projection } from "../db/projection.js";
 import type { NlpService } from "../nlp/service.js";
 import type { RequestBudget } from "./budget.js";
+import type { ChangeFeed, SubscriberClient } from "./change-feed.js";
 
 /**
  * What every resolver gets: the database, this request's budget and projection, and who is calling. A leaf of
@@ -25,6 +26,8 @@ export interface GraphQLContext {
   environmentKeys: readonly ApiKeyEntry[];
   /** Article intake's French NLP (src/nlp/service.ts); null when the service has none (intake without NLP). */
   nlp: NlpService | null;
+  /** The feed subscriptions open on, and who would subscribe (src/graphql/change-feed.ts); null for a script. */
+  live: { feed: ChangeFeed; client: SubscriberClient } | null;
   /** The HTTP request, which Yoga adds; absent when a script executes the schema directly. */
   request?: Request;
 }

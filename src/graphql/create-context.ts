@@ -5,13 +5,15 @@ import type { Database } from "../db/database.js";
 import { wholeRecords } from "../db/projection.js";
 import type { NlpService } from "../nlp/service.js";
 import { type BytesInFlight, RequestBudget } from "./budget.js";
+import type { ChangeFeed, SubscriberClient } from "./change-feed.js";
 import type { GraphQLContext } from "./context.js";
 
 /**
  * Builds a request's context; a wrong or revoked key, or no key where reads need one, fails the request
  * (UNAUTHENTICATED), and so does a stored key while the database cannot check it (SERVICE_UNAVAILABLE).
  * `inFlight` is the service's count of response bytes that its budget charges too (its own when absent); `nlp`
- * the service's French NLP, which intake asks (none: intake proposes from the gazetteer alone).
+ * the service's French NLP, which intake asks (none: intake proposes from the gazetteer alone); `live` the feed
+ * subscriptions open on and the client asking (none: subscriptions answer SERVICE_UNAVAILABLE).
  */
 export async function createContext(
   db: Database,
@@ -20,6 +22,7 @@ export async function createContext(
   headers: Headers,
   inFlight?: BytesInFlight,
   nlp: NlpService | null = null,
+  live: { feed: ChangeFeed; client: SubscriberClient } | null = null,
 ): Promise<GraphQLContext> {
   const caller = await authenticator.readingCaller(headers);
   const budget = new RequestBudget(limits, inFlight);
@@ -35,5 +38,6 @@ export async function createContext(
     caller,
     environmentKeys: authenticator.environment,
     nlp,
+    live,
   };
 }

@@ -32,11 +32,12 @@ export const byKey = (name: string): KeysetOrder<string> => ({
   parse: (value) => (typeof value === "string" && value.length <= 1000 ? value : undefined),
 });
 
-const encodeCursor = (name: string, key: unknown) =>
+/** A cursor: the list's name and the item's sort key, as base64url of JSON. */
+export const encodeCursor = (name: string, key: unknown) =>
   Buffer.from(JSON.stringify([name, key]), "utf8").toString("base64url");
 
 /** @throws BAD_USER_INPUT naming the argument when the cursor is not one this list issued. */
-function decodeCursor<K>(argument: string, cursor: string, order: KeysetOrder<K>): K {
+export function decodeCursor<K>(argument: string, cursor: string, order: KeysetOrder<K>): K {
   let key: K | undefined;
   if (/^[A-Za-z0-9_-]{1,4000}$/.test(cursor)) {
     try {

@@ -142,22 +142,27 @@ export function useCostLimit(maxCost: number): Plugin<GraphQLContext> {
     }
     return estimated;
   };
+  /** Sets the estimate on the budget; refuses an operation over the limit. */
+  const check = (args: ExecutionArgs, stop: (result: ExecutionResult) => void) => {
+    const context = args.contextValue as GraphQLContext;
+    const estimated = traced("graphql cost", {}, () => estimate(args), context.request);
+    // Refused or not, the estimate is the request's: the metrics see the refused ones too.
+    context.budget.estimatedCost = estimated;
+    if (estimated > maxCost) {
+      telemetry.measurements?.refusal("cost");
+      const refusal = limitExceeded(
+        `The query's estimated cost is ${estimated}, over the limit of ${maxCost}: each list multiplies ` +
+          "what it selects by the items it may return (first, last or limit, else its default); ask for " +
+          "smaller pages or fewer nested lists.",
+        { cost: estimated, maxCost },
+      );
+      stop({ errors: [toGraphQLError(refusal)] });
+    }
+  };
   return {
-    onExecute({ args, setResultAndStopExecution }) {
-      const estimated = traced("graphql cost", {}, () => estimate(args), args.contextValue.request);
-      // Refused or not, the estimate is the request's: the metrics see the refused ones too.
-      args.contextValue.budget.estimatedCost = estimated;
-      if (estimated > maxCost) {
-        telemetry.measurements?.refusal("cost");
-        const refusal = limitExceeded(
-          `The query's estimated cost is ${estimated}, over the limit of ${maxCost}: each list multiplies ` +
-            "what it selects by the items it may return (first, last or limit, else its default); ask for " +
-            "smaller pages or fewer nested lists.",
-          { cost: estimated, maxCost },
-        );
-        setResultAndStopExecution({ errors: [toGraphQLError(refusal)] });
-      }
-    },
+    onExecute: ({ args, setResultAndStopExecution }) => check(args, setResultAndStopExecution),
+    // A subscription's document is estimated as a query's: each event it delivers costs what one execution does.
+    onSubscribe: ({ args, setResultAndStopExecution }) => check(args, setResultAndStopExecution),
   };
 }
 

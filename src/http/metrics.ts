@@ -20,7 +20,8 @@ import { errorResponse } from "./exports.js";
  * The service's metrics in Prometheus' text format (decision 037): the GraphQL requests through
  * @graphql-yoga/plugin-prometheus (latency by operation and outcome code, the parse, validate and execute
  * phases, errors by phase and code), and what the plugin cannot see through src/telemetry.ts (refusals by limit,
- * Cypher round trips, the admission queue, bytes in flight, process restarts, write lock waits).
+ * Cypher round trips, the admission queue, bytes in flight, open subscriptions, process restarts, write lock
+ * waits).
  */
 
 /** Most distinct operation names (chosen by clients) kept as label values; the others count as "other". */
@@ -102,6 +103,12 @@ class ServiceMetrics implements Measurements {
     help: "Requests waiting for room under MAX_COST_IN_FLIGHT",
     registers: [this.registry],
   });
+  private readonly subscriptions = new Gauge({
+    name: "actorgraph_subscriptions_open",
+    help: "Subscriptions open now (the graph's changes, a source's proposals), by transport: sse or ws",
+    labelNames: ["transport"],
+    registers: [this.registry],
+  });
   private readonly restarts = new Counter({
     name: "actorgraph_process_restarts_total",
     help: "Deaths of a Java process of ours (the embedded Neo4j, CoreNLP) that its supervisor restarts",
@@ -153,6 +160,10 @@ class ServiceMetrics implements Measurements {
 
   queued(change: 1 | -1): void {
     this.queue.inc(change);
+  }
+
+  subscription(transport: string, change: 1 | -1): void {
+    this.subscriptions.inc({ transport }, change);
   }
 
   estimatedCost(cost: number): void {

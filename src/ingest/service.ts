@@ -167,8 +167,8 @@ export async function guardedWrite<T>(
   if (clientKey != null) parseOrRefuse(clientKeyGrammar, clientKey, () => "input.clientKey");
   const payloadHash = hashOf({ operation, payload });
   const log: ChangeLog = {
-    record: (tx, entry) =>
-      recordChange(tx, {
+    record: async (tx, entry) => {
+      await recordChange(tx, {
         id: entry.id,
         by: writer.name,
         role: writer.role,
@@ -178,7 +178,8 @@ export async function guardedWrite<T>(
         clientKey: clientKey ?? null,
         payloadHash,
         details: JSON.stringify(entry.details),
-      }),
+      });
+    },
   };
   return db.writeTransaction(async (tx) => {
     await lockGraph(tx);

@@ -1,8 +1,12 @@
+import type { LoggedChange } from "../../db/change-log.js";
 import { type ChangeRecord, historyOf } from "../../db/writes.js";
+import { badInput } from "../../domain/errors.js";
 import { boundedListField } from "../bounded-list.js";
 import { bounds } from "../bounds.js";
 import { builder } from "../builder.js";
+import { changeCursor, checkKnown, delivered, openFeed } from "../live.js";
 import { requireRecord } from "../unknown.js";
+import { RelationTypeEnum } from "./vocabulary.js";
 
 export const ChangeRef = builder.objectRef<ChangeRecord>("Change").implement({
   description: "One write by an analyst: who made it, when, what it did and from which sources.",
@@ -37,5 +41,101 @@ builder.queryField("history", (t) =>
       if (changes.length === 0) await requireRecord(context, key, "key");
       return changes;
     },
+  }),
+);
+
+/** The kinds of change: the operations that record one (the mutations' names, and `ingest` for the CLI). */
+export const changeKinds: ReadonlySet<string> = new Set([
+  "addSource",
+  "updateSource",
+  "addActor",
+  "updateActor",
+  "mergeActors",
+  "assertRelation",
+  "citeRelation",
+  "withdrawCitation",
+  "retractRelation",
+  "ingest",
+  "intake",
+  "acceptProposal",
+  "acceptProposals",
+  "rejectProposals",
+  "reopenProposal",
+]);
+
+/** Most values of each list of a ChangeFilter: each is compared with every change. */
+const maxFilterValues = 100;
+
+const ChangeFilterRef = builder.inputType("ChangeFilter", {
+  description:
+    "Which changes a subscription receives: those matching every list given (and any value within a list).",
+  fields: (t) => ({
+    actors: t.stringList({
+      description: `Changes that touched one of these actors (a relation's ends and speakers count); at most ${maxFilterValues}.`,
+    }),
+    relationTypes: t.field({
+      type: [RelationTypeEnum],
+      description: "Changes that touched a relation of one of these types.",
+    }),
+    kinds: t.stringList({
+      description: `Changes made by one of these operations: ${[...changeKinds].join(", ")}.`,
+    }),
+  }),
+});
+
+export const ChangeEventRef = builder.objectRef<LoggedChange>("ChangeEvent").implement({
+  description: "A committed change, as a subscription delivers it.",
+  fields: (t) => ({
+    cursor: t.string({
+      description:
+        "Pass it back as `after` when subscribing again: the changes after this one follow, once each.",
+      resolve: changeCursor,
+    }),
+    change: t.field({
+      type: ChangeRef,
+      description: "The change: kind (operation), who, when, keys, sources.",
+      resolve: (c) => c,
+    }),
+    relationTypes: t.exposeStringList("relationTypes", {
+      description: "The types of the relations among its targets.",
+    }),
+  }),
+});
+
+builder.subscriptionField("graphChanges", (t) =>
+  t.field({
+    type: ChangeEventRef,
+    description:
+      "Each change committed to the graph from now on (or after `after`), in commit order, once, whichever " +
+      "replica wrote it; filtered by `filter`. Ends with a SLOW_CONSUMER error when its reader falls behind.",
+    args: {
+      after: t.arg.string({
+        description: "The cursor of the last event received: what followed it comes first.",
+      }),
+      filter: t.arg({ type: ChangeFilterRef, description: "Only the changes that match it." }),
+    },
+    subscribe: (_root, { after, filter }, context) => {
+      const actors = filter?.actors ?? null;
+      const types = filter?.relationTypes ?? null;
+      const kinds = filter?.kinds ?? null;
+      for (const [name, list] of Object.entries({ actors, relationTypes: types, kinds })) {
+        if (list && list.length > maxFilterValues) {
+          throw badInput(`filter.${name} may hold at most ${maxFilterValues} values; got ${list.length}`);
+        }
+      }
+      if (kinds) checkKnown("filter.kinds", kinds, changeKinds);
+      const actorSet = actors && new Set(actors);
+      const typeSet = types && new Set<string>(types);
+      const kindSet = kinds && new Set(kinds);
+      return openFeed(
+        context,
+        after,
+        (change) =>
+          (!kindSet || kindSet.has(change.operation)) &&
+          (!actorSet || change.targets.some((key) => actorSet.has(key))) &&
+          (!typeSet || change.relationTypes.some((type) => typeSet.has(type))),
+      );
+    },
+    resolve: delivered,
   }),
 );

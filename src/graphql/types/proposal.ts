@@ -1,5 +1,7 @@
 import { requireRole } from "../../auth.js";
+import type { LoggedChange } from "../../db/change-log.js";
 import { type ProposalRecord, proposalsByKey, proposalsPage } from "../../db/proposals.js";
+import { notFound } from "../../domain/errors.js";
 import { vocabulary } from "../../domain/vocabulary.js";
 import { type MeasuredPrecision, measuredPrecisionOf } from "../../intake/measured.js";
 import {
@@ -22,9 +24,11 @@ import {
 import { connectionComplexity } from "../bounds.js";
 import { builder } from "../builder.js";
 import type { GraphQLContext } from "../context.js";
+import { changeCursor, delivered, openFeed } from "../live.js";
 import { forgetWritten } from "../loaders.js";
 import { byKey, keysetConnection } from "../pagination.js";
 import { ActorRef, RelationRef, SourceRef } from "../refs.js";
+import { ChangeRef } from "./change.js";
 import { clientKeyDescription } from "./mutation.js";
 import { ActorKindEnum, StanceEnum } from "./vocabulary.js";
 
@@ -740,3 +744,54 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+const ProposalEventRef = builder.objectRef<LoggedChange>("ProposalEvent").implement({
+  description: "An intake of a source, or a decision on its proposals, as a subscription delivers it.",
+  fields: (t) => ({
+    cursor: t.string({
+      description:
+        "Pass it back as `after` when subscribing again: the events after this one follow, once each.",
+      resolve: changeCursor,
+    }),
+    change: t.field({
+      type: ChangeRef,
+      description: "The change: who, when, which operation.",
+      resolve: (c) => c,
+    }),
+    proposals: t.field({
+      type: [ProposalRef],
+      description:
+        `The proposals it stored (an intake, at most ${proposalsPerIntake}) or decided, as they stand now; an ` +
+        "intake's `details` count those of earlier intakes it superseded.",
+      complexity: { field: 1, multiplier: proposalsPerIntake },
+      resolve: (change, _args, context) => context.live?.feed.proposalsOf(change) ?? [],
+    }),
+  }),
+});
+
+builder.subscriptionField("sourceProposals", (t) =>
+  t.field({
+    type: ProposalEventRef,
+    description:
+      "Each intake of a source and each decision on its proposals from now on (or after `after`), in commit " +
+      "order, once, whichever replica wrote it: what a review page needs to stay current.",
+    args: {
+      source: t.arg.string({ required: true, description: "The source's key." }),
+      after: t.arg.string({
+        description: "The cursor of the last event received: what followed it comes first.",
+      }),
+    },
+    subscribe: async (_root, { source, after }, context) => {
+      if (!(await SourceRef.getDataloader(context).load(source))) {
+        throw notFound("source", source, { argument: "source" });
+      }
+      return openFeed(
+        context,
+        after,
+        (change) =>
+          change.sources.includes(source) && (change.operation === "intake" || change.decided.length > 0),
+      );
+    },
+    resolve: delivered,
+  }),
+);
