@@ -112,7 +112,8 @@ function refuseTooMany(actors: number, texts: number) {
  * mention key among the texts' words (actorsKeyedIn), and `extra` (actors not stored yet), instead of every
  * actor: `find` answers what a finder over every actor answers, for these texts. When the words are too many for
  * keys, every actor is read instead, through `every`, which keeps their finder for the next pages of one recount
- * (given the same `extra`).
+ * (given the same `extra` and `leaveOut`). The stored actors of `leaveOut` (keys) are left out: one a merge is
+ * about to delete.
  * @throws LIMIT_EXCEEDED when the texts' words find (or the graph holds, when all are read) more than
  * `mentionRecountBounds.maxActors` actors.
  */
@@ -121,9 +122,11 @@ export async function finderForTexts(
   texts: readonly string[],
   extra: readonly NamedActor[] = [],
   every: { finder?: Promise<Finder> } = {},
+  leaveOut: readonly string[] = [],
 ): Promise<Finder> {
   const finderOf = (read: readonly NamedActor[]) => {
     const actors = new Map(read.map((actor) => [actor.id, actor]));
+    for (const key of leaveOut) actors.delete(key);
     for (const actor of extra) actors.set(actor.id, actor);
     return { find: mentionFinder([...actors.values()]).find, actorsRead: read.length };
   };
@@ -143,14 +146,14 @@ export function changedNames(before: readonly string[], after: readonly string[]
 
 /**
  * Recomputes the mentions of every stored text where one of `names` may be written (except the sources of
- * `skip`, whose mentions the caller has just computed), inside the caller's transaction, after its writes to the
- * actors: each page of texts against the actors its words may name (finderForTexts), read as they stand then.
+ * `skip`, whose mentions the caller has just computed, and without the actors of `leaveOut`), inside the caller's
+ * transaction, after its writes to the actors: each page of texts against the actors its words may name (finderForTexts), read as they stand then.
  * @throws LIMIT_EXCEEDED when the texts found are more than `mentionRecountBounds` allows (nothing is written).
  */
 export async function recountMentions(
   tx: ManagedTransaction,
   names: readonly string[],
-  { skip = [] }: { skip?: readonly string[] } = {},
+  { skip = [], leaveOut = [] }: { skip?: readonly string[]; leaveOut?: readonly string[] } = {},
 ): Promise<MentionRecount> {
   const { maxTexts, maxCodePoints, namesPerQuery } = mentionRecountBounds;
   const skipped = new Set(skip);
@@ -180,6 +183,7 @@ export async function recountMentions(
       page.map((source) => source.text),
       [],
       every,
+      leaveOut,
     );
     return page.map(({ key, text }) => mentionRows(key, finder.find(text)));
   });

@@ -13,6 +13,7 @@ import {
   createMentions,
   createRelations,
   createSources,
+  deleteMergedActor,
   knownRecords,
   liveRelationsBetween,
   lockGraph,
@@ -605,7 +606,10 @@ export async function absorbActor(
       mentionKeys: props.mentionKeys as string[],
     });
     // `from`'s names are `into`'s now: the texts that write them get their mentions recomputed.
-    const recount = await recountMentions(tx, changedNames([], [from.name, ...from.aliases]));
+    const recount = await recountMentions(tx, changedNames([], [from.name, ...from.aliases]), {
+      leaveOut: [input.from],
+    });
+    await deleteMergedActor(tx, input.from);
     const changeId = randomUUID();
     const result = {
       changeId,
