@@ -74,11 +74,15 @@ class Breaker {
 
   /**
    * One connectivity check of up to `probeTimeoutMs`, or the one already under way, and what it means for the
-   * breaker: "not answering" opens it, "reachable" closes it.
+   * breaker: "not answering" opens it (unless a call got Neo4j's answer meanwhile), "reachable" closes it.
    */
   check(): Promise<Connectivity> {
+    const startedAt = performance.now();
     this.pending ??= this.connectivity(probeTimeoutMs)
-      .then((found) => {
+      .then((checked): Connectivity => {
+        // A call answered while the check waited: Neo4j is alive, only slow to take a new connection (a machine
+        // loaded many times over its cores), and opening would refuse calls it is answering.
+        const found = checked === "not answering" && this.answeredAt >= startedAt ? "reachable" : checked;
         if (found === "reachable") this.close();
         else if (found === "not answering") this.open(probeTimeoutMs);
         return found;
@@ -98,6 +102,11 @@ class Breaker {
     if (this.watching) return;
     this.watching = setInterval(() => this.watch(), watchIntervalMs);
     this.watching.unref();
+  }
+
+  /** A call got Neo4j's answer: evidence that it answers, as good as a check's. */
+  answered(): void {
+    this.answeredAt = performance.now();
   }
 
   leave(call: AbortController): void {
@@ -354,7 +363,9 @@ export class Database {
     });
     breaker.enter(giveUp);
     try {
-      return await Promise.race([query(giveUp.signal), givenUp]);
+      const answer = await Promise.race([query(giveUp.signal), givenUp]);
+      breaker.answered();
+      return answer;
     } finally {
       breaker.leave(giveUp);
       clearTimeout(timer);
