@@ -8,6 +8,7 @@ import { applySchema } from "../src/db/schema.js";
 import { projectRoot } from "../src/domain/project.js";
 import { createLogger } from "../src/logger.js";
 import { loadSeed } from "../src/seed/load.js";
+import { sseBlocks } from "./sse.js";
 
 /**
  * `npm run bench:subscriptions`: SUBSCRIBERS (500) open SSE subscriptions to the graph's changes while WRITES_PER_S
@@ -50,28 +51,17 @@ async function subscribe(base: string, received: Received, signal: AbortSignal):
   }
   if (response?.status !== 200) throw new Error(`subscription answered ${response?.status}`);
   void (async () => {
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (!block.startsWith("event: next") || !data) continue;
-          const event = JSON.parse(data);
-          const change = event.data?.graphChanges?.change;
-          if (!change) {
-            received.errors += 1;
-            continue;
-          }
-          received.ids.push(change.id);
-          received.latencies.push(Date.now() - epochOf(change.at));
+      for await (const { event: name, data } of sseBlocks(response.body as ReadableStream<Uint8Array>)) {
+        if (name !== "next" || !data) continue;
+        const event = JSON.parse(data);
+        const change = event.data?.graphChanges?.change;
+        if (!change) {
+          received.errors += 1;
+          continue;
         }
+        received.ids.push(change.id);
+        received.latencies.push(Date.now() - epochOf(change.at));
       }
     } catch {
       // Aborted at the end.

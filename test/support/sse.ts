@@ -1,3 +1,4 @@
+import { sseBlocks } from "../../bench/sse.js";
 /**
  * A GraphQL-over-SSE client as a frontend would write one with fetch (yoga's "distinct connections" mode): POST
  * the document with `accept: text/event-stream`, read `event: next` blocks. Each result is kept with the time it
@@ -36,23 +37,11 @@ export async function subscribeSse(
   let ended = false;
   let notify = () => {};
   const reading = (async () => {
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let buffer = "";
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (block.startsWith("event: next") && data)
-            results.push({ at: performance.now(), result: JSON.parse(data) });
-          if (block.startsWith("event: complete")) complete = true;
-          notify();
-        }
+      for await (const { event, data } of sseBlocks(response.body as ReadableStream<Uint8Array>)) {
+        if (event === "next" && data) results.push({ at: performance.now(), result: JSON.parse(data) });
+        if (event === "complete") complete = true;
+        notify();
       }
     } catch {
       // Aborted by close().
